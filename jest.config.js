@@ -1,0 +1,17 @@
+/** Two projects: fast unit tests, and the end-to-end suite that drives a real n8n (run in band). */
+const base = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+};
+module.exports = {
+	projects: [
+		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{
+			...base,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+		},
+	],
+};

@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { messageContentFields } from '../../descriptions/messageContent.description';
+import type { DingTalkOperation } from '../node.type';
+import * as recall from './recall.operation';
+import * as reply from './reply.operation';
+import * as sendToGroup from './sendToGroup.operation';
+import * as sendToUsers from './sendToUsers.operation';
+
+export const operations: Record<string, DingTalkOperation> = { reply, sendToUsers, sendToGroup, recall };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			{ name: 'Reply', value: 'reply', action: 'Reply to a message', description: 'Answer the conversation a DingTalk Trigger event came from' },
+			{ name: 'Send to Users', value: 'sendToUsers', action: 'Send a message to users', description: 'Notify any number of users one-to-one' },
+			{ name: 'Send to Group', value: 'sendToGroup', action: 'Send a message to a group', description: 'Post in a group chat the robot belongs to' },
+			{ name: 'Recall', value: 'recall', action: 'Recall messages', description: 'Withdraw messages the robot sent, by processQueryKey' },
+		],
+		default: 'reply',
+	},
+	...reply.description,
+	...sendToUsers.description,
+	...sendToGroup.description,
+	...messageContentFields,
+	...recall.description,
+];

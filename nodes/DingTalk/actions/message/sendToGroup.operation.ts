@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
+import type { DingTalkClient } from '../../transport';
+import { sendGroupMessage } from './send';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Open Conversation ID',
+		name: 'openConversationId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'cidXXXXXXXX==',
+		description: 'The group conversation to post in. The robot must be a member of the group.',
+		hint: 'The conversationId of a group message received by the DingTalk Trigger',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToGroup'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+	const openConversationId = String(this.getNodeParameter('openConversationId', i, '')).trim();
+	if (!openConversationId) throw new NodeOperationError(this.getNode(), '"Open Conversation ID" is empty', { itemIndex: i });
+	const content = readMessageContent.call(this, i, client.app.language);
+	const sent = await sendGroupMessage(client, openConversationId, toRobotTemplate(content));
+	return { processQueryKey: sent.processQueryKey, openConversationId };
+}

@@ -1,0 +1,38 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { parseIdList } from '../../helpers/lists';
+import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
+import type { DingTalkClient } from '../../transport';
+import { sendUserMessages } from './send';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'User IDs',
+		name: 'userIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'manager1234, user5678',
+		description:
+			'Staff user IDs to notify, separated by commas or new lines, or an expression giving an array. Any number: they are sent in batches of 20.',
+		hint: 'Find user IDs with the User → List operation, or in the DingTalk admin console under Contacts',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToUsers'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+	const userIds = parseIdList(this.getNodeParameter('userIds', i));
+	if (userIds.length === 0) throw new NodeOperationError(this.getNode(), '"User IDs" is empty', { itemIndex: i });
+	const content = readMessageContent.call(this, i, client.app.language);
+	const result = await sendUserMessages(client, userIds, toRobotTemplate(content));
+	const output: IDataObject = {
+		processQueryKey: result.processQueryKeys[0] ?? null,
+		...result,
+	};
+	if (result.invalidUserIds.length) {
+		output.warning = `${result.invalidUserIds.length} user ID(s) are unknown or outside the app's visible range and got nothing.`;
+	}
+	return output;
+}

@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { clientFor, DingTalkApiError, toNodeError } from '../transport';
+import * as card from './card';
+import * as department from './department';
+import * as message from './message';
+import type { DingTalkOperation, DingTalkResource } from './node.type';
+import * as user from './user';
+
+const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
+	message: message.operations,
+	card: card.operations,
+	user: user.operations,
+	department: department.operations,
+};
+
+/** Runs the chosen operation once per input item, keeping pairedItem and honouring "Continue On Fail". */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as DingTalkResource;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = resources[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const client = await clientFor(this);
+	const returnData: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await operation.execute.call(this, client, i);
+			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem: { item: i } });
+		} catch (error) {
+			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
+			returnData.push({ json: errorItem(error), pairedItem: { item: i } });
+		}
+	}
+	return [returnData];
+}
+
+function errorItem(error: unknown): IDataObject {
+	if (error instanceof DingTalkApiError) return { error: error.message, ...error.toJSON() };
+	return { error: (error as Error).message };
+}

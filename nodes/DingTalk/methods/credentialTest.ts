@@ -1,0 +1,67 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { describeAesKeyProblem } from '../crypto/aesKey';
+import {
+	AccessTokenCache,
+	appConfigFromCredentials,
+	DingTalkApiError,
+	DingTalkClient,
+	type DingTalkAppConfig,
+	n8nLegacyRequestSender,
+} from '../transport';
+import { HTTP_CREDENTIAL } from '../transport/credentials';
+
+/** One check of a credential: resolves with a line for the success message, or throws what to fix. */
+type CredentialCheck = (
+	context: ICredentialTestFunctions,
+	app: DingTalkAppConfig,
+	data: ICredentialsDecrypted['data'],
+) => Promise<string>;
+
+const tokenCheck: CredentialCheck = async (context, app) => {
+	// A fresh token, not a cached one: the point is to prove the secret as it is now. One retry only, to stay quick.
+	const client = new DingTalkClient(app, n8nLegacyRequestSender(context.helpers), {
+		retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 },
+		timeoutMs: 10_000,
+		tokenCache: new AccessTokenCache(),
+	});
+	await client.fetchAccessToken();
+	return `access token issued for app ${app.clientId}`;
+};
+
+const callbackSettingsCheck: CredentialCheck = async (_context, _app, data) => {
+	if (!String(data?.callbackToken ?? '').trim()) throw new Error('Callback Token is empty. Copy Token from Developer Console → your app → Event Subscription.');
+	const problem = describeAesKeyProblem(data?.callbackAesKey as string | undefined);
+	if (problem) throw new Error(problem);
+	return 'Callback Token set, Callback AES Key valid';
+};
+
+/**
+ * Checks per credential type. The Stream gateway probe (open a connection, then close it) joins the
+ * dingTalkStreamApi list with the Stream trigger.
+ */
+export const credentialChecks: Record<string, CredentialCheck[]> = {
+	dingTalkStreamApi: [tokenCheck],
+	[HTTP_CREDENTIAL]: [callbackSettingsCheck, tokenCheck],
+};
+
+export async function dingTalkApiCredentialTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const app = appConfigFromCredentials(credential.data ?? {});
+		const lines: string[] = [];
+		for (const check of credentialChecks[credential.type] ?? [tokenCheck]) lines.push(await check(this, app, credential.data));
+		return { status: 'OK', message: `Connection successful: ${lines.join('; ')}` };
+	} catch (error) {
+		if (error instanceof DingTalkApiError) {
+			return { status: 'Error', message: [error.message, error.hint].filter(Boolean).join('. ') };
+		}
+		return { status: 'Error', message: (error as Error).message };
+	}
+}

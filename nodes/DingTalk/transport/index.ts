@@ -1,0 +1,7 @@
+export * from './types';
+export { DingTalkApiError, permissionFor } from './errors';
+export { DingTalkClient, redact } from './DingTalkClient';
+export { AccessTokenCache, sharedTokenCache } from './tokenCache';
+export { axiosSender, n8nHttpSender, n8nLegacyRequestSender } from './senders';
+export { appConfigFromCredentials } from './credentials';
+export { clientFor, toNodeError } from './n8n';
