@@ -1,0 +1,122 @@
+import { spawn } from 'child_process';
+import { existsSync, readdirSync, writeFileSync } from 'fs';
+import * as path from 'path';
+
+import { CACHE_DIR, E2E_DIR, N8N_VERSION, USER_FOLDER } from './paths';
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** The Node 24 that n8n 2.x needs, installed by scripts/ensure-n8n.sh. */
+export function nodeBinDir(): string {
+	const found = readdirSync(CACHE_DIR).filter((name) => /^node-24\./.test(name)).sort().pop();
+	if (!found) throw new Error(`No Node 24 under ${CACHE_DIR}: run scripts/ensure-n8n.sh`);
+	return path.join(CACHE_DIR, found, 'bin');
+}
+
+export function n8nBin(): string {
+	const bin = path.join(CACHE_DIR, `n8n-${N8N_VERSION}`, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (!existsSync(bin)) throw new Error(`n8n ${N8N_VERSION} is not installed under ${CACHE_DIR}: run scripts/ensure-n8n.sh`);
+	return bin;
+}
+
+/** Environment of every n8n process of the suite: quiet, offline, one user folder, a fixed encryption key. */
+export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		PATH: `${nodeBinDir()}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: USER_FOLDER,
+		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-secret',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		DB_SQLITE_POOL_SIZE: '1',
+		...extra,
+	};
+}
+
+export async function runN8n(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+	return await new Promise((resolve, reject) => {
+		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(), cwd: E2E_DIR });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+		}, timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+async function importFile(kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
+	const file = path.join(E2E_DIR, `import-${kind}-${process.pid}-${Date.now()}.json`);
+	writeFileSync(file, JSON.stringify(data));
+	const result = await runN8n([`import:${kind}`, `--input=${file}`]);
+	if (result.code !== 0) throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export interface CredentialFile {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** n8n import:credentials takes plain credential data and encrypts it with the instance's key. */
+export const importCredentials = async (credentials: CredentialFile[]) => await importFile('credentials', credentials);
+export const importWorkflows = async (workflows: unknown[]) => await importFile('workflow', workflows);
+
+export interface NodeRun {
+	executionStatus?: string;
+	error?: { message?: string; description?: string; name?: string; httpCode?: string; [key: string]: unknown };
+	data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
+}
+
+export interface ExecutionResult {
+	ok: boolean;
+	/** The message n8n printed for a failed execution (the CLI prints no run data then). */
+	errorMessage?: string;
+	runData: Record<string, NodeRun[]>;
+	error?: NodeRun['error'];
+	raw: CliResult;
+}
+
+/** Runs a workflow once with `n8n execute` (it must start with a Manual Trigger) and parses the run. */
+export async function executeWorkflow(id: string): Promise<ExecutionResult> {
+	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput']);
+	const start = raw.stdout.indexOf('{');
+	let parsed: { data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};
+	if (start >= 0) {
+		try {
+			parsed = JSON.parse(raw.stdout.slice(start));
+		} catch {
+			parsed = {};
+		}
+	}
+	const resultData = parsed.data?.resultData ?? {};
+	const printed = /Execution error:\n(.+)/.exec(raw.stdout)?.[1];
+	return {
+		ok: raw.code === 0 && !resultData.error,
+		errorMessage: resultData.error?.message ?? printed,
+		runData: resultData.runData ?? {},
+		error: resultData.error,
+		raw,
+	};
+}
+
+/** The JSON of the items a node output on its first run and output. */
+export function outputOf(result: ExecutionResult, nodeName: string, output = 0): Array<Record<string, unknown>> {
+	const run = result.runData[nodeName]?.[0];
+	return (run?.data?.main?.[output] ?? []).map((item) => item.json);
+}
