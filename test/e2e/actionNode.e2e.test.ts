@@ -1,0 +1,448 @@
+import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
+import { type CredentialFile, executeWorkflow, importCredentials, importWorkflows, outputOf } from './n8n';
+import { type CredentialRef, type DingTalkStep, rl, workflow } from './workflows';
+
+/**
+ * The DingTalk action node in a real n8n (2.x), installed from the packed tarball as Community Nodes does,
+ * against the fake DingTalk. Each test runs one imported workflow with `n8n execute`.
+ */
+const fixture = defaultFixture();
+const app = fixture.apps[0];
+const [group, otherGroup] = fixture.conversations;
+const users = fixture.users.map((u) => u.userid);
+const FLOW_CONTROLLED = users[users.length - 1];
+const fake = new FakeDingTalk({ ...fixture, flowControlledUserIds: [FLOW_CONTROLLED] });
+
+const stream: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eStreamCred001', name: 'DingTalk Stream (fake)' };
+const http: CredentialRef = { type: 'dingTalkHttpApi', id: 'e2eHttpCred00001', name: 'DingTalk HTTP (fake)' };
+const chinese: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eZhCred0000001', name: 'DingTalk 中文 (fake)' };
+const wrongSecret: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eBadCred000001', name: 'DingTalk wrong secret' };
+const WRONG_SECRET = 'this-secret-is-wrong-0123456789';
+
+function credentials(): CredentialFile[] {
+	const data = {
+		clientId: app.clientId,
+		clientSecret: app.clientSecret,
+		robotCode: app.robotCode,
+		language: 'en',
+		apiBaseUrl: fake.baseUrl,
+		legacyApiBaseUrl: fake.baseUrl,
+	};
+	return [
+		{ ...stream, data },
+		{ ...http, data: { ...data, callbackToken: 'token', callbackAesKey: '1234567890123456789012345678901234567890123' } },
+		{ ...chinese, data: { ...data, language: 'zh-CN' } },
+		{ ...wrongSecret, data: { ...data, clientSecret: WRONG_SECRET } },
+	];
+}
+
+const text = (value: string) => ({ messageType: 'text', text: value });
+const wf = (id: string, steps: DingTalkStep[], items?: Array<Record<string, unknown>>, credential = stream) =>
+	workflow(id, steps, { items, credential });
+
+// Session webhooks are created by the fake before the workflows are imported (they carry its port).
+let groupWebhook: { sessionWebhook: string; sessionWebhookExpiredTime: number };
+const workflows: Record<string, ReturnType<typeof workflow>> = {};
+
+beforeAll(async () => {
+	await fake.start();
+	groupWebhook = fake.createSessionWebhook({ conversationType: '2', conversationId: group.openConversationId });
+	const groupEvent = {
+		conversationType: 'group',
+		conversationId: group.openConversationId,
+		senderStaffId: users[0],
+		text: 'hello bot',
+		...groupWebhook,
+	};
+	const expiredDirectEvent = {
+		raw: {
+			conversationType: '1',
+			conversationId: 'cidDirectChat==',
+			senderStaffId: users[1],
+			sessionWebhook: `${fake.baseUrl}/robot/sendBySession?session=gone`,
+			sessionWebhookExpiredTime: Date.now() - 60_000,
+		},
+	};
+	const add = (w: ReturnType<typeof workflow>) => (workflows[w.id] = w);
+	add(
+		wf('e2eSendToUsers01', [
+			{
+				name: 'Notify',
+				parameters: {
+					resource: 'message',
+					operation: 'sendToUsers',
+					userIds: [...users, ...Array.from({ length: 33 }, (_, i) => `ghost-${i}`)].join(', '),
+					messageType: 'markdown',
+					title: 'Release',
+					markdown: '## v1 is out',
+				},
+			},
+		]),
+	);
+	add(
+		wf('e2eSendToGroup01', [
+			{
+				name: 'Post',
+				parameters: {
+					resource: 'message',
+					operation: 'sendToGroup',
+					openConversationId: group.openConversationId,
+					messageType: 'actionCard',
+					title: 'Approve?',
+					markdown: 'Expense #42',
+					buttons: { button: [{ title: 'Yes', url: 'https://example.com/y' }, { title: 'No', url: 'https://example.com/n' }] },
+				},
+			},
+		]),
+	);
+	add(
+		wf(
+			'e2eReplyWebhook1',
+			[
+				{
+					name: 'Reply',
+					parameters: { resource: 'message', operation: 'reply', ...text('Hi there'), options: { mentionSender: true } },
+				},
+			],
+			[groupEvent],
+		),
+	);
+	add(
+		wf(
+			'e2eReplyOpenApi1',
+			[{ name: 'Reply', parameters: { resource: 'message', operation: 'reply', messageType: 'markdown', title: '', markdown: '**done**' } }],
+			[expiredDirectEvent],
+		),
+	);
+	add(
+		wf(
+			'e2eReplyEvilHost',
+			[{ name: 'Reply', continueOnFail: true, parameters: { resource: 'message', operation: 'reply', ...text('secret data') } }],
+			[{ ...groupEvent, sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x' }],
+		),
+	);
+	add(
+		wf('e2eSendAndRecall', [
+			{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: users.slice(0, 3).join(','), ...text('oops') } },
+			{
+				name: 'Recall',
+				parameters: {
+					resource: 'message',
+					operation: 'recall',
+					chatType: 'direct',
+					processQueryKeys: '={{ $json.processQueryKeys.join(",") }},not-a-key',
+				},
+			},
+			{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: otherGroup.openConversationId, ...text('oops') } },
+			{
+				name: 'Recall Group',
+				parameters: {
+					resource: 'message',
+					operation: 'recall',
+					chatType: 'group',
+					openConversationId: otherGroup.openConversationId,
+					processQueryKeys: '={{ $json.processQueryKey }}',
+				},
+			},
+		]),
+	);
+	add(
+		wf('e2eCardLifecycle', [
+			{
+				name: 'Send Card',
+				parameters: {
+					resource: 'card',
+					operation: 'send',
+					cardTemplateId: 'tpl-ai-card.schema',
+					target: 'user',
+					userId: rl(users[0]),
+					cardDataMode: 'json',
+					cardJson: '{"title":"Answer","content":"","flowStatus":1,"meta":{"a":1}}',
+					options: { outTrackId: 'e2e-card-1' },
+				},
+			},
+			{
+				name: 'Update Card',
+				parameters: {
+					resource: 'card',
+					operation: 'update',
+					outTrackId: "={{ $('Send Card').item.json.outTrackId }}",
+					cardDataMode: 'fields',
+					cardFields: { field: [{ key: 'title', value: 'Answer (updated)' }] },
+				},
+			},
+			{
+				name: 'Stream 1',
+				parameters: { resource: 'card', operation: 'streamContent', outTrackId: 'e2e-card-1', key: 'content', content: 'Hello, ', mode: 'append' },
+			},
+			{
+				name: 'Stream 2',
+				parameters: {
+					resource: 'card',
+					operation: 'streamContent',
+					outTrackId: 'e2e-card-1',
+					key: 'content',
+					content: 'world.',
+					mode: 'append',
+					isFinalize: true,
+				},
+			},
+		]),
+	);
+	add(
+		wf('e2eCardToGroup01', [
+			{
+				name: 'Send Card',
+				parameters: {
+					resource: 'card',
+					operation: 'send',
+					cardTemplateId: 'tpl-approval.schema',
+					target: 'group',
+					openConversationId: group.openConversationId,
+					cardFields: { field: [{ key: 'status', value: 'pending' }] },
+					options: { mentionUserIds: users[2], callbackType: 'HTTP', callbackRouteKey: 'n8n-route' },
+				},
+			},
+			{
+				name: 'Card To Nobody',
+				continueOnFail: true,
+				parameters: { resource: 'card', operation: 'send', cardTemplateId: 'tpl.schema', target: 'user', userId: rl('no-such-user') },
+			},
+		]),
+	);
+	add(
+		wf('e2eDirectory0001', [
+			{ name: 'All Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), includeSubDepartments: true, returnAll: true } },
+		]),
+	);
+	add(
+		wf('e2eDirectory0002', [
+			{ name: 'Some Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), detail: 'full', returnAll: false, limit: 2 } },
+			{ name: 'Departments', parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
+		]),
+	);
+	add(
+		wf(
+			'e2eGetUser000001',
+			[{ name: 'Get User', continueOnFail: true, parameters: { resource: 'user', operation: 'get', userId: rl('={{ $json.id }}') } }],
+			[{ id: users[3] }, { id: 'no-such-user' }],
+			http,
+		),
+	);
+	add(
+		wf(
+			'e2eManyItems0001',
+			[{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.user }}', ...text('={{ "item " + $json.n }}') } }],
+			Array.from({ length: 100 }, (_, n) => ({ n, user: users[n % (users.length - 1)] })),
+		),
+	);
+	add(wf('e2eFlowControl01', [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('throttled') } }]));
+	add(wf('e2eWrongSecret01', [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x') } }], undefined, wrongSecret));
+	add(
+		wf(
+			'e2eChinese000001',
+			[
+				{
+					name: 'Card',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToUsers',
+						userIds: users[0],
+						messageType: 'actionCard',
+						markdown: '请查看',
+						buttons: { button: [{ url: 'https://example.com' }] },
+					},
+				},
+			],
+			undefined,
+			chinese,
+		),
+	);
+	add(
+		wf('e2eBadInput00001', [
+			{ name: 'No Users', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToUsers', userIds: ' , ', ...text('x') } },
+			{ name: 'Bad Template', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, messageType: 'template', msgKey: 'sampleText', msgParam: '{not json' } },
+			{ name: 'Huge', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x'.repeat(16_000)) } },
+		]),
+	);
+	await importCredentials(credentials());
+	await importWorkflows(Object.values(workflows));
+});
+
+afterAll(async () => await fake.stop());
+beforeEach(() => fake.reset());
+
+const run = async (id: string) => {
+	const result = await executeWorkflow(id);
+	const secrets = [app.clientSecret, WRONG_SECRET];
+	for (const secret of secrets) expect(result.raw.stdout + result.raw.stderr).not.toContain(secret);
+	return result;
+};
+
+describe('Message', () => {
+	it('Send to Users: batches of 20, invalid and flow-controlled users reported, nobody lost', async () => {
+		const result = await run('e2eSendToUsers01');
+		expect(result.ok).toBe(true);
+		const sends = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+		expect(sends.map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([20, 20, 5]);
+		expect((sends[0].body as { msgKey: string }).msgKey).toBe('sampleMarkdown');
+		expect(JSON.parse((sends[0].body as { msgParam: string }).msgParam)).toEqual({ title: 'Release', text: '## v1 is out' });
+		const [out] = outputOf(result, 'Notify');
+		expect(out.processQueryKeys).toHaveLength(3);
+		expect(out.invalidUserIds).toHaveLength(33);
+		expect(out.flowControlledUserIds).toEqual([FLOW_CONTROLLED]);
+		expect([...(out.sentUserIds as string[])].sort()).toEqual(users.filter((u) => u !== FLOW_CONTROLLED).sort());
+		expect(out.warning).toMatch(/33 user ID\(s\) are unknown/);
+		expect(fake.tokenCalls()).toBe(1);
+	});
+
+	it('Send to Group: ActionCard with two buttons', async () => {
+		const result = await run('e2eSendToGroup01');
+		expect(result.ok).toBe(true);
+		const [post] = fake.requestsTo('/v1.0/robot/groupMessages/send');
+		expect(post.body).toMatchObject({ robotCode: app.robotCode, openConversationId: group.openConversationId, msgKey: 'sampleActionCard2' });
+		expect(JSON.parse((post.body as { msgParam: string }).msgParam)).toEqual({
+			title: 'Approve?',
+			text: 'Expense #42',
+			actionTitle1: 'Yes',
+			actionURL1: 'https://example.com/y',
+			actionTitle2: 'No',
+			actionURL2: 'https://example.com/n',
+		});
+		expect(outputOf(result, 'Post')[0].processQueryKey).toBeTruthy();
+	});
+
+	it('Reply: through the session webhook while valid, @mentioning the sender', async () => {
+		const result = await run('e2eReplyWebhook1');
+		expect(result.ok).toBe(true);
+		const [reply] = fake.sentMessages.filter((m) => m.channel === 'session');
+		expect(reply.body).toEqual({ msgtype: 'text', text: { content: `Hi there @${users[0]}` }, at: { atUserIds: [users[0]], isAtAll: false } });
+		expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'sessionWebhook', conversationType: 'group' });
+		expect(fake.tokenCalls()).toBe(0);
+	});
+
+	it('Reply: through the OpenAPI when the session webhook expired (raw payload accepted)', async () => {
+		const result = await run('e2eReplyOpenApi1');
+		expect(result.ok).toBe(true);
+		expect(fake.requestsTo(/sendBySession/)).toHaveLength(0);
+		const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+		expect(send.body).toMatchObject({ userIds: [users[1]], msgKey: 'sampleMarkdown' });
+		expect(JSON.parse((send.body as { msgParam: string }).msgParam).title).toBe('New message');
+		expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'openApi', conversationType: 'direct', userId: users[1] });
+	});
+
+	it('Reply: refuses a session webhook that is not DingTalk\'s, sending nothing', async () => {
+		const result = await run('e2eReplyEvilHost');
+		expect(outputOf(result, 'Reply')[0].error).toMatch(/does not point to DingTalk/);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('Recall: one-to-one and group, per-key failures reported', async () => {
+		const result = await run('e2eSendAndRecall');
+		expect(result.ok).toBe(true);
+		const [recall] = outputOf(result, 'Recall');
+		expect(recall.recalled).toHaveLength(1);
+		expect(recall.failed).toEqual([expect.objectContaining({ processQueryKey: 'not-a-key' })]);
+		expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(true);
+		expect(outputOf(result, 'Recall Group')[0].recalled).toHaveLength(1);
+		expect(fake.sentMessages.find((m) => m.channel === 'group')?.recalled).toBe(true);
+	});
+});
+
+describe('Card', () => {
+	it('Send, Update and Stream Content: an AI card types itself in and finishes', async () => {
+		const result = await run('e2eCardLifecycle');
+		expect(result.ok).toBe(true);
+		const card = fake.cards.get('e2e-card-1');
+		expect(card).toMatchObject({ cardTemplateId: 'tpl-ai-card.schema', openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, finalized: true });
+		expect(card?.cardData).toMatchObject({ title: 'Answer (updated)', flowStatus: '1', meta: '{"a":1}' });
+		expect(card?.fieldValues.content).toBe('Hello, world.');
+		const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
+		expect(created.body).toMatchObject({ callbackType: 'STREAM', imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: app.robotCode } });
+		expect(outputOf(result, 'Stream 2')[0]).toMatchObject({ outTrackId: 'e2e-card-1', isFinalize: true, mode: 'append' });
+	});
+
+	it('Send to a group with @mention and HTTP callbacks; an unknown user is a clear error', async () => {
+		const result = await run('e2eCardToGroup01');
+		const [toGroup] = outputOf(result, 'Send Card');
+		expect(toGroup).toMatchObject({ delivered: true, target: 'group', spaceId: group.openConversationId });
+		const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
+		expect(created.body).toMatchObject({
+			openSpaceId: `dtv1.card//IM_GROUP.${group.openConversationId}`,
+			callbackType: 'HTTP',
+			callbackRouteKey: 'n8n-route',
+			imGroupOpenDeliverModel: { robotCode: app.robotCode, atUserIds: { [users[2]]: users[2] } },
+		});
+		const [failed] = outputOf(result, 'Card To Nobody');
+		expect(failed.error).toMatch(/not delivered to user no-such-user/);
+		expect(failed.hint).toMatch(/visible range/);
+	});
+});
+
+describe('User and Department', () => {
+	it('lists every user of the organisation once, through sub-departments', async () => {
+		const result = await run('e2eDirectory0001');
+		const listed = outputOf(result, 'All Users').map((u) => u.userid);
+		expect([...listed].sort()).toEqual([...users].sort());
+		expect(fake.requestsTo('/topapi/v2/department/listsub').length).toBeGreaterThan(1);
+	});
+
+	it('honours Limit with full profiles, and lists departments at all levels', async () => {
+		const result = await run('e2eDirectory0002');
+		const some = outputOf(result, 'Some Users');
+		expect(some).toHaveLength(2);
+		expect(fake.requestsTo('/topapi/v2/user/list').length).toBeGreaterThan(0);
+		const departments = outputOf(result, 'Departments');
+		expect(departments.map((d) => d.dept_id).sort()).toEqual(fixture.departments.filter((d) => d.dept_id !== 1).map((d) => d.dept_id).sort());
+	});
+
+	it('gets a user (HTTP credential); an unknown user gives DingTalk\'s error with a hint, per item', async () => {
+		const result = await run('e2eGetUser000001');
+		const [found, missing] = outputOf(result, 'Get User');
+		expect(found.userid).toBe(users[3]);
+		expect(missing).toMatchObject({ code: '60121', hint: expect.stringMatching(/visible range/) });
+		expect(missing.error).toMatch(/DingTalk error 60121/);
+	});
+});
+
+describe('Client behaviour inside n8n', () => {
+	it('100 items: one token call, one send each, pairedItem kept', async () => {
+		const result = await run('e2eManyItems0001');
+		expect(result.ok).toBe(true);
+		expect(fake.tokenCalls()).toBe(1);
+		expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(100);
+		const items = result.runData.Notify[0].data?.main?.[0] ?? [];
+		expect(items).toHaveLength(100);
+		expect(items[57].pairedItem).toEqual({ item: 57 });
+		expect(JSON.parse((fake.requestsTo('/v1.0/robot/oToMessages/batchSend')[57].body as { msgParam: string }).msgParam)).toEqual({ content: 'item 57' });
+	});
+
+	it('retries DingTalk flow control and succeeds', async () => {
+		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 2 });
+		const result = await run('e2eFlowControl01');
+		expect(result.ok).toBe(true);
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([403, 403, 200]);
+	});
+
+	it('a wrong Client Secret fails with DingTalk\'s own message and never shows the secret', async () => {
+		const result = await run('e2eWrongSecret01');
+		expect(result.ok).toBe(false);
+		expect(result.errorMessage).toMatch(/invalidClientIdOrSecret/);
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(0);
+	});
+
+	it('writes its own texts in the Preferred Language (zh-CN)', async () => {
+		const result = await run('e2eChinese000001');
+		expect(result.ok).toBe(true);
+		const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+		expect(JSON.parse((send.body as { msgParam: string }).msgParam)).toMatchObject({ title: '新消息', singleTitle: '查看详情' });
+	});
+
+	it('bad input: empty user list, invalid JSON, oversized group message — clear errors, nothing sent', async () => {
+		const result = await run('e2eBadInput00001');
+		expect(outputOf(result, 'No Users')[0].error).toMatch(/"User IDs" is empty/);
+		expect(outputOf(result, 'Bad Template')[0].error).toMatch(/"Msg Param" is not valid JSON/);
+		expect(outputOf(result, 'Huge')[0].error).toMatch(/DingTalk accepts at most 15000 bytes/);
+		expect(fake.requestsTo(/robot/)).toHaveLength(0);
+	});
+});
