@@ -37,7 +37,10 @@ if [ ! -f "$n8n_dir/.ready" ]; then
   gyp="$(dirname "$(dirname "$(command -v npm)")")/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
   [ -f "$gyp" ] || gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
   log "building sqlite3 against Node $NODE_VERSION"
-  (cd node_modules/sqlite3 && PATH="$node_dir/bin:$PATH" "$node_dir/bin/node" "$gyp" rebuild --nodedir="$node_dir" >&2)
+  if ! (cd node_modules/sqlite3 && PATH="$node_dir/bin:$PATH" "$node_dir/bin/node" "$gyp" rebuild --nodedir="$node_dir" >"$n8n_dir/sqlite3-build.log" 2>&1); then
+    tail -40 "$n8n_dir/sqlite3-build.log" >&2
+    exit 1
+  fi
   touch .ready
 fi
 
