@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npx tsc -p tsconfig.json --noEmit
+npx eslint nodes credentials index.ts
 bash scripts/ensure-n8n.sh >/dev/null
 npx jest --runInBand "$@"

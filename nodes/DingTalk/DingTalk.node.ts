@@ -1,11 +1,45 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { versionDescription } from './actions/versionDescription';
+import { properties } from './actions/versionDescription';
 import { dingTalkApiCredentialTest, listSearch } from './methods';
 
 export class DingTalk implements INodeType {
-	description: INodeTypeDescription = versionDescription;
+	description: INodeTypeDescription = {
+		displayName: 'DingTalk',
+		name: 'dingTalk',
+		icon: { light: 'file:dingtalk.svg', dark: 'file:dingtalk.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Reply, notify users and groups, send and stream cards, recall messages, and read users and departments in DingTalk',
+		defaults: { name: 'DingTalk' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'dingTalkStreamApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: { show: { authentication: ['streamApi'] } },
+			},
+			{
+				name: 'dingTalkHttpApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: { show: { authentication: ['httpApi'] } },
+			},
+		],
+		properties,
+	};
 
 	methods = { listSearch, credentialTest: { dingTalkApiCredentialTest } };
 

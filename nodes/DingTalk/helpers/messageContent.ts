@@ -82,48 +82,48 @@ export function readMessageContent(this: IExecuteFunctions, i: number, language:
 	}
 }
 
-/** The msgKey/msgParam pair of DingTalk's robot OpenAPI (batchSend, groupMessages/send). */
+/** The msgKey/msgParam pair of DingTalk's robot OpenAPI (batchSend, groupMessages/send); msgParam is JSON text. */
 export function toRobotTemplate(content: MessageContent): { msgKey: string; msgParam: string } {
-	const pair = (msgKey: string, msgParam: IDataObject) => ({ msgKey, msgParam: JSON.stringify(msgParam) });
 	switch (content.type) {
 		case 'text':
-			return pair('sampleText', { content: content.text });
+			return robotTemplate('sampleText', { content: content.text });
 		case 'markdown':
-			return pair('sampleMarkdown', { title: content.title, text: content.markdown });
+			return robotTemplate('sampleMarkdown', { title: content.title, text: content.markdown });
 		case 'actionCard':
 			return actionCardTemplate(content);
 		case 'link':
-			return pair('sampleLink', {
+			return robotTemplate('sampleLink', {
 				title: content.title,
 				text: content.text,
 				messageUrl: content.url,
 				picUrl: content.pictureUrl,
 			});
 		case 'image':
-			return pair('sampleImageMsg', { photoURL: content.photoUrl });
+			return robotTemplate('sampleImageMsg', { photoURL: content.photoUrl });
 		case 'file':
-			return pair('sampleFile', { mediaId: content.mediaId, fileName: content.fileName, fileType: content.fileType });
+			return robotTemplate('sampleFile', { mediaId: content.mediaId, fileName: content.fileName, fileType: content.fileType });
 		case 'template':
-			return pair(content.msgKey, content.msgParam);
+			return robotTemplate(content.msgKey, content.msgParam);
 	}
 }
 
+function robotTemplate(templateName: string, param: IDataObject) {
+	return { msgKey: templateName, msgParam: JSON.stringify(param) };
+}
+
+/** One button: sampleActionCard; 2-5 vertical: sampleActionCardN; two side by side: sampleActionCard6. */
 function actionCardTemplate(content: Extract<MessageContent, { type: 'actionCard' }>) {
 	const { title, markdown: text, buttons } = content;
 	if (buttons.length === 1) {
-		const [only] = buttons;
-		return {
-			msgKey: 'sampleActionCard',
-			msgParam: JSON.stringify({ title, text, singleTitle: only.title, singleURL: only.url }),
-		};
+		return robotTemplate('sampleActionCard', { title, text, singleTitle: buttons[0].title, singleURL: buttons[0].url });
 	}
 	const param: IDataObject = { title, text };
 	if (content.layout === 'horizontal') {
 		buttons.forEach((b, i) => Object.assign(param, { [`buttonTitle${i + 1}`]: b.title, [`buttonUrl${i + 1}`]: b.url }));
-		return { msgKey: 'sampleActionCard6', msgParam: JSON.stringify(param) };
+		return robotTemplate('sampleActionCard6', param);
 	}
 	buttons.forEach((b, i) => Object.assign(param, { [`actionTitle${i + 1}`]: b.title, [`actionURL${i + 1}`]: b.url }));
-	return { msgKey: `sampleActionCard${buttons.length}`, msgParam: JSON.stringify(param) };
+	return robotTemplate(`sampleActionCard${buttons.length}`, param);
 }
 
 export interface Mentions {

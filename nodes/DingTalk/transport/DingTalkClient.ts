@@ -90,6 +90,7 @@ export class DingTalkClient {
 			return issuedToken(answer.accessToken, answer.expireIn, '/v1.0/oauth2/accessToken');
 		} catch (error) {
 			// Deployments without the new OpenAPI still serve the legacy token endpoint; the token works for both.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no n8n context here; callers convert it
 			if (!(error instanceof DingTalkApiError) || error.httpStatus !== 404) throw error;
 			const legacy = await this.call<{ access_token?: string; expires_in?: number }>({
 				family: 'legacy',

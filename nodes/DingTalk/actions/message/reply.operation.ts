@@ -99,6 +99,7 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 		} catch (error) {
 			// DingTalk refused the webhook (expired early, revoked): the OpenAPI still reaches the conversation.
 			// Network errors are not retried this way, since the reply may have arrived.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the router turns it into a NodeApiError
 			if (!(error instanceof DingTalkApiError) || error.kind === 'network' || error.kind === 'flowControl') throw error;
 		}
 	}
