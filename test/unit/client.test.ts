@@ -10,6 +10,7 @@ import {
 
 const fixture = defaultFixture();
 const app = fixture.apps[0];
+const settle = async () => await new Promise((resolve) => setTimeout(resolve, 500));
 const fastRetry = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 };
 
 describe('DingTalkClient against the fake DingTalk', () => {
@@ -123,9 +124,11 @@ describe('DingTalkClient against the fake DingTalk', () => {
 			})
 			.catch((e: unknown) => e)) as DingTalkApiError;
 		expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'network' });
+		await settle(); // the fake records a slow request only once it has answered it
 		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(1);
 		fake.injectFault({ path: '/topapi/user/listsimple', kind: 'slow', delayMs: 400 });
 		await listUsers(client({}, axiosSender, 100));
+		await settle();
 		expect(fake.requestsTo('/topapi/user/listsimple')).toHaveLength(2);
 	});
 

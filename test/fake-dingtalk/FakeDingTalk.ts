@@ -1,0 +1,300 @@
+import { randomBytes } from 'crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+
+import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
+import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
+import { apiError, isApiPath, legacyError, requestId } from './replies';
+import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
+import { legacyAccessToken, newAccessToken } from './tokenRoutes';
+import type {
+	FakeApp,
+	FakeCard,
+	FakeConversation,
+	FakeDepartment,
+	FakeOptions,
+	FakeReply,
+	FakeRequest,
+	FakeUser,
+	Fault,
+	RecordedRequest,
+	SentMessage,
+} from './types';
+
+type Route = (fake: FakeDingTalk, req: FakeRequest, app: FakeApp) => FakeReply;
+
+/** Routes that need an access token, by "METHOD path". */
+const AUTHENTICATED_ROUTES: Record<string, Route> = {
+	'POST /v1.0/robot/oToMessages/batchSend': batchSendToUsers,
+	'POST /v1.0/robot/groupMessages/send': sendToGroup,
+	'POST /v1.0/robot/otoMessages/batchRecall': (f, r, a) => recall(f, r, a, 'oto'),
+	'POST /v1.0/robot/groupMessages/recall': (f, r, a) => recall(f, r, a, 'group'),
+	'POST /v1.0/card/instances/createAndDeliver': createAndDeliver,
+	'PUT /v1.0/card/instances': updateCard,
+	'PUT /v1.0/card/streaming': streamCard,
+	'POST /topapi/user/listsimple': listSimple,
+	'POST /topapi/v2/user/list': listFull,
+	'POST /topapi/v2/user/get': getUser,
+	'POST /topapi/v2/department/listsub': listSubDepartments,
+};
+
+const TOKEN_PATHS = new Set(['/v1.0/oauth2/accessToken', '/gettoken']);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * A fake DingTalk OpenAPI on loopback: token endpoints, robot messages, recall, cards, session webhooks, users and
+ * departments, with DingTalk's validation and both error formats, fault injection, and a record of every request.
+ * It serves both api.dingtalk.com and oapi.dingtalk.com paths on one port (they do not collide).
+ */
+export class FakeDingTalk {
+	readonly apps: FakeApp[];
+	readonly users = new Map<string, FakeUser>();
+	readonly departments = new Map<number, FakeDepartment>();
+	readonly conversations = new Map<string, FakeConversation>();
+	readonly flowControlledUserIds: Set<string>;
+	readonly tokenTtlSeconds: number;
+
+	requests: RecordedRequest[] = [];
+	sentMessages: SentMessage[] = [];
+	cards = new Map<string, FakeCard>();
+	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
+	readonly sessions = new Map<string, { conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }>();
+	private faults: Array<Fault & { remaining: number }> = [];
+	private server?: Server;
+	private url = '';
+
+	constructor(options: FakeOptions = {}) {
+		this.apps = options.apps ?? [];
+		for (const user of options.users ?? []) this.users.set(user.userid, user);
+		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
+			this.departments.set(department.dept_id, department);
+		}
+		for (const conversation of options.conversations ?? []) this.conversations.set(conversation.openConversationId, conversation);
+		this.flowControlledUserIds = new Set(options.flowControlledUserIds ?? []);
+		this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
+	}
+
+	get baseUrl(): string {
+		if (!this.url) throw new Error('FakeDingTalk is not started');
+		return this.url;
+	}
+
+	async start(port = 0, host = '127.0.0.1'): Promise<void> {
+		const server = createServer((req, res) => void this.handle(req, res));
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, () => resolve());
+		});
+		this.server = server;
+		this.url = `http://${host}:${(server.address() as AddressInfo).port}`;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		this.server = undefined;
+		if (!server) return;
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	}
+
+	requestsTo(path: string | RegExp): RecordedRequest[] {
+		return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)));
+	}
+
+	tokenCalls(): number {
+		return this.requests.filter((r) => TOKEN_PATHS.has(r.path)).length;
+	}
+
+	injectFault(fault: Fault): void {
+		this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+	}
+
+	clearFaults(): void {
+		this.faults = [];
+	}
+
+	/** Clears what happened (requests, faults, messages, tokens, cards, sessions); keeps the organisation. */
+	reset(): void {
+		this.requests = [];
+		this.sentMessages = [];
+		this.cards = new Map();
+		this.tokens.clear();
+		this.sessions.clear();
+		this.faults = [];
+	}
+
+	expireAllTokens(): void {
+		this.tokens.clear();
+	}
+
+	createSessionWebhook(opts: { conversationType: '1' | '2'; conversationId: string; userId?: string; ttlMs?: number }) {
+		const session = randomBytes(12).toString('hex');
+		const expiresAt = Date.now() + (opts.ttlMs ?? 5_400_000);
+		this.sessions.set(session, { conversationType: opts.conversationType, conversationId: opts.conversationId, userId: opts.userId, expiresAt });
+		return { sessionWebhook: `${this.baseUrl}/robot/sendBySession?session=${session}`, sessionWebhookExpiredTime: expiresAt };
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://fake');
+		const path = url.pathname;
+		const query = Object.fromEntries(url.searchParams.entries());
+		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
+		const raw = await readBody(req);
+		if (path.startsWith('/__fake/')) return send(res, this.control(req.method ?? 'GET', path, raw));
+
+		const parsed = parseBody(raw);
+		const body = parsed.body;
+		const reply =
+			parsed.problem !== undefined
+				? isApiPath(path)
+					? apiError(400, 'InvalidParameter', parsed.problem)
+					: legacyError(400002, parsed.problem)
+				: await this.route({ method: req.method ?? 'GET', path, query, headers, body });
+		this.requests.push({
+			method: req.method ?? 'GET',
+			path,
+			query: redactSecret(query, 'appsecret'),
+			headers,
+			body: redactSecret(body, 'appSecret'),
+			status: reply.status,
+			response: reply.raw ?? reply.body,
+			at: Date.now(),
+		});
+		send(res, reply);
+	}
+
+	private async route(req: FakeRequest): Promise<FakeReply> {
+		const fault = this.takeFault(req.path);
+		if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+		else if (fault && fault.kind !== 'expireToken') return faultReply(fault.kind, req.path);
+		if (fault?.kind === 'expireToken') this.expirePresentedToken(req);
+
+		if (req.method === 'POST' && req.path === '/v1.0/oauth2/accessToken') return newAccessToken(this, req);
+		if (req.method === 'GET' && req.path === '/gettoken') return legacyAccessToken(this, req);
+		if (req.method === 'POST' && req.path === '/robot/sendBySession') return sendBySession(this, req);
+		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
+		if (!route) {
+			// UNCONFIRMED: the api family's answer for an unknown path.
+			return isApiPath(req.path) ? apiError(404, 'InvalidAction.NotFound', 'Specified api is not found') : legacyError(22, '不合法的请求路径');
+		}
+		const auth = this.authenticate(req);
+		return 'status' in auth ? auth : route(this, req, auth);
+	}
+
+	/** api paths take the token in x-acs-dingtalk-access-token; oapi paths in ?access_token=. */
+	private authenticate(req: FakeRequest): FakeApp | FakeReply {
+		const api = isApiPath(req.path);
+		const token = api ? req.headers['x-acs-dingtalk-access-token'] : req.query.access_token;
+		if (!token) {
+			return api
+				? apiError(400, 'AuthenticationFailed.MissingParameter', '缺少参数：x-acs-dingtalk-access-token')
+				: legacyError(88, 'ding talk error[subcode=40000,submsg=access_token is blank]', { sub_code: '40000', sub_msg: 'access_token is blank' });
+		}
+		const issued = this.tokens.get(token);
+		if (!issued || issued.expiresAt < Date.now()) {
+			return api
+				? apiError(400, 'InvalidAuthentication', '不合法的access_token')
+				: legacyError(88, 'ding talk error[subcode=40014,submsg=不合法的access_token]', { sub_code: '40014', sub_msg: '不合法的access_token' });
+		}
+		return issued.app;
+	}
+
+	private expirePresentedToken(req: FakeRequest) {
+		const token = req.headers['x-acs-dingtalk-access-token'] ?? req.query.access_token;
+		if (token) this.tokens.delete(token);
+	}
+
+	private takeFault(path: string): Fault | undefined {
+		const index = this.faults.findIndex((f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)));
+		if (index < 0) return undefined;
+		const fault = this.faults[index];
+		if (--fault.remaining <= 0) this.faults.splice(index, 1);
+		return fault;
+	}
+
+	/** The HTTP control API, so a separate process (the demo, a shell) can drive the fake. */
+	private control(method: string, path: string, raw: string | undefined): FakeReply {
+		const body = (() => {
+			try {
+				return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+			} catch {
+				return {};
+			}
+		})();
+		const route = `${method} ${path}`;
+		switch (route) {
+			case 'GET /__fake/requests':
+				return { status: 200, body: this.requests };
+			case 'GET /__fake/sent':
+				return { status: 200, body: this.sentMessages };
+			case 'GET /__fake/cards':
+				return { status: 200, body: Object.fromEntries(this.cards) };
+			case 'POST /__fake/reset':
+				this.reset();
+				return { status: 200, body: { ok: true } };
+			case 'POST /__fake/expire-tokens':
+				this.expireAllTokens();
+				return { status: 200, body: { ok: true } };
+			case 'POST /__fake/faults': {
+				const path = typeof body.path === 'string' && body.path.startsWith('^') ? new RegExp(body.path) : (body.path as string | undefined);
+				this.injectFault({ ...(body as unknown as Fault), path });
+				return { status: 200, body: { ok: true } };
+			}
+			case 'POST /__fake/session-webhooks':
+				return { status: 200, body: this.createSessionWebhook(body as unknown as Parameters<FakeDingTalk['createSessionWebhook']>[0]) };
+			default:
+				return { status: 404, body: { error: `no control route ${route}` } };
+		}
+	}
+}
+
+function faultReply(kind: Fault['kind'], path: string): FakeReply {
+	const api = isApiPath(path);
+	switch (kind) {
+		case 'flowControl':
+			return api ? apiError(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '应用调用该接口的QPS超过限制') : legacyError(90018, '当前企业调用该接口的QPS超过限制');
+		case 'qpsLimitForApi':
+			return api ? apiError(403, 'Forbidden.AccessDenied.QpsLimitForApi', '该接口的全局QPS超过限制') : legacyError(90002, '该接口的全局QPS超过限制');
+		case 'http429':
+			return { status: 429, body: api ? { code: 'Throttling', message: 'Too many requests', requestid: requestId() } : { errcode: 90018, errmsg: 'Too many requests' } };
+		case 'serverError':
+			return api ? apiError(500, 'unknownError', '系统错误') : { status: 200, body: { errcode: -1, errmsg: '系统繁忙', request_id: requestId() } };
+		case 'invalidJson':
+			return { status: 200, body: undefined, raw: '<html><body>gateway error</body></html>' };
+		default:
+			return apiError(500, 'unknownError', `unhandled fault ${kind}`);
+	}
+}
+
+function parseBody(raw: string | undefined): { body?: unknown; problem?: string } {
+	if (raw === undefined) return { problem: 'body too large' };
+	if (!raw) return {};
+	try {
+		return { body: JSON.parse(raw) };
+	} catch {
+		return { problem: 'body is not valid JSON' };
+	}
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > MAX_BODY_BYTES) return undefined;
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, reply: FakeReply): void {
+	const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+	res.writeHead(reply.status, { 'Content-Type': reply.raw ? 'text/html' : 'application/json;charset=utf-8' });
+	res.end(text);
+}
+
+/** The record never holds an app secret, so tests can assert secrets go nowhere else. */
+function redactSecret<T>(value: T, key: string): T {
+	if (typeof value !== 'object' || value === null || !(key in value)) return value;
+	return { ...value, [key]: '***' };
+}

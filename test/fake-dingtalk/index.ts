@@ -1,0 +1,3 @@
+export { FakeDingTalk } from './FakeDingTalk';
+export { defaultFixture } from './fixture';
+export type * from './types';
