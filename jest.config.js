@@ -12,6 +12,8 @@ module.exports = {
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+			// Each test drives a real n8n process (a few seconds per run, more with retries).
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.ts'],
 		},
 	],
 };

@@ -218,7 +218,7 @@ beforeAll(async () => {
 	add(
 		wf('e2eDirectory0002', [
 			{ name: 'Some Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), detail: 'full', returnAll: false, limit: 2 } },
-			{ name: 'Departments', parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
+			{ name: 'Departments', executeOnce: true, parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
 		]),
 	);
 	add(

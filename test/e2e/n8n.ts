@@ -28,6 +28,8 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	return {
 		...process.env,
 		PATH: `${nodeBinDir()}${path.delimiter}${process.env.PATH ?? ''}`,
+		// Jest sets NODE_ENV=test, which makes n8n behave as in its own unit tests.
+		NODE_ENV: 'production',
 		N8N_USER_FOLDER: USER_FOLDER,
 		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-secret',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -35,7 +37,6 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		DB_SQLITE_POOL_SIZE: '1',
 		...extra,
 	};
 }
@@ -95,20 +96,22 @@ export interface ExecutionResult {
 /** Runs a workflow once with `n8n execute` (it must start with a Manual Trigger) and parses the run. */
 export async function executeWorkflow(id: string): Promise<ExecutionResult> {
 	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput']);
-	const start = raw.stdout.indexOf('{');
+	// The CLI prints the run as JSON: alone on success, after "Execution error:" and a line of "=" on failure.
+	const start = raw.stdout.search(/^\{\n {2}"data"/m);
 	let parsed: { data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};
 	if (start >= 0) {
 		try {
-			parsed = JSON.parse(raw.stdout.slice(start));
+			// Pretty-printed: the object ends at the first "}" alone at the start of a line; logs may follow.
+			const end = raw.stdout.slice(start).search(/^\}$/m);
+			parsed = JSON.parse(raw.stdout.slice(start, end >= 0 ? start + end + 1 : undefined));
 		} catch {
 			parsed = {};
 		}
 	}
 	const resultData = parsed.data?.resultData ?? {};
-	const printed = /Execution error:\n(.+)/.exec(raw.stdout)?.[1];
 	return {
 		ok: raw.code === 0 && !resultData.error,
-		errorMessage: resultData.error?.message ?? printed,
+		errorMessage: resultData.error?.message,
 		runData: resultData.runData ?? {},
 		error: resultData.error,
 		raw,

@@ -12,6 +12,8 @@ export interface DingTalkStep {
 	name: string;
 	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;
+	/** n8n's "Execute Once" setting: run for the first input item only. */
+	executeOnce?: boolean;
 	credential?: CredentialRef;
 }
 
@@ -28,6 +30,7 @@ function dingTalkNode(step: DingTalkStep, credential: CredentialRef) {
 		parameters: { authentication: ref.type === 'dingTalkHttpApi' ? 'httpApi' : 'streamApi', ...step.parameters },
 		credentials: { [ref.type]: { id: ref.id, name: ref.name } },
 		...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(step.executeOnce ? { executeOnce: true } : {}),
 	};
 }
 

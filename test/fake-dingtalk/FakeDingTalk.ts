@@ -113,13 +113,12 @@ export class FakeDingTalk {
 		this.faults = [];
 	}
 
-	/** Clears what happened (requests, faults, messages, tokens, cards, sessions); keeps the organisation. */
+	/** Clears what happened (requests, faults, messages, tokens, cards); keeps the organisation and open sessions. */
 	reset(): void {
 		this.requests = [];
 		this.sentMessages = [];
 		this.cards = new Map();
 		this.tokens.clear();
-		this.sessions.clear();
 		this.faults = [];
 	}
 
