@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'child_process';
+import { createServer } from 'net';
+import * as path from 'path';
+
+import { E2E_DIR } from './paths';
+import { n8nBin, n8nEnv, nodeBinDir } from './n8n';
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * `n8n start` for what only a running instance offers: the REST API the editor uses (credential tests, resource
+ * locator searches) and, later, active triggers. Logs are kept for assertions (no secret may appear in them).
+ */
+export class N8nServer {
+	logs = '';
+	private child?: ChildProcess;
+	private cookie = '';
+	port = 0;
+
+	async start(extraEnv: Record<string, string> = {}): Promise<void> {
+		this.port = await freePort();
+		const brokerPort = await freePort();
+		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), 'start'], {
+			cwd: E2E_DIR,
+			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
+		});
+		this.child.stdout?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
+		this.child.stderr?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
+		const deadline = Date.now() + 150_000;
+		// /healthz answers early; the editor (and activation of published workflows) is ready with this line.
+		while (!this.logs.includes('Editor is now accessible')) {
+			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.logs}`);
+			if (Date.now() > deadline) throw new Error(`n8n did not start in time:\n${this.logs.slice(-3000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	async stop(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** Creates the owner account (first start) and keeps its session cookie for REST calls. */
+	async setupOwner(): Promise<void> {
+		const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', 'browser-id': 'e2e-browser' },
+			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Passw0rd-e2e!' }),
+		});
+		if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+	}
+
+	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {
+		const response = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e-browser' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const json = (await response.json().catch(() => ({}))) as { data?: T };
+		return { status: response.status, data: (json.data ?? json) as T };
+	}
+}
