@@ -50,7 +50,8 @@ async function main() {
 		return r.sentUserIds.length + r.invalidUserIds.length + r.flowControlledUserIds.length;
 	});
 	const throttled = await measure('Send to Users with 10 injected flow-control answers', async () => {
-		fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'flowControl', times: 10 });
+		// Five bursts of two refusals, spread over the 50 sends.
+		for (const after of [0, 10, 20, 30, 40]) fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'flowControl', times: 2, after });
 		const r = await sendUserMessages(newClient(), userIds, template);
 		return r.sentUserIds.length + r.invalidUserIds.length + r.flowControlledUserIds.length;
 	});

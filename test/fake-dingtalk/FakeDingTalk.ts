@@ -59,7 +59,7 @@ export class FakeDingTalk {
 	cards = new Map<string, FakeCard>();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<string, { conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }>();
-	private faults: Array<Fault & { remaining: number }> = [];
+	private faults: Array<Fault & { remaining: number; passed: number }> = [];
 	private server?: Server;
 	private url = '';
 
@@ -106,7 +106,7 @@ export class FakeDingTalk {
 	}
 
 	injectFault(fault: Fault): void {
-		this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+		this.faults.push({ ...fault, remaining: fault.times ?? 1, passed: 0 });
 	}
 
 	clearFaults(): void {
@@ -204,9 +204,12 @@ export class FakeDingTalk {
 	}
 
 	private takeFault(path: string): Fault | undefined {
-		const index = this.faults.findIndex((f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)));
-		if (index < 0) return undefined;
-		const fault = this.faults[index];
+		const matching = this.faults.filter((f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)));
+		// Faults still waiting for their `after` count see this request go by.
+		const fault = matching.find((f) => f.passed >= (f.after ?? 0));
+		for (const waiting of matching) if (waiting !== fault && waiting.passed < (waiting.after ?? 0)) waiting.passed++;
+		if (!fault) return undefined;
+		const index = this.faults.indexOf(fault);
 		if (--fault.remaining <= 0) this.faults.splice(index, 1);
 		return fault;
 	}

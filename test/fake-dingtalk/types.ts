@@ -57,6 +57,8 @@ export interface Fault {
 	kind: FaultKind;
 	/** How many matching requests it hits (default 1). */
 	times?: number;
+	/** Matching requests to let through before the fault starts (default 0). */
+	after?: number;
 	/** For `slow`: how long to wait before answering normally. */
 	delayMs?: number;
 }

@@ -147,3 +147,19 @@ describe('DingTalkClient against the fake DingTalk', () => {
 		expect(gettoken.query.appkey).toBe(app.clientId);
 	});
 });
+
+describe('fake DingTalk fault scheduling', () => {
+	it('lets `after` requests through before a fault starts', async () => {
+		const fake = new FakeDingTalk(fixture);
+		await fake.start();
+		try {
+			fake.injectFault({ path: '/gettoken', kind: 'serverError', times: 1, after: 2 });
+			const statuses = [];
+			for (let i = 0; i < 4; i++) statuses.push((await fetch(`${fake.baseUrl}/gettoken?appkey=${app.clientId}&appsecret=${app.clientSecret}`)).status);
+			expect(fake.requestsTo('/gettoken').map((r) => (r.response as { errcode: number }).errcode)).toEqual([0, 0, -1, 0]);
+			expect(statuses).toEqual([200, 200, 200, 200]);
+		} finally {
+			await fake.stop();
+		}
+	});
+});
