@@ -1,0 +1,28 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+import { E2E_DIR, PROJECT_ROOT } from './paths';
+
+/** The README's first command, in its check mode: every demo flow runs in a real n8n against the fake DingTalk. */
+it('npm start -- --check runs every demo flow successfully', () => {
+	const run = spawnSync('npx', ['tsx', 'scripts/start.ts', '--check'], {
+		cwd: PROJECT_ROOT,
+		encoding: 'utf8',
+		timeout: 170_000,
+		env: {
+			...process.env,
+			DINGTALK_N8N_USER_FOLDER: path.join(E2E_DIR, 'main-job-user'),
+			FAKE_DINGTALK_PORT: '0',
+			DINGTALK_CLIENT_ID: '',
+			DINGTALK_CLIENT_SECRET: '',
+		},
+	});
+	expect(run.status).toBe(0);
+	const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as {
+		outcomes: Array<{ flow: string; ok: boolean }>;
+		dingTalkRequests: string[];
+	};
+	expect(report.outcomes.length).toBeGreaterThan(0);
+	expect(report.outcomes.every((o) => o.ok)).toBe(true);
+	expect(report.dingTalkRequests).toContain('POST /v1.0/robot/oToMessages/batchSend → 200');
+});
