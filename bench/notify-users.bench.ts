@@ -13,7 +13,6 @@ const template = { msgKey: 'sampleText', msgParam: JSON.stringify({ content: 'Ma
 
 async function main() {
 	const fixture = defaultFixture();
-	const app = fixture.apps[0];
 	const known = fixture.users.map((u) => u.userid);
 	// The fake knows a dozen users; the rest come back as invalid, which costs the same calls.
 	const userIds = Array.from({ length: USERS }, (_, i) => (i < known.length ? known[i] : `bench-user-${i}`));
@@ -21,7 +20,7 @@ async function main() {
 	await fake.start();
 	const newClient = () =>
 		new DingTalkClient(
-			{ clientId: app.clientId, clientSecret: app.clientSecret, robotCode: app.robotCode, language: 'en', apiBaseUrl: fake.baseUrl, legacyApiBaseUrl: fake.baseUrl },
+			fake.appConfig(),
 			axiosSender,
 			{ tokenCache: new AccessTokenCache(), retry: { maxRetries: 5, baseDelayMs: 20, maxDelayMs: 200 } },
 		);

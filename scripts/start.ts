@@ -34,15 +34,7 @@ async function main() {
 		const fixture = defaultFixture();
 		fake = new FakeDingTalk(fixture);
 		await fake.start(Number(process.env.FAKE_DINGTALK_PORT ?? 3999));
-		const app = fixture.apps[0];
-		data = {
-			clientId: app.clientId,
-			clientSecret: app.clientSecret,
-			robotCode: app.robotCode,
-			language: 'en',
-			apiBaseUrl: fake.baseUrl,
-			legacyApiBaseUrl: fake.baseUrl,
-		};
+		data = fake.appConfig();
 		log(`fake DingTalk listening on ${fake.baseUrl} (no DINGTALK_CLIENT_ID set)`);
 	}
 	await importCredentials([{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data }]);

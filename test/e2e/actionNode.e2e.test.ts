@@ -20,14 +20,7 @@ const wrongSecret: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eBadCred0
 const WRONG_SECRET = 'this-secret-is-wrong-0123456789';
 
 function credentials(): CredentialFile[] {
-	const data = {
-		clientId: app.clientId,
-		clientSecret: app.clientSecret,
-		robotCode: app.robotCode,
-		language: 'en',
-		apiBaseUrl: fake.baseUrl,
-		legacyApiBaseUrl: fake.baseUrl,
-	};
+	const data = fake.appConfig();
 	return [
 		{ ...stream, data },
 		{ ...http, data: { ...data, callbackToken: 'token', callbackAesKey: '1234567890123456789012345678901234567890123' } },

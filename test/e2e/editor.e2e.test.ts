@@ -14,14 +14,7 @@ const server = new N8nServer();
 const GOOD_AES_KEY = '1234567890123456789012345678901234567890123';
 const WRONG_SECRET = 'definitely-wrong-secret-4711';
 
-const base = () => ({
-	clientId: app.clientId,
-	clientSecret: app.clientSecret,
-	robotCode: app.robotCode,
-	language: 'en',
-	apiBaseUrl: fake.baseUrl,
-	legacyApiBaseUrl: fake.baseUrl,
-});
+const base = () => fake.appConfig();
 const credentials = () => [
 	{ id: 'edStreamGood0001', name: 'Stream good', type: 'dingTalkStreamApi', data: base() },
 	{ id: 'edStreamBad00001', name: 'Stream wrong secret', type: 'dingTalkStreamApi', data: { ...base(), clientSecret: WRONG_SECRET } },

@@ -34,6 +34,8 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-secret',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_RUNNERS_ENABLED: 'false',
+		// n8n starts a task broker even for `n8n execute`; a port per test process lets two suites run side by side.
+		N8N_RUNNERS_BROKER_PORT: String(20_000 + (process.pid % 20_000)),
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',

@@ -97,6 +97,18 @@ export class FakeDingTalk {
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
 
+	/** Credential fields (and the client's app config) that point at this fake, for the given app. */
+	appConfig(app: FakeApp = this.apps[0]) {
+		return {
+			clientId: app.clientId,
+			clientSecret: app.clientSecret,
+			robotCode: app.robotCode,
+			language: 'en' as 'en' | 'zh-CN',
+			apiBaseUrl: this.baseUrl,
+			legacyApiBaseUrl: this.baseUrl,
+		};
+	}
+
 	requestsTo(path: string | RegExp): RecordedRequest[] {
 		return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)));
 	}

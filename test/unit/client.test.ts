@@ -21,14 +21,7 @@ describe('DingTalkClient against the fake DingTalk', () => {
 
 	beforeAll(async () => {
 		await fake.start();
-		config = {
-			clientId: app.clientId,
-			clientSecret: app.clientSecret,
-			robotCode: app.robotCode,
-			language: 'en',
-			apiBaseUrl: fake.baseUrl,
-			legacyApiBaseUrl: fake.baseUrl,
-		};
+		config = fake.appConfig();
 	});
 	afterAll(async () => await fake.stop());
 	beforeEach(() => fake.reset());
