@@ -6,6 +6,7 @@ import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { apiError, isApiPath, legacyError, requestId } from './replies';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
+import { StreamGateway } from './StreamGateway';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
 import type {
 	FakeApp,
@@ -59,6 +60,8 @@ export class FakeDingTalk {
 	cards = new Map<string, FakeCard>();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<string, { conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }>();
+	/** The Stream mode gateway: connections/open and the WebSocket at /connect. */
+	readonly gateway = new StreamGateway(() => this.apps, () => this.baseUrl);
 	private faults: Array<Fault & { remaining: number; passed: number }> = [];
 	private server?: Server;
 	private url = '';
@@ -81,6 +84,7 @@ export class FakeDingTalk {
 
 	async start(port = 0, host = '127.0.0.1'): Promise<void> {
 		const server = createServer((req, res) => void this.handle(req, res));
+		server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(port, host, () => resolve());
@@ -93,6 +97,7 @@ export class FakeDingTalk {
 		const server = this.server;
 		this.server = undefined;
 		if (!server) return;
+		await this.gateway.stop();
 		server.closeAllConnections();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
@@ -132,6 +137,7 @@ export class FakeDingTalk {
 		this.cards = new Map();
 		this.tokens.clear();
 		this.faults = [];
+		this.gateway.reset();
 	}
 
 	expireAllTokens(): void {
@@ -183,6 +189,7 @@ export class FakeDingTalk {
 		if (req.method === 'POST' && req.path === '/v1.0/oauth2/accessToken') return newAccessToken(this, req);
 		if (req.method === 'GET' && req.path === '/gettoken') return legacyAccessToken(this, req);
 		if (req.method === 'POST' && req.path === '/robot/sendBySession') return sendBySession(this, req);
+		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open') return this.gateway.open(req);
 		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
 		if (!route) {
 			// UNCONFIRMED: the api family's answer for an unknown path.
