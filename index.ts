@@ -3,3 +3,4 @@
 export { DingTalkHttpApi } from './credentials/DingTalkHttpApi.credentials';
 export { DingTalkStreamApi } from './credentials/DingTalkStreamApi.credentials';
 export { DingTalk } from './nodes/DingTalk/DingTalk.node';
+export { DingTalkTrigger } from './nodes/DingTalk/DingTalkTrigger.node';

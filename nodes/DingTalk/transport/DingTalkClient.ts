@@ -72,6 +72,30 @@ export class DingTalkClient {
 		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl, body, authenticated: false });
 	}
 
+	/**
+	 * Registers a Stream mode connection (POST /v1.0/gateway/connections/open): the WebSocket endpoint and a one-use
+	 * ticket valid for 90 s. Also the credential test's gateway probe.
+	 */
+	async openStreamConnection(subscriptions: Array<{ type: string; topic: string }>, ua: string): Promise<{ endpoint: string; ticket: string }> {
+		const answer = await this.call<{ endpoint?: string; ticket?: string }>({
+			family: 'api',
+			method: 'POST',
+			path: '/v1.0/gateway/connections/open',
+			body: { clientId: this.app.clientId, clientSecret: this.app.clientSecret, subscriptions, ua },
+			authenticated: false,
+			idempotent: true,
+		});
+		if (!answer?.endpoint || !answer.ticket) {
+			throw new DingTalkApiError({
+				code: 'INVALID_RESPONSE',
+				dingTalkMessage: 'The Stream gateway answered without an endpoint or ticket',
+				kind: 'invalidResponse',
+				endpoint: '/v1.0/gateway/connections/open',
+			});
+		}
+		return { endpoint: answer.endpoint, ticket: answer.ticket };
+	}
+
 	async getAccessToken(): Promise<string> {
 		return await this.tokens.get(this.tokenKey, async () => await this.fetchAccessToken());
 	}

@@ -1,0 +1,259 @@
+import { EventEmitter } from 'events';
+
+import { callbackAck, type DownstreamFrame, parseCallbackData, type StreamCallback, STREAM_TOPICS } from './frames';
+import { type OpenConnection, StreamSdkClient } from './StreamSdkClient';
+
+export type StreamState = 'idle' | 'connecting' | 'connected' | 'retrying' | 'stopped';
+
+export interface StreamStatus {
+	mode: 'long_connection';
+	clientId: string;
+	state: StreamState;
+	connected: boolean;
+	lastConnectedAt: string | null;
+	lastDisconnectedAt: string | null;
+	lastCallbackAt: string | null;
+	lastError: string | null;
+	reconnectCount: number;
+	subscribedTopics: string[];
+	subscribers: number;
+}
+
+/** A subscriber (one active trigger) gets every callback; what it resolves with is the ACK's response. */
+export type CallbackHandler = (callback: StreamCallback) => Promise<unknown>;
+
+export interface StreamLogger {
+	debug(message: string, meta?: object): void;
+	info(message: string, meta?: object): void;
+	warn(message: string, meta?: object): void;
+	error(message: string, meta?: object): void;
+}
+
+export interface StreamConnectionOptions {
+	openConnection: OpenConnection;
+	logger?: StreamLogger;
+	/** WebSocket ping interval; a socket without a pong by the next ping is treated as dead. */
+	keepAliveIntervalMs?: number;
+	backoff?: { baseMs: number; maxMs: number };
+	random?: () => number;
+}
+
+const silentLogger: StreamLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * One Stream connection for one DingTalk app in this n8n process, shared by every active trigger of that app
+ * (DingTalk balances messages across an app's connections, so two sockets would each see half). Reconnects with
+ * exponential backoff and jitter (1 s doubling to 60 s) for as long as it has subscribers; detects dead sockets
+ * with WebSocket pings; reconnects at once on SYSTEM disconnect; ACKs each callback on the socket it came from,
+ * once every subscriber's handler has settled. Emits 'connected', 'disconnected' (reason) and 'error' (message).
+ */
+export class StreamConnection extends EventEmitter {
+	private readonly sdk: StreamSdkClient;
+	private readonly handlers = new Set<CallbackHandler>();
+	private readonly logger: StreamLogger;
+	private readonly keepAliveIntervalMs: number;
+	private readonly backoff: { baseMs: number; maxMs: number };
+	private readonly random: () => number;
+	private state: StreamState = 'idle';
+	private attempt = 0;
+	private generation = 0;
+	private retryTimer?: NodeJS.Timeout;
+	private keepAliveTimer?: NodeJS.Timeout;
+	private awaitingPong = false;
+	private readonly times = { lastConnectedAt: null as string | null, lastDisconnectedAt: null as string | null, lastCallbackAt: null as string | null };
+	private lastError: string | null = null;
+	private reconnectCount = 0;
+
+	constructor(
+		readonly clientId: string,
+		clientSecret: string,
+		options: StreamConnectionOptions,
+	) {
+		super();
+		this.logger = options.logger ?? silentLogger;
+		this.keepAliveIntervalMs = options.keepAliveIntervalMs ?? 20_000;
+		this.backoff = options.backoff ?? { baseMs: 1000, maxMs: 60_000 };
+		this.random = options.random ?? Math.random;
+		this.sdk = new StreamSdkClient(clientId, clientSecret, options.openConnection);
+		this.sdk.on('callback', (frame: DownstreamFrame) => void this.onCallback(frame));
+		this.sdk.on('close', (code: number, reason: string) => this.onSocketLost(`socket closed (${code}${reason ? `: ${reason}` : ''})`));
+		this.sdk.on('socket-error', (error: Error) => this.recordError(`socket error: ${error.message}`));
+		this.sdk.on('pong', () => (this.awaitingPong = false));
+		this.sdk.on('frame-error', (problem: string) => this.logger.warn(`DingTalk Stream: ignored a bad frame (${problem})`, { clientId }));
+		this.sdk.on('server-disconnect', () => {
+			// DingTalk stops delivering on this socket and closes it ~10 s later: move to a fresh one now.
+			this.logger.info('DingTalk Stream: gateway asked to reconnect (SYSTEM disconnect)', { clientId });
+			this.onSocketLost('gateway sent SYSTEM disconnect', true);
+		});
+	}
+
+	/**
+	 * Adds a subscriber. The first one starts the connection and waits for it: a failure (bad secret, app not found)
+	 * rejects with DingTalk's message and leaves nothing running. Later subscribers join whatever state it is in.
+	 */
+	async subscribe(handler: CallbackHandler): Promise<void> {
+		const starting = this.state === 'idle' || this.state === 'stopped';
+		this.handlers.add(handler);
+		if (!starting) return;
+		this.state = 'connecting';
+		try {
+			await this.connectOnce();
+		} catch (error) {
+			this.handlers.delete(handler);
+			if (this.handlers.size === 0) this.stop();
+			else this.scheduleRetry();
+			throw error;
+		}
+	}
+
+	/** Removes a subscriber; the last one closes the socket. Returns how many remain. */
+	unsubscribe(handler: CallbackHandler): number {
+		this.handlers.delete(handler);
+		if (this.handlers.size === 0) this.stop();
+		return this.handlers.size;
+	}
+
+	status(): StreamStatus {
+		return {
+			mode: 'long_connection',
+			clientId: this.clientId,
+			state: this.state,
+			connected: this.state === 'connected',
+			...this.times,
+			lastError: this.lastError,
+			reconnectCount: this.reconnectCount,
+			subscribedTopics: [...STREAM_TOPICS],
+			subscribers: this.handlers.size,
+		};
+	}
+
+	/** Drops the socket and connects again at once (Connection → Reconnect); also resumes after `disconnect`. */
+	reconnect(): void {
+		if (this.handlers.size === 0) return;
+		if (this.state === 'stopped' || this.state === 'idle') {
+			this.state = 'retrying';
+			this.scheduleRetry(0);
+			return;
+		}
+		this.onSocketLost('reconnect requested', true);
+	}
+
+	/** Closes the socket but keeps the subscribers, until `reconnect` (Connection → Disconnect). */
+	disconnect(): void {
+		this.halt('disconnected on request');
+	}
+
+	/** Closes for good: the last subscriber left. */
+	stop(): void {
+		this.halt('stopped');
+	}
+
+	private halt(reason: string): void {
+		this.state = 'stopped';
+		clearTimeout(this.retryTimer);
+		clearInterval(this.keepAliveTimer);
+		this.generation++;
+		this.sdk.disconnect();
+		this.times.lastDisconnectedAt = new Date().toISOString();
+		this.logger.info(`DingTalk Stream: ${reason}`, { clientId: this.clientId });
+		this.emit('disconnected', reason);
+	}
+
+	private async connectOnce(): Promise<void> {
+		const generation = ++this.generation;
+		try {
+			await this.sdk.getEndpoint();
+			await this.sdk._connect();
+		} catch (error) {
+			const message = (error as Error).message;
+			this.recordError(`connect failed: ${message}`);
+			throw error;
+		}
+		if (generation !== this.generation || this.state === 'stopped') {
+			this.sdk.disconnect();
+			return;
+		}
+		this.state = 'connected';
+		this.attempt = 0;
+		this.times.lastConnectedAt = new Date().toISOString();
+		this.startKeepAlive();
+		this.logger.info('DingTalk Stream: connected', { clientId: this.clientId });
+		this.emit('connected');
+	}
+
+	private onSocketLost(reason: string, immediately = false): void {
+		if (this.state === 'stopped') return;
+		clearInterval(this.keepAliveTimer);
+		this.generation++;
+		this.sdk.disconnect();
+		this.times.lastDisconnectedAt = new Date().toISOString();
+		this.logger.warn(`DingTalk Stream: disconnected (${reason})`, { clientId: this.clientId });
+		this.emit('disconnected', reason);
+		this.scheduleRetry(immediately ? 0 : undefined);
+	}
+
+	private scheduleRetry(delayMs?: number): void {
+		if (this.state === 'stopped' || this.handlers.size === 0) return;
+		clearTimeout(this.retryTimer);
+		this.state = 'retrying';
+		const exponential = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** this.attempt);
+		const delay = delayMs ?? Math.round(exponential / 2 + this.random() * (exponential / 2));
+		this.attempt++;
+		this.retryTimer = setTimeout(() => {
+			if (this.state === 'stopped') return;
+			this.reconnectCount++;
+			this.state = 'connecting';
+			this.connectOnce().catch(() => this.scheduleRetry());
+		}, delay);
+	}
+
+	private startKeepAlive(): void {
+		clearInterval(this.keepAliveTimer);
+		this.awaitingPong = false;
+		this.keepAliveTimer = setInterval(() => {
+			const socket = this.sdk.webSocket;
+			if (!socket) return;
+			if (this.awaitingPong) {
+				this.onSocketLost('no pong from the gateway: dead connection');
+				return;
+			}
+			this.awaitingPong = true;
+			socket.ping();
+		}, this.keepAliveIntervalMs);
+	}
+
+	private recordError(message: string): void {
+		this.lastError = message;
+		this.logger.warn(`DingTalk Stream: ${message}`, { clientId: this.clientId });
+		this.emit('error-status', message);
+	}
+
+	private async onCallback(frame: DownstreamFrame): Promise<void> {
+		const generation = this.generation;
+		const socket = this.sdk.webSocket;
+		const ack = (response: unknown) => {
+			// An ACK only means something on the socket the frame came from; after a reconnect DingTalk redelivers.
+			if (generation === this.generation && socket && socket.readyState === socket.OPEN) socket.send(callbackAck(frame.headers.messageId, response));
+		};
+		this.times.lastCallbackAt = new Date().toISOString();
+		const data = parseCallbackData(frame);
+		if (!data || !STREAM_TOPICS.includes(frame.headers.topic)) {
+			this.logger.warn('DingTalk Stream: ACKed and ignored a callback with unusable data or an unknown topic', {
+				clientId: this.clientId,
+				topic: frame.headers.topic,
+			});
+			ack(null);
+			return;
+		}
+		const callback: StreamCallback = { topic: frame.headers.topic, messageId: frame.headers.messageId, headers: frame.headers, data, receivedAt: Date.now() };
+		const results = await Promise.allSettled([...this.handlers].map(async (handler) => await handler(callback)));
+		const failed = results.filter((r) => r.status === 'rejected');
+		if (failed.length > 0 && failed.length === results.length) {
+			// Nobody handled it: leave it un-ACKed so DingTalk delivers it again.
+			this.logger.warn('DingTalk Stream: callback not handled; leaving it for redelivery', { clientId: this.clientId, messageId: callback.messageId });
+			return;
+		}
+		const response = results.find((r): r is PromiseFulfilledResult<unknown> => r.status === 'fulfilled' && r.value !== undefined && r.value !== null);
+		ack(response?.value ?? null);
+	}
+}

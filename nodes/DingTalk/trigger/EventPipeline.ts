@@ -1,0 +1,152 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { t } from '../helpers/i18n';
+import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
+import type { DingTalkLanguage } from '../transport/types';
+import { Aggregator } from './Aggregator';
+import { Deduplicator } from './Deduplicator';
+import { type BaseMessageEvent, type MessageEvent, toCardCallbackEvent, toMessageEvent } from './events';
+import { SessionStore } from './SessionStore';
+
+export interface PipelineOptions {
+	events: Array<'message' | 'cardCallback'>;
+	conversationTypes: 'both' | 'direct' | 'group';
+	groupMentionsOnly: boolean;
+	ignoreOwnMessages: boolean;
+	allowedSenderIds: string[];
+	allowedConversationIds: string[];
+	sessionTimeoutSeconds: number;
+	sharedGroupSession: boolean;
+	aggregationWindowSeconds: number;
+	aggregationMaxWaitSeconds: number;
+	endSessionAction: string;
+	language: DingTalkLanguage;
+}
+
+export interface IncomingCallback {
+	topic: string;
+	messageId: string;
+	data: Record<string, unknown>;
+}
+
+/** Starts a workflow run for one item; resolves when it finished (ok = no error). */
+export type EmitEvent = (item: IDataObject) => Promise<{ ok: boolean }>;
+
+/**
+ * One event pipeline for both transports (Stream and HTTP): parse, filter, de-duplicate, attach the session,
+ * aggregate, emit. `handle` resolves with the ACK response once the event's run is over (or was dropped), and
+ * rejects when the run failed, so Stream mode leaves the message for DingTalk to redeliver.
+ */
+export class EventPipeline {
+	private readonly dedupe = new Deduplicator<unknown>();
+	private readonly sessions: SessionStore;
+	private readonly aggregator?: Aggregator<{ event: MessageEvent; done: (ok: boolean) => void }>;
+
+	constructor(
+		private readonly options: PipelineOptions,
+		private readonly emit: EmitEvent,
+		private readonly now: () => number = Date.now,
+	) {
+		this.sessions = new SessionStore(options.sessionTimeoutSeconds * 1000, now);
+		if (options.aggregationWindowSeconds > 0) {
+			this.aggregator = new Aggregator(
+				options.aggregationWindowSeconds * 1000,
+				Math.max(options.aggregationWindowSeconds, options.aggregationMaxWaitSeconds) * 1000,
+				(_key, batch) => void this.emitAggregated(batch),
+				now,
+			);
+		}
+	}
+
+	async handle(callback: IncomingCallback): Promise<unknown> {
+		if (callback.topic === TOPIC_ROBOT_MESSAGE) return await this.handleMessage(callback);
+		if (callback.topic === TOPIC_CARD_CALLBACK) return await this.handleCardCallback(callback);
+		return null;
+	}
+
+	close(): void {
+		this.aggregator?.flushAll();
+	}
+
+	private async admitted(id: string, work: () => Promise<{ ok: boolean; response?: unknown }>): Promise<unknown> {
+		const admission = this.dedupe.admit(id);
+		if (!admission.run) return await admission.outcome; // a redelivery: the first delivery's outcome answers it
+		let result: { ok: boolean; response?: unknown };
+		try {
+			result = await work();
+		} catch (error) {
+			admission.settle('failed');
+			throw error;
+		}
+		admission.settle(result.ok ? 'succeeded' : 'failed', result.response);
+		if (!result.ok) throw new Error('the workflow run failed');
+		return result.response ?? null;
+	}
+
+	private async handleMessage(callback: IncomingCallback): Promise<unknown> {
+		const data = callback.data as IDataObject;
+		return await this.admitted(String(data.msgId || callback.messageId), async () => {
+			if (!this.options.events.includes('message')) return { ok: true };
+			const base = toMessageEvent(data, this.now());
+			if (!this.accepts(base, data)) return { ok: true };
+			const sessionKey = SessionStore.keyFor(base.conversationId, base.senderStaffId || String(data.senderId ?? ''), this.options.sharedGroupSession, base.conversationType === 'group');
+			const event: MessageEvent = { ...base, ...this.sessions.touch(sessionKey) };
+			if (!this.aggregator) return await this.emit(event);
+			const aggregator = this.aggregator;
+			return await new Promise<{ ok: boolean }>((resolve) => {
+				aggregator.add(`${event.conversationId}|${event.senderStaffId}`, { event, done: (ok) => resolve({ ok }) });
+			});
+		});
+	}
+
+	private accepts(event: BaseMessageEvent, data: IDataObject): boolean {
+		const o = this.options;
+		if (o.conversationTypes !== 'both' && o.conversationTypes !== event.conversationType) return false;
+		if (event.conversationType === 'group' && o.groupMentionsOnly && !event.isMentioned) return false;
+		// The bot's own messages carry its own user ID as the sender.
+		if (o.ignoreOwnMessages && data.chatbotUserId && data.senderId === data.chatbotUserId) return false;
+		if (o.allowedSenderIds.length && !o.allowedSenderIds.includes(event.senderStaffId)) return false;
+		if (o.allowedConversationIds.length && !o.allowedConversationIds.includes(event.conversationId)) return false;
+		return true;
+	}
+
+	private async emitAggregated(batch: Array<{ event: MessageEvent; done: (ok: boolean) => void }>): Promise<void> {
+		const events = batch.map((b) => b.event);
+		const last = events[events.length - 1];
+		const combined: MessageEvent = {
+			...last,
+			text: events.map((e) => e.text).filter(Boolean).join('\n'),
+			rawText: events.map((e) => e.rawText).filter(Boolean).join('\n'),
+			isNewSession: events[0].isNewSession,
+			msgIds: events.map((e) => e.msgId),
+			parts: events.map((e) => ({ msgId: e.msgId, messageType: e.messageType, text: e.text, createdAt: e.createdAt, raw: e.raw })),
+		};
+		let ok = false;
+		try {
+			ok = (await this.emit(combined)).ok;
+		} finally {
+			for (const b of batch) b.done(ok);
+		}
+	}
+
+	private async handleCardCallback(callback: IncomingCallback): Promise<unknown> {
+		return await this.admitted(callback.messageId, async () => {
+			if (!this.options.events.includes('cardCallback')) return { ok: true };
+			const event = toCardCallbackEvent(callback.data as IDataObject, this.now());
+			const action = String(event.params.action ?? '');
+			const endsSession = !!this.options.endSessionAction && (action === this.options.endSessionAction || event.actionIds.includes(this.options.endSessionAction));
+			let response: unknown;
+			if (endsSession) {
+				const isGroup = event.spaceType.toUpperCase().includes('GROUP');
+				const key = SessionStore.keyFor(event.conversationId, event.userId, this.options.sharedGroupSession, isGroup);
+				const endedSessionId = this.sessions.end(key) ?? this.sessions.end(SessionStore.keyFor(event.conversationId, event.userId, false, false));
+				const notice = t(this.options.language, 'sessionEnded');
+				Object.assign(event, { sessionEnded: true, endedSessionId: endedSessionId ?? null, notice });
+				// UNCONFIRMED: shown where the card template has a `sessionNotice` variable.
+				response = { cardData: { cardParamMap: { sessionNotice: notice } }, cardUpdateOptions: { updateCardDataByKey: true } };
+			}
+			const result = await this.emit(event);
+			return { ok: result.ok, response };
+		});
+	}
+}

@@ -1,0 +1,125 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Stream mode: n8n connects out to DingTalk, no public URL needed. In the Developer Console set the robot\'s message receiving mode to Stream. One connection per app is shared by all active DingTalk Triggers of that app in this n8n process.',
+		name: 'streamNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Message', value: 'message', description: 'A user writes to the bot (direct chat, or a group)' },
+			{ name: 'Card Callback', value: 'cardCallback', description: 'A user clicks a button on a card the bot sent with Stream callbacks' },
+		],
+		default: ['message'],
+		required: true,
+	},
+	{
+		displayName: 'Conversations',
+		name: 'conversationTypes',
+		type: 'options',
+		options: [
+			{ name: 'Direct and Group', value: 'both' },
+			{ name: 'Direct Only', value: 'direct' },
+			{ name: 'Group Only', value: 'group' },
+		],
+		default: 'both',
+		displayOptions: { show: { events: ['message'] } },
+	},
+	{
+		displayName: 'Group Messages Only When @Mentioned',
+		name: 'groupMentionsOnly',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { events: ['message'] } },
+		description: 'Whether group messages start the workflow only when they @mention the bot',
+	},
+	{
+		displayName: 'Emit Connection Events',
+		name: 'emitConnectionEvents',
+		type: 'boolean',
+		default: false,
+		description: 'Whether connected / disconnected / error events come out of a second output, e.g. to alert on a dead bot',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'ACK Policy',
+				name: 'ackPolicy',
+				type: 'options',
+				options: [
+					{ name: 'After the Run Finished', value: 'afterRun', description: 'A failed run is delivered again by DingTalk (once)' },
+					{ name: 'Immediately', value: 'immediately', description: 'Acknowledge on receipt; a failed run is not retried' },
+				],
+				default: 'afterRun',
+				description: 'When DingTalk is told the message arrived. Redeliveries never start a second run either way.',
+			},
+			{
+				displayName: 'Allowed Conversation IDs',
+				name: 'allowedConversationIds',
+				type: 'string',
+				default: '',
+				description: 'Only these conversations (comma-separated conversationIds); empty = all',
+			},
+			{
+				displayName: 'Allowed Sender IDs',
+				name: 'allowedSenderIds',
+				type: 'string',
+				default: '',
+				description: 'Only these senders (comma-separated staff user IDs); empty = everyone',
+			},
+			{
+				displayName: 'Aggregation Max Wait (Seconds)',
+				name: 'aggregationMaxWait',
+				type: 'number',
+				default: 30,
+				description: 'With aggregation on, the longest a first message waits before the batch is sent anyway',
+			},
+			{
+				displayName: 'Aggregation Window (Seconds)',
+				name: 'aggregationWindow',
+				type: 'number',
+				default: 0,
+				description: 'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
+			},
+			{
+				displayName: 'End Session Action',
+				name: 'endSessionAction',
+				type: 'string',
+				default: 'end_session',
+				description: 'A card button whose action ID or "action" param is this ends the sender\'s session',
+			},
+			{
+				displayName: 'Ignore Own Messages',
+				name: 'ignoreOwnMessages',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to ignore messages the bot itself sent',
+			},
+			{
+				displayName: 'One Session per Group',
+				name: 'sharedGroupSession',
+				type: 'boolean',
+				default: false,
+				description: 'Whether everyone in a group shares one session (default: one per member)',
+			},
+			{
+				displayName: 'Session Timeout (Seconds)',
+				name: 'sessionTimeout',
+				type: 'number',
+				default: 3600,
+				description: 'A session ends after this long without messages; the next message starts a new one',
+			},
+		],
+	},
+];
