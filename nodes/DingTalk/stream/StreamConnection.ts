@@ -102,6 +102,7 @@ export class StreamConnection extends EventEmitter {
 			this.handlers.delete(handler);
 			if (this.handlers.size === 0) this.stop();
 			else this.scheduleRetry();
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no n8n context; the trigger converts it
 			throw error;
 		}
 	}
@@ -167,6 +168,7 @@ export class StreamConnection extends EventEmitter {
 		} catch (error) {
 			const message = (error as Error).message;
 			this.recordError(`connect failed: ${message}`);
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no n8n context; the trigger converts it
 			throw error;
 		}
 		if (generation !== this.generation || this.state === 'stopped') {

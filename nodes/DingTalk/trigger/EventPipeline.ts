@@ -76,6 +76,7 @@ export class EventPipeline {
 			result = await work();
 		} catch (error) {
 			admission.settle('failed');
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the message un-ACKed for redelivery
 			throw error;
 		}
 		admission.settle(result.ok ? 'succeeded' : 'failed', result.response);
