@@ -1,0 +1,225 @@
+import { Aggregator } from '../../nodes/DingTalk/trigger/Aggregator';
+import { Deduplicator } from '../../nodes/DingTalk/trigger/Deduplicator';
+import { EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { stripMention, toCardCallbackEvent, toMessageEvent } from '../../nodes/DingTalk/trigger/events';
+import { SessionStore } from '../../nodes/DingTalk/trigger/SessionStore';
+import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
+
+const ROBOT = '/v1.0/im/bot/messages/get';
+const CARD = '/v1.0/card/instances/callback';
+
+describe('Stream frames', () => {
+	it('accepts the documented robot frame and refuses bad ones with a reason', () => {
+		const good = parseDownstream(
+			JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { messageId: 'm1', topic: ROBOT, time: '1' }, data: '{"msgId":"x"}' }),
+		);
+		expect('frame' in good && parseCallbackData(good.frame)).toEqual({ msgId: 'x' });
+		expect(parseDownstream('nope')).toEqual({ problem: 'frame is not JSON' });
+		expect(parseDownstream('{"type":"OTHER","headers":{}}')).toEqual({ problem: 'unknown frame type OTHER' });
+		expect(parseDownstream('{"type":"CALLBACK","headers":{"topic":"x"}}')).toEqual({ problem: 'frame headers lack messageId or topic' });
+		expect(parseDownstream(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toMatchObject({ problem: expect.stringMatching(/exceeds/) });
+	});
+	it('ACKs with the same messageId and {"response": …} as a JSON string', () => {
+		expect(JSON.parse(callbackAck('m1', { a: 1 }))).toEqual({
+			code: 200,
+			headers: { contentType: 'application/json', messageId: 'm1' },
+			message: 'OK',
+			data: '{"response":{"a":1}}',
+		});
+	});
+});
+
+describe('events', () => {
+	it('flattens a group text message, strips the @mention, keeps the raw payload', () => {
+		const data = {
+			conversationId: 'cid1==',
+			atUsers: [{ dingtalkId: 'bot' }],
+			chatbotUserId: 'bot',
+			msgId: 'msg1',
+			senderNick: '张伟',
+			isAdmin: true,
+			senderStaffId: 'u1',
+			sessionWebhookExpiredTime: 5,
+			createAt: 4,
+			conversationType: '2',
+			conversationTitle: 'Team',
+			isInAtList: true,
+			sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=x',
+			text: { content: ' 测试数据 ' },
+			robotCode: 'ding1',
+			msgtype: 'text',
+		};
+		expect(toMessageEvent(data, 0)).toMatchObject({
+			event: 'message',
+			text: '测试数据',
+			rawText: ' 测试数据 ',
+			conversationType: 'group',
+			isMentioned: true,
+			senderIsAdmin: true,
+			msgId: 'msg1',
+			raw: data,
+		});
+		expect(stripMention('@Bot hello @Bot', ['Bot'])).toBe('hello');
+	});
+	it('reads rich text, audio recognition and files', () => {
+		expect(toMessageEvent({ msgtype: 'richText', content: { richText: [{ text: 'a' }, { type: 'picture' }, { text: 'b' }] } }).text).toBe('ab');
+		expect(toMessageEvent({ msgtype: 'audio', content: { recognition: '你好' } }).text).toBe('你好');
+		expect(toMessageEvent({ msgtype: 'picture', content: {} })).toMatchObject({ text: '', messageType: 'picture', conversationType: 'direct' });
+	});
+	it('parses a card callback (content/value are JSON strings)', () => {
+		const value = JSON.stringify({ cardPrivateData: { actionIds: ['btn1'], params: { action: 'like' } } });
+		expect(toCardCallbackEvent({ userId: 'u1', outTrackId: 'o1', spaceId: 'cid', spaceType: 'im', type: 'actionCallback', content: value, value }, 0)).toMatchObject({
+			event: 'cardCallback',
+			userId: 'u1',
+			outTrackId: 'o1',
+			actionIds: ['btn1'],
+			params: { action: 'like' },
+		});
+	});
+});
+
+describe('Deduplicator', () => {
+	it('joins redeliveries to the run in flight, drops them after success, allows one rerun after failure', async () => {
+		const d = new Deduplicator<string>();
+		const first = d.admit('m');
+		expect(first.run).toBe(true);
+		const duplicate = d.admit('m');
+		expect(duplicate.run).toBe(false);
+		if (first.run) first.settle('succeeded', 'ok');
+		if (!duplicate.run) expect(await duplicate.outcome).toBe('ok');
+		expect(d.admit('m').run).toBe(false);
+		const f = d.admit('f');
+		if (f.run) f.settle('failed');
+		const retry = d.admit('f');
+		expect(retry.run).toBe(true);
+		if (retry.run) retry.settle('failed');
+		expect(d.admit('f').run).toBe(false);
+	});
+	it('stays bounded and forgets after its TTL', () => {
+		let now = 0;
+		const d = new Deduplicator(1000, 100, () => now);
+		for (let i = 0; i < 1000; i++) {
+			const a = d.admit(`m${i}`);
+			if (a.run) a.settle('succeeded');
+		}
+		expect(d.size).toBeLessThanOrEqual(101);
+		now = 5000;
+		d.admit('late');
+		expect(d.size).toBe(1);
+		expect(d.admit('m999').run).toBe(true);
+	});
+});
+
+describe('SessionStore', () => {
+	it('keeps a session while active, renews after the timeout, ends on request', () => {
+		let now = 0;
+		const s = new SessionStore(1000, () => now);
+		const a = s.touch('c|u');
+		expect(a.isNewSession).toBe(true);
+		now = 900;
+		expect(s.touch('c|u')).toEqual({ sessionId: a.sessionId, isNewSession: false });
+		now = 1850;
+		expect(s.touch('c|u').sessionId).toBe(a.sessionId);
+		now = 2900;
+		const b = s.touch('c|u');
+		expect(b.isNewSession).toBe(true);
+		expect(b.sessionId).not.toBe(a.sessionId);
+		expect(s.end('c|u')).toBe(b.sessionId);
+		expect(s.touch('c|u').isNewSession).toBe(true);
+	});
+	it('keys per sender, or per group when shared', () => {
+		expect(SessionStore.keyFor('g', 'u', false, true)).toBe('g|u');
+		expect(SessionStore.keyFor('g', 'u', true, true)).toBe('g');
+		expect(SessionStore.keyFor('d', 'u', true, false)).toBe('d|u');
+	});
+});
+
+describe('Aggregator', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+	it('restarts the window on each message and flushes after the max wait', () => {
+		const flushed: string[][] = [];
+		const a = new Aggregator<string>(1000, 2500, (_k, items) => flushed.push(items), () => Date.now());
+		a.add('k', 'a');
+		jest.advanceTimersByTime(900);
+		a.add('k', 'b');
+		jest.advanceTimersByTime(900);
+		expect(flushed).toEqual([]);
+		a.add('k', 'c');
+		jest.advanceTimersByTime(700); // 2500 ms after the first message
+		expect(flushed).toEqual([['a', 'b', 'c']]);
+		a.add('k', 'd');
+		a.add('other', 'x');
+		jest.advanceTimersByTime(1000);
+		expect(flushed).toEqual([['a', 'b', 'c'], ['d'], ['x']]);
+	});
+});
+
+describe('EventPipeline', () => {
+	const options: PipelineOptions = {
+		events: ['message', 'cardCallback'],
+		conversationTypes: 'both',
+		groupMentionsOnly: true,
+		ignoreOwnMessages: true,
+		allowedSenderIds: [],
+		allowedConversationIds: [],
+		sessionTimeoutSeconds: 3600,
+		sharedGroupSession: false,
+		aggregationWindowSeconds: 0,
+		aggregationMaxWaitSeconds: 30,
+		endSessionAction: 'end_session',
+		language: 'zh-CN',
+	};
+	const message = (msgId: string, extra: Record<string, unknown> = {}) => ({
+		topic: ROBOT,
+		messageId: `frame-${msgId}`,
+		data: { msgId, conversationId: 'cid', conversationType: '1', senderStaffId: 'u1', senderId: 'sender-u1', chatbotUserId: 'bot', msgtype: 'text', text: { content: `text ${msgId}` }, ...extra },
+	});
+
+	it('filters: group without mention, own messages, allow-lists', async () => {
+		const emitted: Array<Record<string, unknown>> = [];
+		const p = new EventPipeline({ ...options, allowedSenderIds: ['u1'] }, async (item) => (emitted.push(item), { ok: true }));
+		await p.handle(message('1', { conversationType: '2' }));
+		await p.handle(message('2', { senderId: 'bot' }));
+		await p.handle(message('3', { senderStaffId: 'u2' }));
+		await p.handle(message('4'));
+		expect(emitted.map((e) => e.msgId)).toEqual(['4']);
+	});
+
+	it('a failed run rejects (no ACK), its redelivery runs once more, a success is never repeated', async () => {
+		let ok = false;
+		let runs = 0;
+		const p = new EventPipeline(options, async () => (runs++, { ok }));
+		await expect(p.handle(message('x'))).rejects.toThrow('failed');
+		ok = true;
+		await p.handle(message('x'));
+		await p.handle(message('x'));
+		expect(runs).toBe(2);
+	});
+
+	it('aggregates a burst into one event with all parts', async () => {
+		jest.useFakeTimers();
+		const emitted: Array<Record<string, unknown>> = [];
+		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+		const handled = [p.handle(message('a')), p.handle(message('b'))];
+		await Promise.resolve();
+		jest.advanceTimersByTime(2000);
+		jest.useRealTimers();
+		await Promise.all(handled);
+		expect(emitted).toHaveLength(1);
+		expect(emitted[0]).toMatchObject({ text: 'text a\ntext b', msgIds: ['a', 'b'], isNewSession: true });
+	});
+
+	it('end session: the card button ends the sender\'s session and answers in the Preferred Language', async () => {
+		const emitted: Array<Record<string, unknown>> = [];
+		const p = new EventPipeline(options, async (item) => (emitted.push(item), { ok: true }));
+		await p.handle(message('s1'));
+		const value = JSON.stringify({ cardPrivateData: { actionIds: ['end_session'], params: {} } });
+		const response = await p.handle({ topic: CARD, messageId: 'c1', data: { userId: 'u1', spaceId: 'cid', spaceType: 'im', outTrackId: 'o', value } });
+		expect(response).toEqual({ cardData: { cardParamMap: { sessionNotice: '会话已结束，下一条消息将开始新的对话。' } }, cardUpdateOptions: { updateCardDataByKey: true } });
+		expect(emitted[1]).toMatchObject({ event: 'cardCallback', sessionEnded: true, endedSessionId: emitted[0].sessionId });
+		await p.handle(message('s2'));
+		expect(emitted[2]).toMatchObject({ isNewSession: true });
+		expect(emitted[2].sessionId).not.toBe(emitted[0].sessionId);
+	});
+});

@@ -1,0 +1,164 @@
+import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
+import { StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
+import { EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
+
+const ROBOT = '/v1.0/im/bot/messages/get';
+const fixture = defaultFixture();
+const app = fixture.apps[0];
+
+async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error('timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+describe('StreamConnection against the fake gateway', () => {
+	const fake = new FakeDingTalk(fixture);
+	const connections: StreamConnection[] = [];
+	const connect = (overrides: Partial<StreamConnectionOptions> = {}, secret = app.clientSecret) => {
+		const config = { ...fake.appConfig(), clientSecret: secret };
+		const client = new DingTalkClient(config, axiosSender, { tokenCache: new AccessTokenCache(), retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+		const c = new StreamConnection(app.clientId, secret, {
+			openConnection: async (subs, ua) => await client.openStreamConnection(subs, ua),
+			backoff: { baseMs: 20, maxMs: 200 },
+			...overrides,
+		});
+		connections.push(c);
+		return c;
+	};
+	beforeAll(async () => await fake.start());
+	afterAll(async () => await fake.stop());
+	beforeEach(() => {
+		fake.gateway.drop(); // sockets a previous test left half-open (the stalled one) would receive deliveries
+		fake.reset();
+		fake.gateway.redeliveryMs = 150;
+	});
+	afterEach(() => {
+		for (const c of connections.splice(0)) c.stop();
+	});
+
+	it('shares one socket among subscribers, fans out, ACKs once after all handlers settle', async () => {
+		const c = connect();
+		const seen: string[] = [];
+		let release!: () => void;
+		const slow = new Promise<void>((resolve) => (release = resolve));
+		const a = async () => (seen.push('a'), await slow, null);
+		const b = async () => (seen.push('b'), { from: 'b' });
+		await c.subscribe(a);
+		await c.subscribe(b);
+		expect(fake.gateway.liveConnections()).toHaveLength(1);
+		const id = fake.gateway.pushCallback(ROBOT, { msgId: 'm1' });
+		await waitFor(() => seen.length === 2);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(fake.gateway.acks).toHaveLength(0);
+		release();
+		const ack = await waitFor(() => fake.gateway.acks.find((x) => x.messageId === id));
+		expect(ack.data).toEqual({ response: { from: 'b' } });
+		expect(c.unsubscribe(a)).toBe(1);
+		expect(c.unsubscribe(b)).toBe(0);
+		expect(c.status().state).toBe('stopped');
+		await waitFor(() => fake.gateway.liveConnections().length === 0);
+	});
+
+	it('fails the first subscribe with DingTalk\'s error for a wrong secret and leaves nothing running', async () => {
+		const c = connect({}, 'wrong-secret');
+		await expect(c.subscribe(async () => null)).rejects.toMatchObject({ code: 'invalidClientIdOrSecret' });
+		expect(c.status()).toMatchObject({ state: 'stopped', lastError: expect.stringMatching(/invalidClientIdOrSecret/) });
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(fake.requestsTo('/v1.0/gateway/connections/open')).toHaveLength(1);
+	});
+
+	it('reconnects with growing backoff while the gateway refuses, then recovers', async () => {
+		const c = connect();
+		await c.subscribe(async () => null);
+		fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 4 });
+		fake.gateway.drop();
+		await waitFor(() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1, 10_000);
+		const opens = fake.requestsTo('/v1.0/gateway/connections/open').slice(1);
+		expect(opens.map((r) => r.status)).toEqual([500, 500, 500, 500, 200]);
+		const gaps = opens.slice(1).map((r, i) => r.at - opens[i].at);
+		expect(gaps[3]).toBeGreaterThan(gaps[0]);
+		expect(c.status().reconnectCount).toBe(5);
+	});
+
+	it('moves to a new socket at once on SYSTEM disconnect', async () => {
+		const c = connect();
+		await c.subscribe(async () => null);
+		const [first] = fake.gateway.liveConnections();
+		const started = Date.now();
+		fake.gateway.sendDisconnect(first, 10_000);
+		await waitFor(() => fake.gateway.liveConnections().some((x) => x.id !== first.id));
+		expect(Date.now() - started).toBeLessThan(1000);
+		await waitFor(() => fake.gateway.liveConnections().length === 1);
+	});
+
+	it('detects a dead socket with keep-alive pings and reconnects', async () => {
+		const c = connect({ keepAliveIntervalMs: 100 });
+		await c.subscribe(async () => null);
+		const [first] = fake.gateway.liveConnections();
+		fake.gateway.stall(first);
+		await waitFor(() => fake.gateway.liveConnections().some((x) => x.id !== first.id), 5000);
+		expect(c.status().lastDisconnectedAt).not.toBeNull();
+	});
+
+	it('leaves a failed callback un-ACKed so DingTalk redelivers it', async () => {
+		const c = connect();
+		let calls = 0;
+		await c.subscribe(async () => {
+			calls++;
+			if (calls === 1) throw new Error('run failed');
+			return null;
+		});
+		const id = fake.gateway.pushCallback(ROBOT, { msgId: 'retry-me' });
+		await waitFor(() => fake.gateway.acks.some((a) => a.messageId === id));
+		expect(calls).toBe(2);
+		expect(fake.gateway.deliveries.filter((d) => d.messageId === id)).toHaveLength(2);
+	});
+
+	it('1,000 messages through 100 dropped connections: 0 lost, 0 duplicated', async () => {
+		const options: PipelineOptions = {
+			events: ['message'],
+			conversationTypes: 'both',
+			groupMentionsOnly: false,
+			ignoreOwnMessages: true,
+			allowedSenderIds: [],
+			allowedConversationIds: [],
+			sessionTimeoutSeconds: 3600,
+			sharedGroupSession: false,
+			aggregationWindowSeconds: 0,
+			aggregationMaxWaitSeconds: 0,
+			endSessionAction: '',
+			language: 'en',
+		};
+		const runs: string[] = [];
+		const pipeline = new EventPipeline(options, async (item) => {
+			runs.push(String(item.msgId));
+			await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+			return { ok: true };
+		});
+		const c = connect();
+		await c.subscribe(async (cb) => await pipeline.handle(cb));
+		fake.gateway.redeliveryMs = 100;
+		fake.gateway.maxDeliveries = 1000;
+		let drops = 0;
+		for (let i = 0; i < 1000; i++) {
+			fake.gateway.pushCallback(ROBOT, { msgId: `m${i}`, conversationId: 'c', conversationType: '1', senderStaffId: 'u', msgtype: 'text', text: { content: String(i) } });
+			if (i % 10 === 9) {
+				drops += fake.gateway.drop();
+				await waitFor(() => fake.gateway.liveConnections().length === 1, 10_000);
+			}
+			if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+		}
+		await waitFor(() => fake.gateway.unacked().length === 0, 60_000);
+		expect(drops).toBeGreaterThanOrEqual(100);
+		expect(new Set(runs).size).toBe(1000);
+		expect(runs).toHaveLength(1000);
+		const redelivered = fake.gateway.deliveries.filter((d) => d.redelivery).length;
+		console.log(JSON.stringify({ messages: 1000, drops, deliveries: fake.gateway.deliveries.length, redelivered, runs: runs.length, unique: new Set(runs).size }));
+	}, 120_000);
+});
