@@ -45,13 +45,24 @@ const testCredential = async (id: string) => {
 };
 
 describe('Credential Test button', () => {
-	it('Stream credential: a real token call succeeds', async () => {
+	it('Stream credential: a real token call and a gateway probe (open, handshake, close)', async () => {
 		fake.reset();
 		expect(await testCredential('edStreamGood0001')).toEqual({
 			status: 'OK',
-			message: `Connection successful: access token issued for app ${app.clientId}`,
+			message: `Connection successful: access token issued for app ${app.clientId}; mode long_connection, connected yes, topics /v1.0/im/bot/messages/get, /v1.0/card/instances/callback`,
 		});
 		expect(fake.requestsTo('/v1.0/oauth2/accessToken')).toHaveLength(1);
+		expect(fake.requestsTo('/v1.0/gateway/connections/open')).toHaveLength(1);
+		// The probe closes the socket right after the handshake; the gateway sees the close a moment later.
+		for (let i = 0; i < 50 && !fake.gateway.connections.at(-1)?.closedAt; i++) await new Promise((resolve) => setTimeout(resolve, 40));
+		expect(fake.gateway.connections.at(-1)?.closedAt).toBeDefined();
+	});
+
+	it('Stream credential: a gateway that refuses the handshake is reported as not connected', async () => {
+		fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 2 });
+		const result = await testCredential('edStreamGood0001');
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^mode long_connection, connected no, last error: DingTalk error unknownError/);
 	});
 
 	it('a wrong secret shows DingTalk\'s own error and where to fix it, never the secret', async () => {

@@ -5,6 +5,7 @@ import type {
 } from 'n8n-workflow';
 
 import { describeAesKeyProblem } from '../crypto/aesKey';
+import { probeStreamGateway } from '../stream/probe';
 import {
 	AccessTokenCache,
 	appConfigFromCredentials,
@@ -22,15 +23,28 @@ type CredentialCheck = (
 	data: ICredentialsDecrypted['data'],
 ) => Promise<string>;
 
-const tokenCheck: CredentialCheck = async (context, app) => {
-	// A fresh token, not a cached one: the point is to prove the secret as it is now. One retry only, to stay quick.
-	const client = new DingTalkClient(app, n8nLegacyRequestSender(context.helpers), {
+/** The client a credential test uses: a fresh token (not a cached one), one retry only, to stay quick. */
+function testClient(context: ICredentialTestFunctions, app: DingTalkAppConfig): DingTalkClient {
+	return new DingTalkClient(app, n8nLegacyRequestSender(context.helpers), {
 		retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 },
 		timeoutMs: 10_000,
 		tokenCache: new AccessTokenCache(),
 	});
-	await client.fetchAccessToken();
+}
+
+const tokenCheck: CredentialCheck = async (context, app) => {
+	await testClient(context, app).fetchAccessToken();
 	return `access token issued for app ${app.clientId}`;
+};
+
+const streamGatewayCheck: CredentialCheck = async (context, app) => {
+	try {
+		const { topics } = await probeStreamGateway(testClient(context, app));
+		return `mode long_connection, connected yes, topics ${topics.join(', ')}`;
+	} catch (error) {
+		const reason = error instanceof DingTalkApiError ? [error.message, error.hint].filter(Boolean).join('. ') : (error as Error).message;
+		throw new Error(`mode long_connection, connected no, last error: ${reason}`);
+	}
 };
 
 const callbackSettingsCheck: CredentialCheck = async (_context, _app, data) => {
@@ -40,12 +54,9 @@ const callbackSettingsCheck: CredentialCheck = async (_context, _app, data) => {
 	return 'Callback Token set, Callback AES Key valid';
 };
 
-/**
- * Checks per credential type. The Stream gateway probe (open a connection, then close it) joins the
- * dingTalkStreamApi list with the Stream trigger.
- */
+/** Checks per credential type, in order; the first failure is the answer. */
 export const credentialChecks: Record<string, CredentialCheck[]> = {
-	dingTalkStreamApi: [tokenCheck],
+	dingTalkStreamApi: [tokenCheck, streamGatewayCheck],
 	[HTTP_CREDENTIAL]: [callbackSettingsCheck, tokenCheck],
 };
 
