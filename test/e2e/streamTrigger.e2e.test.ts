@@ -16,39 +16,98 @@ const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
 const CHATBOT = '$:LWCP_v1:$botUserId==';
 
-function replyWorkflow(id: string, triggerParameters: Record<string, unknown>, replyText: string) {
-	return {
-		id,
-		name: id,
-		active: false,
-		nodes: [
-			{
-				id: `${id}-t`,
-				name: 'DingTalk Trigger',
-				type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: triggerParameters,
-				credentials: { dingTalkStreamApi: { id: credential.id, name: credential.name } },
+const creds = { dingTalkStreamApi: { id: credential.id, name: credential.name } };
+const trigger = (parameters: Record<string, unknown>) => ({
+	id: 'trigger',
+	name: 'DingTalk Trigger',
+	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters,
+	credentials: creds,
+});
+const dingTalk = (name: string, parameters: Record<string, unknown>, x: number, y = 0) => ({
+	id: name.replace(/\W/g, ''),
+	name,
+	type: `${PACKAGE_PREFIX}.dingTalk`,
+	typeVersion: 1,
+	position: [x, y],
+	parameters,
+	credentials: creds,
+});
+const link = (to: string, index = 0) => ({ node: to, type: 'main', index });
+const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({ id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+const fromTrigger = "={{ $('DingTalk Trigger').item.json }}";
+
+const DIRECT = (user: string) => `cidDirect${user}==`;
+const OPS = 'cidOps==';
+const AGGREGATE = 'cidAggregate==';
+
+/** Messages → Reply; card clicks → Card Update (an If node routes on the event type). */
+const echoFlow = flow(
+	'stEchoWorkflow01',
+	[
+		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(',') } }),
+		{
+			id: 'route',
+			name: 'Is Message',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			position: [200, 0],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [{ id: 'c1', leftValue: '={{ $json.event }}', rightValue: 'message', operator: { type: 'string', operation: 'equals' } }],
+					combinator: 'and',
+				},
+				options: {},
 			},
-			{
-				id: `${id}-r`,
-				name: 'Reply',
-				type: `${PACKAGE_PREFIX}.dingTalk`,
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: { resource: 'message', operation: 'reply', messageType: 'text', text: replyText },
-				credentials: { dingTalkStreamApi: { id: credential.id, name: credential.name } },
-			},
-		],
-		connections: { 'DingTalk Trigger': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
-}
+		},
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=You said: {{ $json.text }} (new session: {{ $json.isNewSession }})' }, 400, -100),
+		dingTalk(
+			'Update Card',
+			{ resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } },
+			400,
+			100,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Is Message')]] }, 'Is Message': { main: [[link('Reply')], [link('Update Card')]] } },
+);
+
+/** "status" in the ops chat → Connection → Get Status → reply with it: the connection lives in this process. */
+const opsFlow = flow(
+	'stOpsWorkflow001',
+	[
+		trigger({ events: ['message'], options: { allowedConversationIds: OPS } }),
+		dingTalk('Status', { resource: 'connection', operation: 'getStatus' }, 200),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', event: fromTrigger, messageType: 'text', text: '=state={{ $json.state }} subscribers={{ $json.subscribers }} found={{ $json.found }}' }, 400),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Status')]] }, Status: { main: [[link('Reply')]] } },
+);
+
+/** Connection events on the second output → an alert in the group. */
+const alertFlow = flow(
+	'stAlertWorkflow1',
+	[
+		trigger({ events: ['cardCallback'], emitConnectionEvents: true }),
+		dingTalk('Alert', { resource: 'message', operation: 'sendToGroup', openConversationId: fixture.conversations[1].openConversationId, messageType: 'text', text: '=ALERT bot {{ $json.event }}' }, 300, 100),
+	],
+	{ 'DingTalk Trigger': { main: [[], [link('Alert')]] } },
+);
+
+/** Aggregation (1 s window) and a short session timeout (3 s). */
+const aggregateFlow = flow(
+	'stAggregateFlow1',
+	[
+		trigger({ events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5, sessionTimeout: 3 } }),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=AGG[{{ $json.text }}] new={{ $json.isNewSession }} parts={{ $json.parts.length }}' }, 300),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
 
 let seq = 0;
-function robotMessage(opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string }) {
-	const conversationId = opts.group ? group.openConversationId : `cidDirect${opts.sender}==`;
+function robotMessage(opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) {
+	const conversationId = opts.conversationId ?? (opts.group ? group.openConversationId : DIRECT(opts.sender));
 	const webhook = fake.createSessionWebhook({ conversationType: opts.group ? '2' : '1', conversationId, userId: opts.sender });
 	return {
 		conversationId,
@@ -89,9 +148,12 @@ beforeAll(async () => {
 	await fake.start();
 	fake.gateway.redeliveryMs = 3000;
 	await importCredentials([{ ...credential, data: fake.appConfig() }]);
-	await importWorkflows([replyWorkflow('stEchoWorkflow01', { events: ['message'] }, '=You said: {{ $json.text }} (new session: {{ $json.isNewSession }})')]);
-	const published = await runN8n(['publish:workflow', '--id=stEchoWorkflow01']);
-	if (published.code !== 0) throw new Error(published.stdout + published.stderr);
+	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow];
+	await importWorkflows(flows);
+	for (const f of flows) {
+		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
+		if (published.code !== 0) throw new Error(published.stdout + published.stderr);
+	}
 	await server.start();
 	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
 });
@@ -102,7 +164,7 @@ afterAll(async () => {
 	expect(server.logs).not.toContain(app.clientSecret);
 });
 
-it('connects once to the gateway with the CALLBACK topics', () => {
+it('connects once to the gateway for four active workflows of one app, with the CALLBACK topics', () => {
 	const opens = fake.requestsTo('/v1.0/gateway/connections/open');
 	expect(opens.length).toBeGreaterThanOrEqual(1);
 	expect((opens[0].body as { subscriptions: unknown[] }).subscriptions).toEqual([
@@ -157,4 +219,46 @@ it('malformed frames are ignored without dropping the connection', async () => {
 	await waitFor(() => replies().includes('You said: still alive (new session: true)'));
 	expect(fake.gateway.liveConnections()[0].id).toBe(live.id);
 	expect(fake.gateway.acks.find((a) => a.messageId === 'm-bad')?.code).toBe(200);
+});
+
+it('Connection → Get Status inside a run reports the shared connection', async () => {
+	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
+	await waitFor(() => replies().includes('state=connected subscribers=4 found=true'));
+});
+
+it('a card click runs the card branch (Card Update), and "end session" answers in the callback and starts a new session', async () => {
+	fake.cards.set('card-e2e-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	const click = (action: string) => {
+		const value = JSON.stringify({ cardPrivateData: { actionIds: [action], params: { action } } });
+		return fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: users[0], outTrackId: 'card-e2e-1', spaceId: DIRECT(users[0]), spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+	};
+	click('like');
+	await waitFor(() => fake.cards.get('card-e2e-1')?.cardData.lastAction === 'like');
+	const ended = click('end_session');
+	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === ended));
+	expect(ack.data).toEqual({ response: { cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.' } }, cardUpdateOptions: { updateCardDataByKey: true } } });
+	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'fresh start', sender: users[0] }));
+	await waitFor(() => replies().includes('You said: fresh start (new session: true)'));
+});
+
+it('aggregates a burst into one run, keeps the session within the timeout, starts a new one after it', async () => {
+	const say = (text: string) => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text, sender: users[4], conversationId: AGGREGATE }));
+	say('a');
+	say('b');
+	say('c');
+	await waitFor(() => replies().includes('AGG[a\nb\nc] new=true parts=3'));
+	say('d');
+	await waitFor(() => replies().includes('AGG[d] new=false parts=1'));
+	await new Promise((resolve) => setTimeout(resolve, 3500));
+	say('e');
+	await waitFor(() => replies().includes('AGG[e] new=true parts=1'));
+	expect(replies().filter((r) => r.startsWith('AGG'))).toHaveLength(3);
+});
+
+it('connection events reach the second output: a drop alerts the group (disconnected, then connected)', async () => {
+	const alerts = () => fake.sentMessages.filter((m) => m.channel === 'group').map((m) => (m.msgParam as { content: string }).content);
+	const before = alerts().length;
+	fake.gateway.drop();
+	await waitFor(() => alerts().slice(before).includes('ALERT bot connected'), 30_000);
+	expect(alerts().slice(before)).toContain('ALERT bot disconnected');
 });

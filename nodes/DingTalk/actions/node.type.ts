@@ -8,4 +8,4 @@ export interface DingTalkOperation {
 	execute(this: IExecuteFunctions, client: DingTalkClient, itemIndex: number): Promise<IDataObject | IDataObject[]>;
 }
 
-export type DingTalkResource = 'message' | 'card' | 'user' | 'department';
+export type DingTalkResource = 'message' | 'card' | 'user' | 'department' | 'connection';

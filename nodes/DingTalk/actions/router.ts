@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { clientFor, DingTalkApiError, toNodeError } from '../transport';
 import * as card from './card';
+import * as connection from './connection';
 import * as department from './department';
 import * as message from './message';
 import type { DingTalkOperation, DingTalkResource } from './node.type';
@@ -11,6 +12,7 @@ import * as user from './user';
 const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	message: message.operations,
 	card: card.operations,
+	connection: connection.operations,
 	user: user.operations,
 	department: department.operations,
 };

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as card from './card';
+import * as connection from './connection';
 import * as department from './department';
 import * as message from './message';
 import * as user from './user';
@@ -25,6 +26,7 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Card', value: 'card' },
+			{ name: 'Connection', value: 'connection' },
 			{ name: 'Department', value: 'department' },
 			{ name: 'Message', value: 'message' },
 			{ name: 'User', value: 'user' },
@@ -35,4 +37,5 @@ export const properties: INodeProperties[] = [
 	...card.description,
 	...user.description,
 	...department.description,
+	...connection.description,
 ];

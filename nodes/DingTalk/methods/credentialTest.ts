@@ -38,13 +38,12 @@ const tokenCheck: CredentialCheck = async (context, app) => {
 };
 
 const streamGatewayCheck: CredentialCheck = async (context, app) => {
-	try {
-		const { topics } = await probeStreamGateway(testClient(context, app));
-		return `mode long_connection, connected yes, topics ${topics.join(', ')}`;
-	} catch (error) {
-		const reason = error instanceof DingTalkApiError ? [error.message, error.hint].filter(Boolean).join('. ') : (error as Error).message;
-		throw new Error(`mode long_connection, connected no, last error: ${reason}`);
-	}
+	const outcome = await probeStreamGateway(testClient(context, app)).then(
+		({ topics }) => ({ topics }),
+		(error: Error) => ({ reason: error instanceof DingTalkApiError ? [error.message, error.hint].filter(Boolean).join('. ') : error.message }),
+	);
+	if ('reason' in outcome) throw new Error(`mode long_connection, connected no, last error: ${outcome.reason}`);
+	return `mode long_connection, connected yes, topics ${outcome.topics.join(', ')}`;
 };
 
 const callbackSettingsCheck: CredentialCheck = async (_context, _app, data) => {

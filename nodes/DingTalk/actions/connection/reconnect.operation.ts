@@ -1,0 +1,14 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { DingTalkClient } from '../../transport';
+import { isConnection, streamConnectionOf } from './lookup';
+
+export const description: INodeProperties[] = [];
+
+/** Drops the socket and connects again at once; also resumes a connection stopped with Disconnect. */
+export async function execute(this: IExecuteFunctions, client: DingTalkClient): Promise<IDataObject> {
+	const connection = streamConnectionOf(client);
+	if (!isConnection(connection)) return connection;
+	connection.reconnect();
+	return { found: true, action: 'reconnect', ...connection.status() };
+}
