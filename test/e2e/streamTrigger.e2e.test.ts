@@ -156,6 +156,16 @@ beforeAll(async () => {
 	}
 	await server.start();
 	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
+	// n8n activates published workflows one after another; ask the ops flow until all four triggers are subscribed.
+	let lastAsked = 0;
+	await waitFor(() => {
+		if (replies().includes('state=connected subscribers=4 found=true')) return true;
+		if (Date.now() - lastAsked > 1000) {
+			lastAsked = Date.now();
+			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
+		}
+		return false;
+	}, 60_000);
 });
 
 afterAll(async () => {
@@ -261,4 +271,17 @@ it('connection events reach the second output: a drop alerts the group (disconne
 	fake.gateway.drop();
 	await waitFor(() => alerts().slice(before).includes('ALERT bot connected'), 30_000);
 	expect(alerts().slice(before)).toContain('ALERT bot disconnected');
+});
+
+it('ACK after the run: a failed run is left un-ACKed, DingTalk redelivers, the second run replies', async () => {
+	// The reply fails once: the session webhook answers garbage, then so does the OpenAPI fallback.
+	fake.injectFault({ path: '/robot/sendBySession', kind: 'invalidJson' });
+	fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'invalidJson' });
+	const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'try again', sender: users[5] }));
+	await waitFor(() => replies().some((r) => r.startsWith('You said: try again')), 30_000);
+	const deliveries = fake.gateway.deliveries.filter((d) => d.messageId === messageId);
+	expect(deliveries.length).toBeGreaterThanOrEqual(2);
+	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId));
+	expect(ack.at).toBeGreaterThan(deliveries[1].at);
+	expect(replies().filter((r) => r.includes('try again'))).toHaveLength(1);
 });

@@ -249,10 +249,10 @@ export class StreamConnection extends EventEmitter {
 		}
 		const callback: StreamCallback = { topic: frame.headers.topic, messageId: frame.headers.messageId, headers: frame.headers, data, receivedAt: Date.now() };
 		const results = await Promise.allSettled([...this.handlers].map(async (handler) => await handler(callback)));
-		const failed = results.filter((r) => r.status === 'rejected');
-		if (failed.length > 0 && failed.length === results.length) {
-			// Nobody handled it: leave it un-ACKed so DingTalk delivers it again.
-			this.logger.warn('DingTalk Stream: callback not handled; leaving it for redelivery', { clientId: this.clientId, messageId: callback.messageId });
+		if (results.some((r) => r.status === 'rejected')) {
+			// A subscriber's run failed: leave it un-ACKed so DingTalk delivers it again. Subscribers whose run
+			// succeeded drop the redelivery (de-duplication), so only the failed one runs again.
+			this.logger.warn('DingTalk Stream: a run for this callback failed; leaving it for redelivery', { clientId: this.clientId, messageId: callback.messageId });
 			return;
 		}
 		const response = results.find((r): r is PromiseFulfilledResult<unknown> => r.status === 'fulfilled' && r.value !== undefined && r.value !== null);
