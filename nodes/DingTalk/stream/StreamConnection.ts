@@ -60,7 +60,8 @@ export class StreamConnection extends EventEmitter {
 	private retryTimer?: NodeJS.Timeout;
 	private keepAliveTimer?: NodeJS.Timeout;
 	private awaitingPong = false;
-	private readonly times = { lastConnectedAt: null as string | null, lastDisconnectedAt: null as string | null, lastCallbackAt: null as string | null };
+	private readonly times = { lastConnectedAt: null as string | null, lastDisconnectedAt: null as string | null };
+	private lastCallbackMs = 0;
 	private lastError: string | null = null;
 	private reconnectCount = 0;
 
@@ -121,6 +122,7 @@ export class StreamConnection extends EventEmitter {
 			state: this.state,
 			connected: this.state === 'connected',
 			...this.times,
+			lastCallbackAt: this.lastCallbackMs ? new Date(this.lastCallbackMs).toISOString() : null,
 			lastError: this.lastError,
 			reconnectCount: this.reconnectCount,
 			subscribedTopics: [...STREAM_TOPICS],
@@ -230,6 +232,15 @@ export class StreamConnection extends EventEmitter {
 		this.emit('error-status', message);
 	}
 
+	/** The common case (one trigger per app) without allSettled's array and wrapper promises. */
+	private async runOne(handler: CallbackHandler, callback: StreamCallback): Promise<Array<PromiseSettledResult<unknown>>> {
+		try {
+			return [{ status: 'fulfilled', value: await handler(callback) }];
+		} catch (reason) {
+			return [{ status: 'rejected', reason }];
+		}
+	}
+
 	private async onCallback(frame: DownstreamFrame): Promise<void> {
 		const generation = this.generation;
 		const socket = this.sdk.webSocket;
@@ -237,7 +248,7 @@ export class StreamConnection extends EventEmitter {
 			// An ACK only means something on the socket the frame came from; after a reconnect DingTalk redelivers.
 			if (generation === this.generation && socket && socket.readyState === socket.OPEN) socket.send(callbackAck(frame.headers.messageId, response));
 		};
-		this.times.lastCallbackAt = new Date().toISOString();
+		this.lastCallbackMs = Date.now(); // formatted only when status() is asked for: this is the hot path
 		const data = parseCallbackData(frame);
 		if (!data || !STREAM_TOPICS.includes(frame.headers.topic)) {
 			this.logger.warn('DingTalk Stream: ACKed and ignored a callback with unusable data or an unknown topic', {
@@ -248,7 +259,10 @@ export class StreamConnection extends EventEmitter {
 			return;
 		}
 		const callback: StreamCallback = { topic: frame.headers.topic, messageId: frame.headers.messageId, headers: frame.headers, data, receivedAt: Date.now() };
-		const results = await Promise.allSettled([...this.handlers].map(async (handler) => await handler(callback)));
+		const results =
+			this.handlers.size === 1
+				? await this.runOne(this.handlers.values().next().value as CallbackHandler, callback)
+				: await Promise.allSettled([...this.handlers].map(async (handler) => await handler(callback)));
 		if (results.some((r) => r.status === 'rejected')) {
 			// A subscriber's run failed: leave it un-ACKed so DingTalk delivers it again. Subscribers whose run
 			// succeeded drop the redelivery (de-duplication), so only the failed one runs again.

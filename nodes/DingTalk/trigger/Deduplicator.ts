@@ -3,14 +3,17 @@
  * a minute, and may duplicate even ACKed ones). While a run is in flight, a redelivery waits for that run's outcome;
  * after success it is dropped; after a failure one redelivery may run again. Bounded in size and time.
  */
-export type Admission<T> = { run: true; settle: (outcome: 'succeeded' | 'failed', value?: T) => void } | { run: false; outcome: Promise<T | undefined> };
+export type Admission<T> =
+	| { run: true; settle: (outcome: 'succeeded' | 'failed', value?: T) => void }
+	| { run: false; outcome: Promise<T | undefined> };
 
 interface Entry<T> {
 	state: 'inFlight' | 'succeeded' | 'failed';
 	failures: number;
 	at: number;
-	done: Promise<T | undefined>;
-	resolve: (value: T | undefined) => void;
+	value?: T;
+	/** Redeliveries waiting for the run in flight; created only when one arrives (the hot path allocates nothing). */
+	waiters?: Array<(value: T | undefined) => void>;
 }
 
 export class Deduplicator<T = unknown> {
@@ -26,21 +29,26 @@ export class Deduplicator<T = unknown> {
 	admit(id: string): Admission<T> {
 		this.prune();
 		const entry = this.entries.get(id);
-		if (entry && entry.state === 'inFlight') return { run: false, outcome: entry.done };
-		if (entry && entry.state === 'succeeded') return { run: false, outcome: entry.done };
-		if (entry && entry.state === 'failed' && entry.failures >= this.maxRunsPerMessage) return { run: false, outcome: entry.done };
-		let resolve!: (value: T | undefined) => void;
-		const done = new Promise<T | undefined>((r) => (resolve = r));
-		const next: Entry<T> = { state: 'inFlight', failures: entry?.failures ?? 0, at: this.now(), done, resolve };
-		this.entries.delete(id);
+		if (entry) {
+			if (entry.state === 'inFlight') {
+				return { run: false, outcome: new Promise((resolve) => (entry.waiters ??= []).push(resolve)) };
+			}
+			if (entry.state === 'succeeded' || entry.failures >= this.maxRunsPerMessage) {
+				return { run: false, outcome: Promise.resolve(entry.value) };
+			}
+			this.entries.delete(id);
+		}
+		const next: Entry<T> = { state: 'inFlight', failures: entry?.failures ?? 0, at: this.now() };
 		this.entries.set(id, next);
 		return {
 			run: true,
 			settle: (outcome, value) => {
 				next.state = outcome;
 				next.at = this.now();
+				next.value = value;
 				if (outcome === 'failed') next.failures++;
-				next.resolve(value);
+				for (const resolve of next.waiters ?? []) resolve(value);
+				next.waiters = undefined;
 			},
 		};
 	}

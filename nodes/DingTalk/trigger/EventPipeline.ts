@@ -91,7 +91,7 @@ export class EventPipeline {
 			const base = toMessageEvent(data, this.now());
 			if (!this.accepts(base, data)) return { ok: true };
 			const sessionKey = SessionStore.keyFor(base.conversationId, base.senderStaffId || String(data.senderId ?? ''), this.options.sharedGroupSession, base.conversationType === 'group');
-			const event: MessageEvent = { ...base, ...this.sessions.touch(sessionKey) };
+			const event = Object.assign(base, this.sessions.touch(sessionKey)) as MessageEvent;
 			if (!this.aggregator) return await this.emit(event);
 			const aggregator = this.aggregator;
 			return await new Promise<{ ok: boolean }>((resolve) => {
