@@ -125,7 +125,8 @@ async function rssGrowth(count: number) {
 	const gc = (globalThis as { gc?: () => void }).gc;
 	const sample = () => {
 		gc?.();
-		return process.memoryUsage().rss;
+		const { rss, heapUsed } = process.memoryUsage();
+		return { rss, heapUsed };
 	};
 	// Warm up to steady state (de-duplication memory fills to its bound) before the baseline sample.
 	for (let i = 0; i < 10_000; i++) fake.gateway.pushCallback(TOPIC_ROBOT, message());
@@ -139,7 +140,16 @@ async function rssGrowth(count: number) {
 	}
 	const after = sample();
 	stop();
-	return { messages: count, rssBeforeMb: +(before / 2 ** 20).toFixed(1), rssAfterMb: +(after / 2 ** 20).toFixed(1), growthMb: +((after - before) / 2 ** 20).toFixed(1), gcExposed: Boolean(gc) };
+	const mb = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
+	// RSS is what the issue asks for, but the fake gateway shares this process; heap after GC isolates our retention.
+	return {
+		messages: count,
+		rssBeforeMb: mb(before.rss),
+		rssAfterMb: mb(after.rss),
+		rssGrowthMb: mb(after.rss - before.rss),
+		heapGrowthMb: mb(after.heapUsed - before.heapUsed),
+		gcExposed: Boolean(gc),
+	};
 }
 
 async function main() {
