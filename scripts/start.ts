@@ -10,7 +10,7 @@ import * as path from 'path';
 
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
-import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir } from '../test/e2e/n8n';
+import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
 import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
 
 const check = process.argv.includes('--check');
@@ -40,13 +40,16 @@ async function main() {
 	await importCredentials([{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data }]);
 	const flows = readdirSync(path.join(PROJECT_ROOT, 'workflows'))
 		.filter((file) => file.endsWith('.json'))
-		.map((file) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as { id: string; name: string });
+		.map((file) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as DemoFlow);
+	// Flows started by hand can run with `n8n execute`; flows with a trigger are published so `n8n start` activates them.
+	const manual = flows.filter((f) => f.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'));
+	const triggered = flows.filter((f) => !manual.includes(f));
 	await importWorkflows(flows);
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
 	if (check) {
 		const outcomes = [];
-		for (const flow of flows) {
+		for (const flow of manual) {
 			const result = await executeWorkflow(flow.id);
 			outcomes.push({ flow: flow.name, ok: result.ok, error: result.errorMessage, nodes: Object.keys(result.runData) });
 		}
@@ -55,6 +58,10 @@ async function main() {
 		process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
 	}
 
+	for (const flow of triggered) {
+		const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
+		if (published.code !== 0) throw new Error(`publishing ${flow.name} failed:\n${published.stdout}${published.stderr}`);
+	}
 	const n8n = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), 'start'], {
 		env: n8nEnv({ N8N_PORT: String(port) }),
 		stdio: ['ignore', 'inherit', 'inherit'],
@@ -62,6 +69,8 @@ async function main() {
 	log(`starting n8n: open http://localhost:${port} (first visit asks you to create the owner account)`);
 	log(`then open a "DingTalk: …" flow and press "Execute workflow"; DingTalk calls are printed here`);
 	if (fake) {
+		log(`write to the bot as a DingTalk user would: curl -s -d '{"text":"hello"}' ${fake.baseUrl}/__fake/stream/messages`);
+		log(`see its replies: curl -s ${fake.baseUrl}/__fake/replies`);
 		let shown = 0;
 		setInterval(() => {
 			for (const r of fake.requests.slice(shown)) log(`DingTalk ← ${r.method} ${r.path} → ${r.status}`);
@@ -75,6 +84,12 @@ async function main() {
 		await fake?.stop();
 		process.exit(code ?? 0);
 	});
+}
+
+interface DemoFlow {
+	id: string;
+	name: string;
+	nodes: Array<{ type: string }>;
 }
 
 function log(message: string) {

@@ -1,4 +1,4 @@
-import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
+import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from './n8n';
 import { PACKAGE_PREFIX } from './paths';
 import { N8nServer } from './server';
@@ -14,7 +14,6 @@ const users = fixture.users.map((u) => u.userid);
 const fake = new FakeDingTalk(fixture);
 const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
-const CHATBOT = '$:LWCP_v1:$botUserId==';
 
 const creds = { dingTalkStreamApi: { id: credential.id, name: credential.name } };
 const trigger = (parameters: Record<string, unknown>) => ({
@@ -105,32 +104,8 @@ const aggregateFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
-let seq = 0;
-function robotMessage(opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) {
-	const conversationId = opts.conversationId ?? (opts.group ? group.openConversationId : DIRECT(opts.sender));
-	const webhook = fake.createSessionWebhook({ conversationType: opts.group ? '2' : '1', conversationId, userId: opts.sender });
-	return {
-		conversationId,
-		atUsers: opts.mention ? [{ dingtalkId: CHATBOT }] : [],
-		chatbotCorpId: 'dingfakecorp0001',
-		chatbotUserId: CHATBOT,
-		msgId: opts.msgId ?? `msg${Date.now()}${++seq}==`,
-		senderNick: fixture.users.find((u) => u.userid === opts.sender)?.name,
-		isAdmin: false,
-		senderStaffId: opts.sender,
-		sessionWebhookExpiredTime: webhook.sessionWebhookExpiredTime,
-		createAt: Date.now(),
-		senderCorpId: 'dingfakecorp0001',
-		conversationType: opts.group ? '2' : '1',
-		senderId: `$:LWCP_v1:$${opts.sender}`,
-		conversationTitle: opts.group ? group.title : undefined,
-		isInAtList: Boolean(opts.mention),
-		sessionWebhook: webhook.sessionWebhook,
-		text: { content: opts.mention ? ` ${opts.text}` : opts.text },
-		robotCode: app.robotCode,
-		msgtype: 'text',
-	};
-}
+const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) =>
+	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
 
 const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'net';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { apiError, isApiPath, legacyError, requestId } from './replies';
+import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
@@ -261,6 +262,15 @@ export class FakeDingTalk {
 				this.injectFault({ ...(body as unknown as Fault), path });
 				return { status: 200, body: { ok: true } };
 			}
+			case 'POST /__fake/stream/messages': {
+				// A user writes to the bot: `curl -d '{"text":"hi"}' <fake>/__fake/stream/messages`.
+				const sender = String(body.senderStaffId ?? [...this.users.keys()][0]);
+				const data = robotMessage(this, { text: String(body.text ?? 'hello'), senderStaffId: sender, group: body.group === true, mention: body.group === true });
+				const messageId = this.gateway.pushCallback('/v1.0/im/bot/messages/get', data);
+				return { status: 200, body: { messageId, msgId: data.msgId, connections: this.gateway.liveConnections().length } };
+			}
+			case 'GET /__fake/replies':
+				return { status: 200, body: this.sentMessages.filter((m) => m.channel === 'session').map((m) => m.body) };
 			case 'POST /__fake/session-webhooks':
 				return { status: 200, body: this.createSessionWebhook(body as unknown as Parameters<FakeDingTalk['createSessionWebhook']>[0]) };
 			default:

@@ -1,3 +1,4 @@
 export { FakeDingTalk } from './FakeDingTalk';
 export { defaultFixture } from './fixture';
 export type * from './types';
+export { FAKE_CHATBOT_USER_ID, robotMessage } from './robotMessage';
