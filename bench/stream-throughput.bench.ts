@@ -7,7 +7,7 @@
 import { DWClient, TOPIC_ROBOT } from 'dingtalk-stream';
 
 import { StreamConnection } from '../nodes/DingTalk/stream/StreamConnection';
-import { EventPipeline } from '../nodes/DingTalk/trigger/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, EventPipeline } from '../nodes/DingTalk/trigger/EventPipeline';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../nodes/DingTalk/transport';
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 
@@ -56,20 +56,7 @@ async function startBare(): Promise<() => void> {
 
 async function startOurs(): Promise<() => void> {
 	const pipeline = new EventPipeline(
-		{
-			events: ['message'],
-			conversationTypes: 'both',
-			groupMentionsOnly: true,
-			ignoreOwnMessages: true,
-			allowedSenderIds: [],
-			allowedConversationIds: [],
-			sessionTimeoutSeconds: 3600,
-			sharedGroupSession: false,
-			aggregationWindowSeconds: 0,
-			aggregationMaxWaitSeconds: 0,
-			endSessionAction: 'end_session',
-			language: 'en',
-		},
+		DEFAULT_PIPELINE_OPTIONS,
 		async () => ({ ok: true }), // emit stubbed: what n8n does with the item is not measured here
 	);
 	const connection = new StreamConnection(app.clientId, app.clientSecret, {

@@ -1,6 +1,6 @@
 import { Aggregator } from '../../nodes/DingTalk/trigger/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/trigger/Deduplicator';
-import { EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { stripMention, toCardCallbackEvent, toMessageEvent } from '../../nodes/DingTalk/trigger/events';
 import { SessionStore } from '../../nodes/DingTalk/trigger/SessionStore';
 import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
@@ -156,20 +156,7 @@ describe('Aggregator', () => {
 });
 
 describe('EventPipeline', () => {
-	const options: PipelineOptions = {
-		events: ['message', 'cardCallback'],
-		conversationTypes: 'both',
-		groupMentionsOnly: true,
-		ignoreOwnMessages: true,
-		allowedSenderIds: [],
-		allowedConversationIds: [],
-		sessionTimeoutSeconds: 3600,
-		sharedGroupSession: false,
-		aggregationWindowSeconds: 0,
-		aggregationMaxWaitSeconds: 30,
-		endSessionAction: 'end_session',
-		language: 'zh-CN',
-	};
+	const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'], language: 'zh-CN' };
 	const message = (msgId: string, extra: Record<string, unknown> = {}) => ({
 		topic: ROBOT,
 		messageId: `frame-${msgId}`,

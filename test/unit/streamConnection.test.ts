@@ -1,6 +1,6 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
-import { EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
@@ -121,20 +121,7 @@ describe('StreamConnection against the fake gateway', () => {
 	});
 
 	it('1,000 messages through 100 dropped connections: 0 lost, 0 duplicated', async () => {
-		const options: PipelineOptions = {
-			events: ['message'],
-			conversationTypes: 'both',
-			groupMentionsOnly: false,
-			ignoreOwnMessages: true,
-			allowedSenderIds: [],
-			allowedConversationIds: [],
-			sessionTimeoutSeconds: 3600,
-			sharedGroupSession: false,
-			aggregationWindowSeconds: 0,
-			aggregationMaxWaitSeconds: 0,
-			endSessionAction: '',
-			language: 'en',
-		};
+		const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, groupMentionsOnly: false };
 		const runs: string[] = [];
 		const pipeline = new EventPipeline(options, async (item) => {
 			runs.push(String(item.msgId));

@@ -23,6 +23,22 @@ export interface PipelineOptions {
 	language: DingTalkLanguage;
 }
 
+/** The trigger's defaults (as its parameters show them). */
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
+	events: ['message'],
+	conversationTypes: 'both',
+	groupMentionsOnly: true,
+	ignoreOwnMessages: true,
+	allowedSenderIds: [],
+	allowedConversationIds: [],
+	sessionTimeoutSeconds: 3600,
+	sharedGroupSession: false,
+	aggregationWindowSeconds: 0,
+	aggregationMaxWaitSeconds: 30,
+	endSessionAction: 'end_session',
+	language: 'en',
+};
+
 export interface IncomingCallback {
 	topic: string;
 	messageId: string;
