@@ -94,12 +94,22 @@ const alertFlow = flow(
 	{ 'DingTalk Trigger': { main: [[], [link('Alert')]] } },
 );
 
-/** Aggregation (1 s window) and a short session timeout (3 s). */
+/** Aggregation (1 s window), a short session timeout (3 s), and ACK at once (not after the run). */
 const aggregateFlow = flow(
 	'stAggregateFlow1',
 	[
-		trigger({ events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5, sessionTimeout: 3 } }),
+		trigger({ events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5, sessionTimeout: 3, ackPolicy: 'immediately' } }),
 		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=AGG[{{ $json.text }}] new={{ $json.isNewSession }} parts={{ $json.parts.length }}' }, 300),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+
+/** Load: its own conversation, a plain reply. */
+const loadFlow = flow(
+	'stLoadWorkflow01',
+	[
+		trigger({ events: ['message'], options: { allowedConversationIds: 'cidLoadTest==' } }),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=LOAD {{ $json.text }}' }, 300),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
@@ -123,7 +133,7 @@ beforeAll(async () => {
 	await fake.start();
 	fake.gateway.redeliveryMs = 3000;
 	await importCredentials([{ ...credential, data: fake.appConfig() }]);
-	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow];
+	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -131,10 +141,10 @@ beforeAll(async () => {
 	}
 	await server.start();
 	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
-	// n8n activates published workflows one after another; ask the ops flow until all four triggers are subscribed.
+	// n8n activates published workflows one after another; ask the ops flow until all five triggers are subscribed.
 	let lastAsked = 0;
 	await waitFor(() => {
-		if (replies().includes('state=connected subscribers=4 found=true')) return true;
+		if (replies().includes('state=connected subscribers=5 found=true')) return true;
 		if (Date.now() - lastAsked > 1000) {
 			lastAsked = Date.now();
 			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
@@ -149,7 +159,7 @@ afterAll(async () => {
 	expect(server.logs).not.toContain(app.clientSecret);
 });
 
-it('connects once to the gateway for four active workflows of one app, with the CALLBACK topics', () => {
+it('connects once to the gateway for five active workflows of one app, with the CALLBACK topics', () => {
 	const opens = fake.requestsTo('/v1.0/gateway/connections/open');
 	expect(opens.length).toBeGreaterThanOrEqual(1);
 	expect((opens[0].body as { subscriptions: unknown[] }).subscriptions).toEqual([
@@ -207,8 +217,10 @@ it('malformed frames are ignored without dropping the connection', async () => {
 });
 
 it('Connection → Get Status inside a run reports the shared connection', async () => {
+	const count = () => replies().filter((r) => r === 'state=connected subscribers=5 found=true').length;
+	const before = count();
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
-	await waitFor(() => replies().includes('state=connected subscribers=4 found=true'));
+	await waitFor(() => count() === before + 1);
 });
 
 it('a card click runs the card branch (Card Update), and "end session" answers in the callback and starts a new session', async () => {
@@ -228,9 +240,13 @@ it('a card click runs the card branch (Card Update), and "end session" answers i
 
 it('aggregates a burst into one run, keeps the session within the timeout, starts a new one after it', async () => {
 	const say = (text: string) => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text, sender: users[4], conversationId: AGGREGATE }));
-	say('a');
+	const first = say('a');
 	say('b');
 	say('c');
+	// ACK policy "Immediately": DingTalk hears back before the 1 s aggregation window has even closed.
+	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === first));
+	expect(replies().some((r) => r.startsWith('AGG[a'))).toBe(false);
+	expect(ack.at - fake.gateway.deliveries.find((d) => d.messageId === first)!.at).toBeLessThan(500);
 	await waitFor(() => replies().includes('AGG[a\nb\nc] new=true parts=3'));
 	say('d');
 	await waitFor(() => replies().includes('AGG[d] new=false parts=1'));
@@ -260,3 +276,27 @@ it('ACK after the run: a failed run is left un-ACKed, DingTalk redelivers, the s
 	expect(ack.at).toBeGreaterThan(deliveries[1].at);
 	expect(replies().filter((r) => r.includes('try again'))).toHaveLength(1);
 });
+
+it('1,000 messages through 100 dropped connections, in n8n: every message answered exactly once', async () => {
+	const LOAD = 'cidLoadTest==';
+	const total = 1000;
+	const before = fake.sentMessages.length;
+	let drops = 0;
+	for (let i = 0; i < total; i++) {
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: `load ${i}`, sender: users[6], conversationId: LOAD }));
+		if (i % 10 === 9) {
+			drops += fake.gateway.drop();
+			await waitFor(() => fake.gateway.liveConnections().length === 1, 30_000);
+		}
+	}
+	const loadReplies = () =>
+		fake.sentMessages
+			.slice(before)
+			.map((m) => (m.body as { text?: { content?: string } } | undefined)?.text?.content ?? '')
+			.filter((text) => text.startsWith('LOAD '));
+	await waitFor(() => new Set(loadReplies()).size === total, 240_000);
+	await waitFor(() => fake.gateway.unacked().length === 0, 60_000);
+	expect(drops).toBeGreaterThanOrEqual(100);
+	expect(loadReplies()).toHaveLength(total);
+	console.log(JSON.stringify({ messages: total, drops, deliveries: fake.gateway.deliveries.length, redelivered: fake.gateway.deliveries.filter((d) => d.redelivery).length }));
+}, 400_000);
