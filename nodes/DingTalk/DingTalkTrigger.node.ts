@@ -14,8 +14,9 @@ import { dingTalkApiCredentialTest } from './methods';
 import { acquireStreamConnection } from './stream/registry';
 import type { CallbackHandler } from './stream/StreamConnection';
 import { triggerProperties } from './trigger/description';
+import { attachMedia } from './trigger/media';
 import { EventPipeline, type PipelineOptions } from './trigger/EventPipeline';
-import { appConfigFromCredentials, axiosSender, DingTalkClient, toNodeError } from './transport';
+import { appConfigFromCredentials, axiosSender, DingTalkClient, n8nHttpSender, toNodeError } from './transport';
 
 export class DingTalkTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -48,13 +49,15 @@ export class DingTalkTrigger implements INodeType {
 		const withConnectionOutput = this.getNodeParameter('emitConnectionEvents', false) as boolean;
 		const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] => (withConnectionOutput ? [events, []] : [events]);
 
+		const mediaClient = options.downloadMedia ? new DingTalkClient(app, n8nHttpSender(this.helpers)) : undefined;
 		const emitEvent = async (item: IDataObject) => {
+			const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(this, mediaClient, item) : { json: item };
 			if (!ackAfterRun) {
-				this.emit(outputs([{ json: item }]));
+				this.emit(outputs([data]));
 				return { ok: true };
 			}
 			const done = this.helpers.createDeferredPromise<IRun>();
-			this.emit(outputs([{ json: item }]), undefined, done);
+			this.emit(outputs([data]), undefined, done);
 			const run = await done.promise;
 			return { ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed' };
 		};

@@ -46,7 +46,7 @@ const AGGREGATE = 'cidAggregate==';
 const echoFlow = flow(
 	'stEchoWorkflow01',
 	[
-		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(',') } }),
+		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','), downloadMedia: true } }),
 		{
 			id: 'route',
 			name: 'Is Message',
@@ -62,7 +62,7 @@ const echoFlow = flow(
 				options: {},
 			},
 		},
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=You said: {{ $json.text }} (new session: {{ $json.isNewSession }})' }, 400, -100),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none')).join(',') : '' }}" }, 400, -100),
 		dingTalk(
 			'Update Card',
 			{ resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } },
@@ -300,3 +300,15 @@ it('1,000 messages through 100 dropped connections, in n8n: every message answer
 	expect(loadReplies()).toHaveLength(total);
 	console.log(JSON.stringify({ messages: total, drops, deliveries: fake.gateway.deliveries.length, redelivered: fake.gateway.deliveries.filter((d) => d.redelivery).length }));
 }, 400_000);
+
+it('Download Media: a picture and a file arrive as n8n binary data', async () => {
+	const picture = fake.addMedia(Buffer.alloc(1234, 7), 'image/png');
+	const file = fake.addMedia(Buffer.from('%PDF-1.4 fake'), 'application/pdf');
+	const send = (data: Record<string, unknown>) =>
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', { ...robotMessage({ text: '', sender: users[7] }), text: undefined, ...data });
+	send({ msgtype: 'picture', content: { downloadCode: picture, pictureDownloadCode: picture } });
+	send({ msgtype: 'file', content: { downloadCode: file, fileName: 'report.pdf', spaceId: 's', fileId: 'f' } });
+	await waitFor(() => replies().includes('You said:  (new session: true) media=picture-0.png:1234:image/png'));
+	await waitFor(() => replies().includes('You said: report.pdf (new session: false) media=report.pdf:13:application/pdf'));
+	expect(fake.requestsTo('/v1.0/robot/messageFiles/download').map((r) => (r.body as { downloadCode: string }).downloadCode)).toEqual(expect.arrayContaining([picture, file]));
+});

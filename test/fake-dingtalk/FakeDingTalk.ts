@@ -34,11 +34,21 @@ const AUTHENTICATED_ROUTES: Record<string, Route> = {
 	'POST /v1.0/card/instances/createAndDeliver': createAndDeliver,
 	'PUT /v1.0/card/instances': updateCard,
 	'PUT /v1.0/card/streaming': streamCard,
+	'POST /v1.0/robot/messageFiles/download': messageFileDownload,
 	'POST /topapi/user/listsimple': listSimple,
 	'POST /topapi/v2/user/list': listFull,
 	'POST /topapi/v2/user/get': getUser,
 	'POST /topapi/v2/department/listsub': listSubDepartments,
 };
+
+/** POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} → a short-lived URL on this fake. */
+function messageFileDownload(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
+	const body = (req.body ?? {}) as Record<string, unknown>;
+	if (body.robotCode !== app.robotCode) return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
+	// UNCONFIRMED: the code for an unknown or expired downloadCode.
+	if (!fake.media.has(String(body.downloadCode ?? ''))) return apiError(400, 'invalidParameter.downloadCode.invalid', 'downloadCode 无效');
+	return { status: 200, body: { downloadUrl: `${fake.baseUrl}/__media/${encodeURIComponent(String(body.downloadCode))}` } };
+}
 
 const TOKEN_PATHS = new Set(['/v1.0/oauth2/accessToken', '/gettoken']);
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,6 +73,8 @@ export class FakeDingTalk {
 	readonly sessions = new Map<string, { conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }>();
 	/** The Stream mode gateway: connections/open and the WebSocket at /connect. */
 	readonly gateway = new StreamGateway(() => this.apps, () => this.baseUrl);
+	/** Files users "sent": downloadCode → content. */
+	readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
 	private faults: Array<Fault & { remaining: number; passed: number }> = [];
 	private server?: Server;
 	private url = '';
@@ -115,6 +127,13 @@ export class FakeDingTalk {
 		};
 	}
 
+	/** Registers a file as if a user had sent it; returns its downloadCode. */
+	addMedia(bytes: Buffer, contentType: string): string {
+		const code = `dlcode${randomBytes(8).toString('hex')}`;
+		this.media.set(code, { bytes, contentType });
+		return code;
+	}
+
 	requestsTo(path: string | RegExp): RecordedRequest[] {
 		return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)));
 	}
@@ -159,6 +178,12 @@ export class FakeDingTalk {
 		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
 		const raw = await readBody(req);
 		if (path.startsWith('/__fake/')) return send(res, this.control(req.method ?? 'GET', path, raw));
+		if (path.startsWith('/__media/')) {
+			const file = this.media.get(decodeURIComponent(path.slice('/__media/'.length)));
+			res.writeHead(file ? 200 : 404, { 'Content-Type': file?.contentType ?? 'text/plain' });
+			res.end(file?.bytes ?? 'not found');
+			return;
+		}
 
 		const parsed = parseBody(raw);
 		const body = parsed.body;

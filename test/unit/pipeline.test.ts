@@ -1,7 +1,7 @@
 import { Aggregator } from '../../nodes/DingTalk/trigger/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/trigger/Deduplicator';
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
-import { stripMention, toCardCallbackEvent, toMessageEvent } from '../../nodes/DingTalk/trigger/events';
+import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent } from '../../nodes/DingTalk/trigger/events';
 import { SessionStore } from '../../nodes/DingTalk/trigger/SessionStore';
 import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
 
@@ -65,6 +65,15 @@ describe('events', () => {
 		expect(toMessageEvent({ msgtype: 'richText', content: { richText: [{ text: 'a' }, { type: 'picture' }, { text: 'b' }] } }).text).toBe('ab');
 		expect(toMessageEvent({ msgtype: 'audio', content: { recognition: '你好' } }).text).toBe('你好');
 		expect(toMessageEvent({ msgtype: 'picture', content: {} })).toMatchObject({ text: '', messageType: 'picture', conversationType: 'direct' });
+	});
+	it('finds the downloadable files of picture, file and rich-text messages', () => {
+		expect(mediaOf({ msgtype: 'picture', content: { pictureDownloadCode: 'p1', downloadCode: 'p1' } })).toEqual([{ type: 'picture', downloadCode: 'p1' }]);
+		expect(mediaOf({ msgtype: 'file', content: { downloadCode: 'f1', fileName: 'a.zip' } })).toEqual([{ type: 'file', downloadCode: 'f1', fileName: 'a.zip' }]);
+		expect(mediaOf({ msgtype: 'richText', content: { richText: [{ text: 'x' }, { type: 'picture', downloadCode: 'r1' }, { type: 'picture', pictureDownloadCode: 'r2' }] } })).toEqual([
+			{ type: 'picture', downloadCode: 'r1' },
+			{ type: 'picture', downloadCode: 'r2' },
+		]);
+		expect(mediaOf({ msgtype: 'text', text: { content: 'hi' } })).toEqual([]);
 	});
 	it('parses a card callback (content/value are JSON strings)', () => {
 		const value = JSON.stringify({ cardPrivateData: { actionIds: ['btn1'], params: { action: 'like' } } });

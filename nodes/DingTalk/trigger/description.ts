@@ -93,6 +93,13 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
 			},
 			{
+				displayName: 'Download Media',
+				name: 'downloadMedia',
+				type: 'boolean',
+				default: false,
+				description: 'Whether pictures, audio, video and files in messages are downloaded into binary data (media0, media1, …), listed in "media"',
+			},
+			{
 				displayName: 'End Session Action',
 				name: 'endSessionAction',
 				type: 'string',

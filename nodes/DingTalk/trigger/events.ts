@@ -64,6 +64,27 @@ export function stripMention(text: string, botNames: string[] = []): string {
 	return out.replace(/^\s+/, '').replace(/\s+$/, '');
 }
 
+/** A file a message carries, fetched with DingTalk's robot message-file download API. */
+export interface MediaRef {
+	type: 'picture' | 'audio' | 'video' | 'file';
+	downloadCode: string;
+	fileName?: string;
+}
+
+export function mediaOf(data: IDataObject): MediaRef[] {
+	const content = (data.content ?? {}) as IDataObject;
+	const type = str(data.msgtype);
+	const code = str(content.downloadCode || content.pictureDownloadCode);
+	if ((type === 'picture' || type === 'audio' || type === 'video') && code) return [{ type, downloadCode: code }];
+	if (type === 'file' && code) return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
+	if (type === 'richText') {
+		return ((content.richText as IDataObject[] | undefined) ?? [])
+			.filter((part) => part.type === 'picture' && (part.downloadCode || part.pictureDownloadCode))
+			.map((part) => ({ type: 'picture' as const, downloadCode: str(part.downloadCode || part.pictureDownloadCode) }));
+	}
+	return [];
+}
+
 export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessageEvent {
 	const rawText = textOf(data);
 	const atUsers = ((data.atUsers as IDataObject[] | undefined) ?? []).map((u) => ({ dingtalkId: str(u.dingtalkId), staffId: str(u.staffId) }));
