@@ -11,7 +11,9 @@ const fixture = defaultFixture();
 const app = fixture.apps[0];
 const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
-const fake = new FakeDingTalk(fixture);
+/** A second app, only used by the "Listen for test event" (manual) run. */
+const manualApp = { clientId: 'dingfakeappkey0002', clientSecret: 'fake-secret-0002-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0002' };
+const fake = new FakeDingTalk({ ...fixture, apps: [...fixture.apps, manualApp] });
 const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
 
@@ -104,6 +106,19 @@ const aggregateFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+const manualCredential = { id: 'stManualCred0001', name: 'DingTalk second app (fake)', type: 'dingTalkStreamApi' };
+const manualFlow = flow(
+	'stManualFlow0001',
+	[
+		{ ...trigger({ events: ['message'] }), credentials: { dingTalkStreamApi: { id: manualCredential.id, name: manualCredential.name } } },
+		{
+			...dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=MANUAL {{ $json.text }}' }, 300),
+			credentials: { dingTalkStreamApi: { id: manualCredential.id, name: manualCredential.name } },
+		},
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+
 /** Load: its own conversation, a plain reply. */
 const loadFlow = flow(
 	'stLoadWorkflow01',
@@ -132,7 +147,11 @@ async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 30_000
 beforeAll(async () => {
 	await fake.start();
 	fake.gateway.redeliveryMs = 3000;
-	await importCredentials([{ ...credential, data: fake.appConfig() }]);
+	await importCredentials([
+		{ ...credential, data: fake.appConfig() },
+		{ ...manualCredential, data: fake.appConfig(manualApp) },
+	]);
+	await importWorkflows([manualFlow]);
 	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow];
 	await importWorkflows(flows);
 	for (const f of flows) {
@@ -140,6 +159,7 @@ beforeAll(async () => {
 		if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 	}
 	await server.start();
+	await server.setupOwner();
 	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
 	// n8n activates published workflows one after another; ask the ops flow until all five triggers are subscribed.
 	let lastAsked = 0;
@@ -311,4 +331,16 @@ it('Download Media: a picture and a file arrive as n8n binary data', async () =>
 	await waitFor(() => replies().includes('You said:  (new session: true) media=picture-0.png:1234:image/png'));
 	await waitFor(() => replies().includes('You said: report.pdf (new session: false) media=report.pdf:13:application/pdf'));
 	expect(fake.requestsTo('/v1.0/robot/messageFiles/download').map((r) => (r.body as { downloadCode: string }).downloadCode)).toEqual(expect.arrayContaining([picture, file]));
+});
+
+it('"Listen for test event": a manual run connects, takes one message, and closes its connection', async () => {
+	expect(fake.gateway.liveConnections(manualApp.clientId)).toHaveLength(0);
+	const started = await server.rest('POST', '/workflows/stManualFlow0001/run', { triggerToStartFrom: { name: 'DingTalk Trigger' } });
+	expect(started.status).toBe(200);
+	await waitFor(() => fake.gateway.liveConnections(manualApp.clientId).length === 1, 30_000);
+	const message = robotMessage({ text: 'manual hello', sender: users[8] });
+	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', { ...message, robotCode: manualApp.robotCode }, { appId: manualApp.clientId });
+	await waitFor(() => replies().includes('MANUAL manual hello'));
+	await waitFor(() => fake.gateway.liveConnections(manualApp.clientId).length === 0, 30_000);
+	expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1); // the active workflows' connection is untouched
 });
