@@ -113,9 +113,12 @@ describe('Deduplicator', () => {
 		}
 		expect(d.size).toBeLessThanOrEqual(101);
 		now = 5000;
-		d.admit('late');
-		expect(d.size).toBe(1);
 		expect(d.admit('m999').run).toBe(true);
+		for (let i = 0; i < 1024; i++) {
+			const a = d.admit(`later${i}`);
+			if (a.run) a.settle('succeeded');
+		}
+		expect(d.size).toBeLessThanOrEqual(101);
 	});
 });
 

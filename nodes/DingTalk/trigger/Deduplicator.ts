@@ -18,6 +18,7 @@ interface Entry<T> {
 
 export class Deduplicator<T = unknown> {
 	private readonly entries = new Map<string, Entry<T>>();
+	private admitsSincePrune = 0;
 
 	constructor(
 		private readonly ttlMs = 10 * 60_000,
@@ -27,8 +28,13 @@ export class Deduplicator<T = unknown> {
 	) {}
 
 	admit(id: string): Admission<T> {
-		this.prune();
-		const entry = this.entries.get(id);
+		// Pruning walks the Map from its oldest entry; doing it per message made every admit pay for the holes
+		// that deletions leave at the front. In batches it costs O(1) per message.
+		if (this.entries.size > this.maxEntries || ++this.admitsSincePrune >= 1024) this.prune();
+		const found = this.entries.get(id);
+		// A settled entry older than the TTL counts as forgotten even before the next prune removes it.
+		const entry = found && (found.state === 'inFlight' || this.now() - found.at <= this.ttlMs) ? found : undefined;
+		if (found && !entry) this.entries.delete(id);
 		if (entry) {
 			if (entry.state === 'inFlight') {
 				return { run: false, outcome: new Promise((resolve) => (entry.waiters ??= []).push(resolve)) };
@@ -57,11 +63,13 @@ export class Deduplicator<T = unknown> {
 		return this.entries.size;
 	}
 
-	/** Oldest first (Map order): drop expired settled entries, and the oldest settled ones beyond the bound. */
+	/** Oldest first (Map order): drop expired settled entries, and settled ones beyond 90 % of the bound. */
 	private prune(): void {
+		this.admitsSincePrune = 0;
 		const now = this.now();
+		const target = Math.floor(this.maxEntries * 0.9);
 		for (const [id, entry] of this.entries) {
-			const over = this.entries.size > this.maxEntries;
+			const over = this.entries.size > target;
 			if (!over && now - entry.at <= this.ttlMs) break;
 			if (entry.state !== 'inFlight') this.entries.delete(id);
 			else if (!over) break;
