@@ -66,13 +66,8 @@ export class CallbackCrypto {
 		}
 		const data = Buffer.from(encrypt, 'base64');
 		if (data.length === 0 || data.length % 16 !== 0) throw new CallbackCryptoError('decryptFailed', 'ciphertext length is not a multiple of the AES block');
-		let plain: Buffer;
-		try {
-			const decipher = createDecipheriv('aes-256-cbc', this.key, this.iv).setAutoPadding(false);
-			plain = Buffer.concat([decipher.update(data), decipher.final()]);
-		} catch {
-			throw new CallbackCryptoError('decryptFailed', 'AES decryption failed');
-		}
+		const plain = this.aesDecrypt(data);
+		if (!plain) throw new CallbackCryptoError('decryptFailed', 'AES decryption failed');
 		const pad = plain[plain.length - 1];
 		if (pad < 1 || pad > BLOCK || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
 			throw new CallbackCryptoError('decryptFailed', 'bad padding (wrong AES key?)');
@@ -84,6 +79,15 @@ export class CallbackCrypto {
 		const owner = content.subarray(20 + length).toString('utf8');
 		if (owner !== this.ownerKey) throw new CallbackCryptoError('ownerKeyMismatch', 'the callback was encrypted for another app (AppKey mismatch)');
 		return content.subarray(20, 20 + length).toString('utf8');
+	}
+
+	private aesDecrypt(data: Buffer): Buffer | undefined {
+		try {
+			const decipher = createDecipheriv('aes-256-cbc', this.key, this.iv).setAutoPadding(false);
+			return Buffer.concat([decipher.update(data), decipher.final()]);
+		} catch {
+			return undefined;
+		}
 	}
 
 	/** The encrypted "success" answer DingTalk requires (camel-case timeStamp, as its libraries send it). */
