@@ -58,14 +58,23 @@ export class N8nServer {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
-	/** Creates the owner account (first start) and keeps its session cookie for REST calls. */
+	/**
+	 * Creates the owner account on the first start of this user folder, or logs in as that owner when another test
+	 * file already created it; keeps the session cookie for REST calls.
+	 */
 	async setupOwner(): Promise<void> {
-		const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', 'browser-id': 'e2e-browser' },
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Passw0rd-e2e!' }),
-		});
-		if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		const owner = { email: 'owner@example.com', password: 'Passw0rd-e2e!' };
+		const post = async (route: string, body: unknown) =>
+			await fetch(`${this.baseUrl}/rest${route}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'browser-id': 'e2e-browser' },
+				body: JSON.stringify(body),
+			});
+		let response = await post('/owner/setup', { ...owner, firstName: 'E2E', lastName: 'Owner' });
+		if (response.status === 400 && (await response.clone().text()).includes('already setup')) {
+			response = await post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		}
+		if (!response.ok) throw new Error(`owner setup/login failed: ${response.status} ${await response.text()}`);
 		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
 	}
 
