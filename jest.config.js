@@ -2,6 +2,8 @@
 const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
+	// n8n user folders and caches hold installed copies of this package; jest must not index them.
+	modulePathIgnorePatterns: ['<rootDir>/.e2e/', '<rootDir>/.cache/', '<rootDir>/dist/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
 };
 module.exports = {

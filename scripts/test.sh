@@ -9,6 +9,6 @@ results="$(mktemp)"
 status=0
 npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
 # One plain summary line any CI can read.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);' "$results" || true
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const broken = r.numRuntimeErrorTestSuites; console.log(`${r.numPassedTests} passed, ${r.numFailedTests + broken} failed` + (broken ? ` (${broken} test files failed to run)` : ""));' "$results" || true
 rm -f "$results"
 exit "$status"

@@ -127,6 +127,11 @@ export class FakeDingTalk {
 		};
 	}
 
+	/** Fields of a DingTalk HTTP API credential for the given app (adds the callback Token and AES Key). */
+	httpAppConfig(app: FakeApp = this.apps[0]) {
+		return { ...this.appConfig(app), callbackToken: app.callbackToken ?? '', callbackAesKey: app.callbackAesKey ?? '' };
+	}
+
 	/** Registers a file as if a user had sent it; returns its downloadCode. */
 	addMedia(bytes: Buffer, contentType: string): string {
 		const code = `dlcode${randomBytes(8).toString('hex')}`;

@@ -45,6 +45,8 @@ export function defaultFixture(): {
 				clientSecret: 'fake-secret-0001-abcdefghijklmnopqrstuvwxyz',
 				robotCode: 'dingfakeappkey0001',
 				corpId: 'dingfakecorp0001',
+				callbackToken: 'fakeCallbackToken0001',
+				callbackAesKey: 'fakeAesKey0001abcdefghijklmnopqrstuvwxyz012',
 			},
 		],
 		users,

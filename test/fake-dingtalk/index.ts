@@ -2,3 +2,4 @@ export { FakeDingTalk } from './FakeDingTalk';
 export { defaultFixture } from './fixture';
 export type * from './types';
 export { FAKE_CHATBOT_USER_ID, robotMessage } from './robotMessage';
+export { DingTalkCallbackPusher, type PushAnswer, type PushedCallback } from './callbackPush';

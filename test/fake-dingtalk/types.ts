@@ -3,6 +3,9 @@ export interface FakeApp {
 	clientSecret: string;
 	robotCode: string;
 	corpId?: string;
+	/** Event Subscription settings for HTTP mode (Token and aes_key in the Developer Console). */
+	callbackToken?: string;
+	callbackAesKey?: string;
 }
 
 export interface FakeUser {

@@ -3,5 +3,5 @@ export { DingTalkApiError, permissionFor } from './errors';
 export { DingTalkClient, redact } from './DingTalkClient';
 export { AccessTokenCache, sharedTokenCache } from './tokenCache';
 export { axiosSender, n8nHttpSender, n8nLegacyRequestSender } from './senders';
-export { appConfigFromCredentials } from './credentials';
+export { appConfigFromCredentials, HTTP_CREDENTIAL, STREAM_CREDENTIAL } from './credentials';
 export { clientFor, toNodeError } from './n8n';

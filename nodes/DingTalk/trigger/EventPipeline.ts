@@ -150,6 +150,7 @@ export class EventPipeline {
 		return await this.admitted(callback.messageId, async () => {
 			if (!this.options.events.includes('cardCallback')) return { ok: true };
 			const event = toCardCallbackEvent(callback.data as IDataObject, this.now());
+			event.callbackId = callback.messageId;
 			const action = String(event.params.action ?? '');
 			const endsSession = !!this.options.endSessionAction && (action === this.options.endSessionAction || event.actionIds.includes(this.options.endSessionAction));
 			let response: unknown;

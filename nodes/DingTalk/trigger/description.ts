@@ -2,11 +2,31 @@ import type { INodeProperties } from 'n8n-workflow';
 
 export const triggerProperties: INodeProperties[] = [
 	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{ name: 'Stream (Recommended)', value: 'stream', description: 'n8n connects out to DingTalk; no public URL needed' },
+			{ name: 'HTTP Callbacks', value: 'http', description: 'DingTalk calls this workflow\'s webhook URL; needs a public HTTPS address' },
+		],
+		default: 'stream',
+		description: 'How DingTalk delivers events to n8n. Must match the mode set for the robot in the Developer Console.',
+	},
+	{
 		displayName:
 			'Stream mode: n8n connects out to DingTalk, no public URL needed. In the Developer Console set the robot\'s message receiving mode to Stream. One connection per app is shared by all active DingTalk Triggers of that app in this n8n process.',
 		name: 'streamNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { mode: ['stream'] } },
+	},
+	{
+		displayName:
+			'HTTP mode: in Developer Console → your app, paste this node\'s Production URL (under Webhook URLs above) as the robot\'s message receiving address (HTTP mode) and as the Event Subscription request URL, with the Token and AES Key from the credential (aes_key, 43 characters). Subscribe to robot messages and card callbacks. DingTalk checks the URL when you save it, so activate the workflow first. Only requests signed by DingTalk are accepted.',
+		name: 'httpNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { mode: ['http'] } },
 	},
 	{
 		displayName: 'Events',
@@ -14,7 +34,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		options: [
 			{ name: 'Message', value: 'message', description: 'A user writes to the bot (direct chat, or a group)' },
-			{ name: 'Card Callback', value: 'cardCallback', description: 'A user clicks a button on a card the bot sent with Stream callbacks' },
+			{ name: 'Card Callback', value: 'cardCallback', description: 'A user clicks a button on a card the bot sent (cards sent with callback type Stream, or HTTP in HTTP mode)' },
 		],
 		default: ['message'],
 		required: true,
@@ -45,6 +65,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether connected / disconnected / error events come out of a second output, e.g. to alert on a dead bot',
+		displayOptions: { show: { mode: ['stream'] } },
 	},
 	{
 		displayName: 'Options',
@@ -62,7 +83,8 @@ export const triggerProperties: INodeProperties[] = [
 					{ name: 'Immediately', value: 'immediately', description: 'Acknowledge on receipt; a failed run is not retried' },
 				],
 				default: 'afterRun',
-				description: 'When DingTalk is told the message arrived. Redeliveries never start a second run either way.',
+				description: 'When DingTalk is told the message arrived. Redeliveries never start a second run either way. (HTTP mode always answers at once: DingTalk waits only about 1.5 s.)',
+				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
 				displayName: 'Allowed Conversation IDs',

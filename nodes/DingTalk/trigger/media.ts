@@ -1,4 +1,4 @@
-import type { IBinaryKeyData, IDataObject, ITriggerFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { DingTalkClient } from '../transport';
 import { mediaOf } from './events';
@@ -10,7 +10,7 @@ const EXTENSIONS: Record<string, string> = { picture: 'png', audio: 'amr', video
  * DingTalk hands out a short-lived download URL per downloadCode (POST /v1.0/robot/messageFiles/download).
  */
 export async function attachMedia(
-	context: ITriggerFunctions,
+	context: ITriggerFunctions | IWebhookFunctions,
 	client: DingTalkClient,
 	item: IDataObject,
 ): Promise<{ json: IDataObject; binary?: IBinaryKeyData }> {

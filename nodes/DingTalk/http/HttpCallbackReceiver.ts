@@ -1,0 +1,78 @@
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import { EventPipeline, type IncomingCallback, type PipelineOptions } from '../trigger/EventPipeline';
+import { HttpCallbackVerifier, type HttpCallbackSettings } from './HttpCallbackVerifier';
+
+export interface Reception {
+	/** The item to start a run with; absent when the callback was filtered, a duplicate, or joined an aggregate. */
+	item?: IDataObject;
+	/** What the pipeline answers (a card update for card callbacks), as in Stream mode's ACK. */
+	response: unknown;
+}
+
+/**
+ * HTTP mode's side of the shared event pipeline. n8n calls the webhook once per request, in a fresh context, and
+ * starts a run only with what that call returns; the pipeline (de-duplication, sessions, aggregation) must outlive
+ * the calls. So each request waits on the pipeline, and the pipeline's emit hands the item to the request that
+ * carries it (for an aggregate, the last message's request, which is the one still waiting).
+ */
+export class HttpCallbackReceiver {
+	readonly verifier: HttpCallbackVerifier;
+	private readonly pipeline: EventPipeline;
+	private readonly waiting = new Map<string, (item: IDataObject) => void>();
+
+	constructor(settings: HttpCallbackSettings, options: PipelineOptions, now: () => number = Date.now) {
+		this.verifier = new HttpCallbackVerifier(settings, undefined, now);
+		this.pipeline = new EventPipeline(
+			options,
+			async (item) => {
+				const hand = this.waiting.get(deliveryIdOf(item));
+				hand?.(item);
+				return { ok: hand !== undefined };
+			},
+			now,
+		);
+	}
+
+	async receive(callback: IncomingCallback): Promise<Reception> {
+		let item: IDataObject | undefined;
+		this.waiting.set(callback.messageId, (handed) => (item = handed));
+		try {
+			const response = await this.pipeline.handle(callback);
+			return { item, response };
+		} finally {
+			this.waiting.delete(callback.messageId);
+		}
+	}
+
+	close(): void {
+		this.pipeline.close();
+	}
+}
+
+/** The delivery an emitted item belongs to: messages by msgId, card callbacks by the ID the verifier gave them. */
+function deliveryIdOf(item: IDataObject): string {
+	return String(item.event === 'message' ? item.msgId : item.callbackId);
+}
+
+const receivers = new Map<string, { fingerprint: string; receiver: HttpCallbackReceiver }>();
+
+/**
+ * One receiver per trigger node (workflow, node, production or test), kept across requests; replaced when the
+ * node's options or credential change. The fingerprint is a hash, so no secret is held as a map key.
+ */
+export function httpReceiverFor(key: string, settings: HttpCallbackSettings, options: PipelineOptions): HttpCallbackReceiver {
+	const fingerprint = createHash('sha256').update(JSON.stringify([settings, options])).digest('hex');
+	const found = receivers.get(key);
+	if (found?.fingerprint === fingerprint) return found.receiver;
+	found?.receiver.close();
+	const receiver = new HttpCallbackReceiver(settings, options);
+	receivers.set(key, { fingerprint, receiver });
+	return receiver;
+}
+
+export function closeHttpReceiver(key: string): void {
+	receivers.get(key)?.receiver.close();
+	receivers.delete(key);
+}

@@ -1,0 +1,84 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { httpReceiverFor } from '../http/HttpCallbackReceiver';
+import type { HttpVerdict } from '../http/HttpCallbackVerifier';
+import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
+import { attachMedia } from './media';
+import { pipelineOptions } from './pipelineOptions';
+
+type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
+
+/**
+ * HTTP mode: n8n's webhook is the callback URL set in DingTalk's Developer Console. Every request is verified
+ * (signature, timestamp, nonce, decryption, AppKey) before anything else; DingTalk gets its answer at once (it allows
+ * about 1.5 s), and the event then goes through the same pipeline as in Stream mode. Refused requests get a 4xx with
+ * a short reason and start no run; nothing here throws, so a bad request cannot create a failed execution either.
+ */
+export async function handleHttpCallback(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = context.getRequestObject() as WebhookRequest;
+	const response = context.getResponseObject();
+	const answer = (status: number, body: unknown): IWebhookResponseData => {
+		if (typeof body === 'string') response.status(status).type('text/plain').send(body);
+		else response.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+
+	let receiver;
+	let app;
+	try {
+		const credentials = await context.getCredentials(HTTP_CREDENTIAL);
+		app = appConfigFromCredentials(credentials);
+		const settings = {
+			clientId: app.clientId,
+			clientSecret: app.clientSecret,
+			callbackToken: String(credentials.callbackToken ?? '').trim(),
+			callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
+		};
+		const workflow = context.getWorkflow();
+		const key = `${workflow.id ?? ''}|${context.getNode().id}|${context.getMode()}`;
+		receiver = httpReceiverFor(key, settings, pipelineOptions(context, app.language));
+	} catch (error) {
+		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
+		return answer(503, { error: 'trigger not configured' });
+	}
+
+	const verdict: HttpVerdict = receiver.verifier.verify({
+		method: request.method,
+		headers: request.headers,
+		query: (request.query ?? {}) as Record<string, unknown>,
+		body: request.body,
+		bodyBytes: request.rawBody?.length ?? Number(request.headers['content-length'] ?? 0),
+	});
+	if (verdict.kind === 'reject') {
+		if (verdict.status === 503 && receiver.verifier.encryptionProblem) {
+			context.logger.error(`DingTalk Trigger: an encrypted callback arrived but ${receiver.verifier.encryptionProblem}`);
+		}
+		context.logger.warn(`DingTalk Trigger: refused a callback (${verdict.status} ${verdict.reason})`);
+		return answer(verdict.status, { error: verdict.reason });
+	}
+	if (verdict.kind === 'reachability') return answer(200, 'success');
+	if (verdict.kind === 'urlCheck') return answer(200, receiver.verifier.encryptedSuccess());
+
+	const { callback, encrypted } = verdict;
+	const isCard = callback.data.outTrackId !== undefined && callback.data.msgtype === undefined;
+	// Messages are answered before the pipeline runs (aggregation may hold them for seconds); card callbacks after,
+	// because a plain card callback's answer carries the card update, as the Stream ACK does.
+	if (!isCard) answer(200, encrypted ? receiver.verifier.encryptedSuccess() : {});
+	let reception;
+	try {
+		reception = await receiver.receive(callback);
+	} catch (error) {
+		context.logger.warn(`DingTalk Trigger: callback ${callback.messageId} not processed: ${(error as Error).message}`);
+		if (isCard) answer(200, encrypted ? receiver.verifier.encryptedSuccess() : {});
+		return { noWebhookResponse: true };
+	}
+	if (isCard) answer(200, encrypted ? receiver.verifier.encryptedSuccess() : (reception.response ?? {}));
+	if (!reception.item) return { noWebhookResponse: true };
+
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const item: INodeExecutionData =
+		options.downloadMedia && reception.item.event === 'message'
+			? await attachMedia(context, new DingTalkClient(app, n8nHttpSender(context.helpers)), reception.item)
+			: { json: reception.item };
+	return { noWebhookResponse: true, workflowData: [[item]] };
+}
