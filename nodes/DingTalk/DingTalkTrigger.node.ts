@@ -9,7 +9,7 @@ import type {
 
 import { dingTalkApiCredentialTest } from './methods';
 import { triggerProperties } from './trigger/description';
-import { handleHttpCallback } from './trigger/httpMode';
+import { handleHttpCallback, httpWebhookLifecycle } from './trigger/httpMode';
 import { startStreamTrigger } from './trigger/streamMode';
 
 /** Webhooks exist only in HTTP mode: an empty method makes n8n register none (and leaves Stream mode's test runs alone). */
@@ -40,6 +40,8 @@ export class DingTalkTrigger implements INodeType {
 	};
 
 	methods = { credentialTest: { dingTalkApiCredentialTest } };
+
+	webhookMethods = httpWebhookLifecycle;
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		// In HTTP mode the webhook does the work; there is nothing to keep open.

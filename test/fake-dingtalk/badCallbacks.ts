@@ -20,9 +20,10 @@ const HOUR = 60 * 60 * 1000;
 
 /**
  * Requests that did not come from DingTalk, or came broken: each must be refused with a 4xx, start no run and leak
- * nothing. `message` is a valid robot message payload, so every case differs from a good request in one way only.
+ * nothing. `messageOf` gives a valid robot message payload (called when a case's request is built), so every case
+ * differs from a good request in one way only.
  */
-export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record<string, unknown>): BadCallbackCase[] {
+export function badCallbackCases(pusher: DingTalkCallbackPusher, messageOf: () => Record<string, unknown>): BadCallbackCase[] {
 	const app = pusher.app;
 	const token = app.callbackToken as string;
 	const aesKey = app.callbackAesKey as string;
@@ -40,12 +41,12 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record
 		};
 	};
 	const withQuery = (change: (query: Record<string, string>) => void) => {
-		const request = pusher.encrypted(message);
+		const request = pusher.encrypted(messageOf());
 		change(request.query);
 		return request;
 	};
 	const withHeaders = (change: (headers: Record<string, string>) => void) => {
-		const request = pusher.signed(message);
+		const request = pusher.signed(messageOf());
 		change(request.headers);
 		return request;
 	};
@@ -62,7 +63,7 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record
 		// Encrypted event pushes: signature and query
 		{ name: 'wrong signature', request: () => withQuery((q) => (q.msg_signature = q.msg_signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')))), status: 401, reason: 'signature mismatch' },
 		{ name: 'signature made with another token', request: () => {
-			const r = pusher.encrypted(message);
+			const r = pusher.encrypted(messageOf());
 			const encrypt = (JSON.parse(r.body) as { encrypt: string }).encrypt;
 			r.query.msg_signature = new CallbackCrypto('another-token', aesKey, app.clientId).signature(r.query.timestamp, r.query.nonce, encrypt);
 			return r;
@@ -72,8 +73,8 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record
 		{ name: 'missing timestamp', request: () => withQuery((q) => delete q.timestamp), status: 400, reason: 'missing query parameter timestamp' },
 		{ name: 'missing nonce', request: () => withQuery((q) => delete q.nonce), status: 400, reason: 'missing query parameter nonce' },
 		{ name: 'timestamp is not a number', request: () => withQuery((q) => (q.timestamp = 'yesterday')), status: 400, reason: 'timestamp is not a number' },
-		{ name: 'stale timestamp (2 h old, signed)', request: () => pusher.encrypted(message, { timestamp: stale }), status: 401, reason: 'timestamp too old' },
-		{ name: 'future timestamp (2 h ahead, signed)', request: () => pusher.encrypted(message, { timestamp: future }), status: 401, reason: 'timestamp in the future' },
+		{ name: 'stale timestamp (2 h old, signed)', request: () => pusher.encrypted(messageOf(), { timestamp: stale }), status: 401, reason: 'timestamp too old' },
+		{ name: 'future timestamp (2 h ahead, signed)', request: () => pusher.encrypted(messageOf(), { timestamp: future }), status: 401, reason: 'timestamp in the future' },
 		{ name: 'public vector V1 replayed (timestamp of 2021, in seconds)', request: () => ({
 			method: 'POST', headers: { 'content-type': 'application/json' },
 			query: { msg_signature: '9a95a004dd16f5c307e849b994173f76aa26e5eb', timestamp: '1614767836', nonce: 'A7Co0cJLMzIDtMMI' },
@@ -83,11 +84,11 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record
 		// Encrypted event pushes: the ciphertext
 		{ name: 'wrong AES key', request: () => {
 			const other = new DingTalkCallbackPusher({ ...app, callbackAesKey: otherKey });
-			return other.encrypted(message);
+			return other.encrypted(messageOf());
 		}, status: 400, reason: 'cannot decrypt' },
-		{ name: 'wrong appKey (encrypted for another app)', request: () => new DingTalkCallbackPusher({ ...app, clientId: 'dingotherapp0009' }).encrypted(message), status: 403, reason: 'another app' },
+		{ name: 'wrong appKey (encrypted for another app)', request: () => new DingTalkCallbackPusher({ ...app, clientId: 'dingotherapp0009' }).encrypted(messageOf()), status: 403, reason: 'another app' },
 		{ name: 'truncated ciphertext', request: () => {
-			const encrypt = (JSON.parse(pusher.encrypted(message).body) as { encrypt: string }).encrypt;
+			const encrypt = (JSON.parse(pusher.encrypted(messageOf()).body) as { encrypt: string }).encrypt;
 			return signedCiphertext(encrypt.slice(0, -24));
 		}, status: 400, reason: 'cannot decrypt' },
 		{ name: 'ciphertext is not base64', request: () => signedCiphertext('not*base64!!'), status: 400, reason: 'not base64' },
@@ -99,31 +100,31 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, message: Record
 			return signedCiphertext(rawAes(plain));
 		}, status: 400, reason: 'length' },
 		{ name: 'plaintext is not JSON', request: () => pusher.encrypted(null, { plaintext: 'hello, not json' }), status: 400, reason: 'not JSON' },
-		{ name: 'plaintext is a JSON array', request: () => pusher.encrypted([message]), status: 400, reason: 'not a JSON object' },
+		{ name: 'plaintext is a JSON array', request: () => pusher.encrypted([messageOf()]), status: 400, reason: 'not a JSON object' },
 		{ name: 'unknown event type', request: () => pusher.encrypted({ EventType: 'user_add_org', UserId: ['eng0001'], CorpId: 'dingfakecorp0001', TimeStamp: Date.now() }), status: 400, reason: 'unsupported event type' },
 		{ name: 'empty event object', request: () => pusher.encrypted({}), status: 400, reason: 'unsupported event type' },
-		{ name: 'robot message without msgId', request: () => pusher.encrypted({ ...message, msgId: undefined }), status: 400, reason: 'without msgId' },
+		{ name: 'robot message without msgId', request: () => pusher.encrypted({ ...messageOf(), msgId: undefined }), status: 400, reason: 'without msgId' },
 		{ name: 'encrypt is a number', request: () => signedCiphertext(12345), status: 400, reason: 'encrypt must be a non-empty string' },
 		{ name: 'encrypt is empty', request: () => signedCiphertext(''), status: 400, reason: 'encrypt must be a non-empty string' },
 		// The HTTP envelope
 		{ name: 'oversized body (2 MB)', request: () => {
-			const r = pusher.encrypted(message);
+			const r = pusher.encrypted(messageOf());
 			r.body = JSON.stringify({ ...(JSON.parse(r.body) as object), padding: 'x'.repeat(2 * 1024 * 1024) });
 			return r;
 		}, status: 413, reason: 'too large' },
-		{ name: 'content type text/plain', request: () => ({ ...pusher.encrypted(message), headers: { 'content-type': 'text/plain' } }), status: 415, reason: 'application/json' },
-		{ name: 'content type form', request: () => ({ ...pusher.encrypted(message), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'encrypt=abc' }), status: 415, reason: 'application/json' },
-		{ name: 'body is a JSON array', request: () => ({ ...pusher.encrypted(message), body: '[1,2,3]' }), status: 400, reason: 'not a JSON object' },
-		{ name: 'body is an empty object', request: () => ({ ...pusher.encrypted(message), body: '{}' }), status: 400, reason: 'not a JSON object' },
-		{ name: 'body is not JSON at all', request: () => ({ ...pusher.encrypted(message), body: '{"encrypt": ' }), status: 422, reason: 'parse', refusedByN8n: true },
+		{ name: 'content type text/plain', request: () => ({ ...pusher.encrypted(messageOf()), headers: { 'content-type': 'text/plain' } }), status: 415, reason: 'application/json' },
+		{ name: 'content type form', request: () => ({ ...pusher.encrypted(messageOf()), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'encrypt=abc' }), status: 415, reason: 'application/json' },
+		{ name: 'body is a JSON array', request: () => ({ ...pusher.encrypted(messageOf()), body: '[1,2,3]' }), status: 400, reason: 'not a JSON object' },
+		{ name: 'body is an empty object', request: () => ({ ...pusher.encrypted(messageOf()), body: '{}' }), status: 400, reason: 'not a JSON object' },
+		{ name: 'body is not JSON at all', request: () => ({ ...pusher.encrypted(messageOf()), body: '{"encrypt": ' }), status: 422, reason: 'parse', refusedByN8n: true },
 		// Plain robot callbacks (headers timestamp + sign)
 		{ name: 'unsigned robot callback', request: () => withHeaders((h) => { delete h.sign; delete h.timestamp; }), status: 401, reason: 'missing timestamp or sign' },
 		{ name: 'robot callback without sign', request: () => withHeaders((h) => delete h.sign), status: 401, reason: 'missing timestamp or sign' },
 		{ name: 'robot callback without timestamp', request: () => withHeaders((h) => delete h.timestamp), status: 401, reason: 'missing timestamp or sign' },
 		{ name: 'robot callback signed with another secret', request: () => withHeaders((h) => (h.sign = robotSignature('another-secret', h.timestamp))), status: 401, reason: 'signature mismatch' },
 		{ name: 'robot callback sign for another timestamp', request: () => withHeaders((h) => (h.timestamp = String(Number(h.timestamp) - 1000))), status: 401, reason: 'signature mismatch' },
-		{ name: 'robot callback with stale timestamp', request: () => pusher.signed(message, { timestamp: stale }), status: 401, reason: 'timestamp too old' },
-		{ name: 'robot callback with future timestamp', request: () => pusher.signed(message, { timestamp: future }), status: 401, reason: 'timestamp in the future' },
+		{ name: 'robot callback with stale timestamp', request: () => pusher.signed(messageOf(), { timestamp: stale }), status: 401, reason: 'timestamp too old' },
+		{ name: 'robot callback with future timestamp', request: () => pusher.signed(messageOf(), { timestamp: future }), status: 401, reason: 'timestamp in the future' },
 		{ name: 'robot callback with non-numeric timestamp', request: () => withHeaders((h) => (h.timestamp = '2026-11-25')), status: 400, reason: 'timestamp is not a number' },
 		{ name: 'signed callback of unknown shape', request: () => pusher.signed({ hello: 'world' }), status: 400, reason: 'unsupported event type' },
 	];

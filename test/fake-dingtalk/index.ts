@@ -3,3 +3,4 @@ export { defaultFixture } from './fixture';
 export type * from './types';
 export { FAKE_CHATBOT_USER_ID, robotMessage } from './robotMessage';
 export { DingTalkCallbackPusher, type PushAnswer, type PushedCallback } from './callbackPush';
+export { badCallbackCases, type BadCallbackCase } from './badCallbacks';

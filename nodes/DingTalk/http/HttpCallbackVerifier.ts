@@ -103,8 +103,9 @@ export class HttpCallbackVerifier {
 		try {
 			plaintext = this.crypto.decrypt(encrypt);
 		} catch (error) {
-			if (!(error instanceof CallbackCryptoError)) throw error;
-			return error.code === 'ownerKeyMismatch' ? reject(403, 'callback is for another app (AppKey mismatch)') : reject(400, `cannot decrypt: ${error.message}`);
+			const known = error instanceof CallbackCryptoError ? error : undefined;
+			if (known?.code === 'ownerKeyMismatch') return reject(403, 'callback is for another app (AppKey mismatch)');
+			return reject(400, `cannot decrypt: ${known?.message ?? 'decryption failed'}`);
 		}
 		let event: unknown;
 		try {

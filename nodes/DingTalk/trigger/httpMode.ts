@@ -1,6 +1,6 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { httpReceiverFor } from '../http/HttpCallbackReceiver';
+import { closeHttpReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import type { HttpVerdict } from '../http/HttpCallbackVerifier';
 import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { attachMedia } from './media';
@@ -34,9 +34,7 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 			callbackToken: String(credentials.callbackToken ?? '').trim(),
 			callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
 		};
-		const workflow = context.getWorkflow();
-		const key = `${workflow.id ?? ''}|${context.getNode().id}|${context.getMode()}`;
-		receiver = httpReceiverFor(key, settings, pipelineOptions(context, app.language));
+		receiver = httpReceiverFor(receiverKey(context), settings, pipelineOptions(context, app.language));
 	} catch (error) {
 		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
 		return answer(503, { error: 'trigger not configured' });
@@ -82,3 +80,30 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 			: { json: reception.item };
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }
+
+/** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
+function receiverKey(context: IWebhookFunctions | IHookFunctions): string {
+	const scope = context.getMode() === 'manual' ? 'test' : 'production';
+	return `${context.getWorkflow().id ?? ''}|${context.getNode().id}|${scope}`;
+}
+
+/**
+ * Webhook lifecycle. DingTalk has no API to register a robot's or an event subscription's callback URL (the admin
+ * pastes it into the Developer Console), so there is nothing remote to create or delete: activation starts the node
+ * with fresh state (sessions, de-duplication, replay guard), deactivation drops it and flushes pending aggregates.
+ */
+export const httpWebhookLifecycle = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return false;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			closeHttpReceiver(receiverKey(this));
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			closeHttpReceiver(receiverKey(this));
+			return true;
+		},
+	},
+};

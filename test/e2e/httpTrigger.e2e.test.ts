@@ -1,0 +1,225 @@
+import { badCallbackCases, DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import { importCredentials, importWorkflows, runN8n } from './n8n';
+import { PACKAGE_PREFIX } from './paths';
+import { N8nServer } from './server';
+
+/**
+ * The DingTalk Trigger in HTTP mode inside a running n8n: published workflows whose production webhook is the
+ * callback URL; the test plays DingTalk (encrypts and signs callbacks), and checks n8n's answers, the runs, and the
+ * replies at the fake DingTalk.
+ */
+const fixture = defaultFixture();
+const app = fixture.apps[0];
+const [group] = fixture.conversations;
+const users = fixture.users.map((u) => u.userid);
+const fake = new FakeDingTalk(fixture);
+const pusher = new DingTalkCallbackPusher(app);
+const server = new N8nServer();
+const credential = { id: 'htHttpCred000001', name: 'DingTalk HTTP (fake)', type: 'dingTalkHttpApi' };
+const creds = { dingTalkHttpApi: { id: credential.id, name: credential.name } };
+
+const trigger = (webhookId: string, parameters: Record<string, unknown>) => ({
+	id: 'trigger',
+	name: 'DingTalk Trigger',
+	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
+	typeVersion: 1,
+	position: [0, 0],
+	webhookId,
+	parameters: { mode: 'http', ...parameters },
+	credentials: creds,
+});
+const dingTalk = (name: string, parameters: Record<string, unknown>, x: number, y = 0) => ({
+	id: name.replace(/\W/g, ''),
+	name,
+	type: `${PACKAGE_PREFIX}.dingTalk`,
+	typeVersion: 1,
+	position: [x, y],
+	parameters: { authentication: 'httpApi', ...parameters },
+	credentials: creds,
+});
+const link = (to: string) => ({ node: to, type: 'main', index: 0 });
+const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({ id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+
+const AGGREGATE = 'cidHttpAggregate==';
+const ECHO_HOOK = 'dingtalk-http-echo';
+const AGGREGATE_HOOK = 'dingtalk-http-aggregate';
+
+/** Messages → Reply; card clicks → Card Update. */
+const echoFlow = flow(
+	'htEchoWorkflow01',
+	[
+		trigger(ECHO_HOOK, { events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map((u) => `cidDirect${u}==`)].join(',') } }),
+		{
+			id: 'route',
+			name: 'Is Message',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			position: [200, 0],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [{ id: 'c1', leftValue: '={{ $json.event }}', rightValue: 'message', operator: { type: 'string', operation: 'equals' } }],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=HTTP said: {{ $json.text }} (new session: {{ $json.isNewSession }})' }, 400, -100),
+		dingTalk('Update Card', { resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } }, 400, 100),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Is Message')]] }, 'Is Message': { main: [[link('Reply')], [link('Update Card')]] } },
+);
+
+const aggregateFlow = flow(
+	'htAggregateFlow1',
+	[
+		trigger(AGGREGATE_HOOK, { events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5 } }),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=HTTP AGG[{{ $json.text }}] parts={{ $json.parts.length }}' }, 300),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+
+const url = (hook: string) => `${server.baseUrl}/webhook/${hook}/callback`;
+const send = (hook: string, callback: ReturnType<typeof pusher.encrypted>) => DingTalkCallbackPusher.send(url(hook), callback);
+const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) =>
+	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
+const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
+
+async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error('timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+async function executionCount(workflowId: string): Promise<number> {
+	const { data } = await server.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	if (typeof data.count !== 'number') throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
+	return data.count;
+}
+
+beforeAll(async () => {
+	await fake.start();
+	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
+	const flows = [echoFlow, aggregateFlow];
+	await importWorkflows(flows);
+	for (const f of flows) {
+		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
+		if (published.code !== 0) throw new Error(published.stdout + published.stderr);
+	}
+	await server.start();
+	await server.setupOwner();
+	// Published workflows are activated after start: wait until both webhooks answer.
+	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK]) {
+		await waitFor(async () => (await fetch(url(hook)).then((r) => r.status).catch(() => 0)) === 200, 60_000);
+	}
+});
+
+afterAll(async () => {
+	await server.stop();
+	await fake.stop();
+	for (const secret of [app.clientSecret, app.callbackAesKey as string, app.callbackToken as string]) expect(server.logs).not.toContain(secret);
+});
+
+it('GET on the callback URL answers plain "success" (DingTalk\'s reachability check)', async () => {
+	const response = await fetch(url(ECHO_HOOK));
+	expect(response.status).toBe(200);
+	expect(await response.text()).toBe('success');
+});
+
+it('check_url is answered with an encrypted "success" DingTalk can verify, and starts no run', async () => {
+	const before = await executionCount(echoFlow.id);
+	const answer = await send(ECHO_HOOK, pusher.encrypted({ EventType: 'check_url' }));
+	expect(answer.status).toBe(200);
+	expect(pusher.readAnswer(answer.json)).toBe('success');
+	expect(await executionCount(echoFlow.id)).toBe(before);
+});
+
+it('an encrypted direct message runs the workflow; the reply arrives at DingTalk', async () => {
+	const answer = await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'hello over http', sender: users[0] })));
+	expect(answer.status).toBe(200);
+	expect(pusher.readAnswer(answer.json)).toBe('success');
+	await waitFor(() => replies().includes('HTTP said: hello over http (new session: true)'));
+});
+
+it('a signed plain robot callback (robot HTTP mode) runs too, in the same session', async () => {
+	const answer = await send(ECHO_HOOK, pusher.signed(robotMessage({ text: 'plain one', sender: users[0] })));
+	expect(answer.status).toBe(200);
+	await waitFor(() => replies().includes('HTTP said: plain one (new session: false)'));
+});
+
+it('group messages run only when they @mention the bot', async () => {
+	await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'not for the bot', sender: users[1], group: true })));
+	await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'for the bot', sender: users[1], group: true, mention: true })));
+	await waitFor(() => replies().includes('HTTP said: for the bot (new session: true)'));
+	expect(replies().some((r) => r.includes('not for the bot'))).toBe(false);
+});
+
+it('a message delivered twice (same msgId, new nonce) starts one run', async () => {
+	const message = robotMessage({ text: 'only once', sender: users[2] });
+	const first = await send(ECHO_HOOK, pusher.encrypted(message));
+	const second = await send(ECHO_HOOK, pusher.encrypted(message));
+	expect([first.status, second.status]).toEqual([200, 200]);
+	await waitFor(() => replies().includes('HTTP said: only once (new session: true)'));
+	await new Promise((resolve) => setTimeout(resolve, 1500));
+	expect(replies().filter((r) => r.includes('only once'))).toHaveLength(1);
+});
+
+it('a signed card click runs the card branch; "end session" is answered with the notice', async () => {
+	fake.cards.set('card-http-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	const click = (action: string) => {
+		const value = JSON.stringify({ cardPrivateData: { actionIds: [action], params: { action } } });
+		return { userId: users[3], outTrackId: 'card-http-1', spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value };
+	};
+	const like = await send(ECHO_HOOK, pusher.signed(click('like')));
+	expect(like.status).toBe(200);
+	expect(like.json).toEqual({});
+	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'like');
+	const end = await send(ECHO_HOOK, pusher.signed(click('end_session')));
+	expect(end.json).toEqual({ cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.' } }, cardUpdateOptions: { updateCardDataByKey: true } });
+	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'end_session');
+	const encrypted = await send(ECHO_HOOK, pusher.encrypted(click('dislike')));
+	expect(pusher.readAnswer(encrypted.json)).toBe('success');
+	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'dislike');
+});
+
+it('aggregates a burst sent over HTTP into one run', async () => {
+	for (const text of ['one', 'two', 'three']) {
+		const answer = await send(AGGREGATE_HOOK, pusher.encrypted(robotMessage({ text, sender: users[4], conversationId: AGGREGATE })));
+		expect(answer.status).toBe(200);
+	}
+	await waitFor(() => replies().includes('HTTP AGG[one\ntwo\nthree] parts=3'));
+});
+
+describe('bad input: refused with a 4xx and a short reason, no run, nothing leaked, and the trigger keeps serving', () => {
+	const cases = badCallbackCases(pusher, () => robotMessage({ text: 'must never run', sender: users[5] }));
+	let runsBefore = 0;
+	let repliesBefore = 0;
+
+	beforeAll(async () => {
+		runsBefore = await executionCount(echoFlow.id);
+		repliesBefore = replies().length;
+	});
+
+	it('covers at least 30 distinct cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+	it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, badCase) => {
+		if (badCase.before) expect((await send(ECHO_HOOK, badCase.before())).status).toBe(200);
+		const answer = await send(ECHO_HOOK, badCase.request());
+		expect(answer.status).toBe(badCase.status);
+		expect(answer.text.toLowerCase()).toContain(badCase.reason.toLowerCase());
+		for (const secret of [app.clientSecret, app.callbackAesKey as string, app.callbackToken as string]) expect(answer.text).not.toContain(secret);
+	});
+
+	it('none of them started a run or sent anything, and a good callback still works', async () => {
+		expect(runsBefore).toBeGreaterThanOrEqual(6); // the runs of the tests above are counted
+		expect(await executionCount(echoFlow.id)).toBe(runsBefore);
+		expect(replies().length).toBe(repliesBefore);
+		expect(replies().some((r) => r.includes('must never run'))).toBe(false);
+		await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'still serving', sender: users[6] })));
+		await waitFor(() => replies().includes('HTTP said: still serving (new session: true)'));
+	});
+});
