@@ -2,16 +2,18 @@
  * The main job: install the package into a real n8n like Community Nodes does, import a DingTalk credential and
  * the demo flows, and start n8n. Without a real app configured (DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET,
  * optional DINGTALK_ROBOT_CODE) it serves a fake DingTalk on loopback and shows what n8n sends to it.
- * `--check`: run every demo flow once with `n8n execute`, print the outcome as JSON, and exit.
+ * `--check`: run every demo flow once (manual flows with `n8n execute`; trigger flows in a started n8n, with a message
+ * written to the bot), print the outcome as JSON, and exit.
  */
 import { spawn } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
-import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
+import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
 import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
 import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
+import { N8nServer } from '../test/e2e/server';
 
 const check = process.argv.includes('--check');
 const port = Number(process.env.N8N_PORT ?? 5678);
@@ -23,6 +25,7 @@ async function main() {
 	const realApp = process.env.DINGTALK_CLIENT_ID && process.env.DINGTALK_CLIENT_SECRET;
 	let fake: FakeDingTalk | undefined;
 	let data: Record<string, string>;
+	let httpData: Record<string, string>;
 	if (realApp) {
 		data = {
 			clientId: process.env.DINGTALK_CLIENT_ID as string,
@@ -30,14 +33,19 @@ async function main() {
 			robotCode: process.env.DINGTALK_ROBOT_CODE ?? '',
 			language: process.env.DINGTALK_LANGUAGE === 'zh-CN' ? 'zh-CN' : 'en',
 		};
+		httpData = { ...data, callbackToken: process.env.DINGTALK_CALLBACK_TOKEN ?? '', callbackAesKey: process.env.DINGTALK_CALLBACK_AES_KEY ?? '' };
 	} else {
 		const fixture = defaultFixture();
 		fake = new FakeDingTalk(fixture);
 		await fake.start(Number(process.env.FAKE_DINGTALK_PORT ?? 3999));
 		data = fake.appConfig();
+		httpData = fake.httpAppConfig();
 		log(`fake DingTalk listening on ${fake.baseUrl} (no DINGTALK_CLIENT_ID set)`);
 	}
-	await importCredentials([{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data }]);
+	await importCredentials([
+		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data },
+		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: httpData },
+	]);
 	const flows = readdirSync(path.join(PROJECT_ROOT, 'workflows'))
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as DemoFlow);
@@ -48,11 +56,12 @@ async function main() {
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
 	if (check) {
-		const outcomes = [];
+		const outcomes: Array<{ flow: string; ok: boolean; error?: string; nodes?: string[]; reply?: string }> = [];
 		for (const flow of manual) {
 			const result = await executeWorkflow(flow.id);
 			outcomes.push({ flow: flow.name, ok: result.ok, error: result.errorMessage, nodes: Object.keys(result.runData) });
 		}
+		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered)));
 		console.log(JSON.stringify({ outcomes, dingTalkRequests: fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`) }, null, 2));
 		await fake?.stop();
 		process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
@@ -70,6 +79,9 @@ async function main() {
 	log(`then open a "DingTalk: …" flow and press "Execute workflow"; DingTalk calls are printed here`);
 	if (fake) {
 		log(`write to the bot as a DingTalk user would: curl -s -d '{"text":"hello"}' ${fake.baseUrl}/__fake/stream/messages`);
+		log(
+			`or, to the HTTP-mode flow (encrypted and signed like DingTalk): curl -s -d '{"text":"hello","callbackUrl":"http://127.0.0.1:${port}/webhook/dingtalk-http-echo/callback"}' ${fake.baseUrl}/__fake/http/messages`,
+		);
 		log(`see its replies: curl -s ${fake.baseUrl}/__fake/replies`);
 		let shown = 0;
 		setInterval(() => {
@@ -89,7 +101,55 @@ async function main() {
 interface DemoFlow {
 	id: string;
 	name: string;
-	nodes: Array<{ type: string }>;
+	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string } }>;
+}
+
+/**
+ * Check mode for flows with a DingTalk Trigger: publish them, start n8n, write to each as a DingTalk user would
+ * (a Stream frame from the fake gateway, or an encrypted callback to the flow's webhook), and wait for the reply.
+ */
+async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
+	for (const flow of flows) {
+		const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
+		if (published.code !== 0) throw new Error(`publishing ${flow.name} failed:\n${published.stdout}${published.stderr}`);
+	}
+	const server = new N8nServer();
+	await server.start();
+	const outcomes = [];
+	try {
+		const user = fake.users.keys().next().value as string;
+		for (const flow of flows) {
+			const trigger = flow.nodes.find((n) => n.type === 'n8n-nodes-dingtalk.dingTalkTrigger');
+			const text = `check ${flow.id}`;
+			const message = () => robotMessage(fake, { text, senderStaffId: user });
+			let send: () => Promise<unknown>;
+			if (trigger?.parameters?.mode === 'http') {
+				const url = `${server.baseUrl}/webhook/${trigger.webhookId}/callback`;
+				await until(async () => (await fetch(url).then((r) => r.status).catch(() => 0)) === 200);
+				send = async () => await DingTalkCallbackPusher.send(url, new DingTalkCallbackPusher(fake.apps[0]).encrypted(message()));
+			} else {
+				await until(() => fake.gateway.liveConnections().length > 0);
+				send = async () => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message());
+			}
+			await send();
+			const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => JSON.stringify(m.body));
+			const reply = await until(() => replies().find((body) => body.includes(text))).catch(() => undefined);
+			outcomes.push({ flow: flow.name, ok: reply !== undefined, reply, error: reply ? undefined : 'no reply within 30 s' });
+		}
+	} finally {
+		await server.stop();
+	}
+	return outcomes;
+}
+
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error('timed out');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
 }
 
 function log(message: string) {

@@ -22,7 +22,7 @@ const trigger = (webhookId: string, parameters: Record<string, unknown>) => ({
 	id: 'trigger',
 	name: 'DingTalk Trigger',
 	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-	typeVersion: 1,
+	typeVersion: 1.1,
 	position: [0, 0],
 	webhookId,
 	parameters: { mode: 'http', ...parameters },

@@ -4,11 +4,11 @@ import * as path from 'path';
 import { E2E_DIR, PROJECT_ROOT } from './paths';
 
 /** The README's first command, in its check mode: every demo flow runs in a real n8n against the fake DingTalk. */
-it('npm start -- --check runs every demo flow successfully', () => {
+it('npm start -- --check runs every demo flow successfully, trigger flows included', () => {
 	const run = spawnSync('npx', ['tsx', 'scripts/start.ts', '--check'], {
 		cwd: PROJECT_ROOT,
 		encoding: 'utf8',
-		timeout: 170_000,
+		timeout: 240_000,
 		env: {
 			...process.env,
 			DINGTALK_N8N_USER_FOLDER: path.join(E2E_DIR, 'main-job-user'),
@@ -25,4 +25,7 @@ it('npm start -- --check runs every demo flow successfully', () => {
 	expect(report.outcomes.length).toBeGreaterThan(0);
 	expect(report.outcomes.every((o) => o.ok)).toBe(true);
 	expect(report.dingTalkRequests).toContain('POST /v1.0/robot/oToMessages/batchSend → 200');
-});
+	// The trigger flows answered a message written to the bot, in Stream and in HTTP mode.
+	const flows = report.outcomes.map((o) => o.flow);
+	expect(flows).toEqual(expect.arrayContaining(['DingTalk: answer bot messages (Stream)', 'DingTalk: answer bot messages (HTTP callbacks)']));
+}, 260_000);

@@ -27,6 +27,8 @@ export class N8nServer {
 	port = 0;
 
 	async start(extraEnv: Record<string, string> = {}): Promise<void> {
+		// A second start of the same server object waits for its own start-up line, not the first one's.
+		this.logs = '';
 		this.port = await freePort();
 		const brokerPort = await freePort();
 		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), 'start'], {

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 
+import { DingTalkCallbackPusher } from './callbackPush';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { apiError, isApiPath, legacyError, requestId } from './replies';
@@ -182,7 +183,7 @@ export class FakeDingTalk {
 		const query = Object.fromEntries(url.searchParams.entries());
 		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
 		const raw = await readBody(req);
-		if (path.startsWith('/__fake/')) return send(res, this.control(req.method ?? 'GET', path, raw));
+		if (path.startsWith('/__fake/')) return send(res, await this.control(req.method ?? 'GET', path, raw));
 		if (path.startsWith('/__media/')) {
 			const file = this.media.get(decodeURIComponent(path.slice('/__media/'.length)));
 			res.writeHead(file ? 200 : 404, { 'Content-Type': file?.contentType ?? 'text/plain' });
@@ -265,7 +266,7 @@ export class FakeDingTalk {
 	}
 
 	/** The HTTP control API, so a separate process (the demo, a shell) can drive the fake. */
-	private control(method: string, path: string, raw: string | undefined): FakeReply {
+	private async control(method: string, path: string, raw: string | undefined): Promise<FakeReply> {
 		const body = (() => {
 			try {
 				return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -298,6 +299,17 @@ export class FakeDingTalk {
 				const data = robotMessage(this, { text: String(body.text ?? 'hello'), senderStaffId: sender, group: body.group === true, mention: body.group === true });
 				const messageId = this.gateway.pushCallback('/v1.0/im/bot/messages/get', data);
 				return { status: 200, body: { messageId, msgId: data.msgId, connections: this.gateway.liveConnections().length } };
+			}
+			case 'POST /__fake/http/messages': {
+				// A user writes to a bot in HTTP mode: DingTalk encrypts the message and POSTs it to the callback URL.
+				// `curl -d '{"text":"hi","callbackUrl":"http://localhost:5678/webhook/<id>/callback"}' <fake>/__fake/http/messages`
+				if (typeof body.callbackUrl !== 'string') return { status: 400, body: { error: 'callbackUrl is required' } };
+				const sender = String(body.senderStaffId ?? [...this.users.keys()][0]);
+				const data = robotMessage(this, { text: String(body.text ?? 'hello'), senderStaffId: sender, group: body.group === true, mention: body.group === true });
+				const pusher = new DingTalkCallbackPusher(this.apps[0]);
+				const answer = await DingTalkCallbackPusher.send(body.callbackUrl, body.plain === true ? pusher.signed(data) : pusher.encrypted(data));
+				const decrypted = answer.json?.encrypt ? pusher.readAnswer(answer.json) : undefined;
+				return { status: 200, body: { msgId: data.msgId, callbackStatus: answer.status, answer: decrypted ?? answer.json ?? answer.text } };
 			}
 			case 'GET /__fake/replies':
 				return { status: 200, body: this.sentMessages.filter((m) => m.channel === 'session').map((m) => m.body) };

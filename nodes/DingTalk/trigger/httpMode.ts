@@ -1,8 +1,8 @@
 import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { closeHttpReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
-import type { HttpVerdict } from '../http/HttpCallbackVerifier';
-import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
+import type { HttpCallbackSettings, HttpVerdict } from '../http/HttpCallbackVerifier';
+import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { attachMedia } from './media';
 import { pipelineOptions } from './pipelineOptions';
 
@@ -26,15 +26,10 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	let receiver;
 	let app;
 	try {
-		const credentials = await context.getCredentials(HTTP_CREDENTIAL);
-		app = appConfigFromCredentials(credentials);
-		const settings = {
-			clientId: app.clientId,
-			clientSecret: app.clientSecret,
-			callbackToken: String(credentials.callbackToken ?? '').trim(),
-			callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
-		};
-		receiver = httpReceiverFor(receiverKey(context), settings, pipelineOptions(context, app.language));
+		const key = receiverKey(context);
+		const settings = await settingsFor(context, key);
+		app = settings.app;
+		receiver = httpReceiverFor(key, settings.callback, pipelineOptions(context, app.language));
 	} catch (error) {
 		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
 		return answer(503, { error: 'trigger not configured' });
@@ -81,6 +76,41 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }
 
+interface NodeSettings {
+	app: DingTalkAppConfig;
+	callback: HttpCallbackSettings;
+	readAt: number;
+}
+
+/**
+ * Reading a credential costs n8n a database read, a decryption and an expression-sandbox round trip; per callback
+ * that halved HTTP mode's throughput. So a node's credential is read at most every few seconds: a changed secret is
+ * in use within that time (and at once after the workflow is re-activated).
+ */
+const SETTINGS_TTL_MS = 5000;
+const settingsCache = new Map<string, NodeSettings>();
+
+async function settingsFor(context: IWebhookFunctions, key: string): Promise<NodeSettings> {
+	const cached = settingsCache.get(key);
+	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
+	const credentials = await context.getCredentials(HTTP_CREDENTIAL);
+	const app = appConfigFromCredentials(credentials);
+	const callback = {
+		clientId: app.clientId,
+		clientSecret: app.clientSecret,
+		callbackToken: String(credentials.callbackToken ?? '').trim(),
+		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
+	};
+	const settings = { app, callback, readAt: Date.now() };
+	settingsCache.set(key, settings);
+	return settings;
+}
+
+function forgetNode(key: string): void {
+	settingsCache.delete(key);
+	closeHttpReceiver(key);
+}
+
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
 function receiverKey(context: IWebhookFunctions | IHookFunctions): string {
 	const scope = context.getMode() === 'manual' ? 'test' : 'production';
@@ -98,11 +128,11 @@ export const httpWebhookLifecycle = {
 			return false;
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			closeHttpReceiver(receiverKey(this));
+			forgetNode(receiverKey(this));
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			closeHttpReceiver(receiverKey(this));
+			forgetNode(receiverKey(this));
 			return true;
 		},
 	},
