@@ -10,7 +10,7 @@ import type {
 
 import { dingTalkApiCredentialTest } from './methods';
 import { triggerProperties } from './trigger/description';
-import { handleHttpCallback, httpWebhookLifecycle } from './trigger/httpMode';
+import { handleHttpCallback, httpWebhookLifecycle, startHttpTestRun } from './trigger/httpMode';
 import { startStreamTrigger } from './trigger/streamMode';
 
 /**
@@ -70,7 +70,7 @@ export class DingTalkTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		// In HTTP mode the webhook does the work; there is nothing to keep open.
-		if (this.getNodeParameter('mode', 'stream') === 'http') return {};
+		if (this.getNodeParameter('mode', 'stream') === 'http') return this.getMode() === 'manual' ? startHttpTestRun(this) : {};
 		return await startStreamTrigger(this);
 	}
 

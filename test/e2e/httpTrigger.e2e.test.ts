@@ -194,6 +194,22 @@ it('aggregates a burst sent over HTTP into one run', async () => {
 	await waitFor(() => replies().includes('HTTP AGG[one\ntwo\nthree] parts=3'));
 });
 
+it('"Listen for test event": the test URL takes an encrypted callback and runs the workflow once', async () => {
+	const started = await server.rest<{ waitingForWebhook?: boolean }>('POST', `/workflows/${echoFlow.id}/run`, { triggerToStartFrom: { name: 'DingTalk Trigger' } });
+	expect(started.status).toBe(200);
+	expect(started.data.waitingForWebhook).toBe(true);
+	const testUrl = `${server.baseUrl}/webhook-test/${ECHO_HOOK}/callback`;
+	const answer = await DingTalkCallbackPusher.send(testUrl, pusher.encrypted(robotMessage({ text: 'via the test url', sender: users[7] })));
+	expect(answer.status).toBe(200);
+	expect(pusher.readAnswer(answer.json)).toBe('success');
+	await waitFor(() => replies().includes('HTTP said: via the test url (new session: true)'));
+	// The manual run finishes (it does not hang waiting for the trigger).
+	await waitFor(async () => {
+		const { data } = await server.rest<{ results: Array<{ mode: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: echoFlow.id }))}`);
+		return data.results.some((e) => e.mode === 'manual' && e.status === 'success');
+	});
+});
+
 describe('bad input: refused with a 4xx and a short reason, no run, nothing leaked, and the trigger keeps serving', () => {
 	const cases = badCallbackCases(pusher, () => robotMessage({ text: 'must never run', sender: users[5] }));
 	let runsBefore = 0;

@@ -1,4 +1,13 @@
-import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import {
+	type IDataObject,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { closeHttpReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import type { HttpCallbackSettings, HttpVerdict } from '../http/HttpCallbackVerifier';
@@ -73,7 +82,31 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 		options.downloadMedia && reception.item.event === 'message'
 			? await attachMedia(context, new DingTalkClient(app, n8nHttpSender(context.helpers)), reception.item)
 			: { json: reception.item };
+	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);
 	return { noWebhookResponse: true, workflowData: [[item]] };
+}
+
+/**
+ * "Listen for test event" in HTTP mode. n8n runs a node that has a `trigger` method as a trigger in manual runs,
+ * even when a test webhook started the run: it calls `trigger()` and waits for an emit, and the webhook's item is
+ * not passed to it. So the webhook hands its item over here and the manual `trigger()` emits it. Manual runs
+ * execute in the process that received the test webhook, so the hand-over stays in one process.
+ */
+const testItems = new Map<string, INodeExecutionData[]>();
+
+function handOverTestItem(key: string, item: INodeExecutionData): void {
+	testItems.set(key, [...(testItems.get(key) ?? []), item]);
+}
+
+export function startHttpTestRun(context: ITriggerFunctions): ITriggerResponse {
+	const key = receiverKey(context);
+	const [item, ...rest] = testItems.get(key) ?? [];
+	if (rest.length) testItems.set(key, rest);
+	else testItems.delete(key);
+	if (!item) {
+		throw new NodeOperationError(context.getNode(), 'In HTTP mode the trigger starts from a callback: use "Listen for test event" and send one to the Test URL.');
+	}
+	return { manualTriggerFunction: async () => context.emit([[item]]) };
 }
 
 interface NodeSettings {
@@ -112,7 +145,7 @@ function forgetNode(key: string): void {
 }
 
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
-function receiverKey(context: IWebhookFunctions | IHookFunctions): string {
+function receiverKey(context: IWebhookFunctions | IHookFunctions | ITriggerFunctions): string {
 	const scope = context.getMode() === 'manual' ? 'test' : 'production';
 	return `${context.getWorkflow().id ?? ''}|${context.getNode().id}|${scope}`;
 }
