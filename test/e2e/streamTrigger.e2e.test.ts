@@ -119,6 +119,16 @@ const manualFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+/** Card clicks answered by the run itself (Card → Answer Callback): the answer travels in the ACK. */
+const answerFlow = flow(
+	'stAnswerFlow0001',
+	[
+		trigger({ events: ['cardCallback'] }),
+		dingTalk('Answer', { resource: 'card', operation: 'answerCallback', cardDataMode: 'fields', cardFields: { field: [{ key: 'status', value: "={{ 'answered ' + $json.params.action }}" }] } }, 300),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Answer')]] } },
+);
+
 /** Load: its own conversation, a plain reply. */
 const loadFlow = flow(
 	'stLoadWorkflow01',
@@ -152,7 +162,7 @@ beforeAll(async () => {
 		{ ...manualCredential, data: fake.appConfig(manualApp) },
 	]);
 	await importWorkflows([manualFlow]);
-	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow];
+	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow, answerFlow];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -161,10 +171,10 @@ beforeAll(async () => {
 	await server.start();
 	await server.setupOwner();
 	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
-	// n8n activates published workflows one after another; ask the ops flow until all five triggers are subscribed.
+	// n8n activates published workflows one after another; ask the ops flow until all six triggers are subscribed.
 	let lastAsked = 0;
 	await waitFor(() => {
-		if (replies().includes('state=connected subscribers=5 found=true')) return true;
+		if (replies().includes('state=connected subscribers=6 found=true')) return true;
 		if (Date.now() - lastAsked > 1000) {
 			lastAsked = Date.now();
 			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
@@ -179,7 +189,7 @@ afterAll(async () => {
 	expect(server.logs).not.toContain(app.clientSecret);
 });
 
-it('connects once to the gateway for five active workflows of one app, with the CALLBACK topics', () => {
+it('connects once to the gateway for six active workflows of one app, with the CALLBACK topics', () => {
 	const opens = fake.requestsTo('/v1.0/gateway/connections/open');
 	expect(opens.length).toBeGreaterThanOrEqual(1);
 	expect((opens[0].body as { subscriptions: unknown[] }).subscriptions).toEqual([
@@ -237,7 +247,7 @@ it('malformed frames are ignored without dropping the connection', async () => {
 });
 
 it('Connection → Get Status inside a run reports the shared connection', async () => {
-	const count = () => replies().filter((r) => r === 'state=connected subscribers=5 found=true').length;
+	const count = () => replies().filter((r) => r === 'state=connected subscribers=6 found=true').length;
 	const before = count();
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
 	await waitFor(() => count() === before + 1);
@@ -253,9 +263,24 @@ it('a card click runs the card branch (Card Update), and "end session" answers i
 	await waitFor(() => fake.cards.get('card-e2e-1')?.cardData.lastAction === 'like');
 	const ended = click('end_session');
 	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === ended));
-	expect(ack.data).toEqual({ response: { cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.' } }, cardUpdateOptions: { updateCardDataByKey: true } } });
+	// The answer flow answers every click too; DingTalk gets both answers merged.
+	expect(ack.data).toEqual({
+		response: {
+			cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.', status: 'answered end_session' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		},
+	});
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'fresh start', sender: users[0] }));
 	await waitFor(() => replies().includes('You said: fresh start (new session: true)'));
+});
+
+it('Card → Answer Callback: the run answers the click, and the answer is the ACK DingTalk gets', async () => {
+	fake.cards.set('card-answer-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[1]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	const value = JSON.stringify({ cardPrivateData: { actionIds: ['approve'], params: { action: 'approve' } } });
+	const messageId = fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: users[1], outTrackId: 'card-answer-1', spaceId: DIRECT(users[1]), spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId));
+	expect(ack.code).toBe(200);
+	expect(ack.data).toEqual({ response: { cardData: { cardParamMap: { status: 'answered approve' } }, cardUpdateOptions: { updateCardDataByKey: true } } });
 });
 
 it('aggregates a burst into one run, keeps the session within the timeout, starts a new one after it', async () => {

@@ -1,5 +1,5 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
+import { mergeAnswers, StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
 
@@ -148,4 +148,14 @@ describe('StreamConnection against the fake gateway', () => {
 		const redelivered = fake.gateway.deliveries.filter((d) => d.redelivery).length;
 		console.log(JSON.stringify({ messages: 1000, drops, deliveries: fake.gateway.deliveries.length, redelivered, runs: runs.length, unique: new Set(runs).size }));
 	}, 120_000);
+});
+
+describe('mergeAnswers (several workflows answering one card click)', () => {
+	it('merges card updates deeply; a later plain value wins', () => {
+		const a = { cardData: { cardParamMap: { sessionNotice: 'ended' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+		const b = { cardData: { cardParamMap: { status: 'ok', sessionNotice: 'b' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+		expect(mergeAnswers(a, b)).toEqual({ cardData: { cardParamMap: { sessionNotice: 'b', status: 'ok' } }, cardUpdateOptions: { updateCardDataByKey: true } });
+		expect(mergeAnswers('x', { y: 1 })).toEqual({ y: 1 });
+		expect(mergeAnswers({ y: 1 }, undefined)).toEqual({ y: 1 });
+	});
 });

@@ -269,7 +269,23 @@ export class StreamConnection extends EventEmitter {
 			this.logger.warn('DingTalk Stream: a run for this callback failed; leaving it for redelivery', { clientId: this.clientId, messageId: callback.messageId });
 			return;
 		}
-		const response = results.find((r): r is PromiseFulfilledResult<unknown> => r.status === 'fulfilled' && r.value !== undefined && r.value !== null);
-		ack(response?.value ?? null);
+		const answers = results
+			.filter((r): r is PromiseFulfilledResult<unknown> => r.status === 'fulfilled' && r.value !== undefined && r.value !== null)
+			.map((r) => r.value);
+		// Several workflows may answer one card click (say, one ends the session, one sets a status): DingTalk takes
+		// one answer, so their card updates are merged.
+		ack(answers.length > 1 ? answers.reduce(mergeAnswers) : (answers[0] ?? null));
 	}
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge of two card-callback answers; where they disagree on a plain value, the later one wins. */
+export function mergeAnswers(a: unknown, b: unknown): unknown {
+	if (!isPlainObject(a) || !isPlainObject(b)) return b ?? a;
+	const merged: Record<string, unknown> = { ...a };
+	for (const [key, value] of Object.entries(b)) merged[key] = key in a ? mergeAnswers(a[key], value) : value;
+	return merged;
 }

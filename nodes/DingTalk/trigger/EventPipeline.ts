@@ -45,8 +45,11 @@ export interface IncomingCallback {
 	data: Record<string, unknown>;
 }
 
-/** Starts a workflow run for one item; resolves when it finished (ok = no error). */
-export type EmitEvent = (item: IDataObject) => Promise<{ ok: boolean }>;
+/**
+ * Starts a workflow run for one item; resolves when it finished (ok = no error), or earlier with `response` when the
+ * run answered a card callback itself (Card → Answer Callback).
+ */
+export type EmitEvent = (item: IDataObject) => Promise<{ ok: boolean; response?: unknown }>;
 
 /**
  * One event pipeline for both transports (Stream and HTTP): parse, filter, de-duplicate, attach the session,
@@ -164,7 +167,7 @@ export class EventPipeline {
 				response = { cardData: { cardParamMap: { sessionNotice: notice } }, cardUpdateOptions: { updateCardDataByKey: true } };
 			}
 			const result = await this.emit(event);
-			return { ok: result.ok, response };
+			return { ok: result.ok, response: result.response ?? response };
 		});
 	}
 }

@@ -1,4 +1,12 @@
-import { type IDataObject, type INodeExecutionData, type IRun, type ITriggerFunctions, type ITriggerResponse, NodeOperationError } from 'n8n-workflow';
+import {
+	type IDataObject,
+	type IExecuteResponsePromiseData,
+	type INodeExecutionData,
+	type IRun,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { acquireStreamConnection } from '../stream/registry';
 import type { CallbackHandler } from '../stream/StreamConnection';
@@ -32,9 +40,19 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 			return { ok: true };
 		}
 		const done = context.helpers.createDeferredPromise<IRun>();
-		context.emit(outputs([data]), undefined, done);
-		const run = await done.promise;
-		return { ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed' };
+		// A card click can be answered by the run itself (Card → Answer Callback, through n8n's sendResponse): the
+		// answer goes into the ACK as soon as it exists, so the card changes before the rest of the run finishes.
+		const answer = item.event === 'cardCallback' ? context.helpers.createDeferredPromise<IExecuteResponsePromiseData>() : undefined;
+		context.emit(outputs([data]), answer, done);
+		const finished = done.promise.then((run) => ({ ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed' }));
+		if (!answer) return await finished;
+		// n8n also settles this promise when a run ends without answering (with a marker, or a rejection): then the
+		// run's own outcome decides.
+		const answered = answer.promise.then(
+			(response) => (hasBody(response) ? { ok: true, response: response.body } : finished),
+			async () => await finished,
+		);
+		return await Promise.race([answered, finished]);
 	};
 	const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent);
 	const handler: CallbackHandler = ackAfterRun
@@ -72,4 +90,9 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		throw toNodeError(context.getNode(), error);
 	}
 	return { closeFunction: close };
+}
+
+/** Card → Answer Callback and Respond to Webhook both send `{ body, … }`; DingTalk wants the body in the ACK. */
+function hasBody(response: IExecuteResponsePromiseData): response is IExecuteResponsePromiseData & { body: unknown } {
+	return typeof response === 'object' && response !== null && 'body' in response && response.body !== undefined && response.body !== null;
 }
