@@ -4,3 +4,5 @@ export { DingTalkHttpApi } from './credentials/DingTalkHttpApi.credentials';
 export { DingTalkStreamApi } from './credentials/DingTalkStreamApi.credentials';
 export { DingTalk } from './nodes/DingTalk/DingTalk.node';
 export { DingTalkTrigger } from './nodes/DingTalk/DingTalkTrigger.node';
+export { XpertAiApi } from './credentials/XpertAiApi.credentials';
+export { XpertAi } from './nodes/XpertAi/XpertAi.node';

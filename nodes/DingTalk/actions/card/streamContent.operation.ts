@@ -1,7 +1,7 @@
-import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { streamCardContent } from '../../helpers/cardStreaming';
 import type { DingTalkClient } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -62,11 +62,9 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 	if (!outTrackId) throw new NodeOperationError(this.getNode(), '"Out Track ID" is empty', { itemIndex: i });
 	const key = String(this.getNodeParameter('key', i, 'content')).trim() || 'content';
 	const content = String(this.getNodeParameter('content', i, '') ?? '');
-	// UNCONFIRMED: DingTalk reads isFull=false as "append to the field"; the Python SDK's streaming() does the same.
 	const isFull = this.getNodeParameter('mode', i, 'append') === 'replace';
 	const isFinalize = this.getNodeParameter('isFinalize', i, false) as boolean;
 	const isError = this.getNodeParameter('isError', i, false) as boolean;
-	const guid = randomUUID();
-	await client.api('PUT', '/v1.0/card/streaming', { outTrackId, guid, key, content, isFull, isFinalize, isError });
+	const { guid } = await streamCardContent(client, { outTrackId, key, content, isFull, isFinalize, isError });
 	return { outTrackId, key, guid, mode: isFull ? 'replace' : 'append', isFinalize, isError };
 }

@@ -1,0 +1,64 @@
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { sendInput, textOf, threadIdFor, xpertRequest } from '../../transport/xpertApi';
+import { expertIdOf, expertLocator, sessionKeyField } from '../common';
+
+export const messageField: INodeProperties = {
+	displayName: 'Message',
+	name: 'message',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '={{ $json.text }}',
+	required: true,
+	description: 'What the user says to the expert (the DingTalk Trigger\'s text by default)',
+};
+
+export const askOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{ displayName: 'Timeout (Seconds)', name: 'timeout', type: 'number', default: 120, description: 'How long to wait for the whole answer' },
+	],
+};
+
+const properties: INodeProperties[] = [expertLocator, messageField, sessionKeyField, askOptions];
+
+export const description = updateDisplayOptions({ show: { resource: ['expert'], operation: ['ask'] } }, properties);
+
+/** Opens (or reuses) the session's thread; returns its ID. Threads get a name-based ID, so reuse needs no lookup. */
+export async function openThread(this: IExecuteFunctions, expertId: string, sessionKey: string): Promise<string> {
+	const threadId = sessionKey ? threadIdFor(expertId, sessionKey) : randomUUID();
+	await xpertRequest(this, {
+		method: 'POST',
+		path: '/threads',
+		body: { thread_id: threadId, assistant_id: expertId, metadata: { title: sessionKey || 'n8n', sessionKey }, if_exists: 'do_nothing' },
+	});
+	return threadId;
+}
+
+export function readAsk(this: IExecuteFunctions, i: number) {
+	const expertId = expertIdOf(this, i);
+	const message = String(this.getNodeParameter('message', i, '') ?? '').trim();
+	if (!message) throw new NodeOperationError(this.getNode(), 'Message is empty', { itemIndex: i });
+	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const timeoutMs = Math.max(1, Number(options.timeout ?? 120)) * 1000;
+	return { expertId, message, sessionKey, timeoutMs, options };
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const { expertId, message, sessionKey, timeoutMs } = readAsk.call(this, i);
+	const threadId = await openThread.call(this, expertId, sessionKey);
+	const result = await xpertRequest<{ content?: unknown }>(this, {
+		method: 'POST',
+		path: `/threads/${threadId}/runs/wait`,
+		body: { assistant_id: expertId, input: sendInput(message) },
+		timeoutMs,
+	});
+	return { answer: textOf(result?.content ?? result), expertId, threadId, sessionKey };
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'crypto';
+import {
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type JsonObject,
+	NodeApiError,
+} from 'n8n-workflow';
+
+export const XPERT_CREDENTIAL = 'xpertAiApi';
+
+type XpertContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface XpertRequest {
+	method: 'GET' | 'POST' | 'DELETE';
+	path: string;
+	body?: IDataObject;
+	timeoutMs?: number;
+	/** Read the answer as a stream (Server-Sent Events). */
+	stream?: boolean;
+}
+
+/** `<server>/api/ai` without a trailing slash, from the credential. */
+export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+}
+
+/** Request options for one Xpert AI call: the API key is added by n8n (credential `authenticate`), the org here. */
+export function requestOptions(credentials: ICredentialDataDecryptedObject, request: XpertRequest): IHttpRequestOptions {
+	const organizationId = String(credentials.organizationId ?? '').trim();
+	return {
+		method: request.method,
+		url: `${baseUrlOf(credentials)}${request.path}`,
+		body: request.body,
+		json: !request.stream,
+		headers: { ...(organizationId ? { 'organization-id': organizationId } : {}), ...(request.stream ? { accept: 'text/event-stream' } : {}) },
+		timeout: request.timeoutMs ?? 60_000,
+		...(request.stream ? { encoding: 'stream' as const } : {}),
+	};
+}
+
+/** Calls Xpert AI through n8n's authenticated request helper (proxy settings apply); errors say what to fix. */
+export async function xpertRequest<T = unknown>(context: XpertContext, request: XpertRequest): Promise<T> {
+	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
+	try {
+		return (await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, request))) as T;
+	} catch (error) {
+		throw xpertError(context.getNode(), error, request);
+	}
+}
+
+/** Turns a failed call into an error an n8n user can act on. */
+export function xpertError(node: INode, error: unknown, request: Pick<XpertRequest, 'path' | 'timeoutMs'>): NodeApiError {
+	const e = error as { httpCode?: string; response?: { status?: number; data?: unknown }; code?: string; message?: string; cause?: { code?: string } };
+	const status = Number(e.httpCode ?? e.response?.status ?? 0);
+	const code = e.code ?? e.cause?.code;
+	let message: string;
+	let description: string | undefined;
+	if (status === 401 || status === 403) {
+		message = 'Xpert AI refused the API key';
+		description = 'Check API Key (and Organization ID, for experts published in an organisation) in the Xpert AI credential.';
+	} else if (status === 404 && /assistants|runs/.test(request.path)) {
+		message = 'Digital Expert not found';
+		description = 'The expert ID is wrong, the expert is not published, or this API key cannot see it. Pick it from the list.';
+	} else if (status === 404) {
+		message = 'Not found on the Xpert AI server';
+		description = 'Check the Base URL in the credential: it must end with /api/ai.';
+	} else if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) {
+		message = `Xpert AI did not answer within ${Math.round((request.timeoutMs ?? 60_000) / 1000)} s`;
+		description = 'Raise "Timeout" in the node\'s options, or check that the Xpert AI server is reachable.';
+	} else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+		message = 'Cannot reach the Xpert AI server';
+		description = 'Check the Base URL in the Xpert AI credential.';
+	} else {
+		message = `Xpert AI error${status ? ` ${status}` : ''}: ${e.message ?? 'unknown'}`;
+	}
+	return new NodeApiError(node, (error ?? {}) as JsonObject, { message, description, httpCode: status ? String(status) : undefined });
+}
+
+/**
+ * The Xpert thread of a session: a name-based UUID (version-5 layout) of expert and session key, so the same session
+ * always lands in the same thread without n8n storing anything, across executions, workers and restarts.
+ */
+export function threadIdFor(expertId: string, sessionKey: string): string {
+	const hash = createHash('sha1').update(`n8n-nodes-dingtalk\n${expertId}\n${sessionKey}`).digest();
+	hash[6] = (hash[6] & 0x0f) | 0x50;
+	hash[8] = (hash[8] & 0x3f) | 0x80;
+	const hex = hash.subarray(0, 16).toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The text of an AI message: a string, or parts of which the text parts count. */
+export function textOf(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content)) return content.map(textOf).join('');
+	if (content && typeof content === 'object') {
+		const part = content as { type?: string; text?: unknown; content?: unknown };
+		if (typeof part.text === 'string') return part.text;
+		if (part.content !== undefined) return textOf(part.content);
+	}
+	return '';
+}
+
+/** The input Xpert accepts (the shape in its own docs fails validation: xpert-ai/xpert#338). */
+export function sendInput(text: string): IDataObject {
+	return { action: 'send', message: { input: { input: text } } };
+}

@@ -1,0 +1,1 @@
+export { FAKE_XPERT_API_KEY, FakeXpert, type FakeExpert, type XpertFault } from './FakeXpert';
