@@ -1,7 +1,8 @@
 /**
  * The main job: install the package into a real n8n like Community Nodes does, import a DingTalk credential and
  * the demo flows, and start n8n. Without a real app configured (DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET,
- * optional DINGTALK_ROBOT_CODE) it serves a fake DingTalk on loopback and shows what n8n sends to it.
+ * optional DINGTALK_ROBOT_CODE) it serves a fake DingTalk on loopback and shows what n8n sends to it; without XPERT_API_KEY
+ * (XPERT_BASE_URL, XPERT_ORGANIZATION_ID) a fake Xpert AI answers as the Digital Experts.
  * `--check`: run every demo flow once (manual flows with `n8n execute`; trigger flows in a started n8n, with a message
  * written to the bot), print the outcome as JSON, and exit.
  */
@@ -10,12 +11,14 @@ import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
+import { FakeXpert } from '../test/fake-xpert';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
 import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
 import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
 import { N8nServer } from '../test/e2e/server';
 
 const check = process.argv.includes('--check');
+const TRIGGER_TYPE = 'n8n-nodes-dingtalk.dingTalkTrigger';
 const port = Number(process.env.N8N_PORT ?? 5678);
 
 async function main() {
@@ -42,16 +45,27 @@ async function main() {
 		httpData = fake.httpAppConfig();
 		log(`fake DingTalk listening on ${fake.baseUrl} (no DINGTALK_CLIENT_ID set)`);
 	}
+	let xpert: FakeXpert | undefined;
+	let xpertData: Record<string, string>;
+	if (process.env.XPERT_API_KEY) {
+		xpertData = { baseUrl: process.env.XPERT_BASE_URL ?? 'https://api.mtda.cloud/api/ai', apiKey: process.env.XPERT_API_KEY, organizationId: process.env.XPERT_ORGANIZATION_ID ?? '' };
+	} else {
+		xpert = new FakeXpert();
+		await xpert.start(Number(process.env.FAKE_XPERT_PORT ?? 3997));
+		xpertData = xpert.credentials();
+		log(`fake Xpert AI listening on ${xpert.baseUrl} (no XPERT_API_KEY set); its experts: ${xpert.experts.map((e) => e.name).join(', ')}`);
+	}
 	await importCredentials([
 		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data },
 		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: httpData },
+		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpertData },
 	]);
 	const flows = readdirSync(path.join(PROJECT_ROOT, 'workflows'))
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as DemoFlow);
 	// Flows started by hand can run with `n8n execute`; flows with a trigger are published so `n8n start` activates them.
 	const manual = flows.filter((f) => f.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'));
-	const triggered = flows.filter((f) => !manual.includes(f));
+	const triggered = flows.filter((f) => f.nodes.some((n) => n.type === TRIGGER_TYPE));
 	await importWorkflows(flows);
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
@@ -62,6 +76,7 @@ async function main() {
 			outcomes.push({ flow: flow.name, ok: result.ok, error: result.errorMessage, nodes: Object.keys(result.runData) });
 		}
 		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered)));
+		await xpert?.stop();
 		console.log(JSON.stringify({ outcomes, dingTalkRequests: fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`) }, null, 2));
 		await fake?.stop();
 		process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
@@ -78,11 +93,12 @@ async function main() {
 	log(`starting n8n: open http://localhost:${port} (first visit asks you to create the owner account)`);
 	log(`then open a "DingTalk: …" flow and press "Execute workflow"; DingTalk calls are printed here`);
 	if (fake) {
-		log(`write to the bot as a DingTalk user would: curl -s -d '{"text":"hello"}' ${fake.baseUrl}/__fake/stream/messages`);
+		log(`write to the bot as a DingTalk user would (the Digital Expert answers): curl -s -d '{"text":"How do I reset my VPN password?"}' ${fake.baseUrl}/__fake/stream/messages`);
+		log(`then read the conversation: curl -s ${fake.baseUrl}/__fake/replies`);
+		log(`in a group (@bot), the answer streams into an AI card: curl -s -d '{"text":"Summarise the travel policy","group":true}' ${fake.baseUrl}/__fake/stream/messages; curl -s ${fake.baseUrl}/__fake/cards`);
 		log(
-			`or, to the HTTP-mode flow (encrypted and signed like DingTalk): curl -s -d '{"text":"hello","callbackUrl":"http://127.0.0.1:${port}/webhook/dingtalk-http-echo/callback"}' ${fake.baseUrl}/__fake/http/messages`,
+			`over HTTP callbacks (encrypted and signed like DingTalk): curl -s -d '{"text":"hello","callbackUrl":"http://127.0.0.1:${port}/webhook/dingtalk-xpert-http/callback"}' ${fake.baseUrl}/__fake/http/messages`,
 		);
-		log(`see its replies: curl -s ${fake.baseUrl}/__fake/replies`);
 		let shown = 0;
 		setInterval(() => {
 			for (const r of fake.requests.slice(shown)) log(`DingTalk ← ${r.method} ${r.path} → ${r.status}`);
@@ -94,6 +110,7 @@ async function main() {
 	process.on('SIGTERM', stop);
 	n8n.on('close', async (code) => {
 		await fake?.stop();
+		await xpert?.stop();
 		process.exit(code ?? 0);
 	});
 }
@@ -101,7 +118,7 @@ async function main() {
 interface DemoFlow {
 	id: string;
 	name: string;
-	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string } }>;
+	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string; conversationTypes?: string } }>;
 }
 
 /**
@@ -119,9 +136,10 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 	try {
 		const user = fake.users.keys().next().value as string;
 		for (const flow of flows) {
-			const trigger = flow.nodes.find((n) => n.type === 'n8n-nodes-dingtalk.dingTalkTrigger');
+			const trigger = flow.nodes.find((n) => n.type === TRIGGER_TYPE);
 			const text = `check ${flow.id}`;
-			const message = () => robotMessage(fake, { text, senderStaffId: user });
+			const group = trigger?.parameters?.conversationTypes === 'group';
+			const message = () => robotMessage(fake, { text, senderStaffId: user, group, mention: group });
 			let send: () => Promise<unknown>;
 			if (trigger?.parameters?.mode === 'http') {
 				const url = `${server.baseUrl}/webhook/${trigger.webhookId}/callback`;
@@ -132,7 +150,11 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 				send = async () => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message());
 			}
 			await send();
-			const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => JSON.stringify(m.body));
+			// What the user sees: a reply in the chat, or an AI card with the answer typed in.
+			const replies = () => [
+				...fake.sentMessages.filter((m) => m.channel === 'session').map((m) => JSON.stringify(m.body)),
+				...[...fake.cards.values()].filter((c) => c.finalized).map((c) => JSON.stringify(c.fieldValues)),
+			];
 			const reply = await until(() => replies().find((body) => body.includes(text))).catch(() => undefined);
 			outcomes.push({ flow: flow.name, ok: reply !== undefined, reply, error: reply ? undefined : 'no reply within 30 s' });
 		}
