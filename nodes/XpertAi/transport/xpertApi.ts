@@ -77,7 +77,9 @@ export function xpertError(node: INode, error: unknown, request: Pick<XpertReque
 	} else {
 		message = `Xpert AI error${status ? ` ${status}` : ''}: ${e.message ?? 'unknown'}`;
 	}
-	return new NodeApiError(node, (error ?? {}) as JsonObject, { message, description, httpCode: status ? String(status) : undefined });
+	// Only the message goes in: given the raw error, n8n swaps ours for a generic text when it sees a network code.
+	const cause: JsonObject = { message: e.message ?? message, ...(status ? { httpCode: String(status) } : {}) };
+	return new NodeApiError(node, cause, { message, description, httpCode: status ? String(status) : undefined });
 }
 
 /**

@@ -1,0 +1,201 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import { FakeXpert } from '../fake-xpert';
+import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from './n8n';
+import { PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
+import { N8nServer } from './server';
+
+/**
+ * The prebuilt Digital Expert flows, imported from workflows/ as they ship, in a real n8n against the fake
+ * DingTalk and the fake Xpert AI: manual test branches from the CLI, then whole conversations through the
+ * published triggers; plus the Xpert AI node's errors and credential test.
+ */
+const fixture = defaultFixture();
+const app = fixture.apps[0];
+const [group] = fixture.conversations;
+const users = fixture.users.map((u) => u.userid);
+const fake = new FakeDingTalk(fixture);
+const xpert = new FakeXpert();
+const pusher = new DingTalkCallbackPusher(app);
+const server = new N8nServer();
+
+const load = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as { id: string; name: string };
+const streamFlow = load('xpert-dingtalk-stream.json');
+const cardFlow = load('xpert-dingtalk-ai-card.json');
+const httpFlow = load('xpert-dingtalk-http.json');
+const helpdesk = () => xpert.experts[0];
+
+const xpertNode = (name: string, parameters: Record<string, unknown>, credentialId = 'xpertDemoCred') => ({
+	id: name.replace(/\W/g, ''),
+	name,
+	type: `${PACKAGE_PREFIX}.xpertAi`,
+	typeVersion: 1,
+	position: [300, 0],
+	parameters,
+	credentials: { xpertAiApi: { id: credentialId, name: credentialId } },
+});
+const manualFlow = (id: string, node: Record<string, unknown>) => ({
+	id,
+	name: id,
+	active: false,
+	nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, node],
+	connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});
+const expertRl = (value: string) => ({ __rl: true, mode: 'id', value });
+const askNode = (expert: string, credentialId?: string, options: Record<string, unknown> = {}) =>
+	xpertNode('Ask', { resource: 'expert', operation: 'ask', expert: expertRl(expert), message: 'hello', sessionKey: 'errors', options }, credentialId);
+const wrongKeyFlow = manualFlow('xpWrongKeyFlow01', askNode('xpert-helpdesk-0001', 'xpertWrongKey001'));
+const unknownExpertFlow = manualFlow('xpUnknownExpert1', askNode('xpert-no-such-expert'));
+const timeoutFlow = manualFlow('xpTimeoutFlow001', askNode('xpert-helpdesk-0001', undefined, { timeout: 1 }));
+const listFlow = manualFlow('xpListFlow000001', xpertNode('List', { resource: 'expert', operation: 'getAll', returnAll: true }));
+
+const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean }) => fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
+const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { markdown?: { text: string } }).markdown?.text ?? '');
+const answerTo = (text: string, turn: number) => FakeXpert.answer(helpdesk(), text, turn);
+
+async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error('timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+beforeAll(async () => {
+	await fake.start();
+	await xpert.start();
+	await importCredentials([
+		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data: fake.appConfig() },
+		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: fake.httpAppConfig() },
+		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpert.credentials() },
+		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
+	]);
+	await importWorkflows([streamFlow, cardFlow, httpFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+});
+
+afterAll(async () => {
+	await server.stop();
+	await fake.stop();
+	await xpert.stop();
+	for (const secret of [app.clientSecret, xpert.apiKey]) expect(server.logs).not.toContain(secret);
+});
+
+describe('from the CLI (n8n execute)', () => {
+	it.each([streamFlow, cardFlow, httpFlow].map((f) => [f.name, f] as const))('%s: the manual test branch asks the expert', async (_name, flow) => {
+		const result = await executeWorkflow(flow.id);
+		expect(result.errorMessage).toBeUndefined();
+		const [answer] = outputOf(result, 'Ask Expert (Test)');
+		expect(String(answer.answer)).toContain('**IT Helpdesk**: you asked');
+		expect(answer).toMatchObject({ expertId: 'xpert-helpdesk-0001' });
+		expect(answer.threadId).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	it('Digital Expert → List returns the experts the key can see', async () => {
+		const result = await executeWorkflow(listFlow.id);
+		expect(outputOf(result, 'List').map((e) => e.name)).toEqual(['IT Helpdesk', 'HR Assistant']);
+	});
+
+	it('a wrong API key, an unknown expert and a timeout each fail with an error that says what to fix', async () => {
+		const wrongKey = await executeWorkflow(wrongKeyFlow.id);
+		expect(wrongKey.errorMessage).toBe('Xpert AI refused the API key');
+		expect(JSON.stringify(wrongKey.error)).toContain('Check API Key');
+		const unknown = await executeWorkflow(unknownExpertFlow.id);
+		expect(unknown.errorMessage).toBe('Digital Expert not found');
+		xpert.injectFault({ path: '/runs/wait$', delayMs: 3000 });
+		const slow = await executeWorkflow(timeoutFlow.id);
+		expect(slow.errorMessage).toBe('Xpert AI did not answer within 1 s');
+		expect(JSON.stringify([wrongKey.raw.stdout, unknown.raw.stdout])).not.toContain('sk-x-wrong');
+	});
+});
+
+describe('conversations through the published flows (n8n start)', () => {
+	beforeAll(async () => {
+		for (const flow of [streamFlow, cardFlow, httpFlow]) {
+			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
+			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
+		}
+		await server.start();
+		await server.setupOwner();
+		await waitFor(() => fake.gateway.liveConnections().length === 1, 60_000);
+		await waitFor(async () => (await fetch(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`).then((r) => r.status).catch(() => 0)) === 200, 60_000);
+		// Both Stream flows share the connection, and n8n activates them one by one: write to the group until the card
+		// flow answers, then to a direct chat until the Markdown flow does.
+		let asked = 0;
+		await waitFor(() => {
+			if ([...fake.cards.values()].some((c) => c.finalized)) return true;
+			if (Date.now() - asked > 2000) {
+				asked = Date.now();
+				fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'warm up', sender: users[9], group: true, mention: true }));
+			}
+			return false;
+		}, 60_000);
+		asked = 0;
+		await waitFor(() => {
+			if (replies().some((r) => r.includes('warm up direct'))) return true;
+			if (Date.now() - asked > 2000) {
+				asked = Date.now();
+				fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'warm up direct', sender: users[9] }));
+			}
+			return false;
+		}, 60_000);
+	});
+
+	it('Credential Test: lists the Digital Experts the key can see, or says the key was refused', async () => {
+		const test = async (data: Record<string, unknown>) =>
+			(await server.rest<{ status: string; message: string }>('POST', '/credentials/test', { credentials: { id: 'xpertDemoCred', name: 'x', type: 'xpertAiApi', data } })).data;
+		expect(await test(xpert.credentials())).toEqual({ status: 'OK', message: 'Connection successful: 2 Digital Expert(s) visible: IT Helpdesk, HR Assistant' });
+		expect(await test({ ...xpert.credentials(), apiKey: 'sk-x-wrong' })).toEqual({ status: 'Error', message: 'Xpert AI refused the API key: check API Key (and Organization ID)' });
+		expect(await test({ ...xpert.credentials(), baseUrl: `${xpert.baseUrl}/api` })).toMatchObject({ status: 'Error', message: expect.stringContaining('/api/ai') });
+	});
+
+	it('a direct chat keeps one Xpert thread per session; "end session" deletes it and the next message starts over', async () => {
+		const user = users[0];
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'How do I reset my VPN password?', sender: user }));
+		await waitFor(() => replies().includes(answerTo('How do I reset my VPN password?', 1)));
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'And on my phone?', sender: user }));
+		await waitFor(() => replies().includes(answerTo('And on my phone?', 2)));
+		const runs = xpert.requests.filter((r) => /runs\/wait$/.test(r.path) && r.status === 200);
+		const threadOf = (r: { path: string }) => r.path.split('/')[2];
+		expect(new Set(runs.slice(-2).map(threadOf)).size).toBe(1);
+		const threadId = threadOf(runs[runs.length - 1]);
+		expect(xpert.threads.has(threadId)).toBe(true);
+
+		const value = JSON.stringify({ cardPrivateData: { actionIds: ['end_session'], params: { action: 'end_session' } } });
+		fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: user, outTrackId: 'card-end-1', spaceId: `cidDirect${user}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+		await waitFor(() => !xpert.threads.has(threadId));
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'Hello again', sender: user }));
+		await waitFor(() => replies().includes(answerTo('Hello again', 1)));
+	});
+
+	it('in a group, an @mention gets an AI card the answer types itself into, then the card is finished', async () => {
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'Summarise the travel policy', sender: users[1], group: true, mention: true }));
+		const card = await waitFor(() => [...fake.cards.values()].find((c) => c.finalized && String(c.fieldValues.content).includes('Summarise the travel policy')));
+		expect(card.openSpaceId).toBe(`dtv1.card//IM_GROUP.${group.openConversationId}`);
+		expect(card.fieldValues.content).toBe(answerTo('Summarise the travel policy', 1));
+		expect(card.streams.length).toBeGreaterThanOrEqual(1);
+		expect(card.streams.every((s) => s.isFull)).toBe(true);
+		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: false });
+		expect(card.failed).toBe(false);
+		// A direct chat is answered by the Markdown flow only (no card for it).
+		expect([...fake.cards.values()].some((c) => c.openSpaceId.includes('IM_ROBOT'))).toBe(false);
+	});
+
+	it('when the expert fails mid-answer, the AI card is finished as failed instead of typing forever', async () => {
+		xpert.injectFault({ path: '/runs/stream$', status: 500 });
+		const before = fake.cards.size;
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'This one breaks', sender: users[2], group: true, mention: true }));
+		const card = await waitFor(() => fake.cards.size > before && [...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)));
+		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+	});
+
+	it('over HTTP callbacks: an encrypted message gets the expert\'s answer', async () => {
+		const answer = await DingTalkCallbackPusher.send(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`, pusher.encrypted(robotMessage({ text: 'Is the office open on Friday?', sender: users[3] })));
+		expect(pusher.readAnswer(answer.json)).toBe('success');
+		await waitFor(() => replies().includes(answerTo('Is the office open on Friday?', 1)));
+	});
+});
