@@ -25,7 +25,9 @@ const load = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, '
 const streamFlow = load('xpert-dingtalk-stream.json');
 const cardFlow = load('xpert-dingtalk-ai-card.json');
 const httpFlow = load('xpert-dingtalk-http.json');
+const broadcastFlow = load('dingtalk-broadcast.json');
 const helpdesk = () => xpert.experts[0];
+let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = { userKeys: [], groupKeys: [], openConversationId: '' };
 
 const xpertNode = (name: string, parameters: Record<string, unknown>, credentialId = 'xpertDemoCred') => ({
 	id: name.replace(/\W/g, ''),
@@ -75,7 +77,7 @@ beforeAll(async () => {
 		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpert.credentials() },
 		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
 	]);
-	await importWorkflows([streamFlow, cardFlow, httpFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
 });
 
 afterAll(async () => {
@@ -93,6 +95,20 @@ describe('from the CLI (n8n execute)', () => {
 		expect(String(answer.answer)).toContain('**IT Helpdesk**: you asked');
 		expect(answer).toMatchObject({ expertId: 'xpert-helpdesk-0001' });
 		expect(answer.threadId).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	it('Broadcast: the manual branch notifies a department\'s users and a group, and outputs the keys to recall', async () => {
+		const result = await executeWorkflow(broadcastFlow.id);
+		expect(result.errorMessage).toBeUndefined();
+		const [keys] = outputOf(result, 'Keys to Recall');
+		broadcastKeys = keys as typeof broadcastKeys;
+		expect(broadcastKeys.userKeys.length).toBeGreaterThan(0);
+		expect(broadcastKeys.groupKeys).toHaveLength(1);
+		expect(broadcastKeys.openConversationId).toBe('cidFakeGroup002==');
+		const sent = fake.sentMessages.filter((m) => broadcastKeys.userKeys.includes(m.processQueryKey as string) || broadcastKeys.groupKeys.includes(m.processQueryKey as string));
+		expect(sent.map((m) => m.channel).sort()).toEqual([...broadcastKeys.userKeys.map(() => 'oto'), 'group'].sort());
+		// Every user of department 1 and its sub-departments got it (all twelve).
+		expect(sent.filter((m) => m.channel === 'oto').flatMap((m) => m.userIds ?? []).sort()).toEqual([...users].sort());
 	});
 
 	it('Digital Expert → List returns the experts the key can see', async () => {
@@ -115,7 +131,7 @@ describe('from the CLI (n8n execute)', () => {
 
 describe('conversations through the published flows (n8n start)', () => {
 	beforeAll(async () => {
-		for (const flow of [streamFlow, cardFlow, httpFlow]) {
+		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
@@ -191,6 +207,14 @@ describe('conversations through the published flows (n8n start)', () => {
 		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'This one breaks', sender: users[2], group: true, mention: true }));
 		const card = await waitFor(() => fake.cards.size > before && [...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)));
 		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+	});
+
+	it('Broadcast: POSTing the keys to the Recall Request webhook takes the notice back from users and group', async () => {
+		expect(broadcastKeys.userKeys.length).toBeGreaterThan(0);
+		const response = await fetch(`${server.baseUrl}/webhook/dingtalk-broadcast-recall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(broadcastKeys) });
+		expect(response.status).toBe(200);
+		const all = [...broadcastKeys.userKeys, ...broadcastKeys.groupKeys];
+		await waitFor(() => fake.sentMessages.filter((m) => all.includes(m.processQueryKey as string)).every((m) => m.recalled));
 	});
 
 	it('over HTTP callbacks: an encrypted message gets the expert\'s answer', async () => {
