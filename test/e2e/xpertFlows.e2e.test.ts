@@ -3,6 +3,7 @@ import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { FakeXpert } from '../fake-xpert';
+import { McpClient } from './mcpClient';
 import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from './n8n';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
 import { N8nServer } from './server';
@@ -26,6 +27,7 @@ const streamFlow = load('xpert-dingtalk-stream.json');
 const cardFlow = load('xpert-dingtalk-ai-card.json');
 const httpFlow = load('xpert-dingtalk-http.json');
 const broadcastFlow = load('dingtalk-broadcast.json');
+const mcpFlow = load('dingtalk-mcp-tools.json');
 const helpdesk = () => xpert.experts[0];
 let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = { userKeys: [], groupKeys: [], openConversationId: '' };
 
@@ -77,7 +79,7 @@ beforeAll(async () => {
 		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpert.credentials() },
 		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
 	]);
-	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
 });
 
 afterAll(async () => {
@@ -111,6 +113,12 @@ describe('from the CLI (n8n execute)', () => {
 		expect(sent.filter((m) => m.channel === 'oto').flatMap((m) => m.userIds ?? []).sort()).toEqual([...users].sort());
 	});
 
+	it('MCP tools: the manual branch checks the DingTalk credential by listing users', async () => {
+		const result = await executeWorkflow(mcpFlow.id);
+		expect(result.errorMessage).toBeUndefined();
+		expect(outputOf(result, 'Check: List Users')).toHaveLength(5);
+	});
+
 	it('Digital Expert → List returns the experts the key can see', async () => {
 		const result = await executeWorkflow(listFlow.id);
 		expect(outputOf(result, 'List').map((e) => e.name)).toEqual(['IT Helpdesk', 'HR Assistant']);
@@ -131,7 +139,7 @@ describe('from the CLI (n8n execute)', () => {
 
 describe('conversations through the published flows (n8n start)', () => {
 	beforeAll(async () => {
-		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow]) {
+		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
@@ -215,6 +223,24 @@ describe('conversations through the published flows (n8n start)', () => {
 		expect(response.status).toBe(200);
 		const all = [...broadcastKeys.userKeys, ...broadcastKeys.groupKeys];
 		await waitFor(() => fake.sentMessages.filter((m) => all.includes(m.processQueryKey as string)).every((m) => m.recalled));
+	});
+
+	it('MCP server: an MCP client lists the five DingTalk tools by the seed\'s names and calls them', async () => {
+		const client = new McpClient(`${server.baseUrl}/mcp/dingtalk-tools`);
+		await waitFor(async () => await client.initialize().then(() => true, () => false), 30_000);
+		const tools = await client.listTools();
+		expect(tools.map((t) => t.name).sort()).toEqual(['dingtalk_list_users', 'dingtalk_recall_message', 'dingtalk_send_rich_notification', 'dingtalk_send_text_notification', 'dingtalk_update_message']);
+		const listed = await client.callTool('dingtalk_list_users', { departmentId: '4', pageSize: 10 });
+		expect(listed.isError).toBeFalsy();
+		expect(JSON.stringify(listed.content)).toContain('eng0003');
+		const sent = await client.callTool('dingtalk_send_text_notification', { userIds: 'eng0003,eng0004', content: 'Deploy finished (via MCP)' });
+		expect(sent.isError).toBeFalsy();
+		const message = await waitFor(() => fake.sentMessages.find((m) => m.channel === 'oto' && JSON.stringify(m.msgParam).includes('Deploy finished (via MCP)')));
+		expect(message.userIds?.sort()).toEqual(['eng0003', 'eng0004']);
+		expect(JSON.stringify(sent.content)).toContain(message.processQueryKey as string);
+		const recalled = await client.callTool('dingtalk_recall_message', { messageId: message.processQueryKey });
+		expect(recalled.isError).toBeFalsy();
+		await waitFor(() => fake.sentMessages.find((m) => m.processQueryKey === message.processQueryKey)?.recalled);
 	});
 
 	it('over HTTP callbacks: an encrypted message gets the expert\'s answer', async () => {
