@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
+import { FakeChatModel } from '../test/fake-openai';
 import { FakeXpert } from '../test/fake-xpert';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
 import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
@@ -55,7 +56,17 @@ async function main() {
 		xpertData = xpert.credentials();
 		log(`fake Xpert AI listening on ${xpert.baseUrl} (no XPERT_API_KEY set); its experts: ${xpert.experts.map((e) => e.name).join(', ')}`);
 	}
+	let model: FakeChatModel | undefined;
+	let modelData: Record<string, string>;
+	if (process.env.OPENAI_API_KEY) {
+		modelData = { apiKey: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' };
+	} else {
+		model = new FakeChatModel();
+		await model.start(Number(process.env.FAKE_OPENAI_PORT ?? 3996));
+		modelData = model.credentials();
+	}
 	await importCredentials([
+		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: modelData },
 		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data },
 		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: httpData },
 		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpertData },
@@ -67,7 +78,10 @@ async function main() {
 	const manual = flows.filter((f) => f.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'));
 	// Published so `n8n start` activates them: every flow with a trigger other than the manual one (DingTalk Trigger,
 	// the broadcast's schedule and recall webhook).
-	const triggered = flows.filter((f) => f.nodes.some((n) => /trigger$|webhook$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger'));
+	// (A flow that is an alternative to another for the same chats says so with meta.publishInDemo = false.)
+	const triggered = flows.filter(
+		(f) => f.meta?.publishInDemo !== false && f.nodes.some((n) => /trigger$|webhook$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger'),
+	);
 	await importWorkflows(flows);
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
@@ -79,6 +93,7 @@ async function main() {
 		}
 		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered.filter((f) => f.nodes.some((n) => n.type === TRIGGER_TYPE)))));
 		await xpert?.stop();
+		await model?.stop();
 		console.log(JSON.stringify({ outcomes, dingTalkRequests: fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`) }, null, 2));
 		await fake?.stop();
 		process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
@@ -113,6 +128,7 @@ async function main() {
 	n8n.on('close', async (code) => {
 		await fake?.stop();
 		await xpert?.stop();
+		await model?.stop();
 		process.exit(code ?? 0);
 	});
 }
@@ -121,6 +137,7 @@ interface DemoFlow {
 	id: string;
 	name: string;
 	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string; conversationTypes?: string } }>;
+	meta?: { publishInDemo?: boolean };
 }
 
 /**

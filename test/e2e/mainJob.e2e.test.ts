@@ -17,6 +17,8 @@ it('npm start -- --check runs every demo flow successfully, trigger flows includ
 			DINGTALK_CLIENT_SECRET: '',
 			FAKE_XPERT_PORT: '0',
 			XPERT_API_KEY: '',
+			FAKE_OPENAI_PORT: '0',
+			OPENAI_API_KEY: '',
 		},
 	});
 	expect(run.status).toBe(0);

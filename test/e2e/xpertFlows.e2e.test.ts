@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import { FakeChatModel } from '../fake-openai';
 import { FakeXpert } from '../fake-xpert';
 import { McpClient } from './mcpClient';
 import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from './n8n';
@@ -19,6 +20,7 @@ const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
 const fake = new FakeDingTalk(fixture);
 const xpert = new FakeXpert();
+const model = new FakeChatModel();
 const pusher = new DingTalkCallbackPusher(app);
 const server = new N8nServer();
 
@@ -28,6 +30,7 @@ const cardFlow = load('xpert-dingtalk-ai-card.json');
 const httpFlow = load('xpert-dingtalk-http.json');
 const broadcastFlow = load('dingtalk-broadcast.json');
 const mcpFlow = load('dingtalk-mcp-tools.json');
+const agentFlow = load('dingtalk-ai-agent.json');
 const helpdesk = () => xpert.experts[0];
 let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = { userKeys: [], groupKeys: [], openConversationId: '' };
 
@@ -73,19 +76,22 @@ async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undef
 beforeAll(async () => {
 	await fake.start();
 	await xpert.start();
+	await model.start();
 	await importCredentials([
 		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data: fake.appConfig() },
 		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: fake.httpAppConfig() },
 		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpert.credentials() },
+		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: model.credentials() },
 		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
 	]);
-	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
 });
 
 afterAll(async () => {
 	await server.stop();
 	await fake.stop();
 	await xpert.stop();
+	await model.stop();
 	for (const secret of [app.clientSecret, xpert.apiKey]) expect(server.logs).not.toContain(secret);
 });
 
@@ -117,6 +123,19 @@ describe('from the CLI (n8n execute)', () => {
 		const result = await executeWorkflow(mcpFlow.id);
 		expect(result.errorMessage).toBeUndefined();
 		expect(outputOf(result, 'Check: List Users')).toHaveLength(5);
+	});
+
+	it('AI Agent: the model calls the DingTalk node as a tool (list users) and answers with what DingTalk returned', async () => {
+		const result = await executeWorkflow(agentFlow.id);
+		expect(result.errorMessage).toBeUndefined();
+		const [answer] = outputOf(result, 'AI Agent (Test)');
+		expect(String(answer.output)).toContain('Here is what DingTalk says');
+		for (const user of ['eng0003', 'eng0004']) expect(String(answer.output)).toContain(user);
+		const completions = model.requests.filter((r) => r.path === '/v1/chat/completions');
+		expect(completions.length).toBeGreaterThanOrEqual(2);
+		const offered = ((completions[0].body.tools as Array<{ function: { name: string } }>) ?? []).map((t) => t.function.name).sort();
+		expect(offered).toEqual(['dingtalk_list_users', 'dingtalk_send_text_notification']);
+		expect(fake.requests.some((r) => r.path === '/topapi/user/listsimple' && JSON.stringify(r.body).includes('"dept_id":4'))).toBe(true);
 	});
 
 	it('Digital Expert → List returns the experts the key can see', async () => {

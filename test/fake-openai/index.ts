@@ -1,0 +1,1 @@
+export { FAKE_OPENAI_API_KEY, FakeChatModel } from './FakeChatModel';
