@@ -41,6 +41,7 @@ describe('Xpert frames and answers', () => {
 
 	it('sends the input shape Xpert accepts (not the one in its docs, see xpert-ai/xpert#338)', () => {
 		expect(sendInput('hi')).toEqual({ action: 'send', message: { input: { input: 'hi' } } });
+		expect(sendInput('see file', [{ id: 'f1' }])).toEqual({ action: 'send', message: { input: { input: 'see file', files: [{ id: 'f1' }] } } });
 	});
 
 	it('adds organization-id only when set, and trims the base URL', () => {

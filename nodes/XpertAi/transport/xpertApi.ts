@@ -107,6 +107,6 @@ export function textOf(content: unknown): string {
 }
 
 /** The input Xpert accepts (the shape in its own docs fails validation: xpert-ai/xpert#338). */
-export function sendInput(text: string): IDataObject {
-	return { action: 'send', message: { input: { input: text } } };
+export function sendInput(text: string, files?: IDataObject[]): IDataObject {
+	return { action: 'send', message: { input: { input: text, ...(files?.length ? { files } : {}) } } };
 }

@@ -22,6 +22,14 @@ export const askOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Files',
+			name: 'files',
+			type: 'json',
+			default: '[]',
+			description:
+				'Files for the expert, as a JSON array of the file objects Xpert AI returns when a file is uploaded to it (sent as message.input.files; the exact object shape is not documented publicly)',
+		},
 		{ displayName: 'Timeout (Seconds)', name: 'timeout', type: 'number', default: 120, description: 'How long to wait for the whole answer' },
 	],
 };
@@ -48,16 +56,31 @@ export function readAsk(this: IExecuteFunctions, i: number) {
 	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const timeoutMs = Math.max(1, Number(options.timeout ?? 120)) * 1000;
-	return { expertId, message, sessionKey, timeoutMs, options };
+	const files = parseFiles(this, options.files, i);
+	return { expertId, message, sessionKey, timeoutMs, options, files };
+}
+
+function parseFiles(context: IExecuteFunctions, value: unknown, i: number): IDataObject[] | undefined {
+	if (value === undefined || value === '' || value === '[]') return undefined;
+	let files: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			files = JSON.parse(value);
+		} catch {
+			files = undefined;
+		}
+	}
+	if (!Array.isArray(files)) throw new NodeOperationError(context.getNode(), 'Files must be a JSON array of file objects', { itemIndex: i });
+	return files.length ? (files as IDataObject[]) : undefined;
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const { expertId, message, sessionKey, timeoutMs } = readAsk.call(this, i);
+	const { expertId, message, sessionKey, timeoutMs, files } = readAsk.call(this, i);
 	const threadId = await openThread.call(this, expertId, sessionKey);
 	const result = await xpertRequest<{ content?: unknown }>(this, {
 		method: 'POST',
 		path: `/threads/${threadId}/runs/wait`,
-		body: { assistant_id: expertId, input: sendInput(message) },
+		body: { assistant_id: expertId, input: sendInput(message, files) },
 		timeoutMs,
 	});
 	return { answer: textOf(result?.content ?? result), expertId, threadId, sessionKey };

@@ -51,7 +51,7 @@ export const description = updateDisplayOptions({ show: { resource: ['expert'], 
  * marks it failed). Whole-text updates make a lost or throttled update harmless.
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const { expertId, message, sessionKey, timeoutMs, options } = readAsk.call(this, i);
+	const { expertId, message, sessionKey, timeoutMs, options, files } = readAsk.call(this, i);
 	const outTrackId = String(this.getNodeParameter('outTrackId', i, '') ?? '').trim();
 	if (!outTrackId) throw new NodeOperationError(this.getNode(), 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)', { itemIndex: i });
 	const key = String(this.getNodeParameter('cardField', i, 'content') ?? '').trim() || 'content';
@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const dingTalk = new DingTalkClient(appConfigFromCredentials(await this.getCredentials(dingTalkCredential)), n8nHttpSender(this.helpers));
 
 	const threadId = await openThread.call(this, expertId, sessionKey);
-	const request = { method: 'POST' as const, path: `/threads/${threadId}/runs/stream`, body: { assistant_id: expertId, input: sendInput(message) }, timeoutMs, stream: true };
+	const request = { method: 'POST' as const, path: `/threads/${threadId}/runs/stream`, body: { assistant_id: expertId, input: sendInput(message, files) }, timeoutMs, stream: true };
 	let answer = '';
 	let sent = '';
 	let updates = 0;
