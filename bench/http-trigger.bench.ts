@@ -48,10 +48,7 @@ const webhookFlow = flow('benchPlainWebhook', {
 	parameters: { httpMethod: 'POST', path: 'bench-webhook', responseMode: 'onReceived', options: {} },
 });
 
-async function executionCount(workflowId: string): Promise<number> {
-	const { data } = await server.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-	return data.count;
-}
+const executionCount = async (workflowId: string) => await server.executionCount(workflowId);
 
 /** Posts `count` callbacks with a few in flight, then waits until n8n finished that many more executions. */
 async function round(workflowId: string, post: () => Promise<Response>, answerMs: number[]): Promise<number> {

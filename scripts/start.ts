@@ -16,6 +16,7 @@ import { FakeXpert } from '../test/fake-xpert';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
 import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
 import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
+import { waitFor } from '../test/e2e/helpers';
 import { N8nServer } from '../test/e2e/server';
 
 const check = process.argv.includes('--check');
@@ -162,10 +163,10 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 			let send: () => Promise<unknown>;
 			if (trigger?.parameters?.mode === 'http') {
 				const url = `${server.baseUrl}/webhook/${trigger.webhookId}/callback`;
-				await until(async () => (await fetch(url).then((r) => r.status).catch(() => 0)) === 200);
+				await waitFor(async () => (await fetch(url).then((r) => r.status).catch(() => 0)) === 200);
 				send = async () => await DingTalkCallbackPusher.send(url, new DingTalkCallbackPusher(fake.apps[0]).encrypted(message()));
 			} else {
-				await until(() => fake.gateway.liveConnections().length > 0);
+				await waitFor(() => fake.gateway.liveConnections().length > 0);
 				send = async () => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message());
 			}
 			await send();
@@ -174,7 +175,7 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 				...fake.sentMessages.filter((m) => m.channel === 'session').map((m) => JSON.stringify(m.body)),
 				...[...fake.cards.values()].filter((c) => c.finalized).map((c) => JSON.stringify(c.fieldValues)),
 			];
-			const reply = await until(() => replies().find((body) => body.includes(text))).catch(() => undefined);
+			const reply = await waitFor(() => replies().find((body) => body.includes(text))).catch(() => undefined);
 			outcomes.push({ flow: flow.name, ok: reply !== undefined, reply, error: reply ? undefined : 'no reply within 30 s' });
 		}
 	} finally {
@@ -183,15 +184,6 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 	return outcomes;
 }
 
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('timed out');
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 function log(message: string) {
 	console.log(`[n8n-nodes-dingtalk] ${message}`);

@@ -1,5 +1,6 @@
 import { badCallbackCases, DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from './n8n';
+import { isMessageRouter, waitFor } from './helpers';
 import { PACKAGE_PREFIX } from './paths';
 import { N8nServer } from './server';
 
@@ -49,21 +50,7 @@ const echoFlow = flow(
 	'htEchoWorkflow01',
 	[
 		trigger(ECHO_HOOK, { events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map((u) => `cidDirect${u}==`)].join(',') } }),
-		{
-			id: 'route',
-			name: 'Is Message',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			position: [200, 0],
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [{ id: 'c1', leftValue: '={{ $json.event }}', rightValue: 'message', operator: { type: 'string', operation: 'equals' } }],
-					combinator: 'and',
-				},
-				options: {},
-			},
-		},
+		isMessageRouter(),
 		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=HTTP said: {{ $json.text }} (new session: {{ $json.isNewSession }})' }, 400, -100),
 		dingTalk('Update Card', { resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } }, 400, 100),
 	],
@@ -85,21 +72,8 @@ const robotMessage = (opts: { text: string; sender: string; group?: boolean; men
 	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
 const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
 
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
 
-async function executionCount(workflowId: string): Promise<number> {
-	const { data } = await server.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-	if (typeof data.count !== 'number') throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
-	return data.count;
-}
+const executionCount = async (workflowId: string) => await server.executionCount(workflowId);
 
 beforeAll(async () => {
 	await fake.start();

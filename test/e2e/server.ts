@@ -80,6 +80,13 @@ export class N8nServer {
 		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
 	}
 
+	/** How many executions of a workflow n8n has recorded (any status). */
+	async executionCount(workflowId: string): Promise<number> {
+		const { data } = await this.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+		if (typeof data.count !== 'number') throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
+		return data.count;
+	}
+
 	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,

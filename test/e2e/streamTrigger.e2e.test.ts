@@ -1,5 +1,6 @@
 import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from './n8n';
+import { isMessageRouter, waitFor } from './helpers';
 import { PACKAGE_PREFIX } from './paths';
 import { N8nServer } from './server';
 
@@ -49,21 +50,7 @@ const echoFlow = flow(
 	'stEchoWorkflow01',
 	[
 		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','), downloadMedia: true } }),
-		{
-			id: 'route',
-			name: 'Is Message',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			position: [200, 0],
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [{ id: 'c1', leftValue: '={{ $json.event }}', rightValue: 'message', operator: { type: 'string', operation: 'equals' } }],
-					combinator: 'and',
-				},
-				options: {},
-			},
-		},
+		isMessageRouter(),
 		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none')).join(',') : '' }}" }, 400, -100),
 		dingTalk(
 			'Update Card',
@@ -144,15 +131,6 @@ const robotMessage = (opts: { text: string; sender: string; group?: boolean; men
 
 const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
 
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
 
 beforeAll(async () => {
 	await fake.start();

@@ -6,6 +6,7 @@ import { FakeChatModel } from '../fake-openai';
 import { FakeXpert } from '../fake-xpert';
 import { McpClient } from './mcpClient';
 import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from './n8n';
+import { waitFor } from './helpers';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
 import { N8nServer } from './server';
 
@@ -63,15 +64,6 @@ const robotMessage = (opts: { text: string; sender: string; group?: boolean; men
 const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { markdown?: { text: string } }).markdown?.text ?? '');
 const answerTo = (text: string, turn: number) => FakeXpert.answer(helpdesk(), text, turn);
 
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
 
 beforeAll(async () => {
 	await fake.start();

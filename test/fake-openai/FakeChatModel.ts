@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import type { IncomingMessage, ServerResponse } from 'http';
+
+import { LoopbackServer } from '../support/LoopbackServer';
 
 interface ChatMessage {
 	role: string;
@@ -21,32 +22,16 @@ export const FAKE_OPENAI_API_KEY = 'sk-fake-openai-0001';
  * model in the simplest useful way: offered DingTalk tools, it first calls `dingtalk_list_users` for the
  * department named in the question; given the tool's result, it answers with it. Records every request.
  */
-export class FakeChatModel {
+export class FakeChatModel extends LoopbackServer {
 	requests: Array<{ path: string; body: Record<string, unknown> }> = [];
-	private server?: Server;
-	private url?: string;
 
-	async start(port = 0): Promise<void> {
-		this.server = createServer((req, res) => void this.handle(req, res));
-		await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-	}
-
-	async stop(): Promise<void> {
-		const server = this.server;
-		this.server = undefined;
-		if (!server) return;
-		server.closeAllConnections();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
-	}
 
 	/** Fields of n8n's OpenAI credential pointing here. */
 	credentials() {
-		if (!this.url) throw new Error('FakeChatModel is not started');
-		return { apiKey: FAKE_OPENAI_API_KEY, url: `${this.url}/v1` };
+		return { apiKey: FAKE_OPENAI_API_KEY, url: `${this.baseUrl}/v1` };
 	}
 
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		let raw = '';
 		for await (const chunk of req) raw += (chunk as Buffer).toString();
 		const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import type { IncomingMessage, ServerResponse } from 'http';
+
+import { LoopbackServer } from '../support/LoopbackServer';
 
 /** A published Digital Expert as `assistants/search` lists it. */
 export interface FakeExpert {
@@ -43,7 +44,7 @@ export const FAKE_XPERT_API_KEY = 'sk-x-fake-xpert-key-0001';
  * and a record of every request. Each expert answers deterministically, counting the turns of its thread, so tests
  * can see that a session kept its thread.
  */
-export class FakeXpert {
+export class FakeXpert extends LoopbackServer {
 	readonly experts: FakeExpert[] = [
 		{ assistant_id: 'xpert-helpdesk-0001', name: 'IT Helpdesk', description: 'Answers IT questions' },
 		{ assistant_id: 'xpert-hr-0002', name: 'HR Assistant', description: 'Leave, payroll and benefits' },
@@ -51,29 +52,10 @@ export class FakeXpert {
 	readonly threads = new Map<string, Thread>();
 	requests: XpertRequestRecord[] = [];
 	private faults: XpertFault[] = [];
-	private server?: Server;
-	private url?: string;
-
-	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {}
-
-	async start(port = 0): Promise<void> {
-		this.server = createServer((req, res) => void this.handle(req, res));
-		await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {
+		super();
 	}
 
-	async stop(): Promise<void> {
-		const server = this.server;
-		this.server = undefined;
-		if (!server) return;
-		server.closeAllConnections();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
-	}
-
-	get baseUrl(): string {
-		if (!this.url) throw new Error('FakeXpert is not started');
-		return this.url;
-	}
 
 	/** Credential fields pointing at this fake. */
 	credentials() {
@@ -95,7 +77,7 @@ export class FakeXpert {
 		return `**${expert.name}**: you asked "${text}" (turn ${turn} of this conversation).`;
 	}
 
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://fake');
 		const raw = await new Promise<string>((resolve) => {
 			let data = '';

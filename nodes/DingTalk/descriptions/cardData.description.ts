@@ -40,3 +40,21 @@ export const cardDataFields: INodeProperties[] = [
 		displayOptions: { show: { cardDataMode: ['json'] } },
 	},
 ];
+
+/** Options of a card update (Card → Update, Card → Answer Callback). */
+export const cardUpdateOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Replace All Variables',
+			name: 'replaceAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether variables not given here are cleared (by default only the given ones change)',
+		},
+	],
+};

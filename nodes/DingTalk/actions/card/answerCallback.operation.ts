@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { cardDataFields } from '../../descriptions/cardData.description';
+import { cardDataFields, cardUpdateOptions } from '../../descriptions/cardData.description';
 import { readCardParamMap } from '../../helpers/cardData';
 import type { DingTalkClient } from '../../transport';
 
@@ -14,22 +14,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	...cardDataFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Replace All Variables',
-				name: 'replaceAll',
-				type: 'boolean',
-				default: false,
-				description: 'Whether variables not given here are cleared (by default only the given ones change)',
-			},
-		],
-	},
+	cardUpdateOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['answerCallback'] } }, properties);
