@@ -52,6 +52,19 @@ export async function xpertRequest<T = unknown>(context: XpertContext, request: 
 	}
 }
 
+/** Deletes a resource; false when it does not exist (nothing to delete is not a failure). */
+export async function xpertDelete(context: XpertContext, path: string): Promise<boolean> {
+	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
+	try {
+		await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, { method: 'DELETE', path }));
+		return true;
+	} catch (error) {
+		const e = error as { httpCode?: string; response?: { status?: number } };
+		if (Number(e.httpCode ?? e.response?.status) === 404) return false;
+		throw xpertError(context.getNode(), error, { path });
+	}
+}
+
 /** Turns a failed call into an error an n8n user can act on. */
 export function xpertError(node: INode, error: unknown, request: Pick<XpertRequest, 'path' | 'timeoutMs'>): NodeApiError {
 	const e = error as { httpCode?: string; response?: { status?: number; data?: unknown }; code?: string; message?: string; cause?: { code?: string } };

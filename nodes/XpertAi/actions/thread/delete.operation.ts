@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { threadIdFor, xpertRequest } from '../../transport/xpertApi';
+import { threadIdFor, xpertDelete } from '../../transport/xpertApi';
 import { expertIdOf, expertLocator, sessionKeyField } from '../common';
 
 const properties: INodeProperties[] = [
@@ -22,13 +22,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
 	if (!sessionKey) throw new NodeOperationError(this.getNode(), 'Session Key is empty: which conversation should end?', { itemIndex: i });
 	const threadId = threadIdFor(expertId, sessionKey);
-	try {
-		await xpertRequest(this, { method: 'DELETE', path: `/threads/${threadId}` });
-	} catch (error) {
-		// The session never reached the expert, or its thread is gone already: nothing to delete is not a failure.
-		if (error instanceof NodeApiError && error.httpCode === '404') return { deleted: false, reason: 'no such thread', threadId, sessionKey };
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError from xpertRequest
-		throw error;
-	}
+	// The session never reached the expert, or its thread is gone already: nothing to delete is not a failure.
+	if (!(await xpertDelete(this, `/threads/${threadId}`))) return { deleted: false, reason: 'no such thread', threadId, sessionKey };
 	return { deleted: true, threadId, sessionKey };
 }
