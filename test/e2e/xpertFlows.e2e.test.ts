@@ -32,6 +32,19 @@ const httpFlow = load('xpert-dingtalk-http.json');
 const broadcastFlow = load('dingtalk-broadcast.json');
 const mcpFlow = load('dingtalk-mcp-tools.json');
 const agentFlow = load('dingtalk-ai-agent.json');
+/**
+ * The AI Agent flow as shipped, but listening to one conversation only: published next to the Digital Expert flow,
+ * the shipped one would answer every direct chat a second time (the demo leaves it unpublished for that reason).
+ */
+const AGENT_CHAT = 'cidAgentChat==';
+const agentFlowOnOneChat = (() => {
+	const copy = JSON.parse(JSON.stringify(agentFlow)) as { id: string; name: string; nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
+	copy.id = 'dtAgentToolsE2E1';
+	copy.name = `${copy.name} (e2e)`;
+	const trigger = copy.nodes.find((n) => n.name === 'DingTalk Trigger') as { parameters: Record<string, unknown> };
+	trigger.parameters.options = { allowedConversationIds: AGENT_CHAT };
+	return copy;
+})();
 const helpdesk = () => xpert.experts[0];
 let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = { userKeys: [], groupKeys: [], openConversationId: '' };
 
@@ -76,7 +89,7 @@ beforeAll(async () => {
 		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: model.credentials() },
 		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
 	]);
-	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlow, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlow, agentFlowOnOneChat, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
 });
 
 afterAll(async () => {
@@ -150,7 +163,7 @@ describe('from the CLI (n8n execute)', () => {
 
 describe('conversations through the published flows (n8n start)', () => {
 	beforeAll(async () => {
-		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow]) {
+		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlowOnOneChat]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
@@ -252,6 +265,14 @@ describe('conversations through the published flows (n8n start)', () => {
 		const recalled = await client.callTool('dingtalk_recall_message', { messageId: message.processQueryKey });
 		expect(recalled.isError).toBeFalsy();
 		await waitFor(() => fake.sentMessages.find((m) => m.processQueryKey === message.processQueryKey)?.recalled);
+	});
+
+	it('AI Agent flow: a DingTalk message goes to the agent, which looks the users up with the DingTalk tool and replies', async () => {
+		const calls = model.requests.length;
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', fakeRobotMessage(fake, { text: 'Who works in department 4?', senderStaffId: users[4], conversationId: AGENT_CHAT }));
+		const reply = await waitFor(() => replies().find((r) => r.startsWith('Here is what DingTalk says')));
+		for (const user of ['eng0003', 'eng0004']) expect(reply).toContain(user);
+		expect(model.requests.length).toBeGreaterThanOrEqual(calls + 2);
 	});
 
 	it('over HTTP callbacks: an encrypted message gets the expert\'s answer', async () => {
