@@ -1,3 +1,5 @@
+import { PACKAGE_PREFIX } from './paths';
+
 /** Small pieces the end-to-end tests share. */
 
 /** Polls until `probe` gives something truthy (or throws after `timeoutMs`). */
@@ -29,3 +31,21 @@ export function isMessageRouter(position: [number, number] = [200, 0]) {
 		},
 	};
 }
+
+/** Builds DingTalk action nodes of one credential (and, for the HTTP credential, its authentication choice). */
+export function dingTalkNodeFactory(credentials: Record<string, { id: string; name: string }>, baseParameters: Record<string, unknown> = {}) {
+	return (name: string, parameters: Record<string, unknown>, x: number, y = 0) => ({
+		id: name.replace(/\W/g, ''),
+		name,
+		type: `${PACKAGE_PREFIX}.dingTalk`,
+		typeVersion: 1,
+		position: [x, y],
+		parameters: { ...baseParameters, ...parameters },
+		credentials,
+	});
+}
+
+export const link = (to: string, index = 0) => ({ node: to, type: 'main', index });
+
+/** A workflow as `n8n import:workflow` takes it. */
+export const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({ id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } });

@@ -1,6 +1,6 @@
 import { badCallbackCases, DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from './n8n';
-import { isMessageRouter, waitFor } from './helpers';
+import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from './helpers';
 import { PACKAGE_PREFIX } from './paths';
 import { N8nServer } from './server';
 
@@ -29,17 +29,7 @@ const trigger = (webhookId: string, parameters: Record<string, unknown>) => ({
 	parameters: { mode: 'http', ...parameters },
 	credentials: creds,
 });
-const dingTalk = (name: string, parameters: Record<string, unknown>, x: number, y = 0) => ({
-	id: name.replace(/\W/g, ''),
-	name,
-	type: `${PACKAGE_PREFIX}.dingTalk`,
-	typeVersion: 1,
-	position: [x, y],
-	parameters: { authentication: 'httpApi', ...parameters },
-	credentials: creds,
-});
-const link = (to: string) => ({ node: to, type: 'main', index: 0 });
-const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({ id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+const dingTalk = dingTalkNodeFactory(creds, { authentication: 'httpApi' });
 
 const AGGREGATE = 'cidHttpAggregate==';
 const ECHO_HOOK = 'dingtalk-http-echo';
