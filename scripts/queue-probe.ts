@@ -69,8 +69,12 @@ async function main() {
 		console.log(JSON.stringify({ workers: WORKERS, messages: MESSAGES, replies: all.length, unique: new Set(all).size, acks: fake.gateway.acks.length, deliveries: fake.gateway.deliveries.length, seconds, perSecond: +(new Set(all).size / seconds).toFixed(1) }));
 	} finally {
 		for (const [name, text] of Object.entries(logs)) console.error(`---- ${name}\n${text.split('\n').filter((l) => !/ENOTFOUND|Strapi|^\s+at /.test(l)).slice(-25).join('\n')}`);
-		for (const child of [main, ...workers]) child.kill('SIGTERM');
-		redis.kill();
+		// n8n shuts down gracefully (it waits for running executions): give it a moment, then make sure it is gone.
+		const children = [main, ...workers];
+		for (const child of children) child.kill('SIGTERM');
+		await Promise.race([Promise.all(children.map(async (c) => await new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve))))), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+		for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+		redis.kill('SIGKILL');
 		await fake.stop();
 	}
 }
