@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runPerItem } from '../../shared/runPerItem';
 import { clientFor, DingTalkApiError, toNodeError } from '../transport';
 import * as card from './card';
 import * as connection from './connection';
@@ -17,9 +18,8 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	department: department.operations,
 };
 
-/** Runs the chosen operation once per input item, keeping pairedItem and honouring "Continue On Fail". */
+/** Runs the chosen operation once per input item. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as DingTalkResource;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = resources[resource]?.[operationName];
@@ -27,17 +27,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
 	const client = await clientFor(this);
-	const returnData: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const result = await operation.execute.call(this, client, i);
-			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			returnData.push({ json: errorItem(error), pairedItem: { item: i } });
-		}
-	}
-	return [returnData];
+	return await runPerItem(this, async (i) => await operation.execute.call(this, client, i), {
+		toNodeError: (error, i) => toNodeError(this.getNode(), error, i),
+		toItem: errorItem,
+	});
 }
 
 function errorItem(error: unknown): IDataObject {

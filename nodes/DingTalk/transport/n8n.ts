@@ -14,18 +14,19 @@ import { n8nHttpSender } from './senders';
 
 type NodeContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-/** The credential type the node is set to use (its "Credential Type" parameter). */
-export function credentialTypeOf(context: NodeContext): string {
+/**
+ * The credential type the node is set to use: its "Credential Type" parameter (`authentication` on the DingTalk
+ * node; other nodes that talk to DingTalk name it differently).
+ */
+export function credentialTypeOf(context: NodeContext, parameter = 'authentication'): string {
 	const authentication =
-		'getCurrentNodeParameter' in context
-			? context.getCurrentNodeParameter('authentication')
-			: context.getNodeParameter('authentication', 0);
+		'getCurrentNodeParameter' in context ? context.getCurrentNodeParameter(parameter) : context.getNodeParameter(parameter, 0);
 	return authentication === 'httpApi' ? HTTP_CREDENTIAL : STREAM_CREDENTIAL;
 }
 
 /** A client for the node's credential, talking through n8n's request helper. */
-export async function clientFor(context: NodeContext): Promise<DingTalkClient> {
-	const credentials = await context.getCredentials(credentialTypeOf(context));
+export async function clientFor(context: NodeContext, parameter?: string): Promise<DingTalkClient> {
+	const credentials = await context.getCredentials(credentialTypeOf(context, parameter));
 	let app;
 	try {
 		app = appConfigFromCredentials(credentials);

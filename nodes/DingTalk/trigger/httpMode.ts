@@ -9,7 +9,7 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { closeHttpReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
+import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import type { HttpCallbackSettings, HttpVerdict } from '../http/HttpCallbackVerifier';
 import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { attachMedia } from './media';
@@ -32,17 +32,14 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 		return { noWebhookResponse: true };
 	};
 
-	let receiver;
-	let app;
+	let state: NodeState;
 	try {
-		const key = receiverKey(context);
-		const settings = await settingsFor(context, key);
-		app = settings.app;
-		receiver = httpReceiverFor(key, settings.callback, pipelineOptions(context, app.language));
+		state = await nodeStateFor(context, receiverKey(context));
 	} catch (error) {
 		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
 		return answer(503, { error: 'trigger not configured' });
 	}
+	const { app, receiver } = state;
 
 	const verdict: HttpVerdict = receiver.verifier.verify({
 		method: request.method,
@@ -109,38 +106,39 @@ export function startHttpTestRun(context: ITriggerFunctions): ITriggerResponse {
 	return { manualTriggerFunction: async () => context.emit([[item]]) };
 }
 
-interface NodeSettings {
+interface NodeState {
 	app: DingTalkAppConfig;
-	callback: HttpCallbackSettings;
+	receiver: HttpCallbackReceiver;
 	readAt: number;
 }
 
 /**
  * Reading a credential costs n8n a database read, a decryption and an expression-sandbox round trip; per callback
- * that halved HTTP mode's throughput. So a node's credential is read at most every few seconds: a changed secret is
- * in use within that time (and at once after the workflow is re-activated).
+ * that halved HTTP mode's throughput. So a node's credential and options are read at most every few seconds (a changed
+ * secret is in use within that time, and at once after the workflow is re-activated); in between, a callback costs
+ * one map lookup. The receiver keeps its state across re-reads unless the settings changed.
  */
 const SETTINGS_TTL_MS = 5000;
-const settingsCache = new Map<string, NodeSettings>();
+const nodeStates = new Map<string, NodeState>();
 
-async function settingsFor(context: IWebhookFunctions, key: string): Promise<NodeSettings> {
-	const cached = settingsCache.get(key);
+async function nodeStateFor(context: IWebhookFunctions, key: string): Promise<NodeState> {
+	const cached = nodeStates.get(key);
 	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
 	const credentials = await context.getCredentials(HTTP_CREDENTIAL);
 	const app = appConfigFromCredentials(credentials);
-	const callback = {
+	const callback: HttpCallbackSettings = {
 		clientId: app.clientId,
 		clientSecret: app.clientSecret,
 		callbackToken: String(credentials.callbackToken ?? '').trim(),
 		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
 	};
-	const settings = { app, callback, readAt: Date.now() };
-	settingsCache.set(key, settings);
-	return settings;
+	const state = { app, receiver: httpReceiverFor(key, callback, pipelineOptions(context, app.language)), readAt: Date.now() };
+	nodeStates.set(key, state);
+	return state;
 }
 
 function forgetNode(key: string): void {
-	settingsCache.delete(key);
+	nodeStates.delete(key);
 	closeHttpReceiver(key);
 }
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { runPerItem } from '../../shared/runPerItem';
 import * as ask from './expert/ask.operation';
 import * as askStreaming from './expert/askStreaming.operation';
 import * as getAll from './expert/getAll.operation';
@@ -13,24 +14,16 @@ const operations: Record<string, Record<string, Operation>> = {
 	thread: { delete: deleteThread.execute },
 };
 
-/** Runs the chosen operation once per input item, keeping pairedItem and honouring "Continue On Fail". */
+/** Runs the chosen operation once per input item. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
-	const returnData: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const result = await operation.call(this, i);
-			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this, error, i);
-			returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
-		}
-	}
-	return [returnData];
+	return await runPerItem(this, async (i) => await operation.call(this, i), {
+		toNodeError: (error, i) => asNodeError(this, error, i),
+		toItem: (error) => ({ error: (error as Error).message }),
+	});
 }
 
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {

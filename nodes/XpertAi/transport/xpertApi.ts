@@ -42,11 +42,15 @@ export function requestOptions(credentials: ICredentialDataDecryptedObject, requ
 	};
 }
 
+async function send(context: XpertContext, request: XpertRequest): Promise<unknown> {
+	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
+	return await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, request));
+}
+
 /** Calls Xpert AI through n8n's authenticated request helper (proxy settings apply); errors say what to fix. */
 export async function xpertRequest<T = unknown>(context: XpertContext, request: XpertRequest): Promise<T> {
-	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
 	try {
-		return (await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, request))) as T;
+		return (await send(context, request)) as T;
 	} catch (error) {
 		throw xpertError(context.getNode(), error, request);
 	}
@@ -54,21 +58,24 @@ export async function xpertRequest<T = unknown>(context: XpertContext, request: 
 
 /** Deletes a resource; false when it does not exist (nothing to delete is not a failure). */
 export async function xpertDelete(context: XpertContext, path: string): Promise<boolean> {
-	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
 	try {
-		await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, { method: 'DELETE', path }));
+		await send(context, { method: 'DELETE', path });
 		return true;
 	} catch (error) {
-		const e = error as { httpCode?: string; response?: { status?: number } };
-		if (Number(e.httpCode ?? e.response?.status) === 404) return false;
+		if (statusOf(error) === 404) return false;
 		throw xpertError(context.getNode(), error, { path });
 	}
 }
 
+function statusOf(error: unknown): number {
+	const e = error as { httpCode?: string; response?: { status?: number } };
+	return Number(e.httpCode ?? e.response?.status ?? 0);
+}
+
 /** Turns a failed call into an error an n8n user can act on. */
 export function xpertError(node: INode, error: unknown, request: Pick<XpertRequest, 'path' | 'timeoutMs'>): NodeApiError {
-	const e = error as { httpCode?: string; response?: { status?: number; data?: unknown }; code?: string; message?: string; cause?: { code?: string } };
-	const status = Number(e.httpCode ?? e.response?.status ?? 0);
+	const e = error as { code?: string; message?: string; cause?: { code?: string } };
+	const status = statusOf(error);
 	const code = e.code ?? e.cause?.code;
 	let message: string;
 	let description: string | undefined;

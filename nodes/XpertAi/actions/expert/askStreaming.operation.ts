@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { Readable } from 'stream';
 
 import { streamCardContent } from '../../../DingTalk/helpers/cardStreaming';
-import { appConfigFromCredentials, DingTalkApiError, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../../../DingTalk/transport';
+import { clientFor, DingTalkApiError, toNodeError } from '../../../DingTalk/transport';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
-import { sendInput, XPERT_CREDENTIAL, requestOptions, xpertError } from '../../transport/xpertApi';
+import { sendInput, xpertError, xpertRequest } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
 import { askOptions, messageField, openThread, readAsk } from './ask.operation';
 
@@ -56,8 +56,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (!outTrackId) throw new NodeOperationError(this.getNode(), 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)', { itemIndex: i });
 	const key = String(this.getNodeParameter('cardField', i, 'content') ?? '').trim() || 'content';
 	const intervalMs = Math.max(100, Number(options.updateIntervalMs ?? 500));
-	const dingTalkCredential = this.getNodeParameter('dingTalkAuthentication', i, 'streamApi') === 'httpApi' ? HTTP_CREDENTIAL : STREAM_CREDENTIAL;
-	const dingTalk = new DingTalkClient(appConfigFromCredentials(await this.getCredentials(dingTalkCredential)), n8nHttpSender(this.helpers));
+	const dingTalk = await clientFor(this, 'dingTalkAuthentication');
 
 	const threadId = await openThread.call(this, expertId, sessionKey);
 	const request = { method: 'POST' as const, path: `/threads/${threadId}/runs/stream`, body: { assistant_id: expertId, input: sendInput(message, files) }, timeoutMs, stream: true };
@@ -73,8 +72,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	};
 	let failure: unknown;
 	try {
-		const credentials = await this.getCredentials(XPERT_CREDENTIAL);
-		const response = (await this.helpers.httpRequestWithAuthentication.call(this, XPERT_CREDENTIAL, requestOptions(credentials, request))) as Readable | { body: Readable };
+		const response = await xpertRequest<Readable | { body: Readable }>(this, request);
 		const body = 'body' in response && response.body ? response.body : (response as Readable);
 		const parser = new SseParser();
 		for await (const chunk of body) {
@@ -92,7 +90,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (failure) {
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
 		await update({ isFinalize: true, isError: true }).catch(() => undefined);
-		throw failure instanceof DingTalkApiError ? toNodeError(this.getNode(), failure, i) : xpertError(this.getNode(), failure, request);
+		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
+		throw failure instanceof NodeApiError ? failure : xpertError(this.getNode(), failure, request);
 	}
 	await update({ isFinalize: true });
 	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };
