@@ -22,6 +22,8 @@ async function main() {
 	installIntoUserFolder(packPackage(path.join(E2E_DIR, 'queue')), USER_FOLDER);
 	const fake = new FakeDingTalk(defaultFixture());
 	await fake.start();
+	fake.gateway.redeliveryMs = Number(process.env.REDELIVERY_MS ?? 16_000);
+	fake.gateway.maxDeliveries = Number(process.env.MAX_DELIVERIES ?? 4);
 	const redisPort = await freePort();
 	const redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 	const creds = { dingTalkStreamApi: { id: 'qmStreamCred0001', name: 'qm' } };
@@ -58,6 +60,8 @@ async function main() {
 	try {
 		await waitFor(() => fake.gateway.liveConnections().length > 0, 120_000);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const cpu = (pid?: number) => { const f = require('fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+		const cpuBefore = [main, ...workers].map((c) => cpu(c.pid));
 		const started = Date.now();
 		const users = [...fake.users.keys()];
 		for (let i = 0; i < MESSAGES; i++) fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage(fake, { text: `m${i}`, senderStaffId: users[i % users.length] }));
@@ -65,6 +69,7 @@ async function main() {
 		await waitFor(() => new Set(replies()).size >= MESSAGES, 300_000).catch(() => undefined);
 		const seconds = (Date.now() - started) / 1000;
 		const all = replies();
+		console.log(JSON.stringify({ cpuSeconds: [main, ...workers].map((c, i) => +(cpu(c.pid) - cpuBefore[i]).toFixed(1)) }));
 		await waitFor(() => fake.gateway.acks.length >= MESSAGES, 60_000).catch(() => undefined);
 		console.log(JSON.stringify({ workers: WORKERS, messages: MESSAGES, replies: all.length, unique: new Set(all).size, acks: fake.gateway.acks.length, deliveries: fake.gateway.deliveries.length, seconds, perSecond: +(new Set(all).size / seconds).toFixed(1) }));
 	} finally {

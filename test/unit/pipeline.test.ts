@@ -95,7 +95,7 @@ describe('Deduplicator', () => {
 		const duplicate = d.admit('m');
 		expect(duplicate.run).toBe(false);
 		if (first.run) first.settle('succeeded', 'ok');
-		if (!duplicate.run) expect(await duplicate.outcome).toBe('ok');
+		if (!duplicate.run) expect(await duplicate.outcome).toEqual({ retry: false, value: 'ok' });
 		expect(d.admit('m').run).toBe(false);
 		const f = d.admit('f');
 		if (f.run) f.settle('failed');
@@ -103,6 +103,20 @@ describe('Deduplicator', () => {
 		expect(retry.run).toBe(true);
 		if (retry.run) retry.settle('failed');
 		expect(d.admit('f').run).toBe(false);
+	});
+	it('a redelivery waiting on a run that fails is told to run again (never ACKed away), once', async () => {
+		const d = new Deduplicator<string>();
+		const first = d.admit('m');
+		const waiting = d.admit('m');
+		if (!first.run || waiting.run) throw new Error('expected one run and one waiter');
+		first.settle('failed');
+		expect(await waiting.outcome).toEqual({ retry: true, value: undefined });
+		const second = d.admit('m');
+		const waitingAgain = d.admit('m');
+		if (!second.run || waitingAgain.run) throw new Error('expected the retry to run');
+		second.settle('failed');
+		// Two failed runs: the message is given up (the waiter gets no retry).
+		expect(await waitingAgain.outcome).toEqual({ retry: false, value: undefined });
 	});
 	it('stays bounded and forgets after its TTL', () => {
 		let now = 0;
@@ -194,6 +208,26 @@ describe('EventPipeline', () => {
 		await p.handle(message('x'));
 		await p.handle(message('x'));
 		expect(runs).toBe(2);
+	});
+
+	it('a redelivery that arrives while the run is in flight runs again when that run fails (not ACKed away)', async () => {
+		const outcomes = [false, true];
+		const finish: Array<() => void> = [];
+		let runs = 0;
+		const p = new EventPipeline(options, async () => {
+			const ok = outcomes[runs++];
+			await new Promise<void>((resolve) => finish.push(resolve));
+			return { ok };
+		});
+		const first = p.handle(message('y'));
+		const redelivery = p.handle(message('y'));
+		await new Promise((resolve) => setImmediate(resolve));
+		finish.shift()?.();
+		await expect(first).rejects.toThrow('failed');
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(runs).toBe(2);
+		finish.shift()?.();
+		await expect(redelivery).resolves.toBeNull();
 	});
 
 	it('aggregates a burst into one event with all parts', async () => {

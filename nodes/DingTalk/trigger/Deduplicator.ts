@@ -1,11 +1,19 @@
 /**
  * Remembers message IDs so redeliveries never start a second run (DingTalk redelivers un-ACKed callbacks for about
  * a minute, and may duplicate even ACKed ones). While a run is in flight, a redelivery waits for that run's outcome;
- * after success it is dropped; after a failure one redelivery may run again. Bounded in size and time.
+ * after success it is dropped; after a failure one redelivery may run again — including one that was waiting when
+ * the run failed (`retry`: admit it again), so a redelivery that came early never ACKs a failed message away.
+ * Bounded in size and time.
  */
+export interface Settled<T> {
+	/** The run this delivery waited for failed and may be run again: call `admit` again. */
+	retry: boolean;
+	value?: T;
+}
+
 export type Admission<T> =
 	| { run: true; settle: (outcome: 'succeeded' | 'failed', value?: T) => void }
-	| { run: false; outcome: Promise<T | undefined> };
+	| { run: false; outcome: Promise<Settled<T>> };
 
 interface Entry<T> {
 	state: 'inFlight' | 'succeeded' | 'failed';
@@ -13,7 +21,7 @@ interface Entry<T> {
 	at: number;
 	value?: T;
 	/** Redeliveries waiting for the run in flight; created only when one arrives (the hot path allocates nothing). */
-	waiters?: Array<(value: T | undefined) => void>;
+	waiters?: Array<(settled: Settled<T>) => void>;
 }
 
 export class Deduplicator<T = unknown> {
@@ -40,7 +48,7 @@ export class Deduplicator<T = unknown> {
 				return { run: false, outcome: new Promise((resolve) => (entry.waiters ??= []).push(resolve)) };
 			}
 			if (entry.state === 'succeeded' || entry.failures >= this.maxRunsPerMessage) {
-				return { run: false, outcome: Promise.resolve(entry.value) };
+				return { run: false, outcome: Promise.resolve({ retry: false, value: entry.value }) };
 			}
 			this.entries.delete(id);
 		}
@@ -53,7 +61,8 @@ export class Deduplicator<T = unknown> {
 				next.at = this.now();
 				next.value = value;
 				if (outcome === 'failed') next.failures++;
-				for (const resolve of next.waiters ?? []) resolve(value);
+				const retry = outcome === 'failed' && next.failures < this.maxRunsPerMessage;
+				for (const resolve of next.waiters ?? []) resolve({ retry, value });
 				next.waiters = undefined;
 			},
 		};

@@ -89,7 +89,11 @@ export class EventPipeline {
 
 	private async admitted(id: string, work: () => Promise<{ ok: boolean; response?: unknown }>): Promise<unknown> {
 		const admission = this.dedupe.admit(id);
-		if (!admission.run) return await admission.outcome; // a redelivery: the first delivery's outcome answers it
+		if (!admission.run) {
+			// A redelivery: the first delivery's outcome answers it, unless that run failed and may run again.
+			const settled = await admission.outcome;
+			return settled.retry ? await this.admitted(id, work) : (settled.value ?? null);
+		}
 		let result: { ok: boolean; response?: unknown };
 		try {
 			result = await work();
