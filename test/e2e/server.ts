@@ -26,12 +26,19 @@ export class N8nServer {
 	private cookie = '';
 	port = 0;
 
+	/** `n8n start` by default; queue mode also starts `n8n worker` processes (ready when they print their line). */
+	constructor(private readonly command: { args: string[]; readyLine: string } = { args: ['start'], readyLine: 'Editor is now accessible' }) {}
+
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
 	async start(extraEnv: Record<string, string> = {}): Promise<void> {
 		// A second start of the same server object waits for its own start-up line, not the first one's.
 		this.logs = '';
 		this.port = await freePort();
 		const brokerPort = await freePort();
-		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), 'start'], {
+		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...this.command.args], {
 			cwd: E2E_DIR,
 			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
 		});
@@ -39,7 +46,7 @@ export class N8nServer {
 		this.child.stderr?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
 		const deadline = Date.now() + 150_000;
 		// /healthz answers early; the editor (and activation of published workflows) is ready with this line.
-		while (!this.logs.includes('Editor is now accessible')) {
+		while (!this.logs.includes(this.command.readyLine)) {
 			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.logs}`);
 			if (Date.now() > deadline) throw new Error(`n8n did not start in time:\n${this.logs.slice(-3000)}`);
 			await new Promise((resolve) => setTimeout(resolve, 250));

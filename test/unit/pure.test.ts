@@ -1,3 +1,4 @@
+import { n8nProcessRole, streamConnectionOf } from '../../nodes/DingTalk/actions/connection/lookup';
 import { describeAesKeyProblem } from '../../nodes/DingTalk/crypto/aesKey';
 import { toCardParamMap } from '../../nodes/DingTalk/helpers/cardData';
 import { t } from '../../nodes/DingTalk/helpers/i18n';
@@ -228,5 +229,24 @@ describe('AccessTokenCache', () => {
 	it('keys by base URL, app and secret', () => {
 		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toBe(AccessTokenCache.keyFor('u', 'a', 's2'));
 		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toContain('s1');
+	});
+});
+
+describe('Connection operations: where the Stream connection lives', () => {
+	const client = { app: { clientId: 'dingNoSuchApp', apiBaseUrl: 'https://api.example' } } as Parameters<typeof streamConnectionOf>[0];
+	it('knows n8n\'s process roles from its command line', () => {
+		expect(n8nProcessRole(['node', 'n8n', 'worker', '--concurrency=5'])).toBe('worker');
+		expect(n8nProcessRole(['node', 'n8n', 'webhook'])).toBe('webhook');
+		expect(n8nProcessRole(['node', 'n8n', 'start'])).toBe('main');
+		expect(n8nProcessRole(['node', 'n8n', 'execute', '--id=1'])).toBe('main');
+	});
+	it('on a queue-mode worker, says the connection is on the main instance and how to watch it', () => {
+		expect(streamConnectionOf(client, 'worker')).toMatchObject({
+			found: false,
+			instance: 'worker',
+			state: 'onMainInstance',
+			message: expect.stringContaining('lives on the main instance'),
+		});
+		expect(streamConnectionOf(client, 'main')).toMatchObject({ found: false, instance: 'main', state: 'none' });
 	});
 });

@@ -76,8 +76,13 @@ describe('StreamConnection against the fake gateway', () => {
 	it('reconnects with growing backoff while the gateway refuses, then recovers', async () => {
 		const c = connect();
 		await c.subscribe(async () => null);
+		const seenOnDisconnect: Array<{ state: string; connected: boolean }> = [];
+		c.on('disconnected', () => seenOnDisconnect.push(c.status()));
 		fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 4 });
 		fake.gateway.drop();
+		await waitFor(() => seenOnDisconnect.length > 0);
+		// What a Connection Events item reports for the drop: no longer connected.
+		expect(seenOnDisconnect[0]).toMatchObject({ state: 'retrying', connected: false });
 		await waitFor(() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1, 10_000);
 		const opens = fake.requestsTo('/v1.0/gateway/connections/open').slice(1);
 		expect(opens.map((r) => r.status)).toEqual([500, 500, 500, 500, 200]);

@@ -192,6 +192,8 @@ export class StreamConnection extends EventEmitter {
 		this.sdk.disconnect();
 		this.times.lastDisconnectedAt = new Date().toISOString();
 		this.logger.warn(`DingTalk Stream: disconnected (${reason})`, { clientId: this.clientId });
+		// Listeners read status() (the trigger's Connection Events items): it must already say "not connected".
+		this.state = 'retrying';
 		this.emit('disconnected', reason);
 		this.scheduleRetry(immediately ? 0 : undefined);
 	}

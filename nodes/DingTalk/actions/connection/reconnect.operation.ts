@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DingTalkClient } from '../../transport';
-import { isConnection, streamConnectionOf } from './lookup';
+import { isConnection, n8nProcessRole, streamConnectionOf } from './lookup';
 
 export const description: INodeProperties[] = [];
 
@@ -10,5 +10,5 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient): 
 	const connection = streamConnectionOf(client);
 	if (!isConnection(connection)) return connection;
 	connection.reconnect();
-	return { found: true, action: 'reconnect', ...connection.status() };
+	return { found: true, instance: n8nProcessRole(), action: 'reconnect', ...connection.status() };
 }
