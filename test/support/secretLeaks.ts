@@ -112,8 +112,8 @@ export function scanFiles(files: string[], secrets: RegisteredSecret[]): { findi
 	return { findings, bytes };
 }
 
-/** All files below `dir` whose name matches, not descending into the given directory names. */
-export function filesUnder(dir: string, match: (name: string) => boolean, skipDirs: string[] = ['node_modules']): string[] {
+/** All files below `dir` that match (by name and full path), not descending into the given directory names. */
+export function filesUnder(dir: string, match: (name: string, fullPath: string) => boolean, skipDirs: string[] = ['node_modules']): string[] {
 	if (!existsSync(dir)) return [];
 	const out: string[] = [];
 	for (const name of readdirSync(dir)) {
@@ -121,7 +121,7 @@ export function filesUnder(dir: string, match: (name: string) => boolean, skipDi
 		const stat = statSync(full);
 		if (stat.isDirectory()) {
 			if (!skipDirs.includes(name)) out.push(...filesUnder(full, match, skipDirs));
-		} else if (match(name)) out.push(full);
+		} else if (match(name, full)) out.push(full);
 	}
 	return out;
 }
