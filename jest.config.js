@@ -7,6 +7,8 @@ const base = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
 };
 module.exports = {
+	// The secret leak check (test/e2e/secretLeaks.e2e.test.ts) runs last: it reads what the other suites left.
+	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{

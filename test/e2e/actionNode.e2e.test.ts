@@ -285,7 +285,8 @@ describe('Message', () => {
 		expect(out.invalidUserIds).toHaveLength(33);
 		expect(out.flowControlledUserIds).toEqual([FLOW_CONTROLLED]);
 		expect([...(out.sentUserIds as string[])].sort()).toEqual(users.filter((u) => u !== FLOW_CONTROLLED).sort());
-		expect(out.warning).toMatch(/33 user ID\(s\) are unknown/);
+		// Quoted in README → Troubleshooting.
+		expect(out.warning).toBe("33 user ID(s) are unknown or outside the app's visible range and got nothing.");
 		expect(fake.tokenCalls()).toBe(1);
 	});
 

@@ -202,4 +202,15 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 		await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'still serving', sender: users[6] })));
 		await waitFor(() => replies().includes('HTTP said: still serving (new session: true)'));
 	});
+
+	it('n8n\'s log says why each was refused (the lines README → Troubleshooting quotes)', () => {
+		for (const line of [
+			'DingTalk Trigger: refused a callback (401 signature mismatch)',
+			'DingTalk Trigger: refused a callback (403 callback is for another app (AppKey mismatch))',
+			'DingTalk Trigger: refused a callback (400 cannot decrypt: bad padding (wrong AES key?))',
+			'DingTalk Trigger: refused a callback (401 timestamp too old)',
+		]) {
+			expect(server.logs).toContain(line);
+		}
+	});
 });

@@ -2,6 +2,7 @@ import { spawn } from 'child_process';
 import { existsSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
+import { openProcessLog, recordCredentialSecrets } from '../support/secretLeaks';
 import { CACHE_DIR, E2E_DIR, N8N_VERSION, USER_FOLDER } from './paths';
 
 export interface CliResult {
@@ -46,10 +47,19 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export async function runN8n(args: string[], timeoutMs = 120_000): Promise<CliResult> {
 	return await new Promise((resolve, reject) => {
 		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(), cwd: E2E_DIR });
+		// Everything n8n prints (the run data of `n8n execute` included) also goes to .e2e/logs for secretLeaks.e2e.test.ts.
+		const log = openProcessLog(`cli-${args[0]}`);
+		log.write(`$ n8n ${args.join(' ')}\n`);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+			log.write(chunk);
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+			log.write(chunk);
+		});
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
 			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
@@ -57,6 +67,7 @@ export async function runN8n(args: string[], timeoutMs = 120_000): Promise<CliRe
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
+			log.write(`\n[exit ${code}]\n`);
 			resolve({ code, stdout, stderr });
 		});
 	});
@@ -77,7 +88,11 @@ export interface CredentialFile {
 }
 
 /** n8n import:credentials takes plain credential data and encrypts it with the instance's key. */
-export const importCredentials = async (credentials: CredentialFile[]) => await importFile('credentials', credentials);
+export async function importCredentials(credentials: CredentialFile[]): Promise<void> {
+	// Their secrets (deliberately wrong ones too) must show up in no output: secretLeaks.e2e.test.ts checks.
+	recordCredentialSecrets(credentials);
+	await importFile('credentials', credentials);
+}
 export const importWorkflows = async (workflows: unknown[]) => await importFile('workflow', workflows);
 
 export interface NodeRun {

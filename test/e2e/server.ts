@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'child_process';
 import { createServer } from 'net';
 import * as path from 'path';
 
+import { openProcessLog } from '../support/secretLeaks';
 import { E2E_DIR } from './paths';
 import { n8nBin, n8nEnv, nodeBinDir } from './n8n';
 
@@ -23,6 +24,8 @@ export async function freePort(): Promise<number> {
 export class N8nServer {
 	logs = '';
 	private child?: ChildProcess;
+	/** The file this start's output (and the REST answers it gave the tests) is written to. */
+	private log?: ReturnType<typeof openProcessLog>;
 	private cookie = '';
 	port = 0;
 
@@ -42,8 +45,16 @@ export class N8nServer {
 			cwd: E2E_DIR,
 			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
 		});
-		this.child.stdout?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
-		this.child.stderr?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
+		// Also written through to .e2e/logs (one file per start), so a failing test loses none of it.
+		const log = openProcessLog('server-start');
+		this.log = log;
+		const keep = (chunk: Buffer) => {
+			this.logs += chunk.toString();
+			log.write(chunk);
+		};
+		this.child.stdout?.on('data', keep);
+		this.child.stderr?.on('data', keep);
+		this.child.on('exit', (code, signal) => log.write(`\n[exit ${code ?? signal}]\n`));
 		const deadline = Date.now() + 150_000;
 		// /healthz answers early; the editor (and activation of published workflows) is ready with this line.
 		while (!this.logs.includes(this.command.readyLine)) {
@@ -100,7 +111,15 @@ export class N8nServer {
 			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e-browser' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const json = (await response.json().catch(() => ({}))) as { data?: T };
+		const text = await response.text();
+		// What the editor would show (credential test messages, picker results) is output too: kept with the logs.
+		this.log?.write(`\n[REST ${method} ${route} → ${response.status}] ${text}\n`);
+		let json: { data?: T } = {};
+		try {
+			json = JSON.parse(text) as { data?: T };
+		} catch {
+			json = {};
+		}
 		return { status: response.status, data: (json.data ?? json) as T };
 	}
 }

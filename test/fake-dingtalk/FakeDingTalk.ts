@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 
+import { recordSecret } from '../support/secretLeaks';
 import { DingTalkCallbackPusher } from './callbackPush';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
@@ -82,6 +83,12 @@ export class FakeDingTalk {
 
 	constructor(options: FakeOptions = {}) {
 		this.apps = options.apps ?? [];
+		// For the e2e leak check (a no-op outside the e2e suite): these must appear in no n8n output.
+		for (const app of this.apps) {
+			recordSecret('DingTalk Client Secret (fake app)', app.clientSecret);
+			recordSecret('DingTalk Callback Token (fake app)', app.callbackToken);
+			recordSecret('DingTalk Callback AES Key (fake app)', app.callbackAesKey);
+		}
 		for (const user of options.users ?? []) this.users.set(user.userid, user);
 		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
 			this.departments.set(department.dept_id, department);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
+import { recordSecret } from '../support/secretLeaks';
 import { apiError, ok } from './replies';
 import type { FakeApp, FakeReply, FakeRequest } from './types';
 
@@ -74,6 +75,7 @@ export class StreamGateway {
 		const subscriptions = Array.isArray(body.subscriptions) ? (body.subscriptions as GatewayConnection['subscriptions']) : [];
 		if (subscriptions.length === 0) return apiError(400, 'invalidParameter.subscriptions.empty', 'subscriptions 不能为空');
 		const ticket = randomUUID();
+		recordSecret('Stream connection ticket (issued by the fake)', ticket);
 		this.tickets.set(ticket, { app, subscriptions, expiresAt: Date.now() + TICKET_TTL_MS });
 		return ok({ endpoint: `${this.baseUrl().replace(/^http/, 'ws')}/connect`, ticket });
 	}

@@ -1,11 +1,13 @@
 import { randomBytes } from 'crypto';
 
+import { recordSecret } from '../support/secretLeaks';
 import { apiError, legacyError, ok } from './replies';
 import type { FakeApp, FakeReply, FakeRequest } from './types';
 import type { FakeDingTalk } from './FakeDingTalk';
 
 function issue(fake: FakeDingTalk, app: FakeApp): { token: string; ttl: number } {
 	const token = randomBytes(16).toString('hex');
+	recordSecret('DingTalk access token (issued by the fake)', token);
 	fake.tokens.set(token, { app, expiresAt: Date.now() + fake.tokenTtlSeconds * 1000 });
 	return { token, ttl: fake.tokenTtlSeconds };
 }

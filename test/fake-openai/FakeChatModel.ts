@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { LoopbackServer } from '../support/LoopbackServer';
+import { recordSecret } from '../support/secretLeaks';
 
 interface ChatMessage {
 	role: string;
@@ -24,6 +25,11 @@ export const FAKE_OPENAI_API_KEY = 'sk-fake-openai-0001';
  */
 export class FakeChatModel extends LoopbackServer {
 	requests: Array<{ path: string; body: Record<string, unknown> }> = [];
+
+	constructor() {
+		super();
+		recordSecret('OpenAI API key (fake model)', FAKE_OPENAI_API_KEY);
+	}
 
 
 	/** Fields of n8n's OpenAI credential pointing here. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { LoopbackServer } from '../support/LoopbackServer';
+import { recordSecret } from '../support/secretLeaks';
 
 /** A published Digital Expert as `assistants/search` lists it. */
 export interface FakeExpert {
@@ -54,6 +55,7 @@ export class FakeXpert extends LoopbackServer {
 	private faults: XpertFault[] = [];
 	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {
 		super();
+		recordSecret('Xpert AI API key (fake Xpert)', apiKey);
 	}
 
 
