@@ -87,6 +87,12 @@ export class N8nServer {
 		return data.count;
 	}
 
+	/** GET of a path outside /rest with the session cookie, e.g. the editor's `/types/nodes.json`. */
+	async getJson<T = unknown>(urlPath: string): Promise<{ status: number; data: T }> {
+		const response = await fetch(`${this.baseUrl}${urlPath}`, { headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' } });
+		return { status: response.status, data: (await response.json().catch(() => undefined)) as T };
+	}
+
 	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
