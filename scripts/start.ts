@@ -7,7 +7,6 @@
  * written to the bot), print the outcome as JSON, and exit.
  */
 import { spawn } from 'child_process';
-import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
@@ -18,6 +17,7 @@ import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, no
 import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
 import { waitFor } from '../test/e2e/helpers';
 import { N8nServer } from '../test/e2e/server';
+import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
 
 const check = process.argv.includes('--check');
 const TRIGGER_TYPE = 'n8n-nodes-dingtalk.dingTalkTrigger';
@@ -66,15 +66,8 @@ async function main() {
 		await model.start(Number(process.env.FAKE_OPENAI_PORT ?? 3996));
 		modelData = model.credentials();
 	}
-	await importCredentials([
-		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: modelData },
-		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data },
-		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: httpData },
-		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpertData },
-	]);
-	const flows = readdirSync(path.join(PROJECT_ROOT, 'workflows'))
-		.filter((file) => file.endsWith('.json'))
-		.map((file) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as DemoFlow);
+	await importCredentials(demoCredentials({ dingTalk: data, dingTalkHttp: httpData, xpert: xpertData, model: modelData }));
+	const flows = loadDemoFlows();
 	// Flows started by hand can run with `n8n execute`; flows with a trigger are published so `n8n start` activates them.
 	const manual = flows.filter((f) => f.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'));
 	// Published so `n8n start` activates them: every flow with a trigger other than the manual one (DingTalk Trigger,
@@ -83,7 +76,7 @@ async function main() {
 	const triggered = flows.filter(
 		(f) => f.meta?.publishInDemo !== false && f.nodes.some((n) => /trigger$|webhook$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger'),
 	);
-	await importWorkflows(flows);
+	await importWorkflows(flows.map(importable));
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
 	if (check) {
@@ -132,13 +125,6 @@ async function main() {
 		await model?.stop();
 		process.exit(code ?? 0);
 	});
-}
-
-interface DemoFlow {
-	id: string;
-	name: string;
-	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string; conversationTypes?: string } }>;
-	meta?: { publishInDemo?: boolean };
 }
 
 /**

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npx tsc -p tsconfig.json --noEmit
-npx eslint nodes credentials index.ts
+npm run lint --silent
 bash scripts/ensure-n8n.sh >/dev/null
 results="$(mktemp)"
 status=0

@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 import { PROJECT_ROOT } from './paths';
@@ -30,4 +30,34 @@ export function installIntoUserFolder(tarball: string, userFolder: string): void
 	if (!readdirSync(path.join(nodesDir, 'node_modules')).includes('n8n-nodes-dingtalk')) {
 		throw new Error('The packed package did not install into .n8n/nodes');
 	}
+}
+
+/**
+ * Installs the tarball step by step as n8n 2.41.1's Community Nodes install does it
+ * (CommunityPackagesService.downloadPackage in n8n's `modules/community-packages`), with the tarball in place of
+ * `npm pack <name>@<version>` from the registry: unpack into `.n8n/nodes/node_modules/<name>`, drop
+ * dev/peer/optional dependencies from its package.json, `npm install` its own dependencies inside it (shallow, no
+ * scripts, no lock file), and record it in the ledger `.n8n/nodes/package.json`. Returns the package's folder.
+ * (The Install button then also writes the `installed_packages`/`installed_nodes` rows; see packaging.e2e.test.ts.)
+ */
+export function installLikeCommunityNodes(tarball: string, userFolder: string): string {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const ledgerPath = path.join(nodesDir, 'package.json');
+	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-dingtalk');
+	mkdirSync(packageDir, { recursive: true });
+	sh('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	const packageJsonPath = path.join(packageDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
+	writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2));
+	sh(
+		'npm',
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+		packageDir,
+	);
+	const ledger = existsSync(ledgerPath)
+		? JSON.parse(readFileSync(ledgerPath, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+	ledger.dependencies[packageJson.name] = packageJson.version;
+	writeFileSync(ledgerPath, JSON.stringify(ledger, null, 2));
+	return packageDir;
 }

@@ -44,9 +44,10 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	};
 }
 
-export async function runN8n(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+/** `extraEnv` overrides the suite's environment, e.g. `{ N8N_USER_FOLDER }` for a test with its own user folder. */
+export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<CliResult> {
 	return await new Promise((resolve, reject) => {
-		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(), cwd: E2E_DIR });
+		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(extraEnv), cwd: E2E_DIR });
 		// Everything n8n prints (the run data of `n8n execute` included) also goes to .e2e/logs for secretLeaks.e2e.test.ts.
 		const log = openProcessLog(`cli-${args[0]}`);
 		log.write(`$ n8n ${args.join(' ')}\n`);
@@ -73,10 +74,10 @@ export async function runN8n(args: string[], timeoutMs = 120_000): Promise<CliRe
 	});
 }
 
-async function importFile(kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
+async function importFile(kind: 'credentials' | 'workflow', data: unknown, extraEnv: Record<string, string> = {}): Promise<void> {
 	const file = path.join(E2E_DIR, `import-${kind}-${process.pid}-${Date.now()}.json`);
 	writeFileSync(file, JSON.stringify(data));
-	const result = await runN8n([`import:${kind}`, `--input=${file}`]);
+	const result = await runN8n([`import:${kind}`, `--input=${file}`], 120_000, extraEnv);
 	if (result.code !== 0) throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -88,12 +89,12 @@ export interface CredentialFile {
 }
 
 /** n8n import:credentials takes plain credential data and encrypts it with the instance's key. */
-export async function importCredentials(credentials: CredentialFile[]): Promise<void> {
+export async function importCredentials(credentials: CredentialFile[], extraEnv: Record<string, string> = {}): Promise<void> {
 	// Their secrets (deliberately wrong ones too) must show up in no output: secretLeaks.e2e.test.ts checks.
 	recordCredentialSecrets(credentials);
-	await importFile('credentials', credentials);
+	await importFile('credentials', credentials, extraEnv);
 }
-export const importWorkflows = async (workflows: unknown[]) => await importFile('workflow', workflows);
+export const importWorkflows = async (workflows: unknown[], extraEnv: Record<string, string> = {}) => await importFile('workflow', workflows, extraEnv);
 
 export interface NodeRun {
 	executionStatus?: string;
@@ -111,8 +112,8 @@ export interface ExecutionResult {
 }
 
 /** Runs a workflow once with `n8n execute` (it must start with a Manual Trigger) and parses the run. */
-export async function executeWorkflow(id: string): Promise<ExecutionResult> {
-	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput']);
+export async function executeWorkflow(id: string, extraEnv: Record<string, string> = {}): Promise<ExecutionResult> {
+	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput'], 120_000, extraEnv);
 	// The CLI prints the run as JSON: alone on success, after "Execution error:" and a line of "=" on failure.
 	const start = raw.stdout.search(/^\{\n {2}"data"/m);
 	let parsed: { data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};

@@ -46,7 +46,7 @@ export class N8nServer {
 			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
 		});
 		// Also written through to .e2e/logs (one file per start), so a failing test loses none of it.
-		const log = openProcessLog('server-start');
+		const log = openProcessLog(`server-${this.command.args[0]}`);
 		this.log = log;
 		const keep = (chunk: Buffer) => {
 			this.logs += chunk.toString();
@@ -103,6 +103,12 @@ export class N8nServer {
 		const { data } = await this.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
 		if (typeof data.count !== 'number') throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
 		return data.count;
+	}
+
+	/** GET of a path outside /rest with the session cookie, e.g. the editor's `/types/nodes.json`. */
+	async getJson<T = unknown>(urlPath: string): Promise<{ status: number; data: T }> {
+		const response = await fetch(`${this.baseUrl}${urlPath}`, { headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' } });
+		return { status: response.status, data: (await response.json().catch(() => undefined)) as T };
 	}
 
 	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {

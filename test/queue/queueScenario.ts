@@ -4,6 +4,7 @@ import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } fr
 import { dingTalkNodeFactory, flow, link, waitFor } from '../e2e/helpers';
 import { importCredentials, importWorkflows, runN8n } from '../e2e/n8n';
 import { E2E_DIR, PACKAGE_PREFIX } from '../e2e/paths';
+import { openProcessLog } from '../support/secretLeaks';
 import { QueueCluster } from './QueueCluster';
 import { type Postgres, type Service, startPostgres, startRedis } from './services';
 
@@ -108,7 +109,6 @@ export async function runQueueScenario(options: QueueScenarioOptions): Promise<Q
 	let redis: Service | undefined;
 	let postgres: Postgres | undefined;
 	let cluster: QueueCluster | undefined;
-	const savedEnv = { ...process.env };
 	try {
 		await fake.start();
 		// Real DingTalk redelivers an un-ACKed callback 16–60 s later and gives up after about a minute.
@@ -117,17 +117,18 @@ export async function runQueueScenario(options: QueueScenarioOptions): Promise<Q
 		redis = await startRedis();
 		postgres = await startPostgres(path.join(E2E_DIR, 'queue-postgres'));
 		const env = { ...postgres.env, EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port) };
-		// The CLI imports (run through process.env) must reach the same database.
-		Object.assign(process.env, env);
 		log(`redis :${redis.port}, postgres :${postgres.port}`);
-		await importCredentials([
+		await importCredentials(
+			[
 			{ id: 'qmStreamCred0001', name: 'DingTalk Stream (queue)', type: 'dingTalkStreamApi', data: fake.appConfig() },
-			{ id: 'qmHttpCred000001', name: 'DingTalk HTTP (queue)', type: 'dingTalkHttpApi', data: fake.httpAppConfig() },
-		]);
+				{ id: 'qmHttpCred000001', name: 'DingTalk HTTP (queue)', type: 'dingTalkHttpApi', data: fake.httpAppConfig() },
+			],
+			env,
+		);
 		const workflows = flows(alertGroup);
-		await importWorkflows(workflows);
+		await importWorkflows(workflows, env);
 		for (const w of workflows) {
-			const published = await runN8n(['publish:workflow', `--id=${w.id}`]);
+			const published = await runN8n(['publish:workflow', `--id=${w.id}`], 120_000, env);
 			if (published.code !== 0) throw new Error(`publish ${w.id} failed: ${published.stdout}${published.stderr}`);
 		}
 		cluster = new QueueCluster(env, options.workerConcurrency);
@@ -282,10 +283,11 @@ export async function runQueueScenario(options: QueueScenarioOptions): Promise<Q
 		return report;
 	} finally {
 		await cluster?.stop();
+		// Executions (items, errors) are in PostgreSQL here: kept as text for the secret leak check when it records.
+		const dumpLog = openProcessLog('queue-postgres-dump');
+		if (postgres && dumpLog.file) dumpLog.write(postgres.dump());
 		await redis?.stop();
 		await postgres?.stop();
 		await fake.stop();
-		for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-		Object.assign(process.env, savedEnv);
 	}
 }

@@ -64,6 +64,8 @@ export async function startRedis(): Promise<Service> {
 export interface Postgres extends Service {
 	/** n8n's settings for this database. */
 	env: Record<string, string>;
+	/** The whole database as SQL text (for the secret leak check: execution data lives here in queue mode). */
+	dump(): string;
 }
 
 /** A throwaway cluster (initdb) in `dir`: trust auth on loopback, no fsync (test data only). */
@@ -98,6 +100,7 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: 'n8n',
 		},
+		dump: () => execFileSync(path.join(bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], { encoding: 'utf8', maxBuffer: 1 << 30 }),
 		stop: async () => {
 			// Through runuser the child is not postgres itself: ask postgres to stop (immediately, test data only).
 			spawnSync(...run(path.join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate']), { stdio: 'ignore' });

@@ -6,7 +6,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'Stream (Recommended)', value: 'stream', description: 'n8n connects out to DingTalk; no public URL needed' },
+			{ name: 'Stream (Recommended)', value: 'stream', description: 'Connects out from n8n to DingTalk; no public URL needed' },
 			{ name: 'HTTP Callbacks', value: 'http', description: 'DingTalk calls this workflow\'s webhook URL; needs a public HTTPS address' },
 		],
 		default: 'stream',
@@ -87,20 +87,6 @@ export const triggerProperties: INodeProperties[] = [
 				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
-				displayName: 'Allowed Conversation IDs',
-				name: 'allowedConversationIds',
-				type: 'string',
-				default: '',
-				description: 'Only these conversations (comma-separated conversationIds); empty = all',
-			},
-			{
-				displayName: 'Allowed Sender IDs',
-				name: 'allowedSenderIds',
-				type: 'string',
-				default: '',
-				description: 'Only these senders (comma-separated staff user IDs); empty = everyone',
-			},
-			{
 				displayName: 'Aggregation Max Wait (Seconds)',
 				name: 'aggregationMaxWait',
 				type: 'number',
@@ -113,6 +99,20 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description: 'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
+			},
+			{
+				displayName: 'Allowed Conversation IDs',
+				name: 'allowedConversationIds',
+				type: 'string',
+				default: '',
+				description: 'Only these conversations (comma-separated conversationIds); empty = all',
+			},
+			{
+				displayName: 'Allowed Sender IDs',
+				name: 'allowedSenderIds',
+				type: 'string',
+				default: '',
+				description: 'Only these senders (comma-separated staff user IDs); empty = everyone',
 			},
 			{
 				displayName: 'Download Media',

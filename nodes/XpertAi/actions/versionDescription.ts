@@ -25,8 +25,8 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { resource: ['expert'] } },
 		options: [
 			{ name: 'Ask', value: 'ask', action: 'Ask a digital expert', description: 'Send a message in the session\'s conversation and wait for the whole answer' },
-			{ name: 'Ask (Streaming)', value: 'askStreaming', action: 'Ask a digital expert and stream the answer into a DingTalk AI card', description: 'The answer types itself into a DingTalk AI card as it is written' },
-			{ name: 'List', value: 'getAll', action: 'List digital experts', description: 'The published Digital Experts this API key can see' },
+			{ name: 'Ask (Streaming)', value: 'askStreaming', action: 'Ask a digital expert and stream the answer into an AI card', description: 'The answer types itself into a DingTalk AI card as it is written' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many digital experts', description: 'The published Digital Experts this API key can see' },
 		],
 		default: 'ask',
 	},

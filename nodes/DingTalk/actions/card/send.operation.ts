@@ -46,12 +46,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{ displayName: 'Allow Forwarding', name: 'supportForward', type: 'boolean', default: true, description: 'Whether users may forward the card' },
 			{
-				displayName: 'Out Track ID',
-				name: 'outTrackId',
+				displayName: 'Callback Route Key',
+				name: 'callbackRouteKey',
 				type: 'string',
 				default: '',
-				description: 'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned.',
+				description: 'For HTTP callbacks: the route key registered for your callback URL',
 			},
 			{
 				displayName: 'Callback Type',
@@ -64,13 +65,7 @@ const properties: INodeProperties[] = [
 				],
 				default: 'STREAM',
 			},
-			{
-				displayName: 'Callback Route Key',
-				name: 'callbackRouteKey',
-				type: 'string',
-				default: '',
-				description: 'For HTTP callbacks: the route key registered for your callback URL',
-			},
+			{ displayName: 'Mention All', name: 'mentionAll', type: 'boolean', default: false, description: 'Whether to @mention everyone (group cards)' },
 			{
 				displayName: 'Mention User IDs',
 				name: 'mentionUserIds',
@@ -78,8 +73,13 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Group cards: user IDs to @mention, separated by commas',
 			},
-			{ displayName: 'Mention All', name: 'mentionAll', type: 'boolean', default: false, description: 'Whether to @mention everyone (group cards)' },
-			{ displayName: 'Allow Forwarding', name: 'supportForward', type: 'boolean', default: true, description: 'Whether users may forward the card' },
+			{
+				displayName: 'Out Track ID',
+				name: 'outTrackId',
+				type: 'string',
+				default: '',
+				description: 'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned.',
+			},
 		],
 	},
 ];

@@ -14,8 +14,9 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ $json }}',
 		required: true,
-		description:
-			'The DingTalk Trigger event to answer. The default is the incoming item; when other nodes sit in between, use e.g. {{ $(\'DingTalk Trigger\').item.json }}.',
+		description: 'The DingTalk Trigger event to answer. The default is the incoming item.',
+		// A hint, not the description: n8n's description rule would upper-case the expression's `json`.
+		hint: 'When other nodes sit between the trigger and this node, use {{ $(\'DingTalk Trigger\').item.json }}',
 	},
 	{
 		displayName: 'Options',

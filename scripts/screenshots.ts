@@ -1,0 +1,119 @@
+/**
+ * `npm run screenshots`: docs/screenshots/<flow file>.png for every prebuilt flow in workflows/, as the real n8n
+ * editor shows it. Installs the packed package into a fresh n8n user folder (as `npm start` does), imports the flows
+ * with the demo credentials (placeholder values: nothing runs), starts n8n, logs in as the owner in headless
+ * Chromium, opens each flow, waits for its nodes on the canvas, fits the view and saves the picture.
+ * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`; CHROMIUM_PATH to use another); exits non-zero
+ * with the reason when a flow does not render.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { chromium, type Page } from 'playwright-core';
+
+import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
+import { importCredentials, importWorkflows } from '../test/e2e/n8n';
+import { PROJECT_ROOT } from '../test/e2e/paths';
+import { N8nServer } from '../test/e2e/server';
+import { demoCredentials, importable, loadDemoFlows } from './demo';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT_DIR = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+const WORK_DIR = path.join(PROJECT_ROOT, '.demo', 'screenshots');
+const USER_FOLDER = path.join(WORK_DIR, 'n8n-user');
+const env = { N8N_USER_FOLDER: USER_FOLDER };
+const VIEWPORT = { width: 1400, height: 800 };
+/** The owner N8nServer.setupOwner() creates. */
+const OWNER = { email: 'owner@example.com', password: 'Passw0rd-e2e!' };
+
+async function main() {
+	ensureN8n();
+	rmSync(WORK_DIR, { recursive: true, force: true });
+	installIntoUserFolder(packPackage(WORK_DIR), USER_FOLDER);
+	const app = { clientId: 'dingscreenshots', clientSecret: 'placeholder-not-a-secret', robotCode: '', language: 'en' };
+	await importCredentials(
+		demoCredentials({
+			dingTalk: app,
+			dingTalkHttp: { ...app, callbackToken: 'placeholder', callbackAesKey: 'a'.repeat(43) },
+			xpert: { baseUrl: 'http://127.0.0.1:9/api/ai', apiKey: 'sk-x-placeholder', organizationId: '' },
+			model: { apiKey: 'placeholder', url: 'http://127.0.0.1:9/v1' },
+		}),
+		env,
+	);
+	const flows = loadDemoFlows();
+	await importWorkflows(flows.map(importable), env);
+
+	const server = new N8nServer();
+	const profile = mkdtempSync(path.join(tmpdir(), 'n8n-screenshots-chromium-'));
+	const failures: string[] = [];
+	try {
+		await server.start(env);
+		await server.setupOwner();
+		const browser = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			viewport: VIEWPORT,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		try {
+			const page = browser.pages()[0] ?? (await browser.newPage());
+			await logIn(page, server.baseUrl);
+			mkdirSync(OUT_DIR, { recursive: true });
+			for (const flow of flows) {
+				const file = path.join(OUT_DIR, `${flow.file}.png`);
+				try {
+					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, flow.nodes.length, file);
+					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
+				} catch (error) {
+					failures.push(`${flow.file}: ${(error as Error).message}`);
+					await page.screenshot({ path: path.join(WORK_DIR, `${flow.file}.failed.png`) }).catch(() => undefined);
+				}
+			}
+		} finally {
+			await browser.close();
+		}
+	} finally {
+		await server.stop();
+		rmSync(profile, { recursive: true, force: true });
+	}
+	if (failures.length > 0) {
+		console.error(`These flows did not render (what the page showed: ${path.relative(PROJECT_ROOT, WORK_DIR)}/*.failed.png):\n${failures.join('\n')}`);
+		process.exit(1);
+	}
+}
+
+/** The sign-in form, as a person fills it. */
+async function logIn(page: Page, baseUrl: string) {
+	await page.goto(`${baseUrl}/signin`);
+	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
+	await page.locator('input[type="password"]').first().fill(OWNER.password);
+	await page.locator('input[type="password"]').first().press('Enter');
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 }).catch(() => {
+		throw new Error(`login as ${OWNER.email} failed: still on ${page.url()}`);
+	});
+}
+
+async function shoot(page: Page, url: string, nodeCount: number, file: string) {
+	await page.goto(url);
+	const nodes = page.locator('[data-test-id="canvas-node"]');
+	const deadline = Date.now() + 60_000;
+	while ((await nodes.count()) < nodeCount) {
+		if (Date.now() > deadline) throw new Error(`${await nodes.count()} of ${nodeCount} nodes on the canvas after 60 s (page: ${page.url()})`);
+		await page.waitForTimeout(250);
+	}
+	// Let the editor finish its own first layout, then fit to view with its own button and zoom out one step so the
+	// canvas controls at the bottom cover no node; the mouse rests off the canvas.
+	await page.waitForLoadState('networkidle').catch(() => undefined);
+	await page.waitForTimeout(1_000);
+	await page.locator('[data-test-id="zoom-to-fit"]').click();
+	await page.waitForTimeout(600);
+	await page.locator('[data-test-id="zoom-out-button"]').click();
+	await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height - 5);
+	await page.waitForTimeout(1_000);
+	await page.screenshot({ path: file });
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

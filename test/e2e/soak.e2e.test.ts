@@ -1,0 +1,19 @@
+import { runSoak } from '../soak/soakScenario';
+
+/**
+ * An hour of traffic and DingTalk faults compressed into two minutes, through a real n8n (see
+ * test/soak/soakScenario.ts; `npm run test:soak` runs it longer). Nothing lost or duplicated, memory bounded.
+ */
+it('soak: continuous traffic through drops, refused reconnects, flow control and revoked tokens', async () => {
+	const report = await runSoak({ seconds: 120, messagesPerSecond: 8, log: (line) => process.stderr.write(`[soak] ${line}\n`) });
+	process.stderr.write(`[soak] ${JSON.stringify({ ...report, rssMb: { ...report.rssMb, samples: report.rssMb.samples.length } })}\n`);
+	expect(report.problems).toEqual([]);
+	expect(report.counts).toMatchObject({ sent: 960, replied: 960, lost: 0, duplicated: 0 });
+	// Every fault of the hour happened, and really reached the package.
+	expect(report.faults).toEqual({ drops: 12, refusals: 6, flowControl: 15, tokenExpiries: 4 });
+	expect(report.deliveries.redeliveries).toBeGreaterThan(0);
+	expect(report.flowControlAnswers).toBeGreaterThan(0);
+	expect(report.tokenCalls).toBeGreaterThan(4);
+	// Bounded memory: n8n's RSS in the last third of the hour is within 150 MB of the first third's peak.
+	expect(report.rssMb.lastThirdMax).toBeLessThanOrEqual(report.rssMb.firstThirdMax + 150);
+}, 600_000);
