@@ -8,9 +8,9 @@ import { N8nServer } from '../e2e/server';
 
 /**
  * An hour of a busy bot compressed into `seconds`: a published Stream flow (message → Send to Users, an OpenAPI call
- * that needs an access token) under continuous traffic while DingTalk misbehaves on an hourly schedule — the
- * connection dropped every 5 "minutes", the gateway refusing reconnects every 10, flow control (403 QpsLimit) every
- * 4, every access token revoked every 15. Counts what was sent, executed, replied, lost and duplicated, and samples
+ * that needs an access token) under continuous traffic while DingTalk misbehaves on an hourly timeline — the
+ * connection dropped every 5 "minutes" (every 10th with the gateway refusing the reconnects), flow control
+ * (403 QpsLimit) every 4, every access token revoked every 15. Counts what was sent, executed, replied, lost and duplicated, and samples
  * n8n's RSS. Used by the end-to-end suite (2 minutes) and `npm run test:soak` (SOAK_SECONDS, default 600).
  */
 export interface SoakOptions {
@@ -66,26 +66,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		await server.setupOwner();
 		await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
 
+		// The hour's fault timeline, minute by minute: a drop every 5 minutes (every 10th a refused reconnect instead),
+		// flow control every 4, all tokens revoked every 15. Minute 0 is quiet.
 		const minuteMs = (options.seconds * 1000) / 60;
 		const faults = { drops: 0, refusals: 0, flowControl: 0, tokenExpiries: 0 };
-		const schedule = (everyMinutes: number, act: () => void) => setInterval(act, everyMinutes * minuteMs);
-		const timers = [
-			schedule(5, () => (faults.drops += fake.gateway.drop() > 0 ? 1 : 0)),
-			schedule(10, () => {
+		const minuteOf = (m: number) => {
+			if (m % 10 === 0) {
 				// The next reconnects are refused (5xx from connections/open), then the gateway recovers.
 				fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 3 });
-				fake.gateway.drop();
-				faults.refusals++;
-			}),
-			schedule(4, () => {
+				if (fake.gateway.drop() > 0) faults.refusals++;
+			} else if (m % 5 === 0 && fake.gateway.drop() > 0) faults.drops++;
+			if (m % 4 === 0) {
 				fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'flowControl', times: 5 });
 				faults.flowControl++;
-			}),
-			schedule(15, () => {
+			}
+			if (m % 15 === 0) {
 				fake.expireAllTokens();
 				faults.tokenExpiries++;
-			}),
-		];
+			}
+		};
+		let minute = 0;
+		const timers = [setInterval(() => ++minute < 60 && minuteOf(minute), minuteMs)];
 		const rss: number[] = [];
 		const pid = server.pid as number;
 		const sampler = setInterval(() => rss.push(rssMbOf(pid)), Math.max(1000, (options.seconds * 1000) / 60));
@@ -102,6 +103,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 			if (i % 500 === 499) options.log(`sent ${i + 1}/${total}; rss ${rss.at(-1)} MB; faults ${JSON.stringify(faults)}`);
 		}
 		for (const timer of timers) clearInterval(timer);
+		if (minute < 59) options.log(`the feed ended at minute ${minute}`);
 		const notified = () => fake.sentMessages.filter((m) => m.channel === 'oto').map((m) => String((m.msgParam as { content?: string }).content ?? ''));
 		await waitFor(() => new Set(notified().filter((t) => t.startsWith('S soak-'))).size >= total, 120_000).catch(() => undefined);
 		// Let any redelivery still due (after a drop) come in: it must not produce a second reply.
