@@ -65,6 +65,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		await server.start();
 		await server.setupOwner();
 		await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
+		// The user folder may hold executions of an earlier soak.
+		const executedBefore = await server.executionCount(WORKFLOW_ID);
 
 		// The hour's fault timeline, minute by minute: a drop every 5 minutes (every 10th a refused reconnect instead),
 		// flow control every 4, all tokens revoked every 15. Minute 0 is quiet.
@@ -115,7 +117,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		for (const text of notified()) if (text.startsWith('S soak-')) counts.set(text.slice(2), (counts.get(text.slice(2)) ?? 0) + 1);
 		const lost = texts.filter((t) => !counts.has(t)).length;
 		const duplicated = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
-		const executed = await server.executionCount(WORKFLOW_ID);
+		const executed = (await server.executionCount(WORKFLOW_ID)) - executedBefore;
 		const third = Math.max(1, Math.floor(rss.length / 3));
 		const report: SoakReport = {
 			seconds: +((Date.now() - started) / 1000).toFixed(1),
