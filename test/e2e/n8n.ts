@@ -7,6 +7,8 @@ import { CACHE_DIR, E2E_DIR, N8N_VERSION, USER_FOLDER } from './paths';
 
 export interface CliResult {
 	code: number | null;
+	/** Set when the process was ended by a signal (then `code` is null). */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 }
@@ -66,10 +68,10 @@ export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Reco
 			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
 		}, timeoutMs);
 		child.on('error', reject);
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			log.write(`\n[exit ${code}]\n`);
-			resolve({ code, stdout, stderr });
+			log.write(`\n[exit ${code ?? signal}]\n`);
+			resolve({ code, signal, stdout, stderr });
 		});
 	});
 }
