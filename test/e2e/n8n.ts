@@ -108,6 +108,8 @@ export interface ExecutionResult {
 	ok: boolean;
 	/** The message n8n printed for a failed execution (the CLI prints no run data then). */
 	errorMessage?: string;
+	/** The execution's status as n8n printed it (`success`, `error`, …), whatever the process's exit. */
+	status?: string;
 	runData: Record<string, NodeRun[]>;
 	error?: NodeRun['error'];
 	raw: CliResult;
@@ -118,7 +120,7 @@ export async function executeWorkflow(id: string, extraEnv: Record<string, strin
 	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput'], 120_000, extraEnv);
 	// The CLI prints the run as JSON: alone on success, after "Execution error:" and a line of "=" on failure.
 	const start = raw.stdout.search(/^\{\n {2}"data"/m);
-	let parsed: { data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};
+	let parsed: { status?: string; data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};
 	if (start >= 0) {
 		try {
 			// Pretty-printed: the object ends at the first "}" alone at the start of a line; logs may follow.
@@ -132,6 +134,7 @@ export async function executeWorkflow(id: string, extraEnv: Record<string, strin
 	return {
 		ok: raw.code === 0 && !resultData.error,
 		errorMessage: resultData.error?.message,
+		status: parsed.status,
 		runData: resultData.runData ?? {},
 		error: resultData.error,
 		raw,

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 
 import { installLikeCommunityNodes } from './install';
-import { type CliResult, executeWorkflow, importWorkflows, nodeBinDir, outputOf } from './n8n';
+import { executeWorkflow, importWorkflows, nodeBinDir, outputOf } from './n8n';
 import { E2E_DIR, N8N_VERSION, PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
 import { N8nServer } from './server';
 
@@ -55,14 +55,6 @@ const declared = JSON.parse(
 	], { cwd: PROJECT_ROOT, encoding: 'utf8' }),
 ) as { nodes: Array<{ name: string; displayName: string; version: number | number[] }>; credentials: string[] };
 const declaredNodes = declared.nodes.map((n) => ({ ...n, type: `${PACKAGE_PREFIX}.${n.name}` }));
-
-/**
- * The CLI's last output is the finished run (`"status": "success"`, `"finished": true`) and the process then died of
- * a signal: the run completed and was stored; the crash belongs to the process's teardown.
- */
-function completedBeforeExitCrash(raw: CliResult): boolean {
-	return raw.signal !== null && /"status": "success",\n\s*"finished": true\n\}\s*$/.test(raw.stdout);
-}
 
 const server = new N8nServer();
 let packageDir = '';
@@ -212,8 +204,8 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 	);
 	const result = await executeWorkflow('pkgAfterUninst01', env);
 	expect(result.errorMessage).toBeUndefined();
-	if (!result.ok && completedBeforeExitCrash(result.raw)) {
-		// Seen here in about 1 run in 3, only in this process without the package: n8n's CLI prints the finished run,
+	if (!result.ok && result.raw.signal !== null && result.status === 'success') {
+		// Seen here in 6 runs of 12, only in this process without the package: n8n's CLI prints the finished run,
 		// then dies of SIGSEGV in teardown (its core dump: one of n8n's worker threads still allocating in V8 while the
 		// main thread exits). None of this package's code is loaded, so the run itself is what this test judges.
 		console.warn(`n8n execute printed a finished, successful run, then ended by ${result.raw.signal} during exit (n8n ${N8N_VERSION}, not this package)`);
