@@ -10,10 +10,10 @@ import * as path from 'path';
 
 import { HttpCallbackVerifier } from '../nodes/DingTalk/http/HttpCallbackVerifier';
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
-import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
-import { importCredentials, importWorkflows, runN8n } from '../test/e2e/n8n';
-import { E2E_DIR, PACKAGE_PREFIX, USER_FOLDER } from '../test/e2e/paths';
-import { N8nServer } from '../test/e2e/server';
+import { ensureN8n, installIntoUserFolder, packPackage } from '../test/harness/install';
+import { importCredentials, importWorkflows, runN8n } from '../test/harness/n8n';
+import { E2E_DIR, PACKAGE_PREFIX, USER_FOLDER } from '../test/harness/paths';
+import { N8nServer } from '../test/harness/server';
 
 const PER_ROUND = Number(process.env.BENCH_CALLBACKS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
-import type { CredentialFile } from '../test/e2e/n8n';
-import { PROJECT_ROOT } from '../test/e2e/paths';
+import type { CredentialFile } from '../test/harness/n8n';
+import { PROJECT_ROOT } from '../test/harness/paths';
 
 export interface DemoFlow {
 	id: string;

@@ -1,5 +1,5 @@
-import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
-import { E2E_DIR, USER_FOLDER } from '../test/e2e/paths';
+import { ensureN8n, installIntoUserFolder, packPackage } from '../test/harness/install';
+import { E2E_DIR, USER_FOLDER } from '../test/harness/paths';
 
 /**
  * Runs one scenario script (`npm run test:queue`, `npm run test:soak`): n8n and the packed package installed first,

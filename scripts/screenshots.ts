@@ -11,10 +11,10 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
 
-import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
-import { importCredentials, importWorkflows } from '../test/e2e/n8n';
-import { PROJECT_ROOT } from '../test/e2e/paths';
-import { N8nServer } from '../test/e2e/server';
+import { ensureN8n, installIntoUserFolder, packPackage } from '../test/harness/install';
+import { importCredentials, importWorkflows } from '../test/harness/n8n';
+import { PROJECT_ROOT } from '../test/harness/paths';
+import { N8nServer } from '../test/harness/server';
 import { demoCredentials, importable, loadDemoFlows } from './demo';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

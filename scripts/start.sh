@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
-export DINGTALK_N8N_USER_FOLDER="${DINGTALK_N8N_USER_FOLDER:-$PWD/.demo/n8n-user}"
+export DINGTALK_N8N_WORK_DIR="${DINGTALK_N8N_WORK_DIR:-$PWD/.demo}"
+export DINGTALK_N8N_USER_FOLDER="${DINGTALK_N8N_USER_FOLDER:-$DINGTALK_N8N_WORK_DIR/n8n-user}"
 exec npx tsx scripts/start.ts "$@"

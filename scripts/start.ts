@@ -12,20 +12,33 @@ import * as path from 'path';
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
 import { FakeChatModel } from '../test/fake-openai';
 import { FakeXpert } from '../test/fake-xpert';
-import { ensureN8n, installIntoUserFolder, packPackage } from '../test/e2e/install';
-import { executeWorkflow, importCredentials, importWorkflows, n8nBin, n8nEnv, nodeBinDir, runN8n } from '../test/e2e/n8n';
-import { PROJECT_ROOT, USER_FOLDER } from '../test/e2e/paths';
-import { waitFor } from '../test/e2e/helpers';
-import { N8nServer } from '../test/e2e/server';
+// The harness's documented entry point (test/harness/index.ts): n8n install, CLI, server, waits.
+import {
+	ensureN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	installIntoUserFolder,
+	N8nServer,
+	n8nBin,
+	n8nEnv,
+	nodeBinDir,
+	packPackage,
+	runN8n,
+	scratchDir,
+	PACKAGE_PREFIX,
+	USER_FOLDER,
+	waitFor,
+} from '../test/harness';
 import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
 
 const check = process.argv.includes('--check');
-const TRIGGER_TYPE = 'n8n-nodes-dingtalk.dingTalkTrigger';
+const TRIGGER_TYPE = `${PACKAGE_PREFIX}.dingTalkTrigger`;
 const port = Number(process.env.N8N_PORT ?? 5678);
 
 async function main() {
 	ensureN8n();
-	installIntoUserFolder(packPackage(path.join(PROJECT_ROOT, '.demo')), USER_FOLDER);
+	installIntoUserFolder(packPackage(scratchDir()), USER_FOLDER);
 
 	const realApp = process.env.DINGTALK_CLIENT_ID && process.env.DINGTALK_CLIENT_SECRET;
 	let fake: FakeDingTalk | undefined;
@@ -88,9 +101,13 @@ async function main() {
 		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered.filter((f) => f.nodes.some((n) => n.type === TRIGGER_TYPE)))));
 		await xpert?.stop();
 		await model?.stop();
-		console.log(JSON.stringify({ outcomes, dingTalkRequests: fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`) }, null, 2));
+		const dingTalkRequests = fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`);
+		console.log(JSON.stringify({ outcomes, dingTalkRequests }, null, 2));
 		await fake?.stop();
-		process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
+		const problems = checkProblems(outcomes, dingTalkRequests);
+		for (const problem of problems) log(`check failed: ${problem}`);
+		if (!problems.length) log(`check passed: ${outcomes.length} flow run(s), all answered`);
+		process.exit(problems.length ? 1 : 0);
 	}
 
 	for (const flow of triggered) {
@@ -170,6 +187,21 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 	return outcomes;
 }
 
+/**
+ * What `--check` requires (CI runs it on a fresh clone before `npm test`): every flow ran, and against the fakes the
+ * broadcast reached DingTalk and each Digital Expert flow answered a message written to the bot with the expert's words.
+ */
+function checkProblems(outcomes: Array<{ flow: string; ok: boolean; error?: string; reply?: string }>, dingTalkRequests?: string[]): string[] {
+	const problems = outcomes.filter((o) => !o.ok).map((o) => `${o.flow}: ${o.error ?? 'failed'}`);
+	if (!outcomes.length) problems.push('no flow ran');
+	if (dingTalkRequests) {
+		if (!dingTalkRequests.includes('POST /v1.0/robot/oToMessages/batchSend → 200')) problems.push('the broadcast flow sent nothing to DingTalk');
+		const experts = outcomes.filter((o) => o.flow.startsWith('DingTalk ↔ Digital Expert'));
+		if (experts.length !== 3) problems.push(`expected the 3 Digital Expert flows to be checked, got ${experts.length}`);
+		for (const o of experts) if (!o.reply?.includes('IT Helpdesk')) problems.push(`${o.flow}: the answer is not the expert's`);
+	}
+	return problems;
+}
 
 function log(message: string) {
 	console.log(`[n8n-nodes-dingtalk] ${message}`);

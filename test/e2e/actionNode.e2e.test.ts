@@ -1,6 +1,6 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { type CredentialFile, executeWorkflow, importCredentials, importWorkflows, outputOf } from './n8n';
-import { type CredentialRef, type DingTalkStep, rl, workflow } from './workflows';
+import { type CredentialFile, executeWorkflow, importCredentials, importWorkflows, outputOf } from '../harness/n8n';
+import { type CredentialRef, type DingTalkStep, rl, workflow } from '../harness/workflows';
 
 /**
  * The DingTalk action node in a real n8n (2.x), installed from the packed tarball as Community Nodes does,

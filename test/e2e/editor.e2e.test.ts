@@ -1,7 +1,7 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { importCredentials } from './n8n';
-import { PACKAGE_PREFIX } from './paths';
-import { N8nServer } from './server';
+import { importCredentials } from '../harness/n8n';
+import { PACKAGE_PREFIX } from '../harness/paths';
+import { N8nServer } from '../harness/server';
 
 /**
  * What a user does in the n8n editor, through the REST API the editor itself calls on a running n8n:

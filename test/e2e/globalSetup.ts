@@ -1,8 +1,8 @@
 import { rmSync } from 'fs';
 
-import { ensureN8n, installIntoUserFolder, packPackage } from './install';
+import { ensureN8n, installIntoUserFolder, packPackage } from '../harness/install';
 import { LOGS_DIR_ENV, SECRETS_DIR_ENV } from '../support/secretLeaks';
-import { E2E_DIR, LOGS_DIR, SECRETS_DIR, USER_FOLDER } from './paths';
+import { E2E_DIR, LOGS_DIR, SECRETS_DIR, USER_FOLDER } from '../harness/paths';
 
 /**
  * Once per run: make sure the real n8n is installed (cached), build and pack this package, and install the

@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 
-import { installLikeCommunityNodes } from './install';
-import { executeWorkflow, importWorkflows, nodeBinDir, outputOf } from './n8n';
-import { E2E_DIR, N8N_VERSION, PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
-import { N8nServer } from './server';
+import { installLikeCommunityNodes } from '../harness/install';
+import { executeWorkflow, importWorkflows, nodeBinDir, outputOf } from '../harness/n8n';
+import { E2E_DIR, N8N_VERSION, PACKAGE_PREFIX, PROJECT_ROOT, TARBALL_STEM } from '../harness/paths';
+import { N8nServer } from '../harness/server';
 
 /**
  * Release check: the `npm pack` tarball in a clean n8n user folder of its own (not the suite's shared one), installed
@@ -87,7 +87,7 @@ const loadErrors = (logs: string) =>
 
 beforeAll(() => {
 	rmSync(USER_FOLDER, { recursive: true, force: true });
-	const tarball = readdirSync(E2E_DIR).find((file) => file.startsWith(`${packageJson.name}-`) && file.endsWith('.tgz'));
+	const tarball = readdirSync(E2E_DIR).find((file) => file.startsWith(`${TARBALL_STEM}-`) && file.endsWith('.tgz'));
 	if (!tarball) throw new Error(`no packed tarball in ${E2E_DIR} (globalSetup packs it)`);
 	packageDir = installLikeCommunityNodes(path.join(E2E_DIR, tarball), USER_FOLDER);
 });
@@ -165,7 +165,7 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 			expect.objectContaining({ packageName: packageJson.name, installedVersion: packageJson.version, installedNodes: expect.arrayContaining(rows.nodes.map((n) => expect.objectContaining({ type: n.type }))) }),
 		]);
 
-		const removed = await server.rest('DELETE', `/community-packages?name=${packageJson.name}`);
+		const removed = await server.rest('DELETE', `/community-packages?name=${encodeURIComponent(packageJson.name)}`);
 		expect(removed.status).toBe(200);
 		// Gone from the running instance (the editor's type files are regenerated), from disk and from the ledger.
 		const types = await nodeTypes();

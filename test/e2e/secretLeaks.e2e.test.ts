@@ -13,8 +13,8 @@ import {
 	type Finding,
 	type RegisteredSecret,
 } from '../support/secretLeaks';
-import { nodeBinDir } from './n8n';
-import { E2E_DIR, LOGS_DIR, SECRETS_DIR, USER_FOLDER } from './paths';
+import { nodeBinDir } from '../harness/n8n';
+import { E2E_DIR, LOGS_DIR, SECRETS_DIR, USER_FOLDER } from '../harness/paths';
 
 /**
  * Issue 6: no secret (Client Secret, callback Token, AES Key, access tokens, Stream tickets, Xpert / OpenAI API keys)

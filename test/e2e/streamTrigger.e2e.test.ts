@@ -1,8 +1,8 @@
 import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
-import { importCredentials, importWorkflows, runN8n } from './n8n';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from './helpers';
-import { PACKAGE_PREFIX } from './paths';
-import { N8nServer } from './server';
+import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
+import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from '../harness/helpers';
+import { PACKAGE_PREFIX } from '../harness/paths';
+import { N8nServer } from '../harness/server';
 
 /**
  * The DingTalk Trigger in Stream mode inside a running n8n: published workflows (trigger → Reply) connect to the

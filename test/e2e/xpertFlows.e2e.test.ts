@@ -5,10 +5,10 @@ import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as f
 import { FakeChatModel } from '../fake-openai';
 import { FakeXpert } from '../fake-xpert';
 import { McpClient } from './mcpClient';
-import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from './n8n';
-import { waitFor } from './helpers';
-import { PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
-import { N8nServer } from './server';
+import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from '../harness/n8n';
+import { waitFor } from '../harness/helpers';
+import { PACKAGE_PREFIX, PROJECT_ROOT } from '../harness/paths';
+import { N8nServer } from '../harness/server';
 
 /**
  * The prebuilt Digital Expert flows, imported from workflows/ as they ship, in a real n8n against the fake

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 
-import { freePort, N8nServer } from '../e2e/server';
+import { freePort, N8nServer } from '../harness/server';
 
 /**
  * n8n in queue mode: one main (`n8n start`: UI, webhooks, active triggers — so the DingTalk Stream connection) and

@@ -1,9 +1,9 @@
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../fake-dingtalk';
-import { dingTalkNodeFactory, flow, link, waitFor } from '../e2e/helpers';
-import { importCredentials, importWorkflows, runN8n } from '../e2e/n8n';
-import { E2E_DIR, PACKAGE_PREFIX } from '../e2e/paths';
+import { dingTalkNodeFactory, flow, link, waitFor } from '../harness/helpers';
+import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
+import { E2E_DIR, PACKAGE_PREFIX } from '../harness/paths';
 import { openProcessLog } from '../support/secretLeaks';
 import { QueueCluster } from './QueueCluster';
 import { type Postgres, type Service, startPostgres, startRedis } from './services';

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'child_process
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
 import * as path from 'path';
 
-import { freePort } from '../e2e/server';
+import { freePort } from '../harness/server';
 
 /**
  * The servers n8n's queue mode needs, from Debian's packages, started by the test itself on loopback ports in a

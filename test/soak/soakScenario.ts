@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
 
 import { defaultFixture, FakeDingTalk, robotMessage } from '../fake-dingtalk';
-import { dingTalkNodeFactory, flow, link, waitFor } from '../e2e/helpers';
-import { importCredentials, importWorkflows, runN8n } from '../e2e/n8n';
-import { PACKAGE_PREFIX } from '../e2e/paths';
-import { N8nServer } from '../e2e/server';
+import { dingTalkNodeFactory, flow, link, waitFor } from '../harness/helpers';
+import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
+import { PACKAGE_PREFIX } from '../harness/paths';
+import { N8nServer } from '../harness/server';
 
 /**
  * An hour of a busy bot compressed into `seconds`: a published Stream flow (message → Send to Users, an OpenAPI call

@@ -28,7 +28,7 @@ function troubleshootingQuotes(): string[] {
 	return rows.flatMap((row) => [...(row.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]));
 }
 
-const node: INode = { id: 'x', name: 'Xpert AI', type: 'n8n-nodes-dingtalk.xpertAi', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = { id: 'x', name: 'Xpert AI', type: '@xpert-ai/n8n-nodes-dingtalk.xpertAi', typeVersion: 1, position: [0, 0], parameters: {} };
 const dingTalkError = (...args: Parameters<typeof interpretResponse>) => interpretResponse(...args) as DingTalkApiError;
 const thrown = (fn: () => unknown): string => {
 	try {

@@ -15,7 +15,7 @@ export type OpenConnection = (
 	ua: string,
 ) => Promise<{ endpoint: string; ticket: string }>;
 
-export const STREAM_UA = 'n8n-nodes-dingtalk/dingtalk-stream-2.1.5';
+export const STREAM_UA = '@xpert-ai/n8n-nodes-dingtalk/dingtalk-stream-2.1.5';
 
 /**
  * DingTalk's official Stream SDK (dingtalk-stream 2.1.5), with the parts that cannot be used as they are replaced:

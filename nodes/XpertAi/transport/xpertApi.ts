@@ -107,6 +107,7 @@ export function xpertError(node: INode, error: unknown, request: Pick<XpertReque
  * always lands in the same thread without n8n storing anything, across executions, workers and restarts.
  */
 export function threadIdFor(expertId: string, sessionKey: string): string {
+	// The namespace is a fixed string, not the npm name: thread IDs must not change when the package is renamed.
 	const hash = createHash('sha1').update(`n8n-nodes-dingtalk\n${expertId}\n${sessionKey}`).digest();
 	hash[6] = (hash[6] & 0x0f) | 0x50;
 	hash[8] = (hash[8] & 0x3f) | 0x80;

@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
-import { PROJECT_ROOT } from './paths';
+import { PACKAGE_PREFIX, PROJECT_ROOT } from './paths';
 
 const sh = (cmd: string, args: string[], cwd = PROJECT_ROOT) =>
 	execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -27,7 +27,7 @@ export function installIntoUserFolder(tarball: string, userFolder: string): void
 	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
 	// --legacy-peer-deps: n8n provides n8n-workflow; without it npm would install (and try to build) its own.
 	sh('npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'], nodesDir);
-	if (!readdirSync(path.join(nodesDir, 'node_modules')).includes('n8n-nodes-dingtalk')) {
+	if (!existsSync(path.join(nodesDir, 'node_modules', PACKAGE_PREFIX, 'package.json'))) {
 		throw new Error('The packed package did not install into .n8n/nodes');
 	}
 }
@@ -43,7 +43,7 @@ export function installIntoUserFolder(tarball: string, userFolder: string): void
 export function installLikeCommunityNodes(tarball: string, userFolder: string): string {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const ledgerPath = path.join(nodesDir, 'package.json');
-	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-dingtalk');
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_PREFIX);
 	mkdirSync(packageDir, { recursive: true });
 	sh('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	const packageJsonPath = path.join(packageDir, 'package.json');

@@ -3,7 +3,7 @@ import { createServer } from 'net';
 import * as path from 'path';
 
 import { openProcessLog } from '../support/secretLeaks';
-import { E2E_DIR } from './paths';
+import { scratchDir } from './paths';
 import { n8nBin, n8nEnv, nodeBinDir } from './n8n';
 
 export async function freePort(): Promise<number> {
@@ -42,7 +42,7 @@ export class N8nServer {
 		this.port = await freePort();
 		const brokerPort = await freePort();
 		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...this.command.args], {
-			cwd: E2E_DIR,
+			cwd: scratchDir(),
 			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
 		});
 		// Also written through to .e2e/logs (one file per start), so a failing test loses none of it.

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 import { openProcessLog, recordCredentialSecrets } from '../support/secretLeaks';
-import { CACHE_DIR, E2E_DIR, N8N_VERSION, USER_FOLDER } from './paths';
+import { CACHE_DIR, N8N_VERSION, scratchDir, USER_FOLDER } from './paths';
 
 export interface CliResult {
 	code: number | null;
@@ -49,7 +49,7 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** `extraEnv` overrides the suite's environment, e.g. `{ N8N_USER_FOLDER }` for a test with its own user folder. */
 export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<CliResult> {
 	return await new Promise((resolve, reject) => {
-		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(extraEnv), cwd: E2E_DIR });
+		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(extraEnv), cwd: scratchDir() });
 		// Everything n8n prints (the run data of `n8n execute` included) also goes to .e2e/logs for secretLeaks.e2e.test.ts.
 		const log = openProcessLog(`cli-${args[0]}`);
 		log.write(`$ n8n ${args.join(' ')}\n`);
@@ -77,7 +77,7 @@ export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Reco
 }
 
 async function importFile(kind: 'credentials' | 'workflow', data: unknown, extraEnv: Record<string, string> = {}): Promise<void> {
-	const file = path.join(E2E_DIR, `import-${kind}-${process.pid}-${Date.now()}.json`);
+	const file = path.join(scratchDir(), `import-${kind}-${process.pid}-${Date.now()}.json`);
 	writeFileSync(file, JSON.stringify(data));
 	const result = await runN8n([`import:${kind}`, `--input=${file}`], 120_000, extraEnv);
 	if (result.code !== 0) throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
