@@ -214,7 +214,7 @@ function checkProblems(outcomes: CheckOutcome[], dingTalkRequests?: string[]): s
 }
 
 function log(message: string) {
-	console.log(`[n8n-nodes-dingtalk] ${message}`);
+	console.log(`[dingtalk-demo] ${message}`);
 }
 
 main().catch((error) => {

@@ -28,6 +28,8 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	}
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const manual = context.getMode() === 'manual';
+	// ACK after the run gives a failed run a second delivery where DingTalk redelivers un-ACKed robot messages, which
+	// other bot projects observe (16–60 s) but DingTalk's FAQ denies ("fire and forget"): UNCONFIRMED, never relied on.
 	const ackAfterRun = !manual && options.ackPolicy !== 'immediately';
 	const withConnectionOutput = context.getNodeParameter('emitConnectionEvents', false) as boolean;
 	const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] => (withConnectionOutput ? [events, []] : [events]);
@@ -42,6 +44,8 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		const done = context.helpers.createDeferredPromise<IRun>();
 		// A card click can be answered by the run itself (Card → Answer Callback, through n8n's sendResponse): the
 		// answer goes into the ACK as soon as it exists, so the card changes before the rest of the run finishes.
+		// UNCONFIRMED: DingTalk documents no deadline for a click's answer (other platforms allow 3 s); README
+		// "What DingTalk does not document" says how a slow flow answers early.
 		const answer = item.event === 'cardCallback' ? context.helpers.createDeferredPromise<IExecuteResponsePromiseData>() : undefined;
 		context.emit(outputs([data]), answer, done);
 		const finished = done.promise.then((run) => ({ ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed' }));
