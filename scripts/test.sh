@@ -8,7 +8,7 @@ bash scripts/ensure-n8n.sh >/dev/null
 results="$(mktemp)"
 status=0
 npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
-# One plain summary line any CI can read.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const broken = r.numRuntimeErrorTestSuites; console.log(`${r.numPassedTests} passed, ${r.numFailedTests + broken} failed` + (broken ? ` (${broken} test files failed to run)` : ""));' "$results" || true
+# A table of the suites with their times, then one plain summary line any CI can read.
+node scripts/test-summary.js "$results" || true
 rm -f "$results"
 exit "$status"
