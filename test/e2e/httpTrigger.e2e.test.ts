@@ -150,6 +150,26 @@ it('a signed card click runs the card branch; "end session" is answered with the
 	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'dislike');
 });
 
+it.each(['shiftedDigits', 'movedPadding'] as const)('a card click replayed with %s (signature intact) is refused and starts no second run', async (how) => {
+	const outTrackId = `card-http-${how}`;
+	fake.cards.set(outTrackId, { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	const value = JSON.stringify({ cardPrivateData: { actionIds: ['approve'], params: { action: `approve-${how}` } } });
+	const click = { userId: users[3], outTrackId, spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value };
+	const { original, replay } = pusher.reshapedReplay(click, how);
+	expect(replay.query.msg_signature).toBe(original.query.msg_signature);
+	const before = await executionCount(echoFlow.id);
+	expect((await send(ECHO_HOOK, original)).status).toBe(200);
+	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 1);
+	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === `approve-${how}`);
+	const card = fake.cards.get(outTrackId);
+	if (card) card.cardData.lastAction = '';
+	const refused = await send(ECHO_HOOK, replay);
+	expect(refused.status).toBe(400);
+	await new Promise((resolve) => setTimeout(resolve, 2000));
+	expect(await executionCount(echoFlow.id)).toBe(before + 1);
+	expect(fake.cards.get(outTrackId)?.cardData.lastAction).toBe('');
+});
+
 it('aggregates a burst sent over HTTP into one run', async () => {
 	for (const text of ['one', 'two', 'three']) {
 		const answer = await send(AGGREGATE_HOOK, pusher.encrypted(robotMessage({ text, sender: users[4], conversationId: AGGREGATE })));
@@ -178,6 +198,8 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 	const cases = badCallbackCases(pusher, () => robotMessage({ text: 'must never run', sender: users[5] }));
 	let runsBefore = 0;
 	let repliesBefore = 0;
+	/** What n8n answered each decryption failure: status and body, byte for byte. */
+	const decryptionAnswers = new Map<string, string>();
 
 	beforeAll(async () => {
 		runsBefore = await executionCount(echoFlow.id);
@@ -190,8 +212,15 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 		if (badCase.before) expect((await send(ECHO_HOOK, badCase.before())).status).toBe(200);
 		const answer = await send(ECHO_HOOK, badCase.request());
 		expect(answer.status).toBe(badCase.status);
-		expect(answer.text.toLowerCase()).toContain(badCase.reason.toLowerCase());
+		if (badCase.decryption) decryptionAnswers.set(badCase.name, `${answer.status} ${answer.text}`);
+		else expect(answer.text.toLowerCase()).toContain(badCase.reason.toLowerCase());
 		for (const secret of [app.clientSecret, app.callbackAesKey as string, app.callbackToken as string]) expect(answer.text).not.toContain(secret);
+	});
+
+	it('every decryption failure, the AppKey mismatch included, got one byte-identical answer (no padding oracle)', () => {
+		expect(decryptionAnswers.size).toBe(cases.filter((c) => c.decryption).length);
+		expect(decryptionAnswers.size).toBeGreaterThanOrEqual(9);
+		expect(new Set(decryptionAnswers.values())).toEqual(new Set(['400 {"error":"cannot decrypt"}']));
 	});
 
 	it('none of them started a run or sent anything, and a good callback still works', async () => {
@@ -206,8 +235,9 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 	it('n8n\'s log says why each was refused (the lines README → Troubleshooting quotes)', () => {
 		for (const line of [
 			'DingTalk Trigger: refused a callback (401 signature mismatch)',
-			'DingTalk Trigger: refused a callback (403 callback is for another app (AppKey mismatch))',
-			'DingTalk Trigger: refused a callback (400 cannot decrypt: bad padding (wrong AES key?))',
+			'DingTalk Trigger: refused a callback (400 cannot decrypt): the callback was encrypted for another app (AppKey mismatch)',
+			'DingTalk Trigger: refused a callback (400 cannot decrypt): bad padding (wrong AES key?)',
+			'DingTalk Trigger: refused a callback (409 already received (replay))',
 			'DingTalk Trigger: refused a callback (401 timestamp too old)',
 		]) {
 			expect(server.logs).toContain(line);

@@ -14,6 +14,17 @@ export interface BadCallbackCase {
 	before?: () => PushedCallback;
 	/** Refused by n8n before the node sees it (only meaningful through a real n8n). */
 	refusedByN8n?: boolean;
+	/**
+	 * Signed with the Token but unreadable: all of these must get one byte-identical answer (else the answers are a
+	 * padding oracle); `reason` is then the detail n8n's log gives.
+	 */
+	decryption?: boolean;
+}
+
+/** Built once, on first use: a case's `before` and `request` that must belong together. */
+function once<T>(make: () => T): () => T {
+	let made: { value: T } | undefined;
+	return () => (made ??= { value: make() }).value;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -56,6 +67,15 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, messageOf: () =
 		return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
 	};
 	const checkUrl = pusher.encrypted({ EventType: 'check_url' });
+	/** Accepted (200) but filtered by every test workflow's allow-list, so the original of a replay starts no run. */
+	const filteredMessage = () => ({ ...messageOf(), conversationId: 'cidNotAllowedAnywhere==' });
+	const shifted = once(() => pusher.reshapedReplay(filteredMessage(), 'shiftedDigits'));
+	const movedPadding = once(() => pusher.reshapedReplay(filteredMessage(), 'movedPadding'));
+	const plainOriginal = once(() => pusher.signed(filteredMessage()));
+	const resigned = once(() => {
+		const original = pusher.encrypted(filteredMessage());
+		return { original, replay: signedCiphertext((JSON.parse(original.body) as { encrypt: string }).encrypt, String(Date.now() + 1)) };
+	});
 	const stale = String(Date.now() - 2 * HOUR);
 	const future = String(Date.now() + 2 * HOUR);
 
@@ -72,35 +92,49 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, messageOf: () =
 		{ name: 'missing msg_signature', request: () => withQuery((q) => delete q.msg_signature), status: 400, reason: 'missing query parameter msg_signature' },
 		{ name: 'missing timestamp', request: () => withQuery((q) => delete q.timestamp), status: 400, reason: 'missing query parameter timestamp' },
 		{ name: 'missing nonce', request: () => withQuery((q) => delete q.nonce), status: 400, reason: 'missing query parameter nonce' },
-		{ name: 'timestamp is not a number', request: () => withQuery((q) => (q.timestamp = 'yesterday')), status: 400, reason: 'timestamp is not a number' },
+		{ name: 'timestamp is not a number', request: () => withQuery((q) => (q.timestamp = 'yesterday')), status: 400, reason: 'timestamp must be 13-digit milliseconds' },
+		{ name: 'timestamp in seconds (signed)', request: () => pusher.encrypted(messageOf(), { timestamp: String(Math.floor(Date.now() / 1000)) }), status: 400, reason: 'timestamp must be 13-digit milliseconds' },
 		{ name: 'stale timestamp (2 h old, signed)', request: () => pusher.encrypted(messageOf(), { timestamp: stale }), status: 401, reason: 'timestamp too old' },
 		{ name: 'future timestamp (2 h ahead, signed)', request: () => pusher.encrypted(messageOf(), { timestamp: future }), status: 401, reason: 'timestamp in the future' },
 		{ name: 'public vector V1 replayed (timestamp of 2021, in seconds)', request: () => ({
 			method: 'POST', headers: { 'content-type': 'application/json' },
 			query: { msg_signature: '9a95a004dd16f5c307e849b994173f76aa26e5eb', timestamp: '1614767836', nonce: 'A7Co0cJLMzIDtMMI' },
 			body: JSON.stringify({ encrypt: 'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==' }),
-		}), status: 401, reason: 'timestamp too old' },
+		}), status: 400, reason: 'timestamp must be 13-digit milliseconds' },
 		{ name: 'replayed nonce within the window', before: () => checkUrl, request: () => checkUrl, status: 409, reason: 'replay' },
+		{ name: 'replay with the timestamp\'s last 3 digits moved to the nonce (signature intact)', before: () => shifted().original, request: () => shifted().replay, status: 400, reason: 'timestamp must be 13-digit milliseconds' },
+		{ name: 'replay with the ciphertext\'s = padding moved to the nonce (signature intact)', before: () => movedPadding().original, request: () => movedPadding().replay, status: 400, reason: 'not canonical base64', decryption: true },
+		{ name: 'same ciphertext re-signed with a new timestamp and nonce', before: () => resigned().original, request: () => resigned().replay, status: 409, reason: 'replay' },
+		{ name: 'plain robot callback replayed as is', before: plainOriginal, request: plainOriginal, status: 409, reason: 'replay' },
 		// Encrypted event pushes: the ciphertext
 		{ name: 'wrong AES key', request: () => {
 			const other = new DingTalkCallbackPusher({ ...app, callbackAesKey: otherKey });
 			return other.encrypted(messageOf());
-		}, status: 400, reason: 'cannot decrypt' },
-		{ name: 'wrong appKey (encrypted for another app)', request: () => new DingTalkCallbackPusher({ ...app, clientId: 'dingotherapp0009' }).encrypted(messageOf()), status: 403, reason: 'another app' },
+		}, status: 400, reason: '', decryption: true }, // which check fails first depends on the garbage the wrong key gives
+		{ name: 'wrong appKey (encrypted for another app)', request: () => new DingTalkCallbackPusher({ ...app, clientId: 'dingotherapp0009' }).encrypted(messageOf()), status: 400, reason: 'AppKey mismatch', decryption: true },
 		{ name: 'truncated ciphertext', request: () => {
 			const encrypt = (JSON.parse(pusher.encrypted(messageOf()).body) as { encrypt: string }).encrypt;
 			return signedCiphertext(encrypt.slice(0, -24));
-		}, status: 400, reason: 'cannot decrypt' },
-		{ name: 'ciphertext is not base64', request: () => signedCiphertext('not*base64!!'), status: 400, reason: 'not base64' },
-		{ name: 'ciphertext not a whole number of AES blocks', request: () => signedCiphertext(randomBytes(20).toString('base64')), status: 400, reason: 'cannot decrypt' },
-		{ name: 'bad padding', request: () => signedCiphertext(rawAes(Buffer.concat([randomBytes(31), Buffer.from([0])]))), status: 400, reason: 'bad padding' },
+		}, status: 400, reason: 'multiple of the AES block', decryption: true },
+		{ name: 'ciphertext truncated by whole AES blocks', request: () => {
+			const encrypt = (JSON.parse(pusher.encrypted(messageOf()).body) as { encrypt: string }).encrypt;
+			return signedCiphertext(Buffer.from(encrypt, 'base64').subarray(0, -16).toString('base64'));
+		}, status: 400, reason: 'bad padding', decryption: true },
+		{ name: 'ciphertext is not base64', request: () => signedCiphertext('not*base64!!'), status: 400, reason: 'not canonical base64', decryption: true },
+		{ name: 'ciphertext without its = padding', request: () => {
+			let encrypt = '';
+			for (let size = 1; !encrypt.endsWith('='); size++) encrypt = (JSON.parse(pusher.encrypted(null, { plaintext: 'x'.repeat(size) }).body) as { encrypt: string }).encrypt;
+			return signedCiphertext(encrypt.replace(/=+$/, ''));
+		}, status: 400, reason: 'not canonical base64', decryption: true },
+		{ name: 'ciphertext not a whole number of AES blocks', request: () => signedCiphertext(randomBytes(20).toString('base64')), status: 400, reason: 'multiple of the AES block', decryption: true },
+		{ name: 'bad padding', request: () => signedCiphertext(rawAes(Buffer.concat([randomBytes(31), Buffer.from([0])]))), status: 400, reason: 'bad padding', decryption: true },
 		{ name: 'length field larger than the plaintext', request: () => {
 			const plain = Buffer.alloc(64, 7); // random(16) | length | …, padded with seven 7s
 			plain.writeUInt32BE(10_000, 16);
 			return signedCiphertext(rawAes(plain));
-		}, status: 400, reason: 'length' },
-		{ name: 'plaintext is not JSON', request: () => pusher.encrypted(null, { plaintext: 'hello, not json' }), status: 400, reason: 'not JSON' },
-		{ name: 'plaintext is a JSON array', request: () => pusher.encrypted([messageOf()]), status: 400, reason: 'not a JSON object' },
+		}, status: 400, reason: 'length does not fit', decryption: true },
+		{ name: 'plaintext is not JSON', request: () => pusher.encrypted(null, { plaintext: 'hello, not json' }), status: 400, reason: 'not JSON', decryption: true },
+		{ name: 'plaintext is a JSON array', request: () => pusher.encrypted([messageOf()]), status: 400, reason: 'not a JSON object', decryption: true },
 		{ name: 'unknown event type', request: () => pusher.encrypted({ EventType: 'user_add_org', UserId: ['eng0001'], CorpId: 'dingfakecorp0001', TimeStamp: Date.now() }), status: 400, reason: 'unsupported event type' },
 		{ name: 'empty event object', request: () => pusher.encrypted({}), status: 400, reason: 'unsupported event type' },
 		{ name: 'robot message without msgId', request: () => pusher.encrypted({ ...messageOf(), msgId: undefined }), status: 400, reason: 'without msgId' },
@@ -125,7 +159,7 @@ export function badCallbackCases(pusher: DingTalkCallbackPusher, messageOf: () =
 		{ name: 'robot callback sign for another timestamp', request: () => withHeaders((h) => (h.timestamp = String(Number(h.timestamp) - 1000))), status: 401, reason: 'signature mismatch' },
 		{ name: 'robot callback with stale timestamp', request: () => pusher.signed(messageOf(), { timestamp: stale }), status: 401, reason: 'timestamp too old' },
 		{ name: 'robot callback with future timestamp', request: () => pusher.signed(messageOf(), { timestamp: future }), status: 401, reason: 'timestamp in the future' },
-		{ name: 'robot callback with non-numeric timestamp', request: () => withHeaders((h) => (h.timestamp = '2026-11-25')), status: 400, reason: 'timestamp is not a number' },
+		{ name: 'robot callback with non-numeric timestamp', request: () => withHeaders((h) => (h.timestamp = '2026-11-25')), status: 400, reason: 'timestamp must be 13-digit milliseconds' },
 		{ name: 'signed callback of unknown shape', request: () => pusher.signed({ hello: 'world' }), status: 400, reason: 'unsupported event type' },
 	];
 }

@@ -46,6 +46,34 @@ export class DingTalkCallbackPusher {
 		};
 	}
 
+	/**
+	 * A replay of a good encrypted push reshaped so that its signature still holds: the signature is SHA-1 over the
+	 * sorted, unseparated token / timestamp / nonce / ciphertext, so characters can move between neighbours in that
+	 * order. `shiftedDigits` moves the timestamp's last 3 digits to the front of the nonce (a 10-digit timestamp then
+	 * reads as seconds); `movedPadding` moves the ciphertext's `=` padding there. Fresh pushes are tried until their
+	 * sort order allows the move; the returned replay is checked to carry a valid signature.
+	 */
+	reshapedReplay(payload: unknown, how: 'shiftedDigits' | 'movedPadding'): { original: PushedCallback; replay: PushedCallback } {
+		for (let attempt = 0; attempt < 5000; attempt++) {
+			const timestamp = String(this.now() - (attempt % 1000));
+			// Trailing spaces (still the same JSON) add 0-2 AES blocks of 32 bytes, so some ciphertexts end in `=` padding.
+			const plaintext = JSON.stringify(payload) + ' '.repeat(32 * (attempt % 3));
+			const original = this.encrypted(payload, { timestamp, nonce: randomBytes(8).toString('hex'), plaintext });
+			const { msg_signature: signature, nonce } = original.query;
+			const encrypt = (JSON.parse(original.body) as { encrypt: string }).encrypt;
+			const padding = /=+$/.exec(encrypt)?.[0] ?? '';
+			if (how === 'movedPadding' && !padding) continue;
+			const [t, n, e] =
+				how === 'shiftedDigits'
+					? [timestamp.slice(0, -3), timestamp.slice(-3) + nonce, encrypt]
+					: [timestamp, padding + nonce, encrypt.slice(0, -padding.length)];
+			if (this.crypto.signature(t, n, e) !== signature) continue;
+			const replay = { ...original, query: { msg_signature: signature, timestamp: t, nonce: n }, body: JSON.stringify({ encrypt: e }) };
+			return { original, replay };
+		}
+		throw new Error(`no push found whose signature survives ${how}`);
+	}
+
 	/** A robot HTTP-mode callback: the plain payload, headers timestamp + sign. */
 	signed(payload: unknown, opts: { timestamp?: string } = {}): PushedCallback {
 		const timestamp = opts.timestamp ?? String(this.now());

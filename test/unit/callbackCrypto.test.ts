@@ -90,6 +90,12 @@ describe('CallbackCrypto refusals', () => {
 		expect(code(() => crypto.decrypt(v.encrypt.slice(0, 20)))).toBe('decryptFailed');
 		expect(code(() => crypto.decrypt(''))).toBe('decryptFailed');
 	});
+	it('takes base64 in its canonical form only (padding moved away, stray bits or spaces are refused)', () => {
+		expect(code(() => crypto.decrypt(v.encrypt.replace(/=+$/, '')))).toBe('decryptFailed');
+		expect(code(() => crypto.decrypt(`${v.encrypt.slice(0, -3)}B==`))).toBe('decryptFailed');
+		expect(code(() => crypto.decrypt(` ${v.encrypt}`))).toBe('decryptFailed');
+		expect(crypto.decrypt(v.encrypt)).toBe(v.plaintext);
+	});
 	it('answers with an encrypted, signed "success" DingTalk can verify', () => {
 		const answer = crypto.encryptedSuccess('1700000000000', 'abcdefgh');
 		expect(crypto.verifySignature(answer.msg_signature, answer.timeStamp, answer.nonce, answer.encrypt)).toBe(true);

@@ -1,5 +1,12 @@
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/http/HttpCallbackReceiver';
-import { HttpCallbackVerifier, type HttpCallbackRequest } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
+import {
+	CALLBACK_TIMESTAMP_WINDOW_MS,
+	DECRYPTION_REFUSAL,
+	HttpCallbackVerifier,
+	type HttpCallbackRequest,
+	refusalAnswer,
+	refusalLogLine,
+} from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
@@ -62,8 +69,8 @@ describe('HttpCallbackVerifier', () => {
 		expect(verdict).toMatchObject({ kind: 'callback', encrypted: false, callback: { messageId: payload.msgId } });
 	});
 
-	it('accepts the other spellings of the query parameters (signature, timeStamp) and seconds timestamps', () => {
-		const pushed = pusher.encrypted(message(), { timestamp: String(Math.floor(Date.now() / 1000)) });
+	it('accepts the other spellings of the query parameters (signature, timeStamp)', () => {
+		const pushed = pusher.encrypted(message());
 		const query = { signature: pushed.query.msg_signature, timeStamp: pushed.query.timestamp, nonce: pushed.query.nonce };
 		expect(new HttpCallbackVerifier(settings).verify({ ...asRequest(pushed), query }).kind).toBe('callback');
 	});
@@ -105,22 +112,147 @@ describe('HttpCallbackVerifier', () => {
 		if (badCase.before) expect(verifier.verify(asRequest(badCase.before())).kind).not.toBe('reject');
 		const verdict = verifier.verify(asRequest(badCase.request()));
 		expect(verdict).toMatchObject({ kind: 'reject', status: badCase.status });
-		const reason = verdict.kind === 'reject' ? verdict.reason : '';
-		expect(reason).toContain(badCase.reason);
-		for (const secret of Object.values(settings)) expect(reason).not.toContain(secret);
+		if (verdict.kind !== 'reject') return;
+		if (badCase.decryption) {
+			expect(verdict.reason).toBe(DECRYPTION_REFUSAL.reason);
+			expect(verdict.detail).toContain(badCase.reason);
+			expect(refusalLogLine(verdict)).toContain(badCase.reason);
+		} else {
+			expect(verdict.reason).toContain(badCase.reason);
+		}
+		for (const secret of Object.values(settings)) expect(refusalLogLine(verdict)).not.toContain(secret);
+	});
+
+	it('gives every decryption failure, the AppKey mismatch included, one byte-identical answer (no padding oracle)', () => {
+		const decryption = cases.filter((c) => c.decryption);
+		expect(decryption.map((c) => c.name)).toEqual(expect.arrayContaining(['bad padding', 'length field larger than the plaintext', 'wrong appKey (encrypted for another app)']));
+		const answers = decryption.map((badCase) => {
+			const verifier = new HttpCallbackVerifier(settings);
+			if (badCase.before) verifier.verify(asRequest(badCase.before()));
+			const verdict = verifier.verify(asRequest(badCase.request()));
+			if (verdict.kind !== 'reject') throw new Error(`${badCase.name} was not refused`);
+			return JSON.stringify(refusalAnswer(verdict));
+		});
+		expect(new Set(answers)).toEqual(new Set([JSON.stringify({ status: 400, body: { error: 'cannot decrypt' } })]));
+		// …while the log still tells the admin which one it was.
+		expect(new Set(decryption.map((c) => c.reason)).size).toBeGreaterThanOrEqual(7);
+	});
+});
+
+describe('replays reshaped so the signature still holds (issue 10 item 1)', () => {
+	it.each(['shiftedDigits', 'movedPadding'] as const)('%s: a replayed card click is refused and starts no second run', async (how) => {
+		const receiver = new HttpCallbackReceiver(settings, { ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'] });
+		const { original, replay } = pusher.reshapedReplay(cardClick('approve'), how);
+		expect(replay.query.msg_signature).toBe(original.query.msg_signature);
+		const items = [];
+		for (const request of [original, replay]) {
+			const verdict = receiver.verifier.verify(asRequest(request));
+			if (verdict.kind === 'callback') items.push((await receiver.receive(verdict.callback)).item);
+		}
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ event: 'cardCallback', outTrackId: 'track-1' });
+		expect(receiver.verifier.verify(asRequest(replay))).toMatchObject({ kind: 'reject', status: 400 });
+		receiver.close();
+	});
+
+	it('the same ciphertext under another timestamp and nonce, validly signed, is a replay', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const first = pusher.encrypted(cardClick('approve'));
+		expect(verifier.verify(asRequest(first)).kind).toBe('callback');
+		const encrypt = (JSON.parse(first.body) as { encrypt: string }).encrypt;
+		const timestamp = String(Number(first.query.timestamp) + 5);
+		const nonce = 'anotherNonce0001';
+		const again = { ...first, query: { msg_signature: pusher.crypto.signature(timestamp, nonce, encrypt), timestamp, nonce } };
+		expect(verifier.verify(asRequest(again))).toMatchObject({ kind: 'reject', status: 409, reason: 'already received (replay)' });
+	});
+
+	it('refuses timestamps in seconds: DingTalk sends milliseconds, and only one form is accepted', () => {
+		const seconds = pusher.encrypted(message(), { timestamp: String(Math.floor(Date.now() / 1000)) });
+		expect(new HttpCallbackVerifier(settings).verify(asRequest(seconds))).toMatchObject({ kind: 'reject', status: 400, reason: 'timestamp must be 13-digit milliseconds' });
+		const signedSeconds = pusher.signed(message(), { timestamp: String(Math.floor(Date.now() / 1000)) });
+		expect(new HttpCallbackVerifier(settings).verify(asRequest(signedSeconds))).toMatchObject({ kind: 'reject', status: 400 });
+	});
+});
+
+describe('plain robot callbacks are held for the whole timestamp window (issue 10 item 3)', () => {
+	it('an identical replay 11 and 59 minutes later is refused and starts no second run; after the hour it is too old', async () => {
+		// Fake timers move every clock (the pipeline's de-duplication forgets after 10 minutes of Date.now).
+		jest.useFakeTimers({ now: Date.now() });
+		const receiver = new HttpCallbackReceiver(settings, DEFAULT_PIPELINE_OPTIONS);
+		try {
+			const start = Date.now();
+			// The pusher's clock is the real Date.now it captured before the fake timers: give it the timestamp.
+			const request = asRequest(pusher.signed(message(), { timestamp: String(start) }));
+			const runs = [];
+			for (const minutes of [0, 11, 59]) {
+				jest.setSystemTime(start + minutes * 60_000);
+				const verdict = receiver.verifier.verify(request);
+				if (verdict.kind === 'callback') runs.push((await receiver.receive(verdict.callback)).item);
+				else expect(verdict).toMatchObject({ status: 409, reason: 'already received (replay)' });
+			}
+			expect(runs).toHaveLength(1);
+			expect(runs[0]).toMatchObject({ event: 'message' });
+			jest.setSystemTime(start + CALLBACK_TIMESTAMP_WINDOW_MS + 1);
+			expect(receiver.verifier.verify(request)).toMatchObject({ kind: 'reject', status: 401, reason: 'timestamp too old' });
+		} finally {
+			receiver.close();
+			jest.useRealTimers();
+		}
+	});
+
+	it('another message under the same timestamp and sign (another msgId) is not a replay', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const timestamp = String(Date.now());
+		expect(verifier.verify(asRequest(pusher.signed(message(), { timestamp }))).kind).toBe('callback');
+		expect(verifier.verify(asRequest(pusher.signed(message(), { timestamp }))).kind).toBe('callback');
 	});
 });
 
 describe('ReplayGuard', () => {
-	it('refuses a key seen within the window, forgets it after, and stays bounded', () => {
+	it('refuses a key until its expiry, then takes it again', () => {
 		let now = 0;
-		const guard = new ReplayGuard(1000, 3, () => now);
-		expect(guard.isReplay('a')).toBe(false);
-		expect(guard.isReplay('a')).toBe(true);
-		now = 2001;
-		expect(guard.isReplay('a')).toBe(false);
-		for (const key of ['b', 'c', 'd', 'e']) guard.isReplay(key);
-		expect(guard.size).toBeLessThanOrEqual(3);
+		const guard = new ReplayGuard(3, () => now);
+		expect(guard.check('a', 1000)).toBe('new');
+		now = 999;
+		expect(guard.check('a', 1000)).toBe('replay');
+		now = 1000;
+		expect(guard.check('a', 2000)).toBe('new');
+	});
+
+	it('stays bounded, prunes in batches (not once per insert at capacity), and never lets a forgotten key replay', () => {
+		const prune = jest.spyOn(ReplayGuard.prototype as unknown as { prune: () => void }, 'prune');
+		try {
+			const now = 0;
+			const max = 1000;
+			const guard = new ReplayGuard(max, () => now);
+			const inserts = 100_000;
+			let largest = 0;
+			for (let i = 0; i < inserts; i++) {
+				expect(guard.check(`k${i}`, 1_000_000 + i)).toBe('new');
+				largest = Math.max(largest, guard.size);
+			}
+			expect(largest).toBeLessThanOrEqual(max + 1);
+			// At capacity a pass drops 10 % of the bound, and a pass runs at least every 1024 inserts.
+			expect(prune.mock.calls.length).toBeLessThanOrEqual(Math.ceil(inserts / (max * 0.1)) + Math.ceil(inserts / 1024));
+			expect(prune.mock.calls.length).toBeGreaterThan(0);
+			// k0 was forgotten: its replay is refused all the same (it expires no later than what was dropped) …
+			expect(guard.check('k0', 1_000_000)).toBe('tooOld');
+			// … and a fresh callback (expiring later than anything dropped) is still taken, as is a remembered one refused.
+			expect(guard.check('fresh', 2_000_000)).toBe('new');
+			expect(guard.check(`k${inserts - 1}`, 1_000_000 + inserts - 1)).toBe('replay');
+		} finally {
+			prune.mockRestore();
+		}
+	});
+
+	it('drops expired entries without raising the floor', () => {
+		let now = 0;
+		const guard = new ReplayGuard(10, () => now);
+		for (let i = 0; i < 10; i++) guard.check(`old${i}`, 100);
+		now = 200;
+		for (let i = 0; i < 5; i++) expect(guard.check(`new${i}`, 150 + i)).toBe('new');
+		expect(guard.size).toBeLessThanOrEqual(10);
+		expect(guard.check('late', 150)).toBe('new');
 	});
 });
 

@@ -3,7 +3,8 @@ import * as path from 'path';
 import type { INode } from 'n8n-workflow';
 
 import { describeAesKeyProblem } from '../../nodes/DingTalk/crypto/aesKey';
-import { HttpCallbackVerifier } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
+import { CallbackCrypto } from '../../nodes/DingTalk/crypto/CallbackCrypto';
+import { HttpCallbackVerifier, refusalAnswer } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { credentialChecks } from '../../nodes/DingTalk/methods/credentialTest';
 import { appConfigFromCredentials, DingTalkApiError, HTTP_CREDENTIAL } from '../../nodes/DingTalk/transport';
 import { interpretResponse } from '../../nodes/DingTalk/transport/errors';
@@ -56,8 +57,25 @@ const QUOTES: Record<string, Source> = {
 		produced: () => thrown(() => appConfigFromCredentials({ clientId: 'dingapp', clientSecret: 'secret', robotCode: 'normal' })),
 	},
 	'DingTalk Trigger: refused a callback (401 signature mismatch)': { e2e: 'httpTrigger.e2e.test.ts' },
-	'DingTalk Trigger: refused a callback (403 callback is for another app (AppKey mismatch))': { e2e: 'httpTrigger.e2e.test.ts' },
-	'DingTalk Trigger: refused a callback (400 cannot decrypt: bad padding (wrong AES key?))': { e2e: 'httpTrigger.e2e.test.ts' },
+	'DingTalk Trigger: refused a callback (400 cannot decrypt): the callback was encrypted for another app (AppKey mismatch)': { e2e: 'httpTrigger.e2e.test.ts' },
+	'DingTalk Trigger: refused a callback (400 cannot decrypt): bad padding (wrong AES key?)': { e2e: 'httpTrigger.e2e.test.ts' },
+	'cannot decrypt': {
+		// One answer for every decryption failure: the AppKey of another app gets the same as garbage.
+		produced: () => {
+			const verifier = new HttpCallbackVerifier({ clientId: 'dingapp', clientSecret: 'secret', callbackToken: 'token', callbackAesKey: 'a'.repeat(43) });
+			const other = new CallbackCrypto('token', 'a'.repeat(43), 'dingotherapp');
+			const encrypt = other.encrypt('{"msgtype":"text"}');
+			const timestamp = String(Date.now());
+			const verdict = verifier.verify({
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				query: { msg_signature: other.signature(timestamp, 'n', encrypt), timestamp, nonce: 'n' },
+				body: { encrypt },
+				bodyBytes: 200,
+			});
+			return verdict.kind === 'reject' ? refusalAnswer(verdict).body.error : verdict.kind;
+		},
+	},
 	'DingTalk Trigger: refused a callback (401 timestamp too old)': { e2e: 'httpTrigger.e2e.test.ts' },
 	'encrypted callbacks are not configured on this trigger': {
 		produced: () => {

@@ -25,6 +25,7 @@ const BLOCK = 32;
 export class CallbackCrypto {
 	private readonly key: Buffer;
 	private readonly iv: Buffer;
+	private readonly ownerKeyBytes: Buffer;
 
 	constructor(
 		private readonly token: string,
@@ -36,6 +37,7 @@ export class CallbackCrypto {
 		this.key = Buffer.from(`${aesKey}=`, 'base64');
 		if (this.key.length !== 32) throw new CallbackCryptoError('invalidAesKey', 'Callback AES Key does not decode to 32 bytes');
 		this.iv = this.key.subarray(0, 16);
+		this.ownerKeyBytes = Buffer.from(ownerKey, 'utf8');
 	}
 
 	signature(timestamp: string, nonce: string, encrypt: string): string {
@@ -61,23 +63,28 @@ export class CallbackCrypto {
 	}
 
 	decrypt(encrypt: string): string {
-		if (typeof encrypt !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) {
-			throw new CallbackCryptoError('decryptFailed', 'encrypt is not base64');
-		}
-		const data = Buffer.from(encrypt, 'base64');
-		if (data.length === 0 || data.length % 16 !== 0) throw new CallbackCryptoError('decryptFailed', 'ciphertext length is not a multiple of the AES block');
+		return this.decryptCiphertext(decodeCiphertext(encrypt));
+	}
+
+	/**
+	 * Decrypts ciphertext bytes (see decodeCiphertext). Padding, length field and AppKey are all checked before any of
+	 * them is reported, and the AppKey is compared in constant time, so every failure after AES costs the same work:
+	 * callers answer them all alike, and the code only says which one it was for the admin's log.
+	 */
+	decryptCiphertext(data: Buffer): string {
 		const plain = this.aesDecrypt(data);
 		if (!plain) throw new CallbackCryptoError('decryptFailed', 'AES decryption failed');
 		const pad = plain[plain.length - 1];
-		if (pad < 1 || pad > BLOCK || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
-			throw new CallbackCryptoError('decryptFailed', 'bad padding (wrong AES key?)');
-		}
-		const content = plain.subarray(0, plain.length - pad);
-		if (content.length < 20) throw new CallbackCryptoError('lengthMismatch', 'plaintext too short');
-		const length = content.readUInt32BE(16);
-		if (20 + length > content.length) throw new CallbackCryptoError('lengthMismatch', 'message length does not fit the plaintext');
-		const owner = content.subarray(20 + length).toString('utf8');
-		if (owner !== this.ownerKey) throw new CallbackCryptoError('ownerKeyMismatch', 'the callback was encrypted for another app (AppKey mismatch)');
+		let padOk = pad >= 1 && pad <= BLOCK && pad <= plain.length;
+		for (let i = 1; i <= Math.min(BLOCK, plain.length); i++) padOk = padOk && (i > pad || plain[plain.length - i] === pad);
+		const content = plain.subarray(0, padOk ? plain.length - pad : plain.length);
+		const length = content.length >= 20 ? content.readUInt32BE(16) : 0;
+		const lengthOk = content.length >= 20 && 20 + length <= content.length;
+		const owner = content.subarray(lengthOk ? 20 + length : content.length);
+		const ownerOk = owner.length === this.ownerKeyBytes.length && timingSafeEqual(owner, this.ownerKeyBytes);
+		if (!padOk) throw new CallbackCryptoError('decryptFailed', 'bad padding (wrong AES key?)');
+		if (!lengthOk) throw new CallbackCryptoError('lengthMismatch', 'message length does not fit the plaintext');
+		if (!ownerOk) throw new CallbackCryptoError('ownerKeyMismatch', 'the callback was encrypted for another app (AppKey mismatch)');
 		return content.subarray(20, 20 + length).toString('utf8');
 	}
 
@@ -95,6 +102,18 @@ export class CallbackCrypto {
 		const encrypt = this.encrypt('success');
 		return { msg_signature: this.signature(timestamp, nonce, encrypt), timeStamp: timestamp, nonce, encrypt };
 	}
+}
+
+/**
+ * The ciphertext bytes of `encrypt`, which must be base64 in its one canonical form (padded, no stray bits), as
+ * DingTalk's libraries write it. Node's decoder also takes unpadded or sloppy base64, and the signature covers the
+ * string, not the bytes: without this, `=` padding moved from the ciphertext to the nonce keeps a valid signature.
+ */
+export function decodeCiphertext(encrypt: string): Buffer {
+	const data = typeof encrypt === 'string' ? Buffer.from(encrypt, 'base64') : Buffer.alloc(0);
+	if (data.length === 0 || data.toString('base64') !== encrypt) throw new CallbackCryptoError('decryptFailed', 'encrypt is not canonical base64');
+	if (data.length % 16 !== 0) throw new CallbackCryptoError('decryptFailed', 'ciphertext length is not a multiple of the AES block');
+	return data;
 }
 
 /** Robot HTTP-mode signature: base64(HmacSHA256(key = appSecret, timestamp + "\n" + appSecret)). */

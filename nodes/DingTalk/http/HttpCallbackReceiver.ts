@@ -23,7 +23,7 @@ export class HttpCallbackReceiver {
 	private readonly waiting = new Map<string, (item: IDataObject) => void>();
 
 	constructor(settings: HttpCallbackSettings, options: PipelineOptions, now: () => number = Date.now) {
-		this.verifier = new HttpCallbackVerifier(settings, undefined, now);
+		this.verifier = new HttpCallbackVerifier(settings, now);
 		this.pipeline = new EventPipeline(
 			options,
 			async (item) => {

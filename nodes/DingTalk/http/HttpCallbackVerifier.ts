@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 
-import { CallbackCrypto, CallbackCryptoError, verifyRobotSignature } from '../crypto/CallbackCrypto';
+import { CallbackCrypto, decodeCiphertext, verifyRobotSignature } from '../crypto/CallbackCrypto';
 import { describeAesKeyProblem } from '../crypto/aesKey';
 import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
 import type { IncomingCallback } from '../trigger/EventPipeline';
@@ -25,7 +25,8 @@ export interface HttpCallbackSettings {
 }
 
 export type HttpVerdict =
-	| { kind: 'reject'; status: number; reason: string }
+	/** `reason` is what the caller is told; `detail`, when present, is for n8n's log only. */
+	| { kind: 'reject'; status: number; reason: string; detail?: string }
 	/** DingTalk's reachability check: GET on the callback URL. */
 	| { kind: 'reachability' }
 	/** DingTalk checks a newly saved callback URL with an encrypted `check_url` event. */
@@ -39,10 +40,32 @@ export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
  * encrypted event pushes no window is documented [UNCONFIRMED], so the same hour applies.
  */
 export const CALLBACK_TIMESTAMP_WINDOW_MS = 60 * 60 * 1000;
+/** Accepted callbacks remembered per trigger node for replay refusal (a fixed-size digest each, about 100 bytes). */
+export const REPLAY_MEMORY_ENTRIES = 100_000;
+/**
+ * DingTalk sends milliseconds, 13 digits: robot callbacks (`timestamp` header) and event pushes (the check_url
+ * vectors of its crypto libraries; only the "success" answers its libraries write may use seconds). One form only:
+ * the signature covers the sorted, unseparated strings, so accepting seconds too would let the last three digits
+ * move into the nonce with the signature intact.
+ */
+const TIMESTAMP_FORMAT = /^\d{13}$/;
+/**
+ * The one answer for every encrypted callback that is signed with the Token but cannot be read (bad base64, block
+ * length, padding, length field, AppKey, not a JSON object). Different answers would be a padding oracle for anyone
+ * holding the Token; which one it was goes to n8n's log only.
+ */
+export const DECRYPTION_REFUSAL = { status: 400, reason: 'cannot decrypt' } as const;
 
 const URL_CHECK_EVENTS = new Set(['check_url', 'check_create_suite_url', 'check_update_suite_url']);
 
-const reject = (status: number, reason: string): HttpVerdict => ({ kind: 'reject', status, reason });
+const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
+	detail === undefined ? { kind: 'reject', status, reason } : { kind: 'reject', status, reason, detail };
+const cannotDecrypt = (detail: string): HttpVerdict => reject(DECRYPTION_REFUSAL.status, DECRYPTION_REFUSAL.reason, detail);
+const digest = (...parts: Array<string | Buffer>): string => {
+	const hash = createHash('sha256');
+	for (const part of parts) hash.update(part).update('\0');
+	return hash.digest().subarray(0, 18).toString('base64');
+};
 
 /**
  * Decides whether an HTTP request on the trigger's callback URL came from DingTalk, and what it carries. Nothing it
@@ -57,8 +80,8 @@ export class HttpCallbackVerifier {
 
 	constructor(
 		private readonly settings: HttpCallbackSettings,
-		private readonly replays: ReplayGuard = new ReplayGuard(CALLBACK_TIMESTAMP_WINDOW_MS),
 		private readonly now: () => number = Date.now,
+		private readonly replays: ReplayGuard = new ReplayGuard(REPLAY_MEMORY_ENTRIES, now),
 	) {
 		this.encryptionProblem = !settings.callbackToken
 			? 'The credential has no Callback Token.'
@@ -98,24 +121,22 @@ export class HttpCallbackVerifier {
 		const stale = this.timestampProblem(timestamp);
 		if (stale) return stale;
 		if (!this.crypto.verifySignature(signature, timestamp, nonce, encrypt)) return reject(401, 'signature mismatch');
-		if (this.replays.isReplay(`${timestamp}|${nonce}`)) return reject(409, 'nonce already used (replay)');
-		let plaintext: string;
-		try {
-			plaintext = this.crypto.decrypt(encrypt);
-		} catch (error) {
-			const known = error instanceof CallbackCryptoError ? error : undefined;
-			if (known?.code === 'ownerKeyMismatch') return reject(403, 'callback is for another app (AppKey mismatch)');
-			return reject(400, `cannot decrypt: ${known?.message ?? 'decryption failed'}`);
-		}
+		let ciphertext: Buffer;
 		let event: unknown;
 		try {
-			event = JSON.parse(plaintext);
-		} catch {
-			return reject(400, 'decrypted payload is not JSON');
+			ciphertext = decodeCiphertext(encrypt);
+			event = JSON.parse(this.crypto.decryptCiphertext(ciphertext));
+		} catch (error) {
+			return cannotDecrypt(error instanceof SyntaxError ? 'decrypted payload is not JSON' : (error as Error).message);
 		}
-		if (!isObject(event)) return reject(400, 'decrypted payload is not a JSON object');
+		if (!isObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
+		// Keyed on the ciphertext (16 random bytes in each), not on timestamp and nonce: those can be reshaped with the
+		// signature intact, the ciphertext cannot without garbling the plaintext.
+		const replayKey = digest('encrypted', ciphertext);
+		const replay = this.replayProblem(replayKey, timestamp);
+		if (replay) return replay;
 		if (typeof event.EventType === 'string' && URL_CHECK_EVENTS.has(event.EventType)) return { kind: 'urlCheck' };
-		return this.classify(event, true, `${timestamp}|${nonce}`);
+		return this.classify(event, true, replayKey);
 	}
 
 	private verifyPlain(request: HttpCallbackRequest, body: Record<string, unknown>): HttpVerdict {
@@ -125,14 +146,23 @@ export class HttpCallbackVerifier {
 		const stale = this.timestampProblem(timestamp);
 		if (stale) return stale;
 		if (!verifyRobotSignature(this.settings.clientSecret, timestamp, sign)) return reject(401, 'signature mismatch');
-		return this.classify(body, false, timestamp);
+		const verdict = this.classify(body, false, timestamp);
+		if (verdict.kind !== 'callback') return verdict;
+		// The signature covers the timestamp only, so the Deduplicator (10 minutes) alone would let an identical
+		// request run again later in the hour: held for the whole window, keyed on what identifies the delivery.
+		return this.replayProblem(digest('plain', timestamp, sign, verdict.callback.messageId), timestamp) ?? verdict;
+	}
+
+	private replayProblem(key: string, timestamp: string): HttpVerdict | undefined {
+		const seen = this.replays.check(key, Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS);
+		if (seen === 'replay') return reject(409, 'already received (replay)');
+		if (seen === 'tooOld') return reject(401, 'timestamp too old', 'replay memory is full: callbacks older than those it dropped are refused');
+		return undefined;
 	}
 
 	private timestampProblem(value: string): HttpVerdict | undefined {
-		if (!/^\d{1,16}$/.test(value)) return reject(400, 'timestamp is not a number');
-		let ms = Number(value);
-		if (ms < 1e12) ms *= 1000; // some of DingTalk's pushes use seconds
-		const drift = ms - this.now();
+		if (!TIMESTAMP_FORMAT.test(value)) return reject(400, 'timestamp must be 13-digit milliseconds');
+		const drift = Number(value) - this.now();
 		if (drift < -CALLBACK_TIMESTAMP_WINDOW_MS) return reject(401, 'timestamp too old');
 		if (drift > CALLBACK_TIMESTAMP_WINDOW_MS) return reject(401, 'timestamp in the future');
 		return undefined;
@@ -151,6 +181,18 @@ export class HttpCallbackVerifier {
 		}
 		return reject(400, 'unsupported event type');
 	}
+}
+
+export type HttpRefusal = Extract<HttpVerdict, { kind: 'reject' }>;
+
+/** What the caller gets for a refusal: the status and the short reason, never the detail. */
+export function refusalAnswer(verdict: HttpRefusal): { status: number; body: { error: string } } {
+	return { status: verdict.status, body: { error: verdict.reason } };
+}
+
+/** The line n8n's log gets for a refusal (at warn), with the detail the caller is not told. */
+export function refusalLogLine(verdict: HttpRefusal): string {
+	return `DingTalk Trigger: refused a callback (${verdict.status} ${verdict.reason})${verdict.detail ? `: ${verdict.detail}` : ''}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

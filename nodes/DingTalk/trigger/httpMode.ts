@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
-import type { HttpCallbackSettings, HttpVerdict } from '../http/HttpCallbackVerifier';
+import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
 import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { attachMedia } from './media';
 import { pipelineOptions } from './pipelineOptions';
@@ -21,7 +21,8 @@ type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawB
  * HTTP mode: n8n's webhook is the callback URL set in DingTalk's Developer Console. Every request is verified
  * (signature, timestamp, nonce, decryption, AppKey) before anything else; DingTalk gets its answer at once (it allows
  * about 1.5 s), and the event then goes through the same pipeline as in Stream mode. Refused requests get a 4xx with
- * a short reason and start no run; nothing here throws, so a bad request cannot create a failed execution either.
+ * a short reason (one for every decryption failure; the detail goes to n8n's log only) and start no run; nothing
+ * here throws, so a bad request cannot create a failed execution either.
  */
 export async function handleHttpCallback(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject() as WebhookRequest;
@@ -52,8 +53,9 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 		if (verdict.status === 503 && receiver.verifier.encryptionProblem) {
 			context.logger.error(`DingTalk Trigger: an encrypted callback arrived but ${receiver.verifier.encryptionProblem}`);
 		}
-		context.logger.warn(`DingTalk Trigger: refused a callback (${verdict.status} ${verdict.reason})`);
-		return answer(verdict.status, { error: verdict.reason });
+		context.logger.warn(refusalLogLine(verdict));
+		const refusal = refusalAnswer(verdict);
+		return answer(refusal.status, refusal.body);
 	}
 	if (verdict.kind === 'reachability') return answer(200, 'success');
 	if (verdict.kind === 'urlCheck') return answer(200, receiver.verifier.encryptedSuccess());
