@@ -81,7 +81,9 @@ function textOf(data: IDataObject): string {
 export function stripMention(text: string, botNames: string[] = []): string {
 	let out = text;
 	for (const name of botNames) if (name) out = out.split(`@${name}`).join('');
-	return out.replace(/^\s+/, '').replace(/\s+$/, '');
+	// trim() removes exactly what /^\s+|\s+$/ would, in linear time: /\s+$/ backtracks quadratically on a long run
+	// of spaces followed by a letter, and runs on every message before any filter.
+	return out.trim();
 }
 
 /** A file a message carries, fetched with DingTalk's robot message-file download API. */
