@@ -305,6 +305,36 @@ describe('SessionStore', () => {
 		expect(s.end('c|u')).toBe(b.sessionId);
 		expect(s.touch('c|u').isNewSession).toBe(true);
 	});
+	it('stays bounded and prunes in batches, not on every new session (counted, not timed)', () => {
+		let now = 0;
+		const store = new SessionStore(60_000, () => now, 1000);
+		// Every prune is one walk over the Map from its oldest entry: count the walks.
+		const sessions = (store as unknown as { sessions: Map<string, unknown> }).sessions;
+		let walks = 0;
+		const iterate = sessions[Symbol.iterator].bind(sessions);
+		Object.defineProperty(sessions, Symbol.iterator, { value: () => (walks++, iterate()) });
+		const hot = store.touch('hot');
+		let largest = 0;
+		for (let i = 0; i < 10_000; i++) {
+			now++;
+			store.touch(`sender-${i}`);
+			expect(store.touch('hot')).toEqual({ sessionId: hot.sessionId, isNewSession: false }); // active: never evicted
+			largest = Math.max(largest, store.size);
+		}
+		expect(largest).toBeLessThanOrEqual(1000);
+		// At capacity a walk frees 10 % (100 sessions); the every-1024 walk for idle sessions adds ~10.
+		expect(walks).toBeLessThanOrEqual(10_000 / 100 + 10_000 / 1024 + 1);
+	});
+	it('batched pruning still forgets idle sessions', () => {
+		let now = 0;
+		const store = new SessionStore(1000, () => now);
+		for (let i = 0; i < 2000; i++) store.touch(`early-${i}`);
+		now = 2000;
+		for (let i = 0; i < 1024; i++) store.touch(`late-${i}`);
+		expect(store.size).toBe(1024);
+		expect(store.touch('late-0').isNewSession).toBe(false);
+		expect(store.touch('early-0').isNewSession).toBe(true);
+	});
 	it('keys per sender, or per group when shared', () => {
 		expect(SessionStore.keyFor('g', 'u', false, true)).toBe('g|u');
 		expect(SessionStore.keyFor('g', 'u', true, true)).toBe('g');
