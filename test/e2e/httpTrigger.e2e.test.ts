@@ -180,7 +180,7 @@ it('an event that cannot be read is refused before the 200 and starts no run; wr
 	expect([refused.status, refused.json]).toEqual([400, { error: 'unreadable event' }]);
 	expect(server.logs).toContain('DingTalk Trigger: refused a callback (400 unreadable event: card callback whose value is not a JSON object)');
 	// These used to throw inside the pipeline after DingTalk had its 200: the message was lost without a trace.
-	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[1] }), atUsers: 'x', senderNick: { toString: 1 }, conversationTitle: ['x'], createAt: { a: 1 } };
+	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[1] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
 	const answer = await send(ECHO_HOOK, pusher.encrypted(typedWrongly));
 	expect(answer.status).toBe(200);
 	await waitFor(() => replies().includes('HTTP said: typed wrongly (new session: true)'));

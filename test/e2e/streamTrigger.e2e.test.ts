@@ -223,7 +223,7 @@ it('hostile frames and wrongly typed messages break nothing: same socket, normal
 	fake.gateway.sendRaw(live, `{"type":"SYSTEM","headers":{"messageId":"p-deep","topic":"ping","x":${deep}},"data":"{}"}`);
 	fake.gateway.sendRaw(live, `{"type":"CALLBACK","headers":{"messageId":${deep},"topic":"${robotTopic}"},"data":"{}"}`);
 	const unreadable = fake.gateway.pushCallback(robotTopic, { ...robotMessage({ text: 'no conversation', sender: users[4] }), conversationId: { toString: 1 } });
-	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[4] }), atUsers: 'x', senderNick: { toString: 1 }, conversationTitle: ['x'], createAt: { a: 1 } };
+	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[4] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
 	fake.gateway.pushCallback(robotTopic, typedWrongly);
 	await waitFor(() => replies().includes('You said: typed wrongly (new session: true)'), 10_000);
 	expect(fake.gateway.liveConnections().map((c) => c.id)).toEqual([live.id]);
