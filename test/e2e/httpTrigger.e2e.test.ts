@@ -194,6 +194,18 @@ it('"Listen for test event": the test URL takes an encrypted callback and runs t
 	});
 });
 
+it('an event that cannot be read is refused before the 200 and starts no run; wrongly typed fields are normalised and run', async () => {
+	const unreadableClick = { userId: users[3], outTrackId: 'card-http-1', spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', content: '{not json', value: '{not json' };
+	const refused = await send(ECHO_HOOK, pusher.signed(unreadableClick));
+	expect([refused.status, refused.json]).toEqual([400, { error: 'unreadable event' }]);
+	expect(server.logs).toContain('DingTalk Trigger: refused a callback (400 unreadable event: card callback whose value is not a JSON object)');
+	// These used to throw inside the pipeline after DingTalk had its 200: the message was lost without a trace.
+	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[1] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
+	const answer = await send(ECHO_HOOK, pusher.encrypted(typedWrongly));
+	expect(answer.status).toBe(200);
+	await waitFor(() => replies().includes('HTTP said: typed wrongly (new session: true)'));
+});
+
 describe('bad input: refused with a 4xx and a short reason, no run, nothing leaked, and the trigger keeps serving', () => {
 	const cases = badCallbackCases(pusher, () => robotMessage({ text: 'must never run', sender: users[5] }));
 	let runsBefore = 0;

@@ -214,6 +214,23 @@ it('malformed frames are ignored without dropping the connection', async () => {
 	expect(fake.gateway.acks.find((a) => a.messageId === 'm-bad')?.code).toBe(200);
 });
 
+it('hostile frames and wrongly typed messages break nothing: same socket, normalised runs, unreadable ones ACKed and logged', async () => {
+	const [live] = fake.gateway.liveConnections();
+	const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+	const robotTopic = '/v1.0/im/bot/messages/get';
+	// Under n8n's uncaughtException handler these used to wedge the socket until the next missed keep-alive.
+	fake.gateway.sendRaw(live, '{"type":{"toString":1}}');
+	fake.gateway.sendRaw(live, `{"type":"SYSTEM","headers":{"messageId":"p-deep","topic":"ping","x":${deep}},"data":"{}"}`);
+	fake.gateway.sendRaw(live, `{"type":"CALLBACK","headers":{"messageId":${deep},"topic":"${robotTopic}"},"data":"{}"}`);
+	const unreadable = fake.gateway.pushCallback(robotTopic, { ...robotMessage({ text: 'no conversation', sender: users[4] }), conversationId: { toString: 1 } });
+	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[4] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
+	fake.gateway.pushCallback(robotTopic, typedWrongly);
+	await waitFor(() => replies().includes('You said: typed wrongly (new session: true)'), 10_000);
+	expect(fake.gateway.liveConnections().map((c) => c.id)).toEqual([live.id]);
+	expect(fake.gateway.acks.find((a) => a.messageId === unreadable)?.code).toBe(200);
+	expect(server.logs).toContain('DingTalk Trigger: ACKed and dropped an unreadable callback (robot message without a conversationId)');
+});
+
 it('Connection → Get Status inside a run reports the shared connection', async () => {
 	const count = () => replies().filter((r) => r === 'state=connected subscribers=6 found=true').length;
 	const before = count();

@@ -8,7 +8,7 @@ import {
 	refusalLogLine,
 } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
-import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, type EventPipeline } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../fake-dingtalk/fixture';
@@ -287,6 +287,26 @@ describe('HttpCallbackReceiver (HTTP mode on the shared event pipeline)', () => 
 			expect(a.item).toBeUndefined();
 			expect(b.item).toMatchObject({ text: 'part one\npart two' });
 			expect((b.item?.parts as unknown[]).length).toBe(2);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
+	it('a duplicate that fails while the original waits in an aggregate does not fail the aggregate', async () => {
+		jest.useFakeTimers();
+		try {
+			const receiver = new HttpCallbackReceiver(settings, { ...DEFAULT_PIPELINE_OPTIONS, aggregationWindowSeconds: 2 });
+			const innocent = receiver.receive(callbackOf(message({ text: { content: 'part one' } })));
+			const lastPayload = message({ text: { content: 'part two' } });
+			const last = receiver.receive(callbackOf(lastPayload));
+			// DingTalk sends the last message again, and that request fails (say, its wait for the first one ran out).
+			const pipeline = (receiver as unknown as { pipeline: EventPipeline }).pipeline;
+			jest.spyOn(pipeline, 'handle').mockRejectedValueOnce(new Error('gave up waiting'));
+			await expect(receiver.receive(callbackOf(lastPayload, false))).rejects.toThrow('gave up waiting');
+			await jest.advanceTimersByTimeAsync(2100);
+			const outcomes = await Promise.allSettled([innocent, last]);
+			expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+			expect((outcomes[1] as PromiseFulfilledResult<{ item?: unknown }>).value.item).toMatchObject({ text: 'part one\npart two' });
 		} finally {
 			jest.useRealTimers();
 		}

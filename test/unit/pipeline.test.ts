@@ -1,7 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { Aggregator } from '../../nodes/DingTalk/trigger/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/trigger/Deduplicator';
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
-import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent } from '../../nodes/DingTalk/trigger/events';
+import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent, unreadableEvent } from '../../nodes/DingTalk/trigger/events';
 import { SessionStore } from '../../nodes/DingTalk/trigger/SessionStore';
 import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
 
@@ -15,7 +17,7 @@ describe('Stream frames', () => {
 		);
 		expect('frame' in good && parseCallbackData(good.frame)).toEqual({ msgId: 'x' });
 		expect(parseDownstream('nope')).toEqual({ problem: 'frame is not JSON' });
-		expect(parseDownstream('{"type":"OTHER","headers":{}}')).toEqual({ problem: 'unknown frame type OTHER' });
+		expect(parseDownstream('{"type":"OTHER","headers":{}}')).toEqual({ problem: 'unknown frame type' });
 		expect(parseDownstream('{"type":"CALLBACK","headers":{"topic":"x"}}')).toEqual({ problem: 'frame headers lack messageId or topic' });
 		expect(parseDownstream(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toMatchObject({ problem: expect.stringMatching(/exceeds/) });
 	});
@@ -87,6 +89,156 @@ describe('events', () => {
 	});
 });
 
+describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
+	// Values JSON can carry that break naive reads: String() and Number() throw on the first two, .map on the rest.
+	const hostile: unknown[] = [{ toString: 1 }, { toString: 1, valueOf: 1 }, 'x', 42, true, null, [], {}, [[1]], [{ toString: 1 }]];
+	const messages: Record<string, Record<string, unknown>> = {
+		text: { text: { content: ' hi ' } },
+		richText: { content: { richText: [{ text: 'a' }, { type: 'picture', downloadCode: 'r1' }] } },
+		picture: { content: { downloadCode: 'p1', pictureDownloadCode: 'p1' } },
+		audio: { content: { recognition: 'hello', downloadCode: 'a1', duration: 3 } },
+		video: { content: { downloadCode: 'v1', videoType: 'mp4' } },
+		file: { content: { downloadCode: 'f1', fileName: 'a.zip' } },
+		unknownMsgType: { content: { unknownMsgType: 'not supported' } },
+	};
+	const base = (msgtype: string): Record<string, unknown> => ({
+		msgId: `m-${msgtype}`,
+		msgtype,
+		conversationId: 'cid1',
+		conversationType: '2',
+		conversationTitle: 'Team',
+		atUsers: [{ dingtalkId: 'bot', staffId: 's' }],
+		chatbotUserId: 'bot',
+		isInAtList: true,
+		isAdmin: false,
+		senderId: 'sender',
+		senderStaffId: 'u1',
+		senderNick: 'Nick',
+		robotCode: 'ding1',
+		sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=x',
+		sessionWebhookExpiredTime: 5,
+		createAt: 4,
+		...messages[msgtype],
+	});
+	/** Every field, and every field inside `text` and `content` (and the first rich-text part), replaced in turn. */
+	function* variants(payload: Record<string, unknown>): Generator<[string, Record<string, unknown>]> {
+		for (const key of Object.keys(payload)) {
+			for (const value of hostile) yield [`${key} = ${JSON.stringify(value)}`, { ...payload, [key]: value }];
+			const inner = payload[key];
+			if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) continue;
+			for (const [field, fieldValue] of Object.entries(inner)) {
+				for (const value of hostile) yield [`${key}.${field} = ${JSON.stringify(value)}`, { ...payload, [key]: { ...inner, [field]: value } }];
+				if (Array.isArray(fieldValue) && typeof fieldValue[0] === 'object') {
+					for (const part of Object.keys(fieldValue[0] as object)) {
+						for (const value of hostile) {
+							const parts = [{ ...(fieldValue[0] as object), [part]: value }, ...fieldValue.slice(1)];
+							yield [`${key}.${field}[0].${part} = ${JSON.stringify(value)}`, { ...payload, [key]: { ...inner, [field]: parts } }];
+						}
+					}
+				}
+			}
+		}
+	}
+	const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'], aggregationWindowSeconds: 0 };
+	const expectNormalised = (item: Record<string, unknown>) => {
+		for (const key of ['text', 'rawText', 'messageType', 'msgId', 'senderStaffId', 'conversationId', 'sessionId', 'sessionWebhook', 'robotCode']) {
+			expect(typeof item[key]).toBe('string');
+		}
+		expect(Number.isFinite(item.sessionWebhookExpiredTime) && Number.isFinite(item.createdAt)).toBe(true);
+		expect(Array.isArray(item.mentionedUsers)).toBe(true);
+	};
+
+	it.each(Object.keys(messages))('%s message: each wrongly typed field gives a normalised item or a refusal, never a throw', async (msgtype) => {
+		let cases = 0;
+		let refused = 0;
+		for (const [label, data] of variants(base(msgtype))) {
+			cases++;
+			const emitted: Array<Record<string, unknown>> = [];
+			const p = new EventPipeline({ ...options, groupMentionsOnly: false }, async (item) => (emitted.push(item), { ok: true }));
+			const outcome = await p.handle({ topic: ROBOT, messageId: `frame-${cases}`, data }).then(
+				() => 'resolved',
+				(error: Error) => `threw on ${label}: ${error.message}`,
+			);
+			expect(outcome).toBe('resolved');
+			expect(() => mediaOf(data as IDataObject)).not.toThrow();
+			const problem = unreadableEvent(ROBOT, data);
+			if (problem) {
+				refused++;
+				expect(emitted).toEqual([]);
+			} else {
+				expect(emitted).toHaveLength(1);
+				expectNormalised(emitted[0]);
+			}
+		}
+		expect(cases).toBeGreaterThan(150);
+		// Only the fields that say what a message is (type, conversation, ID) may refuse it: 3 fields x 10 values at most.
+		expect(refused).toBeLessThanOrEqual(30);
+	});
+
+	it('refuses a message only when its type, conversation or ID cannot be read', () => {
+		const good = base('text');
+		expect(unreadableEvent(ROBOT, good)).toBeUndefined();
+		expect(unreadableEvent(ROBOT, { ...good, msgtype: { toString: 1 } })).toBe('robot message without a msgtype');
+		expect(unreadableEvent(ROBOT, { ...good, conversationId: ['cid'] })).toBe('robot message without a conversationId');
+		expect(unreadableEvent(ROBOT, { ...good, msgId: 7 })).toBe('robot message whose msgId is not a string');
+		expect(toMessageEvent({ ...(good as IDataObject), atUsers: 'x', sessionWebhookExpiredTime: { toString: 1 }, text: { content: { a: 1 } } })).toMatchObject({
+			mentionedUsers: [],
+			sessionWebhookExpiredTime: 0,
+			text: '',
+			isMentioned: true,
+		});
+	});
+
+	it('card callbacks: each wrongly typed field gives a normalised item or a refusal, never a throw', async () => {
+		const privateData = { actionIds: ['end_session', 'b2'], params: { action: 'end_session', n: 1 } };
+		const payloads: Array<[string, Record<string, unknown>]> = [];
+		const card = (value: unknown, extra: Record<string, unknown> = {}) => ({
+			userId: 'u1',
+			outTrackId: 'o1',
+			spaceId: 'cid1',
+			spaceType: 'IM_GROUP',
+			type: 'actionCallback',
+			content: JSON.stringify(value),
+			value: JSON.stringify(value),
+			...extra,
+		});
+		for (const value of hostile) {
+			for (const key of Object.keys(card({}))) payloads.push([`${key} = ${JSON.stringify(value)}`, card({ cardPrivateData: privateData }, { [key]: value })]);
+			payloads.push([`cardPrivateData = ${JSON.stringify(value)}`, card({ cardPrivateData: value })]);
+			payloads.push([`actionIds = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, actionIds: value } })]);
+			payloads.push([`params = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, params: value } })]);
+			payloads.push([`params.action = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, params: { action: value } } })]);
+			payloads.push([`value object, actionIds = ${JSON.stringify(value)}`, card(null, { value: { cardPrivateData: { actionIds: value } } })]);
+		}
+		payloads.push(['value is not JSON', card(null, { value: '{', content: '{' })]);
+		let refused = 0;
+		for (const [index, [label, data]] of payloads.entries()) {
+			const emitted: Array<Record<string, unknown>> = [];
+			const p = new EventPipeline(options, async (item) => (emitted.push(item), { ok: true }));
+			const outcome = await p.handle({ topic: CARD, messageId: `card-${index}`, data }).then(
+				() => 'resolved',
+				(error: Error) => `threw on ${label}: ${error.message}`,
+			);
+			expect(outcome).toBe('resolved');
+			if (unreadableEvent(CARD, data)) {
+				refused++;
+				expect(emitted).toEqual([]);
+				continue;
+			}
+			expect(emitted).toHaveLength(1);
+			const item = emitted[0];
+			for (const key of ['userId', 'outTrackId', 'conversationId', 'spaceType']) expect(typeof item[key]).toBe('string');
+			expect(Array.isArray(item.actionIds) && (item.actionIds as unknown[]).every((id) => typeof id === 'string')).toBe(true);
+			expect(typeof item.params === 'object' && item.params !== null && !Array.isArray(item.params)).toBe(true);
+		}
+		expect(payloads.length).toBeGreaterThan(100);
+		expect(refused).toBeGreaterThan(0);
+		expect(unreadableEvent(CARD, card(null, { value: '{', content: '{' }))).toBe('card callback whose value is not a JSON object');
+		expect(unreadableEvent(CARD, card({}, { outTrackId: 5 }))).toBe('card callback without an outTrackId');
+		expect(toCardCallbackEvent(card({ cardPrivateData: { actionIds: {}, params: 'x' } }))).toMatchObject({ actionIds: [], params: {} });
+	});
+});
+
 describe('Deduplicator', () => {
 	it('joins redeliveries to the run in flight, drops them after success, allows one rerun after failure', async () => {
 		const d = new Deduplicator<string>();
@@ -152,6 +304,36 @@ describe('SessionStore', () => {
 		expect(b.sessionId).not.toBe(a.sessionId);
 		expect(s.end('c|u')).toBe(b.sessionId);
 		expect(s.touch('c|u').isNewSession).toBe(true);
+	});
+	it('stays bounded and prunes in batches, not on every new session (counted, not timed)', () => {
+		let now = 0;
+		const store = new SessionStore(60_000, () => now, 1000);
+		// Every prune is one walk over the Map from its oldest entry: count the walks.
+		const sessions = (store as unknown as { sessions: Map<string, unknown> }).sessions;
+		let walks = 0;
+		const iterate = sessions[Symbol.iterator].bind(sessions);
+		Object.defineProperty(sessions, Symbol.iterator, { value: () => (walks++, iterate()) });
+		const hot = store.touch('hot');
+		let largest = 0;
+		for (let i = 0; i < 10_000; i++) {
+			now++;
+			store.touch(`sender-${i}`);
+			expect(store.touch('hot')).toEqual({ sessionId: hot.sessionId, isNewSession: false }); // active: never evicted
+			largest = Math.max(largest, store.size);
+		}
+		expect(largest).toBeLessThanOrEqual(1000);
+		// At capacity a walk frees 10 % (100 sessions); the every-1024 walk for idle sessions adds ~10.
+		expect(walks).toBeLessThanOrEqual(10_000 / 100 + 10_000 / 1024 + 1);
+	});
+	it('batched pruning still forgets idle sessions', () => {
+		let now = 0;
+		const store = new SessionStore(1000, () => now);
+		for (let i = 0; i < 2000; i++) store.touch(`early-${i}`);
+		now = 2000;
+		for (let i = 0; i < 1024; i++) store.touch(`late-${i}`);
+		expect(store.size).toBe(1024);
+		expect(store.touch('late-0').isNewSession).toBe(false);
+		expect(store.touch('early-0').isNewSession).toBe(true);
 	});
 	it('keys per sender, or per group when shared', () => {
 		expect(SessionStore.keyFor('g', 'u', false, true)).toBe('g|u');
@@ -241,6 +423,19 @@ describe('EventPipeline', () => {
 		await Promise.all(handled);
 		expect(emitted).toHaveLength(1);
 		expect(emitted[0]).toMatchObject({ text: 'text a\ntext b', msgIds: ['a', 'b'], isNewSession: true });
+	});
+
+	it('aggregates per sender, also external users (no staff ID) writing in one conversation', async () => {
+		jest.useFakeTimers();
+		const emitted: Array<Record<string, unknown>> = [];
+		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+		const external = (msgId: string, senderId: string) => message(msgId, { senderStaffId: undefined, senderId });
+		const handled = [p.handle(external('e1', 'ext-1')), p.handle(external('e2', 'ext-2')), p.handle(external('e3', 'ext-1'))];
+		await Promise.resolve();
+		jest.advanceTimersByTime(2000);
+		jest.useRealTimers();
+		await Promise.all(handled);
+		expect(emitted.map((e) => e.msgIds).sort()).toEqual([['e1', 'e3'], ['e2']]);
 	});
 
 	it('end session: the card button ends the sender\'s session and answers in the Preferred Language', async () => {

@@ -1,14 +1,20 @@
+import { performance } from 'perf_hooks';
+import * as vm from 'vm';
+
 import { n8nProcessRole, streamConnectionOf } from '../../nodes/DingTalk/actions/connection/lookup';
 import { describeAesKeyProblem } from '../../nodes/DingTalk/crypto/aesKey';
+import { CallbackCrypto } from '../../nodes/DingTalk/crypto/CallbackCrypto';
 import { toCardParamMap } from '../../nodes/DingTalk/helpers/cardData';
 import { t } from '../../nodes/DingTalk/helpers/i18n';
 import { chunk, parseIdList } from '../../nodes/DingTalk/helpers/lists';
 import { type MessageContent, toRobotTemplate, toWebhookBody } from '../../nodes/DingTalk/helpers/messageContent';
 import { isDingTalkHost, replyTargetFromEvent, sessionWebhookUsable } from '../../nodes/DingTalk/helpers/replyTarget';
 import { appConfigFromCredentials } from '../../nodes/DingTalk/transport';
-import { classify, interpretResponse } from '../../nodes/DingTalk/transport/errors';
+import { classify, interpretResponse, permissionFor } from '../../nodes/DingTalk/transport/errors';
 import { retryDelayMs } from '../../nodes/DingTalk/transport/retry';
 import { AccessTokenCache } from '../../nodes/DingTalk/transport/tokenCache';
+import { stripMention } from '../../nodes/DingTalk/trigger/events';
+import { SseParser } from '../../nodes/XpertAi/transport/sse';
 
 describe('parseIdList and chunk', () => {
 	it('splits on commas, semicolons, spaces and new lines (ASCII and full-width), trims and de-duplicates', () => {
@@ -170,6 +176,66 @@ describe('error classification', () => {
 	it('treats a non-JSON answer as an invalid response', () => {
 		expect(interpretResponse('api', '/x', 200, '<html>')).toMatchObject({ code: 'INVALID_RESPONSE', kind: 'invalidResponse' });
 		expect(interpretResponse('api', '/x', 502, '<html>')).toMatchObject({ code: 'HTTP_502', kind: 'server' });
+	});
+});
+
+describe('every regex that sees input data stays linear (1 MB adversarial strings)', () => {
+	const MB = 1024 * 1024;
+	const LIMIT_MS = 200;
+	/**
+	 * Best of up to three runs, so a busy machine does not fail a linear pass (1 MB takes a few ms; a quadratic pattern
+	 * takes minutes). vm's watchdog interrupts a runaway regex: such a case fails here in 2 s instead of hanging jest.
+	 */
+	function bestMs(work: () => unknown): number {
+		const context = vm.createContext({ work });
+		let best = Infinity;
+		for (let attempt = 0; attempt < 3 && best >= LIMIT_MS; attempt++) {
+			const started = performance.now();
+			vm.runInContext('work()', context, { timeout: 2000 });
+			best = Math.min(best, performance.now() - started);
+		}
+		return best;
+	}
+	const crypto = new CallbackCrypto('token', '1234567890123456789012345678901234567890123', 'dingapp');
+	const decrypt = (text: string) => () => {
+		try {
+			crypto.decrypt(text);
+		} catch {
+			// refused: what counts is how long the check took
+		}
+	};
+	const cases: Array<[string, () => unknown]> = [
+		['message text: spaces between two letters', () => stripMention(`a${' '.repeat(MB)}b`)],
+		['message text: U+3000 between two letters', () => stripMention(`a${'\u3000'.repeat(MB)}b`)],
+		['message text: mixed whitespace between two letters', () => stripMention(`a${' \t\n\u00a0\u3000\ufeff'.repeat(MB / 6)}b`)],
+		['message text: @mentions', () => stripMention(`${'@Bo'.repeat(MB / 3)}t`, ['Bot'])],
+		['DingTalk error code: robot, then "not" repeated', () => classify(`robot${'not'.repeat(MB / 3)}`, 400)],
+		['DingTalk error code: "robotnot" repeated', () => classify('robotnot'.repeat(MB / 8), 400)],
+		['DingTalk error code: "ROBOT 不" repeated', () => classify('ROBOT 不'.repeat(MB / 7), 400)],
+		['DingTalk error code: permission prefixes', () => classify('Forbidden.AccessDenied.'.repeat(MB / 23), 403)],
+		['DingTalk error answer through interpretResponse', () => interpretResponse('api', '/v1.0/robot/x', 400, { code: `robot${'not'.repeat(MB / 3)}`, message: 'x' })],
+		['endpoint permission lookup', () => permissionFor(`/v1.0/card${'/'.repeat(MB)}`)],
+		['ID lists: separators between two IDs', () => parseIdList(`a${' ,;，；\n'.repeat(MB / 6)}b`)],
+		['ID lists: 64 K IDs of 15 characters', () => parseIdList('abcdefghijklmno,'.repeat(MB / 16))],
+		['encrypted callback: base64 then a bad character', decrypt(`${'A'.repeat(MB)}!`)],
+		['encrypted callback: base64 then too many "="', decrypt(`${'A'.repeat(MB)}===`)],
+		['Xpert SSE stream: carriage returns without line feeds', () => new SseParser().push('\r'.repeat(MB))],
+	];
+	it.each(cases)('%s', (_label, work) => {
+		expect(bestMs(work)).toBeLessThan(LIMIT_MS);
+	});
+	it('the error-code check still means what its pattern meant', () => {
+		const pattern = /robot.*(not.*exist|不存在)/i;
+		const words = ['robot', 'ROBOT', 'not', 'NoT', 'exist', '不存在', 'x', '\n', ' '];
+		let seed = 7;
+		const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+		for (let i = 0; i < 5000; i++) {
+			const code = Array.from({ length: 1 + Math.floor(random() * 6) }, () => words[Math.floor(random() * words.length)]).join('');
+			expect([code, classify(code, 400) === 'robotCode']).toEqual([code, pattern.test(code)]);
+		}
+		expect(classify('robot.not.exist', 400)).toBe('robotCode');
+		expect(classify('Robot不存在', 400)).toBe('robotCode');
+		expect(classify('robot\nnot exist', 400)).toBe('invalidRequest');
 	});
 });
 

@@ -125,6 +125,62 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(fake.gateway.deliveries.filter((d) => d.messageId === id)).toHaveLength(2);
 	});
 
+	it('survives any frame: after each hostile one, a good message on the same socket is ACKed within 1 s', async () => {
+		const pipeline = new EventPipeline({ ...DEFAULT_PIPELINE_OPTIONS, groupMentionsOnly: false }, async () => ({ ok: true }));
+		const c = connect();
+		const problems: string[] = [];
+		c.on('error-status', (message: string) => problems.push(message));
+		await c.subscribe(async (cb) => await pipeline.handle(cb));
+		const [socket] = fake.gateway.liveConnections();
+		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`; // JSON.parse takes it; JSON.stringify overflows the stack
+		const frame = (type: string, headers: string, data = '"{}"') => `{"specVersion":"1.0","type":${type},"headers":${headers},"data":${data}}`;
+		const message = (extra: Record<string, unknown>) =>
+			JSON.stringify(JSON.stringify({ msgId: `m${Math.random()}`, msgtype: 'text', conversationId: 'c', conversationType: '1', senderStaffId: 'u', text: { content: 'hi' }, ...extra }));
+		const hostile: Array<[string, string, string?]> = [
+			['type that String() throws on', '{"type":{"toString":1}}'],
+			['type that is an array', '{"type":["CALLBACK"],"headers":{"messageId":"a","topic":"b"}}'],
+			['SYSTEM ping with a deeply nested header', frame('"SYSTEM"', `{"messageId":"p1","topic":"ping","x":${deep}}`)],
+			['EVENT with a deeply nested messageId', frame('"EVENT"', `{"messageId":${deep},"topic":"t"}`)],
+			['CALLBACK with a deeply nested messageId', frame('"CALLBACK"', `{"messageId":${deep},"topic":"${ROBOT}"}`)],
+			['CALLBACK whose messageId String() throws on', frame('"CALLBACK"', `{"messageId":{"toString":1},"topic":"${ROBOT}"}`)],
+			['CALLBACK whose topic String() throws on', frame('"CALLBACK"', '{"messageId":"t1","topic":{"toString":1}}')],
+			['CALLBACK whose data is an object', frame('"CALLBACK"', `{"messageId":"d1","topic":"${ROBOT}"}`, '{"toString":1}'), 'd1'],
+			['CALLBACK whose data is deeply nested JSON text', frame('"CALLBACK"', `{"messageId":"d2","topic":"${ROBOT}"}`, JSON.stringify(deep)), 'd2'],
+			['robot message with atUsers: "x"', frame('"CALLBACK"', `{"messageId":"w1","topic":"${ROBOT}"}`, message({ atUsers: 'x' })), 'w1'],
+			['robot message with a msgId String() throws on', frame('"CALLBACK"', `{"messageId":"w2","topic":"${ROBOT}"}`, message({ msgId: { toString: 1 } })), 'w2'],
+			['headers that are an array', '{"type":"CALLBACK","headers":[1],"data":"{}"}'],
+			['not an object', '[]'],
+			['null', 'null'],
+			['not JSON', '{"type":'],
+		];
+		for (const [label, raw, ackedId] of hostile) {
+			fake.gateway.sendRaw(socket, raw);
+			const id = fake.gateway.pushCallback(ROBOT, { msgId: `good-${label}`, msgtype: 'text', conversationId: 'c', conversationType: '1', senderStaffId: 'u', text: { content: 'ok' } });
+			const acked = await waitFor(() => fake.gateway.acks.some((a) => a.messageId === id), 1000).then(
+				() => 'ACKed',
+				() => `no ACK within 1 s after: ${label}`,
+			);
+			expect(acked).toBe('ACKed');
+			// Answered, not left for redelivery: a frame that cannot be used is ACKed when it says which one it is.
+			if (ackedId) expect([label, fake.gateway.acks.some((a) => a.messageId === ackedId)]).toEqual([label, true]);
+		}
+		expect(fake.gateway.liveConnections()).toEqual([socket]);
+		expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 0 });
+		expect(problems).toEqual([]);
+	});
+
+	it('refuses a frame over 1 MB in ws itself (maxPayload), then reconnects and carries on', async () => {
+		const c = connect();
+		await c.subscribe(async () => null);
+		const [socket] = fake.gateway.liveConnections();
+		const closed = new Promise<number>((resolve) => socket.socket.once('close', (code: number) => resolve(code)));
+		fake.gateway.sendRaw(socket, `"${'x'.repeat(1024 * 1024)}"`);
+		expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(1009);
+		await waitFor(() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1);
+		const id = fake.gateway.pushCallback(ROBOT, { msgId: 'after-big' });
+		await waitFor(() => fake.gateway.acks.some((a) => a.messageId === id));
+	});
+
 	it('1,000 messages through 100 dropped connections: 0 lost, 0 duplicated', async () => {
 		const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, groupMentionsOnly: false };
 		const runs: string[] = [];

@@ -20,14 +20,20 @@ export interface Reception {
 export class HttpCallbackReceiver {
 	readonly verifier: HttpCallbackVerifier;
 	private readonly pipeline: EventPipeline;
-	private readonly waiting = new Map<string, (item: IDataObject) => void>();
+	/**
+	 * The requests waiting for their item, per delivery ID. Several requests can carry one ID (DingTalk's retries):
+	 * each removes only its own hand, so a duplicate that ends early cannot take the hand-over of an aggregate whose
+	 * last message it duplicates (which then failed the whole aggregate, innocent messages included).
+	 */
+	private readonly waiting = new Map<string, Array<(item: IDataObject) => void>>();
 
 	constructor(settings: HttpCallbackSettings, options: PipelineOptions, now: () => number = Date.now) {
 		this.verifier = new HttpCallbackVerifier(settings, now);
 		this.pipeline = new EventPipeline(
 			options,
 			async (item) => {
-				const hand = this.waiting.get(deliveryIdOf(item));
+				// The oldest request still waiting with this ID starts the run.
+				const hand = this.waiting.get(deliveryIdOf(item))?.[0];
 				hand?.(item);
 				return { ok: hand !== undefined };
 			},
@@ -37,12 +43,16 @@ export class HttpCallbackReceiver {
 
 	async receive(callback: IncomingCallback): Promise<Reception> {
 		let item: IDataObject | undefined;
-		this.waiting.set(callback.messageId, (handed) => (item = handed));
+		const hand = (handed: IDataObject) => (item = handed);
+		const hands = this.waiting.get(callback.messageId) ?? [];
+		hands.push(hand);
+		this.waiting.set(callback.messageId, hands);
 		try {
 			const response = await this.pipeline.handle(callback);
 			return { item, response };
 		} finally {
-			this.waiting.delete(callback.messageId);
+			hands.splice(hands.indexOf(hand), 1);
+			if (hands.length === 0) this.waiting.delete(callback.messageId);
 		}
 	}
 

@@ -76,7 +76,10 @@ export class StreamConnection extends EventEmitter {
 		this.backoff = options.backoff ?? { baseMs: 1000, maxMs: 60_000 };
 		this.random = options.random ?? Math.random;
 		this.sdk = new StreamSdkClient(clientId, clientSecret, options.openConnection);
-		this.sdk.on('callback', (frame: DownstreamFrame) => void this.onCallback(frame));
+		this.sdk.on('callback', (frame: DownstreamFrame) =>
+			// A rejection here would be unhandled (fatal in Node); onCallback catches its own, this is the last resort.
+			this.onCallback(frame).catch((error: Error) => this.logger.error(`DingTalk Stream: callback handling failed: ${error?.message}`, { clientId })),
+		);
 		this.sdk.on('close', (code: number, reason: string) => this.onSocketLost(`socket closed (${code}${reason ? `: ${reason}` : ''})`));
 		this.sdk.on('socket-error', (error: Error) => this.recordError(`socket error: ${error.message}`));
 		this.sdk.on('pong', () => (this.awaitingPong = false));
@@ -248,7 +251,16 @@ export class StreamConnection extends EventEmitter {
 		const socket = this.sdk.webSocket;
 		const ack = (response: unknown) => {
 			// An ACK only means something on the socket the frame came from; after a reconnect DingTalk redelivers.
-			if (generation === this.generation && socket && socket.readyState === socket.OPEN) socket.send(callbackAck(frame.headers.messageId, response));
+			if (generation !== this.generation || !socket || socket.readyState !== socket.OPEN) return;
+			let text: string;
+			try {
+				text = callbackAck(frame.headers.messageId, response);
+			} catch (error) {
+				// A run's answer JSON cannot write (circular, BigInt, too deep): the callback is still answered.
+				this.logger.warn(`DingTalk Stream: a run's answer cannot be sent (${(error as Error).message}); ACKed without it`, { clientId: this.clientId });
+				text = callbackAck(frame.headers.messageId, null);
+			}
+			socket.send(text);
 		};
 		this.lastCallbackMs = Date.now(); // formatted only when status() is asked for: this is the hot path
 		const data = parseCallbackData(frame);
@@ -276,7 +288,13 @@ export class StreamConnection extends EventEmitter {
 			.map((r) => r.value);
 		// Several workflows may answer one card click (say, one ends the session, one sets a status): DingTalk takes
 		// one answer, so their card updates are merged.
-		ack(answers.length > 1 ? answers.reduce(mergeAnswers) : (answers[0] ?? null));
+		let answer: unknown = answers[0] ?? null;
+		try {
+			if (answers.length > 1) answer = answers.reduce(mergeAnswers);
+		} catch {
+			answer = answers[answers.length - 1]; // too deep to merge: the later one wins, as it would on a conflict
+		}
+		ack(answer);
 	}
 }
 

@@ -1,7 +1,7 @@
 import { DWClient } from 'dingtalk-stream';
 import { WebSocket } from 'ws';
 
-import { type DownstreamFrame, eventAck, parseDownstream, STREAM_TOPICS } from './frames';
+import { type DownstreamFrame, eventAck, MAX_FRAME_BYTES, parseDownstream, STREAM_TOPICS } from './frames';
 
 /** The SDK's fields we have to reach; its typings mark them private. */
 interface SdkInternals {
@@ -56,7 +56,8 @@ export class StreamSdkClient extends DWClient {
 	override async _connect(): Promise<void> {
 		const url = this.internals.dw_url as string;
 		await new Promise<void>((resolve, reject) => {
-			const socket = new WebSocket(url, { handshakeTimeout: 15_000 });
+			// maxPayload: ws refuses a larger frame (closing with 1009) instead of buffering up to its 100 MB default.
+			const socket = new WebSocket(url, { handshakeTimeout: 15_000, maxPayload: MAX_FRAME_BYTES });
 			this.internals.socket = socket;
 			this.internals.userDisconnect = false;
 			let opened = false;
@@ -84,23 +85,28 @@ export class StreamSdkClient extends DWClient {
 		});
 	}
 
+	/** Runs inside ws's message listener: nothing may escape it (see parseDownstream), so the last resort is a catch. */
 	override onDownStream(data: string): void {
-		const parsed = parseDownstream(String(data));
-		if ('problem' in parsed) {
-			this.emit('frame-error', parsed.problem);
-			return;
-		}
-		const frame: DownstreamFrame = parsed.frame;
-		switch (frame.type) {
-			case 'SYSTEM':
-				if (frame.headers.topic === 'disconnect') this.emit('server-disconnect', frame.data);
-				else this.onSystem(frame as never);
+		try {
+			const parsed = parseDownstream(String(data));
+			if ('problem' in parsed) {
+				this.emit('frame-error', parsed.problem);
 				return;
-			case 'EVENT':
-				this.webSocket?.send(eventAck(frame.headers.messageId));
-				return;
-			case 'CALLBACK':
-				this.emit('callback', frame);
+			}
+			const frame: DownstreamFrame = parsed.frame;
+			switch (frame.type) {
+				case 'SYSTEM':
+					if (frame.headers.topic === 'disconnect') this.emit('server-disconnect', frame.data);
+					else this.onSystem(frame as never);
+					return;
+				case 'EVENT':
+					this.webSocket?.send(eventAck(frame.headers.messageId));
+					return;
+				case 'CALLBACK':
+					this.emit('callback', frame);
+			}
+		} catch (error) {
+			this.emit('frame-error', `frame handling failed: ${(error as Error)?.message ?? 'unknown error'}`);
 		}
 	}
 

@@ -22,7 +22,15 @@ export interface StreamCallback {
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-/** Parses a downstream frame, or says why it cannot be used. Never throws: bad frames must not kill the socket. */
+const FRAME_TYPES = new Set(['SYSTEM', 'EVENT', 'CALLBACK']);
+
+/**
+ * Parses a downstream frame, or says why it cannot be used. Never throws, whatever the JSON: it runs inside the
+ * socket's message listener, where a throw kills plain Node and, under n8n's uncaughtException handler, wedges the
+ * socket until the next missed keep-alive. The frame it returns holds only strings (headers that are not strings are
+ * dropped, `data` that is not a string is empty), so the ACK, ping and callback paths cannot throw on it either
+ * (String() throws on {"toString":1}; JSON.stringify overflows the stack on deeply nested arrays).
+ */
 export function parseDownstream(raw: string): { frame: DownstreamFrame } | { problem: string } {
 	if (raw.length > MAX_FRAME_BYTES) return { problem: `frame of ${raw.length} bytes exceeds ${MAX_FRAME_BYTES}` };
 	let value: unknown;
@@ -31,12 +39,25 @@ export function parseDownstream(raw: string): { frame: DownstreamFrame } | { pro
 	} catch {
 		return { problem: 'frame is not JSON' };
 	}
-	const frame = value as Partial<DownstreamFrame>;
-	if (typeof frame !== 'object' || frame === null) return { problem: 'frame is not an object' };
-	if (!['SYSTEM', 'EVENT', 'CALLBACK'].includes(String(frame.type))) return { problem: `unknown frame type ${String(frame.type)}` };
-	if (typeof frame.headers !== 'object' || frame.headers === null) return { problem: 'frame has no headers' };
-	if (!frame.headers.messageId || !frame.headers.topic) return { problem: 'frame headers lack messageId or topic' };
-	return { frame: frame as DownstreamFrame };
+	if (!isPlainObject(value)) return { problem: 'frame is not an object' };
+	// The problems name what was wrong, never echo the frame (a log line must not carry the attacker's bytes).
+	if (typeof value.type !== 'string' || !FRAME_TYPES.has(value.type)) return { problem: 'unknown frame type' };
+	if (!isPlainObject(value.headers)) return { problem: 'frame has no headers' };
+	const headers: Record<string, string> = {};
+	for (const [key, header] of Object.entries(value.headers)) if (typeof header === 'string') headers[key] = header;
+	const { messageId, topic } = headers;
+	if (!messageId || !topic) return { problem: 'frame headers lack messageId or topic' };
+	const frame: DownstreamFrame = {
+		type: value.type as DownstreamFrame['type'],
+		headers: { ...headers, messageId, topic },
+		data: typeof value.data === 'string' ? value.data : '',
+	};
+	if (typeof value.specVersion === 'string') frame.specVersion = value.specVersion;
+	return { frame };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parses a CALLBACK's data string (JSON text of an object). */

@@ -86,6 +86,21 @@ const CREDENTIAL_CODES = new Set(['invalidClientIdOrSecret', '40096', '40089', '
 const PERMISSION_CODE = /AccessTokenPermissionDenied|^Forbidden\.AccessDenied\.(?!Qps|ApiCount)|^60011$/;
 const USER_NOT_FOUND_CODES = new Set(['60121', '60111', '33012', 'invalidParameter.userIds.invalid']);
 
+/**
+ * What /robot.*(not.*exist|不存在)/i matched ("robot", then "not" then "exist", or "不存在", on one line), by substring
+ * search: the codes come from DingTalk's answers, and that pattern backtracks polynomially on "robotnotnot…".
+ */
+function saysRobotMissing(code: string): boolean {
+	for (const line of code.toLowerCase().split(/[\n\r\u2028\u2029]/)) {
+		const robot = line.indexOf('robot');
+		if (robot < 0) continue;
+		if (line.includes('不存在', robot + 5)) return true;
+		const not = line.indexOf('not', robot + 5);
+		if (not >= 0 && line.includes('exist', not + 3)) return true;
+	}
+	return false;
+}
+
 export function classify(code: string, httpStatus: number | undefined, subCode?: string): DingTalkErrorKind {
 	if (FLOW_CONTROL_CODES.has(code) || httpStatus === 429) return 'flowControl';
 	if (QUOTA_CODES.has(code)) return 'quota';
@@ -93,7 +108,7 @@ export function classify(code: string, httpStatus: number | undefined, subCode?:
 		return 'invalidToken';
 	}
 	if (CREDENTIAL_CODES.has(code)) return 'credentials';
-	if (code.startsWith('invalidParameter.robotCode') || /robot.*(not.*exist|不存在)/i.test(code)) return 'robotCode';
+	if (code.startsWith('invalidParameter.robotCode') || saysRobotMissing(code)) return 'robotCode';
 	if (USER_NOT_FOUND_CODES.has(code)) return 'userNotFound';
 	if (PERMISSION_CODE.test(code)) return 'permission';
 	if (code === 'unknownError' || code === '-1' || (httpStatus !== undefined && httpStatus >= 500)) return 'server';

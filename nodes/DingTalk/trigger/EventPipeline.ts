@@ -5,7 +5,7 @@ import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
 import type { DingTalkLanguage } from '../transport/types';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
-import { type BaseMessageEvent, type MessageEvent, toCardCallbackEvent, toMessageEvent } from './events';
+import { type BaseMessageEvent, cardActionOf, type MessageEvent, senderKeyOf, toCardCallbackEvent, toMessageEvent, unreadableEvent } from './events';
 import { SessionStore } from './SessionStore';
 
 export interface PipelineOptions {
@@ -78,6 +78,9 @@ export class EventPipeline {
 	}
 
 	async handle(callback: IncomingCallback): Promise<unknown> {
+		// The transports refuse (HTTP) or ACK and log (Stream) such events before they get here; this keeps any other
+		// caller from running one.
+		if (unreadableEvent(callback.topic, callback.data)) return null;
 		if (callback.topic === TOPIC_ROBOT_MESSAGE) return await this.handleMessage(callback);
 		if (callback.topic === TOPIC_CARD_CALLBACK) return await this.handleCardCallback(callback);
 		return null;
@@ -109,16 +112,18 @@ export class EventPipeline {
 
 	private async handleMessage(callback: IncomingCallback): Promise<unknown> {
 		const data = callback.data as IDataObject;
-		return await this.admitted(String(data.msgId || callback.messageId), async () => {
+		return await this.admitted(typeof data.msgId === 'string' && data.msgId ? data.msgId : callback.messageId, async () => {
 			if (!this.options.events.includes('message')) return { ok: true };
 			const base = toMessageEvent(data, this.now());
 			if (!this.accepts(base, data)) return { ok: true };
-			const sessionKey = SessionStore.keyFor(base.conversationId, base.senderStaffId || String(data.senderId ?? ''), this.options.sharedGroupSession, base.conversationType === 'group');
+			const sender = senderKeyOf(base, data);
+			const sessionKey = SessionStore.keyFor(base.conversationId, sender, this.options.sharedGroupSession, base.conversationType === 'group');
 			const event = Object.assign(base, this.sessions.touch(sessionKey)) as MessageEvent;
 			if (!this.aggregator) return await this.emit(event);
 			const aggregator = this.aggregator;
 			return await new Promise<{ ok: boolean }>((resolve) => {
-				aggregator.add(`${event.conversationId}|${event.senderStaffId}`, { event, done: (ok) => resolve({ ok }) });
+				// Per sender, by the same ID as sessions: external users have no staff ID, and two of them must not share a batch.
+				aggregator.add(`${event.conversationId}|${sender}`, { event, done: (ok) => resolve({ ok }) });
 			});
 		});
 	}
@@ -158,7 +163,7 @@ export class EventPipeline {
 			if (!this.options.events.includes('cardCallback')) return { ok: true };
 			const event = toCardCallbackEvent(callback.data as IDataObject, this.now());
 			event.callbackId = callback.messageId;
-			const action = String(event.params.action ?? '');
+			const action = cardActionOf(event);
 			const endsSession = !!this.options.endSessionAction && (action === this.options.endSessionAction || event.actionIds.includes(this.options.endSessionAction));
 			let response: unknown;
 			if (endsSession) {

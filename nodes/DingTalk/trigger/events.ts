@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
+
 /** The DingTalk Trigger's message item: flat, documented, with DingTalk's payload kept under `raw`. */
 interface MessageFields {
 	event: 'message';
@@ -41,17 +43,35 @@ interface CardCallbackFields {
 
 export type CardCallbackEvent = CardCallbackFields & IDataObject;
 
-const str = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+/*
+ * Every field is read defensively: DingTalk's payload is untrusted input, and a wrongly typed field (an object where
+ * a string belongs, `atUsers: "x"`, `actionIds: {}`) must become an empty value, never a throw inside the pipeline.
+ */
+
+/** A text field: strings as they are, numbers as their digits, anything else empty (String() throws on some objects). */
+const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '');
+
+/** A numeric field (DingTalk sends milliseconds as numbers, some as digit strings); 0 when unreadable. */
+function num(value: unknown): number {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : 0;
+	return Number.isFinite(n) ? n : 0;
+}
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const obj = (value: unknown): IDataObject => (isPlainObject(value) ? value : {});
+
+/** The plain objects of a list field; [] when it is not a list. */
+const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter(isPlainObject) : []);
 
 /** The text a user wrote, for every message type that has one (rich text joins its text parts). */
 function textOf(data: IDataObject): string {
 	const type = str(data.msgtype);
-	const content = (data.content ?? {}) as IDataObject;
-	if (type === 'text') return str((data.text as IDataObject | undefined)?.content);
-	if (type === 'richText') {
-		const parts = (content.richText as IDataObject[] | undefined) ?? [];
-		return parts.map((p) => str(p.text)).filter(Boolean).join('');
-	}
+	const content = obj(data.content);
+	if (type === 'text') return str(obj(data.text).content);
+	if (type === 'richText') return objects(content.richText).map((p) => str(p.text)).filter(Boolean).join('');
 	if (type === 'audio') return str(content.recognition);
 	if (type === 'file') return str(content.fileName);
 	return '';
@@ -61,7 +81,9 @@ function textOf(data: IDataObject): string {
 export function stripMention(text: string, botNames: string[] = []): string {
 	let out = text;
 	for (const name of botNames) if (name) out = out.split(`@${name}`).join('');
-	return out.replace(/^\s+/, '').replace(/\s+$/, '');
+	// trim() removes exactly what /^\s+|\s+$/ would, in linear time: /\s+$/ backtracks quadratically on a long run
+	// of spaces followed by a letter, and runs on every message before any filter.
+	return out.trim();
 }
 
 /** A file a message carries, fetched with DingTalk's robot message-file download API. */
@@ -72,24 +94,25 @@ export interface MediaRef {
 }
 
 export function mediaOf(data: IDataObject): MediaRef[] {
-	const content = (data.content ?? {}) as IDataObject;
+	const content = obj(data.content);
 	const type = str(data.msgtype);
-	const code = str(content.downloadCode || content.pictureDownloadCode);
+	const code = str(content.downloadCode) || str(content.pictureDownloadCode);
 	if ((type === 'picture' || type === 'audio' || type === 'video') && code) return [{ type, downloadCode: code }];
 	if (type === 'file' && code) return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
 	if (type === 'richText') {
-		return ((content.richText as IDataObject[] | undefined) ?? [])
-			.filter((part) => part.type === 'picture' && (part.downloadCode || part.pictureDownloadCode))
-			.map((part) => ({ type: 'picture' as const, downloadCode: str(part.downloadCode || part.pictureDownloadCode) }));
+		return objects(content.richText)
+			.filter((part) => part.type === 'picture' && (str(part.downloadCode) || str(part.pictureDownloadCode)))
+			.map((part) => ({ type: 'picture' as const, downloadCode: str(part.downloadCode) || str(part.pictureDownloadCode) }));
 	}
 	return [];
 }
 
 export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessageEvent {
 	const rawText = textOf(data);
-	const atUsers = ((data.atUsers as IDataObject[] | undefined) ?? []).map((u) => ({ dingtalkId: str(u.dingtalkId), staffId: str(u.staffId) }));
+	const atUsers = objects(data.atUsers).map((u) => ({ dingtalkId: str(u.dingtalkId), staffId: str(u.staffId) }));
 	const isGroup = str(data.conversationType) === '2';
-	const isMentioned = data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === str(data.chatbotUserId));
+	const botId = str(data.chatbotUserId);
+	const isMentioned = data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === botId);
 	return {
 		event: 'message',
 		text: stripMention(rawText),
@@ -106,36 +129,69 @@ export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessage
 		mentionedUsers: atUsers,
 		robotCode: str(data.robotCode),
 		sessionWebhook: str(data.sessionWebhook),
-		sessionWebhookExpiredTime: Number(data.sessionWebhookExpiredTime ?? 0),
-		createdAt: Number(data.createAt ?? data.createA ?? 0),
+		sessionWebhookExpiredTime: num(data.sessionWebhookExpiredTime),
+		createdAt: num(data.createAt ?? data.createA),
 		receivedAt: new Date(now).toISOString(),
 		raw: data,
 	};
 }
 
-function parseJsonText(value: unknown): IDataObject {
-	if (typeof value === 'object' && value !== null) return value as IDataObject;
+/** The sender's ID for session keys: staff ID, else DingTalk's user ID (external users have no staff ID). */
+export function senderKeyOf(event: BaseMessageEvent, data: IDataObject): string {
+	return event.senderStaffId || str(data.senderId);
+}
+
+/** A card callback's `value` (or `content`): a JSON object, or a JSON string of one; undefined otherwise. */
+function cardValueOf(data: IDataObject): IDataObject | undefined {
+	const value = data.value ?? data.content;
+	if (isPlainObject(value)) return value;
+	if (typeof value !== 'string') return undefined;
 	try {
-		const parsed = JSON.parse(str(value)) as unknown;
-		return typeof parsed === 'object' && parsed !== null ? (parsed as IDataObject) : {};
+		const parsed = JSON.parse(value) as unknown;
+		return isPlainObject(parsed) ? parsed : undefined;
 	} catch {
-		return {};
+		return undefined;
 	}
 }
 
 export function toCardCallbackEvent(data: IDataObject, now = Date.now()): CardCallbackEvent {
-	const value = parseJsonText(data.value ?? data.content);
-	const privateData = (value.cardPrivateData ?? {}) as IDataObject;
+	const value = cardValueOf(data) ?? {};
+	const privateData = obj(value.cardPrivateData);
 	return {
 		event: 'cardCallback',
 		userId: str(data.userId),
 		outTrackId: str(data.outTrackId),
 		conversationId: str(data.spaceId),
 		spaceType: str(data.spaceType),
-		actionIds: ((privateData.actionIds as unknown[]) ?? []).map(str),
-		params: (privateData.params ?? {}) as IDataObject,
+		actionIds: (Array.isArray(privateData.actionIds) ? privateData.actionIds : []).map(str).filter(Boolean),
+		params: obj(privateData.params),
 		value,
 		receivedAt: new Date(now).toISOString(),
 		raw: data,
 	};
+}
+
+/** A card button's `action` parameter, as text. */
+export function cardActionOf(event: CardCallbackEvent): string {
+	return str(event.params.action);
+}
+
+/**
+ * Why an event cannot be read, or undefined when it can. Only the fields that say what the event is and where it
+ * belongs are required (a message's type and conversation, a card's instance and what was clicked); every other field
+ * is normalised. Such an event is refused (HTTP: before DingTalk gets its 200) or ACKed and logged (Stream), so it
+ * is never dropped silently.
+ */
+export function unreadableEvent(topic: string, data: Record<string, unknown>): string | undefined {
+	if (topic === TOPIC_ROBOT_MESSAGE) {
+		if (typeof data.msgtype !== 'string' || !data.msgtype) return 'robot message without a msgtype';
+		if (typeof data.conversationId !== 'string' || !data.conversationId) return 'robot message without a conversationId';
+		if (data.msgId !== undefined && (typeof data.msgId !== 'string' || !data.msgId)) return 'robot message whose msgId is not a string';
+		return undefined;
+	}
+	if (topic === TOPIC_CARD_CALLBACK) {
+		if (typeof data.outTrackId !== 'string' || !data.outTrackId) return 'card callback without an outTrackId';
+		if (!cardValueOf(data as IDataObject)) return 'card callback whose value is not a JSON object';
+	}
+	return undefined;
 }

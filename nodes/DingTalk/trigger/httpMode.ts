@@ -12,6 +12,7 @@ import {
 import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
 import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
+import { unreadableEvent } from './events';
 import { attachMedia } from './media';
 import { pipelineOptions } from './pipelineOptions';
 
@@ -61,6 +62,12 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	if (verdict.kind === 'urlCheck') return answer(200, receiver.verifier.encryptedSuccess());
 
 	const { callback, encrypted } = verdict;
+	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
+	const unreadable = unreadableEvent(callback.topic, callback.data);
+	if (unreadable) {
+		context.logger.warn(`DingTalk Trigger: refused a callback (400 unreadable event: ${unreadable})`);
+		return answer(400, { error: 'unreadable event' });
+	}
 	const isCard = callback.data.outTrackId !== undefined && callback.data.msgtype === undefined;
 	// Messages are answered before the pipeline runs (aggregation may hold them for seconds); card callbacks after,
 	// because a plain card callback's answer carries the card update, as the Stream ACK does.

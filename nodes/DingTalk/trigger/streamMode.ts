@@ -9,9 +9,11 @@ import {
 } from 'n8n-workflow';
 
 import { acquireStreamConnection } from '../stream/registry';
+import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
 import { appConfigFromCredentials, axiosSender, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
 import { EventPipeline } from './EventPipeline';
+import { unreadableEvent } from './events';
 import { attachMedia } from './media';
 import { pipelineOptions } from './pipelineOptions';
 
@@ -59,10 +61,16 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		return await Promise.race([answered, finished]);
 	};
 	const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent);
+	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
+	const readable = (callback: StreamCallback): boolean => {
+		const problem = unreadableEvent(callback.topic, callback.data);
+		if (problem) context.logger.warn(`DingTalk Trigger: ACKed and dropped an unreadable callback (${problem})`, { messageId: callback.messageId });
+		return !problem;
+	};
 	const handler: CallbackHandler = ackAfterRun
-		? async (callback) => await pipeline.handle(callback)
+		? async (callback) => (readable(callback) ? await pipeline.handle(callback) : null)
 		: async (callback) => {
-				pipeline.handle(callback).catch((error: Error) => context.logger.warn(`DingTalk Trigger: run failed: ${error.message}`));
+				if (readable(callback)) pipeline.handle(callback).catch((error: Error) => context.logger.warn(`DingTalk Trigger: run failed: ${error.message}`));
 				return null;
 			};
 
