@@ -14,7 +14,10 @@ const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
 /** A second app, only used by the "Listen for test event" (manual) run. */
 const manualApp = { clientId: 'dingfakeappkey0002', clientSecret: 'fake-secret-0002-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0002' };
-const fake = new FakeDingTalk({ ...fixture, apps: [...fixture.apps, manualApp] });
+/** Apps of their own for the lifecycle tests: there the trigger is the app's only subscriber, as in most setups. */
+const lifeApp = { clientId: 'dingfakeappkey0003', clientSecret: 'fake-secret-0003-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0003' };
+const waitApp = { clientId: 'dingfakeappkey0004', clientSecret: 'fake-secret-0004-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0004' };
+const fake = new FakeDingTalk({ ...fixture, apps: [...fixture.apps, manualApp, lifeApp, waitApp] });
 const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
 
@@ -96,6 +99,31 @@ const manualFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+const lifeCredential = { id: 'stLifeCred000001', name: 'DingTalk lifecycle app (fake)', type: 'dingTalkStreamApi' };
+const waitCredential = { id: 'stWaitCred000001', name: 'DingTalk wait app (fake)', type: 'dingTalkStreamApi' };
+const withCredential = (node: Record<string, unknown>, c: { id: string; name: string }) => ({ ...node, credentials: { dingTalkStreamApi: { id: c.id, name: c.name } } });
+/** A long aggregation window, so a message is still pending when the workflow is deactivated. */
+const lifeFlow = flow(
+	'stLifecycleFlow1',
+	[
+		withCredential(trigger({ events: ['message'], options: { aggregationWindow: 20, aggregationMaxWait: 20 } }), lifeCredential),
+		withCredential(dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=LIFE[{{ $json.text }}]' }, 300), lifeCredential),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+/**
+ * A run parked in a 60 s Wait node (n8n sleeps in the process below 65 s; a longer wait is offloaded to the database
+ * and ends the run as "waiting", which n8n reports at once: seen with 10 minutes); the Run Deadline (5 s) ACKs it.
+ */
+const waitFlow = flow(
+	'stWaitFlow000001',
+	[
+		withCredential(trigger({ events: ['message'], options: { runDeadline: 5 } }), waitCredential),
+		{ id: 'wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [300, 0], parameters: { amount: 60, unit: 'seconds' }, webhookId: 'a7d0c9e2-5b1f-4f0e-9d51-4f3c2b1a0e77' },
+	],
+	{ 'DingTalk Trigger': { main: [[link('Wait')]] } },
+);
+
 /** Card clicks answered by the run itself (Card → Answer Callback): the answer travels in the ACK. */
 const answerFlow = flow(
 	'stAnswerFlow0001',
@@ -128,9 +156,11 @@ beforeAll(async () => {
 	await importCredentials([
 		{ ...credential, data: fake.appConfig() },
 		{ ...manualCredential, data: fake.appConfig(manualApp) },
+		{ ...lifeCredential, data: fake.appConfig(lifeApp) },
+		{ ...waitCredential, data: fake.appConfig(waitApp) },
 	]);
 	await importWorkflows([manualFlow]);
-	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow, answerFlow];
+	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow, answerFlow, lifeFlow, waitFlow];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -138,7 +168,8 @@ beforeAll(async () => {
 	}
 	await server.start();
 	await server.setupOwner();
-	await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
+	await waitFor(() => fake.gateway.liveConnections(app.clientId).length > 0, 60_000);
+	await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length > 0 && fake.gateway.liveConnections(waitApp.clientId).length > 0, 60_000);
 	// n8n activates published workflows one after another; ask the ops flow until all six triggers are subscribed.
 	let lastAsked = 0;
 	await waitFor(() => {
@@ -164,7 +195,7 @@ it('connects once to the gateway for six active workflows of one app, with the C
 		{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
 		{ type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
 	]);
-	expect(fake.gateway.liveConnections()).toHaveLength(1);
+	expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1);
 });
 
 it('a direct message runs the workflow, the reply arrives, and the ACK follows the run', async () => {
@@ -315,8 +346,8 @@ it('1,000 messages through 100 dropped connections, in n8n: every message answer
 	for (let i = 0; i < total; i++) {
 		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: `load ${i}`, sender: users[6], conversationId: LOAD }));
 		if (i % 10 === 9) {
-			drops += fake.gateway.drop();
-			await waitFor(() => fake.gateway.liveConnections().length === 1, 30_000);
+			drops += fake.gateway.drop(app.clientId);
+			await waitFor(() => fake.gateway.liveConnections(app.clientId).length === 1, 30_000);
 		}
 	}
 	const loadReplies = () =>
@@ -353,4 +384,64 @@ it('"Listen for test event": a manual run connects, takes one message, and close
 	await waitFor(() => replies().includes('MANUAL manual hello'));
 	await waitFor(() => fake.gateway.liveConnections(manualApp.clientId).length === 0, 30_000);
 	expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1); // the active workflows' connection is untouched
+});
+
+describe('lifecycle', () => {
+	const lifeMessage = (text: string) => ({ ...robotMessage({ text, sender: users[9] ?? users[0], conversationId: 'cidLifecycle==' }), robotCode: lifeApp.robotCode });
+
+	it('deactivation starts no run for a message pending in the aggregation window; after reactivation DingTalk\'s redelivery runs it once', async () => {
+		const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', lifeMessage('pending at deactivation'), { appId: lifeApp.clientId });
+		await waitFor(() => fake.gateway.deliveries.some((d) => d.messageId === messageId));
+		const executionsBefore = await server.executionCount(lifeFlow.id);
+		const deactivated = await server.rest('POST', `/workflows/${lifeFlow.id}/deactivate`, {});
+		expect(deactivated.status).toBe(200);
+		await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length === 0, 30_000);
+		// The 20 s window is still open: only a flush on close could have started a run by now.
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(await server.executionCount(lifeFlow.id)).toBe(executionsBefore);
+		expect(replies().filter((r) => r.startsWith('LIFE['))).toHaveLength(0);
+		expect(fake.gateway.unacked()).toContain(messageId);
+		const { data: stored } = await server.rest<{ versionId: string }>('GET', `/workflows/${lifeFlow.id}`);
+		const activated = await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, { versionId: stored.versionId });
+		expect(activated.status).toBe(200);
+		await waitFor(() => replies().includes('LIFE[pending at deactivation]'), 60_000);
+		await waitFor(() => !fake.gateway.unacked().includes(messageId), 30_000);
+		expect(replies().filter((r) => r.startsWith('LIFE['))).toHaveLength(1);
+	});
+
+	it('a run parked in a Wait node: its message is ACKed after the Run Deadline (5 s), with a log line', async () => {
+		const message = { ...robotMessage({ text: 'wait for me', sender: users[0], conversationId: 'cidWait==' }), robotCode: waitApp.robotCode };
+		const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message, { appId: waitApp.clientId });
+		const delivered = await waitFor(() => fake.gateway.deliveries.find((d) => d.messageId === messageId));
+		const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId), 30_000);
+		expect(ack.at - delivered.at).toBeGreaterThanOrEqual(4_900);
+		// Handled for DingTalk: no more redeliveries, while the run itself goes on waiting.
+		expect(fake.gateway.unacked()).not.toContain(messageId);
+		expect(server.logs).toMatch(/still runs after 5 s \(Run Deadline\)/);
+	});
+
+	it('a secret revoked after activation: after 3 refused reconnects n8n deactivates the workflow and shows DingTalk\'s error with the fix', async () => {
+		const secret = lifeApp.clientSecret;
+		const stored = fake.apps.find((a) => a.clientId === lifeApp.clientId)!;
+		try {
+			stored.clientSecret = 'revoked-in-the-developer-console';
+			fake.gateway.drop(lifeApp.clientId);
+			await waitFor(() => server.logs.includes('The trigger node "DingTalk Trigger" failed at runtime and was deactivated'), 60_000);
+			// The error follows n8n's line in the log, possibly in a later chunk of its output.
+			await waitFor(() => /DingTalk refused this trigger's credential on every reconnect \(DingTalk error invalidClientIdOrSecret: [^)]*\)\. Check Client ID \(AppKey\) and Client Secret in the credential/.test(server.logs), 10_000);
+			// The workflow's activation error, which the editor shows on it.
+			const { data: shown } = await server.rest<unknown>('GET', `/active-workflows/error/${lifeFlow.id}`);
+			expect(JSON.stringify(shown)).toMatch(/DingTalk refused this trigger's credential.*Client Secret in the credential/);
+			// n8n 2.41.1 retries the activation 5 times over about 15 s, then leaves the trigger off.
+			await waitFor(() => server.logs.includes('Failed to reactivate trigger node "DingTalk Trigger"'), 60_000);
+			expect(fake.gateway.liveConnections(lifeApp.clientId)).toHaveLength(0);
+		} finally {
+			stored.clientSecret = secret;
+		}
+		// With the credential fixed, publishing the workflow again connects it.
+		expect((await server.rest('POST', `/workflows/${lifeFlow.id}/deactivate`, {})).status).toBe(200);
+		const { data: current } = await server.rest<{ versionId: string }>('GET', `/workflows/${lifeFlow.id}`);
+		expect((await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, { versionId: current.versionId })).status).toBe(200);
+		await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length === 1, 30_000);
+	});
 });

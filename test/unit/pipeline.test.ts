@@ -438,6 +438,67 @@ describe('EventPipeline', () => {
 		expect(emitted.map((e) => e.msgIds).sort()).toEqual([['e1', 'e3'], ['e2']]);
 	});
 
+	it('close (Stream): pending aggregated messages start no run and stay un-ACKed; nothing runs after close', async () => {
+		jest.useFakeTimers();
+		try {
+			const emitted: Array<Record<string, unknown>> = [];
+			const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+			const pending = [p.handle(message('a')), p.handle(message('b'))];
+			await Promise.resolve();
+			p.close('drop');
+			// Un-ACKed: the deliveries reject, so StreamConnection sends no ACK and DingTalk redelivers them.
+			for (const handled of pending) await expect(handled).rejects.toThrow();
+			await expect(p.handle(message('c'))).rejects.toThrow('closing');
+			jest.advanceTimersByTime(60_000);
+			await Promise.resolve();
+			expect(emitted).toHaveLength(0);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
+	it('close (HTTP): pending aggregated messages are sent at once (DingTalk will not redeliver them), then nothing more runs', async () => {
+		const emitted: Array<Record<string, unknown>> = [];
+		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+		const pending = p.handle(message('a'));
+		await Promise.resolve();
+		p.close('flush');
+		await expect(pending).resolves.toBeNull();
+		expect(emitted.map((e) => e.msgIds)).toEqual([['a']]);
+		await expect(p.handle(message('b'))).rejects.toThrow('closing');
+	});
+
+	it('a run that never ends is ACKed after the Run Deadline, with a log line, and its redelivery starts no second run', async () => {
+		jest.useFakeTimers();
+		try {
+			const warnings: string[] = [];
+			let runs = 0;
+			const p = new EventPipeline({ ...options, runDeadlineSeconds: 5 }, async () => (runs++, await new Promise<never>(() => undefined)), Date.now, (m) => warnings.push(m));
+			let settled = false;
+			const handled = p.handle(message('w')).finally(() => (settled = true));
+			await jest.advanceTimersByTimeAsync(4_999);
+			expect(settled).toBe(false);
+			await jest.advanceTimersByTimeAsync(1);
+			await expect(handled).resolves.toBeNull();
+			expect(warnings).toEqual([expect.stringMatching(/w still runs after 5 s \(Run Deadline\)/)]);
+			await expect(p.handle(message('w'))).resolves.toBeNull();
+			expect(runs).toBe(1);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
+	it('a run that ends in time clears its deadline timer', async () => {
+		jest.useFakeTimers();
+		try {
+			const p = new EventPipeline({ ...options, runDeadlineSeconds: 5 }, async () => ({ ok: true }));
+			await p.handle(message('q'));
+			expect(jest.getTimerCount()).toBe(0);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
 	it('end session: the card button ends the sender\'s session and answers in the Preferred Language', async () => {
 		const emitted: Array<Record<string, unknown>> = [];
 		const p = new EventPipeline(options, async (item) => (emitted.push(item), { ok: true }));

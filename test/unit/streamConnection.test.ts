@@ -76,6 +76,8 @@ describe('StreamConnection against the fake gateway', () => {
 	it('reconnects with growing backoff while the gateway refuses, then recovers', async () => {
 		const c = connect();
 		await c.subscribe(async () => null);
+		const authFailures: unknown[] = [];
+		c.on('auth-failed', (error) => authFailures.push(error));
 		const seenOnDisconnect: Array<{ state: string; connected: boolean }> = [];
 		c.on('disconnected', () => seenOnDisconnect.push(c.status()));
 		fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 4 });
@@ -89,6 +91,30 @@ describe('StreamConnection against the fake gateway', () => {
 		const gaps = opens.slice(1).map((r, i) => r.at - opens[i].at);
 		expect(gaps[3]).toBeGreaterThan(gaps[0]);
 		expect(c.status().reconnectCount).toBe(5);
+		// Server and network failures retry quietly: they are never reported as a credential problem.
+		expect(authFailures).toHaveLength(0);
+	});
+
+	it('reports a secret revoked after activation once, after 3 refused reconnects in a row, and keeps retrying', async () => {
+		const c = connect();
+		await c.subscribe(async () => null);
+		const authFailures: Array<{ code?: string; hint?: string }> = [];
+		c.on('auth-failed', (error: { code?: string; hint?: string }) => authFailures.push(error));
+		const secret = fake.apps[0].clientSecret;
+		try {
+			fake.apps[0].clientSecret = 'revoked-in-the-developer-console';
+			fake.gateway.drop();
+			await waitFor(() => authFailures.length > 0);
+			const refused = fake.requestsTo('/v1.0/gateway/connections/open').slice(1);
+			expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
+			expect(authFailures[0]).toMatchObject({ code: 'invalidClientIdOrSecret', hint: expect.stringMatching(/Client Secret in the credential/) });
+			expect(c.status().state).not.toBe('stopped');
+			await waitFor(() => fake.requestsTo('/v1.0/gateway/connections/open').length >= 7);
+			expect(authFailures).toHaveLength(1);
+		} finally {
+			fake.apps[0].clientSecret = secret;
+		}
+		await waitFor(() => c.status().state === 'connected');
 	});
 
 	it('moves to a new socket at once on SYSTEM disconnect', async () => {

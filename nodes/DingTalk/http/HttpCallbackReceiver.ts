@@ -57,7 +57,8 @@ export class HttpCallbackReceiver {
 	}
 
 	close(): void {
-		this.pipeline.close();
+		// DingTalk already has its 200 for these messages and will not redeliver them: send them rather than lose them.
+		this.pipeline.close('flush');
 	}
 }
 

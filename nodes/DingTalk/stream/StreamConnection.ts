@@ -36,6 +36,8 @@ export interface StreamConnectionOptions {
 	keepAliveIntervalMs?: number;
 	backoff?: { baseMs: number; maxMs: number };
 	random?: () => number;
+	/** Reconnects in a row that DingTalk refused for the credentials before 'auth-failed' is emitted (default 3). */
+	maxAuthFailures?: number;
 }
 
 const silentLogger: StreamLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -45,7 +47,10 @@ const silentLogger: StreamLogger = { debug: () => undefined, info: () => undefin
  * (DingTalk balances messages across an app's connections, so two sockets would each see half). Reconnects with
  * exponential backoff and jitter (1 s doubling to 60 s) for as long as it has subscribers; detects dead sockets
  * with WebSocket pings; reconnects at once on SYSTEM disconnect; ACKs each callback on the socket it came from,
- * once every subscriber's handler has settled. Emits 'connected', 'disconnected' (reason) and 'error' (message).
+ * once every subscriber's handler has settled. Emits 'connected', 'disconnected' (reason), 'error-status' (message)
+ * and 'auth-failed' (DingTalk's error) once `maxAuthFailures` reconnects in a row were refused for the credentials
+ * (a secret revoked or rotated after activation): retrying will not fix that, the user must. Network and server
+ * failures never count: they keep retrying quietly.
  */
 export class StreamConnection extends EventEmitter {
 	private readonly sdk: StreamSdkClient;
@@ -64,6 +69,8 @@ export class StreamConnection extends EventEmitter {
 	private lastCallbackMs = 0;
 	private lastError: string | null = null;
 	private reconnectCount = 0;
+	private readonly maxAuthFailures: number;
+	private authFailures = 0;
 
 	constructor(
 		readonly clientId: string,
@@ -75,6 +82,7 @@ export class StreamConnection extends EventEmitter {
 		this.keepAliveIntervalMs = options.keepAliveIntervalMs ?? 20_000;
 		this.backoff = options.backoff ?? { baseMs: 1000, maxMs: 60_000 };
 		this.random = options.random ?? Math.random;
+		this.maxAuthFailures = options.maxAuthFailures ?? 3;
 		this.sdk = new StreamSdkClient(clientId, clientSecret, options.openConnection);
 		this.sdk.on('callback', (frame: DownstreamFrame) =>
 			// A rejection here would be unhandled (fatal in Node); onCallback catches its own, this is the last resort.
@@ -182,6 +190,7 @@ export class StreamConnection extends EventEmitter {
 		}
 		this.state = 'connected';
 		this.attempt = 0;
+		this.authFailures = 0;
 		this.times.lastConnectedAt = new Date().toISOString();
 		this.startKeepAlive();
 		this.logger.info('DingTalk Stream: connected', { clientId: this.clientId });
@@ -212,8 +221,16 @@ export class StreamConnection extends EventEmitter {
 			if (this.state === 'stopped') return;
 			this.reconnectCount++;
 			this.state = 'connecting';
-			this.connectOnce().catch(() => this.scheduleRetry());
+			this.connectOnce().catch((error: unknown) => this.onReconnectFailed(error));
 		}, delay);
+	}
+
+	private onReconnectFailed(error: unknown): void {
+		const refusedCredentials = (error as { kind?: unknown }).kind === 'credentials';
+		this.authFailures = refusedCredentials ? this.authFailures + 1 : 0;
+		// Once per streak: the trigger hands it to n8n, which deactivates the workflow (and so unsubscribes).
+		if (refusedCredentials && this.authFailures === this.maxAuthFailures) this.emit('auth-failed', error);
+		this.scheduleRetry();
 	}
 
 	private startKeepAlive(): void {

@@ -30,6 +30,14 @@ export class Aggregator<T> {
 		for (const key of [...this.batches.keys()]) this.release(key);
 	}
 
+	/** Forgets every pending batch without sending it and returns them (the trigger is closing). */
+	discardAll(): T[][] {
+		const batches = [...this.batches.values()];
+		for (const batch of batches) clearTimeout(batch.timer);
+		this.batches.clear();
+		return batches.map((batch) => batch.items);
+	}
+
 	get pending(): number {
 		return this.batches.size;
 	}

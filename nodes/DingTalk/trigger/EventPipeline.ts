@@ -20,6 +20,8 @@ export interface PipelineOptions {
 	aggregationWindowSeconds: number;
 	aggregationMaxWaitSeconds: number;
 	endSessionAction: string;
+	/** The longest the pipeline waits for a run before it ACKs the message anyway and releases its de-duplication entry. */
+	runDeadlineSeconds: number;
 	language: DingTalkLanguage;
 }
 
@@ -36,6 +38,7 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
 	aggregationWindowSeconds: 0,
 	aggregationMaxWaitSeconds: 30,
 	endSessionAction: 'end_session',
+	runDeadlineSeconds: 300,
 	language: 'en',
 };
 
@@ -60,12 +63,16 @@ export class EventPipeline {
 	private readonly dedupe = new Deduplicator<unknown>();
 	private readonly sessions: SessionStore;
 	private readonly aggregator?: Aggregator<{ event: MessageEvent; done: (ok: boolean) => void }>;
+	private readonly emit: EmitEvent;
+	private closing = false;
 
 	constructor(
 		private readonly options: PipelineOptions,
-		private readonly emit: EmitEvent,
+		emit: EmitEvent,
 		private readonly now: () => number = Date.now,
+		private readonly warn: (message: string) => void = () => undefined,
 	) {
+		this.emit = this.withDeadline(emit);
 		this.sessions = new SessionStore(options.sessionTimeoutSeconds * 1000, now);
 		if (options.aggregationWindowSeconds > 0) {
 			this.aggregator = new Aggregator(
@@ -78,6 +85,7 @@ export class EventPipeline {
 	}
 
 	async handle(callback: IncomingCallback): Promise<unknown> {
+		if (this.closing) throw new Error('the trigger is closing');
 		// The transports refuse (HTTP) or ACK and log (Stream) such events before they get here; this keeps any other
 		// caller from running one.
 		if (unreadableEvent(callback.topic, callback.data)) return null;
@@ -86,8 +94,42 @@ export class EventPipeline {
 		return null;
 	}
 
-	close(): void {
-		this.aggregator?.flushAll();
+	/**
+	 * Stops for good: no run starts after this. Messages still waiting for their aggregation window are either
+	 * dropped (`drop`: their deliveries fail, so Stream mode leaves them un-ACKed and DingTalk redelivers them to the
+	 * next connection) or sent now (`flush`: HTTP mode, where DingTalk already has its 200 and will not redeliver).
+	 */
+	close(pending: 'drop' | 'flush' = 'drop'): void {
+		if (this.closing) return;
+		if (pending === 'flush') this.aggregator?.flushAll();
+		this.closing = true;
+		const dropped = this.aggregator?.discardAll().flat() ?? [];
+		if (dropped.length) this.warn(`DingTalk Trigger: closing; ${dropped.length} message(s) waiting for the aggregation window start no run (left for DingTalk to redeliver unless already ACKed)`);
+		for (const b of dropped) b.done(false);
+	}
+
+	/**
+	 * A run that never ends (a Wait node, a hung call) would hold its message un-ACKed, and its de-duplication entry
+	 * in flight, forever. After the deadline the message counts as handled: ACKed, and its redeliveries dropped.
+	 */
+	private withDeadline(emit: EmitEvent): EmitEvent {
+		const deadlineMs = this.options.runDeadlineSeconds * 1000;
+		return async (item) => {
+			if (this.closing) throw new Error('the trigger is closing');
+			let timer: NodeJS.Timeout | undefined;
+			const expired = new Promise<{ ok: boolean }>((resolve) => {
+				timer = setTimeout(() => {
+					this.warn(`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? 'an event')} still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message so DingTalk stops redelivering it`);
+					resolve({ ok: true });
+				}, deadlineMs);
+				timer.unref?.();
+			});
+			try {
+				return await Promise.race([emit(item), expired]);
+			} finally {
+				clearTimeout(timer);
+			}
+		};
 	}
 
 	private async admitted(id: string, work: () => Promise<{ ok: boolean; response?: unknown }>): Promise<unknown> {

@@ -143,6 +143,15 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Whether everyone in a group shares one session (default: one per member)',
 			},
 			{
+				displayName: 'Run Deadline (Seconds)',
+				name: 'runDeadline',
+				type: 'number',
+				default: 300,
+				typeOptions: { minValue: 1 },
+				description: 'With ACK Policy "After the Run Finished", the longest the trigger waits for a run (e.g. one parked in a Wait node) before it acknowledges the message anyway, so DingTalk stops redelivering it',
+				displayOptions: { show: { '/mode': ['stream'] } },
+			},
+			{
 				displayName: 'Session Timeout (Seconds)',
 				name: 'sessionTimeout',
 				type: 'number',

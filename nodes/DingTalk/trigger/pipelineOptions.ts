@@ -25,6 +25,8 @@ export function pipelineOptions(context: ParameterReader, language: DingTalkLang
 		aggregationWindowSeconds: number(options.aggregationWindow, 0),
 		aggregationMaxWaitSeconds: number(options.aggregationMaxWait, 30),
 		endSessionAction: String(options.endSessionAction ?? 'end_session'),
+		// At least a second: every wait has a deadline.
+		runDeadlineSeconds: Math.max(1, number(options.runDeadline, 300)),
 		language,
 	};
 }

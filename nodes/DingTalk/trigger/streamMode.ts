@@ -11,7 +11,7 @@ import {
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
-import { appConfigFromCredentials, axiosSender, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
+import { appConfigFromCredentials, axiosSender, type DingTalkApiError, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
 import { EventPipeline } from './EventPipeline';
 import { unreadableEvent } from './events';
 import { attachMedia } from './media';
@@ -37,8 +37,11 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] => (withConnectionOutput ? [events, []] : [events]);
 
 	const mediaClient = options.downloadMedia ? new DingTalkClient(app, n8nHttpSender(context.helpers)) : undefined;
+	let closing = false;
 	const emitEvent = async (item: IDataObject) => {
 		const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(context, mediaClient, item) : { json: item };
+		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
+		if (closing) throw new Error('the trigger is closing');
 		if (!ackAfterRun) {
 			context.emit(outputs([data]));
 			return { ok: true };
@@ -60,7 +63,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent);
+		const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
 		const problem = unreadableEvent(callback.topic, callback.data);
@@ -89,9 +92,19 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		['disconnected', connectionEvent('disconnected')],
 		['error-status', connectionEvent('error')],
 	];
+	// A secret revoked or rotated after activation: retrying cannot fix it, so n8n is told (it deactivates the
+	// workflow, shows the error on it, runs the error workflow and retries the activation with backoff).
+	const onAuthFailed = (error: DingTalkApiError) => {
+		// n8n shows only the message on the deactivated workflow, so the fix goes into it.
+		const message = `DingTalk refused this trigger's credential on every reconnect (${error.message}). ${error.hint ?? ''}`.trim();
+		context.emitError(new NodeOperationError(context.getNode(), message, { description: error.hint }));
+	};
+	connection.on('auth-failed', onAuthFailed);
 	for (const [name, listener] of listeners) connection.on(name, listener);
 	const close = async () => {
-		pipeline.close();
+		closing = true;
+		pipeline.close('drop');
+		connection.off('auth-failed', onAuthFailed);
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);
 	};
