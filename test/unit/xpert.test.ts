@@ -1,5 +1,8 @@
+import { execute as askStreaming } from '../../nodes/XpertAi/actions/expert/askStreaming.operation';
 import { SSE_MAX_LINE_CHARS, SseLimitError, SseParser, textOfXpertFrame } from '../../nodes/XpertAi/transport/sse';
 import { requestOptions, sendInput, textOf, threadIdFor } from '../../nodes/XpertAi/transport/xpertApi';
+import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
+import { askStreamingContext, fakeAiCard, FakeXpert } from '../fake-xpert';
 
 describe('threadIdFor (one Xpert thread per session, without storing anything)', () => {
 	it('is stable per expert and session, different otherwise, and a well-formed version-5 UUID', () => {
@@ -112,5 +115,30 @@ describe('Xpert frames and answers', () => {
 		expect(withOrg.url).toBe('https://x.example/api/ai/threads');
 		expect(withOrg.headers).toEqual({ 'organization-id': 'org1' });
 		expect(requestOptions({ baseUrl: 'https://x.example/api/ai' }, { method: 'GET', path: '/t' }).headers).toEqual({});
+	});
+});
+
+describe('Ask (Streaming) against the fake Xpert and the fake DingTalk', () => {
+	const xpert = new FakeXpert();
+	const dingTalk = new FakeDingTalk(defaultFixture());
+	beforeAll(async () => {
+		await xpert.start();
+		await dingTalk.start();
+	});
+	afterAll(async () => {
+		await xpert.stop();
+		await dingTalk.stop();
+	});
+
+	it('types a Chinese answer written byte by byte into the card exactly', async () => {
+		const answer = '您好！VPN 密码可以在自助服务门户重置，请点击“忘记密码”。';
+		xpert.streamOptions = { byteByByte: true, answer };
+		fakeAiCard(dingTalk, 'track-zh');
+		const result = await askStreaming.call(askStreamingContext(xpert, dingTalk, { message: '怎么重置 VPN 密码？', outTrackId: 'track-zh' }), 0);
+		expect(result.answer).toBe(answer);
+		const card = dingTalk.cards.get('track-zh');
+		expect(card?.fieldValues.content).toBe(answer);
+		expect(card?.finalized).toBe(true);
+		expect(card?.failed).toBe(false);
 	});
 });
