@@ -21,7 +21,7 @@ export interface XpertRequest {
 	timeoutMs?: number;
 	/** Read the answer as a stream (Server-Sent Events). */
 	stream?: boolean;
-	/** Aborts the request (deadline, cancelled execution). */
+	/** Aborts the request (deadline, cancelled execution). n8n's authenticated helper replaces it with the execution's cancel signal, so callers must not rely on it alone. */
 	abortSignal?: AbortSignal;
 }
 
