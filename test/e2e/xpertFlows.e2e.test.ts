@@ -233,6 +233,19 @@ describe('conversations through the published flows (n8n start)', () => {
 		expect([...fake.cards.values()].some((c) => c.openSpaceId.includes('IM_ROBOT'))).toBe(false);
 	});
 
+	it('a Chinese answer that arrives byte by byte is typed into the AI card intact (UTF-8 across chunks)', async () => {
+		const answer = '差旅政策：国内出差需提前三天申请，住宿标准每晚不超过五百元。';
+		xpert.streamOptions = { byteByByte: true, answer };
+		try {
+			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: '差旅政策是什么？', sender: users[1], group: true, mention: true }));
+			const card = await waitFor(() => [...fake.cards.values()].find((c) => c.finalized && c.fieldValues.content === answer), 60_000);
+			expect(card.failed).toBe(false);
+			expect(card.streams.some((s) => s.content.includes('\uFFFD'))).toBe(false);
+		} finally {
+			xpert.streamOptions = {};
+		}
+	});
+
 	it('when the expert fails mid-answer, the AI card is finished as failed instead of typing forever', async () => {
 		xpert.injectFault({ path: '/runs/stream$', status: 500 });
 		const before = fake.cards.size;

@@ -35,6 +35,27 @@ export interface XpertFault {
 	times?: number;
 }
 
+/** How runs/stream writes its answer (defaults: all at once, as fast as possible). */
+export interface FakeStreamOptions {
+	/** Write the SSE bytes one per write, flushed separately (multi-byte characters split across chunks). */
+	byteByByte?: boolean;
+	/** Wait between answer tokens. */
+	tokenDelayMs?: number;
+	/** Wait after the last token before ending the stream (an expert that pauses). */
+	tailPauseMs?: number;
+	/** Never answer: send a keep-alive comment this often until the client goes away. */
+	keepAliveForeverMs?: number;
+	/** Replaces the deterministic answer (e.g. Chinese text). */
+	answer?: string;
+}
+
+/** When the last stream's first and last answer tokens were written (Date.now()). */
+export interface FakeStreamTimes {
+	firstToken?: number;
+	lastToken?: number;
+	closed?: number;
+}
+
 export const FAKE_XPERT_API_KEY = 'sk-x-fake-xpert-key-0001';
 
 /**
@@ -53,6 +74,8 @@ export class FakeXpert extends LoopbackServer {
 	readonly threads = new Map<string, Thread>();
 	requests: XpertRequestRecord[] = [];
 	private faults: XpertFault[] = [];
+	streamOptions: FakeStreamOptions = {};
+	streamTimes: FakeStreamTimes = {};
 	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {
 		super();
 		recordSecret('Xpert AI API key (fake Xpert)', apiKey);
@@ -72,6 +95,8 @@ export class FakeXpert extends LoopbackServer {
 		this.requests = [];
 		this.faults = [];
 		this.threads.clear();
+		this.streamOptions = {};
+		this.streamTimes = {};
 	}
 
 	/** What the expert answers on the given turn of its thread. */
@@ -164,20 +189,53 @@ export class FakeXpert extends LoopbackServer {
 		return { thread_id: thread.thread_id, status: 'idle', created_at: thread.created_at, updated_at: thread.created_at, metadata: { ...thread.metadata, assistant_id: thread.assistant_id }, values: { messages: thread.messages } };
 	}
 
-	/** SSE as Xpert sends it: events around message chunks, then `event: complete`. */
+	/** SSE as Xpert sends it: events around message chunks, then `event: complete` (paced by streamOptions). */
 	private stream(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, answer: string): void {
 		this.requests.push({ method: req.method ?? 'POST', path, body, status: 200, at: Date.now() });
+		const options = this.streamOptions;
+		const times: FakeStreamTimes = (this.streamTimes = {});
 		res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+		let closed = false;
+		res.on('close', () => {
+			closed = true;
+			times.closed = Date.now();
+		});
+		const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		const write = async (text: string) => {
+			if (closed) return;
+			if (!options.byteByByte) return void res.write(text);
+			for (const byte of Buffer.from(text)) {
+				if (closed) return;
+				res.write(Buffer.from([byte]));
+				await sleep(0);
+			}
+		};
 		let id = 0;
-		const frame = (data: unknown) => res.write(`id: ${++id}\ndata: ${JSON.stringify(data)}\n\n`);
-		frame({ type: 'event', event: 'on_conversation_start', data: {} });
-		frame({ type: 'event', event: 'on_message_start', data: {} });
-		res.write(': keep-alive\n\n');
-		const words = answer.match(/\S+\s*/g) ?? [answer];
-		words.forEach((word, i) => frame({ type: 'message', data: i % 2 === 0 ? word : { type: 'text', text: word } }));
-		frame({ type: 'event', event: 'on_conversation_end', data: { status: 'success' } });
-		res.write(`event: complete\ndata: ${JSON.stringify({ status: 'success' })}\n\n`);
-		res.end();
+		const frame = (data: unknown) => write(`id: ${++id}\ndata: ${JSON.stringify(data)}\n\n`);
+		void (async () => {
+			await frame({ type: 'event', event: 'on_conversation_start', data: {} });
+			await frame({ type: 'event', event: 'on_message_start', data: {} });
+			await write(': keep-alive\n\n');
+			if (options.keepAliveForeverMs) {
+				while (!closed) {
+					await write(': keep-alive\n\n');
+					await sleep(options.keepAliveForeverMs);
+				}
+				return;
+			}
+			const text = options.answer ?? answer;
+			const words = text.match(/\S+\s*/g) ?? [text];
+			for (const [i, word] of words.entries()) {
+				if (i && options.tokenDelayMs) await sleep(options.tokenDelayMs);
+				await frame({ type: 'message', data: i % 2 === 0 ? word : { type: 'text', text: word } });
+				times.firstToken ??= Date.now();
+				times.lastToken = Date.now();
+			}
+			if (options.tailPauseMs) await sleep(options.tailPauseMs);
+			await frame({ type: 'event', event: 'on_conversation_end', data: { status: 'success' } });
+			await write(`event: complete\ndata: ${JSON.stringify({ status: 'success' })}\n\n`);
+			res.end();
+		})();
 	}
 
 	private send(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, status: number, json: unknown): void {

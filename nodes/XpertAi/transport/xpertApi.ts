@@ -21,6 +21,8 @@ export interface XpertRequest {
 	timeoutMs?: number;
 	/** Read the answer as a stream (Server-Sent Events). */
 	stream?: boolean;
+	/** Aborts the request (deadline, cancelled execution). n8n's authenticated helper replaces it with the execution's cancel signal, so callers must not rely on it alone. */
+	abortSignal?: AbortSignal;
 }
 
 /** `<server>/api/ai` without a trailing slash, from the credential. */
@@ -39,6 +41,7 @@ export function requestOptions(credentials: ICredentialDataDecryptedObject, requ
 		headers: { ...(organizationId ? { 'organization-id': organizationId } : {}), ...(request.stream ? { accept: 'text/event-stream' } : {}) },
 		timeout: request.timeoutMs ?? 60_000,
 		...(request.stream ? { encoding: 'stream' as const } : {}),
+		...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
 	};
 }
 

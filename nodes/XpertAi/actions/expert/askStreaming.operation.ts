@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { Readable } from 'stream';
+import { StringDecoder } from 'string_decoder';
 
 import { streamCardContent } from '../../../DingTalk/helpers/cardStreaming';
 import { clientFor, DingTalkApiError, toNodeError } from '../../../DingTalk/transport';
@@ -64,34 +65,76 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	let sent = '';
 	let updates = 0;
 	let lastUpdate = 0;
+	// Updates run one after another (a timer flush and a chunk never write the card at once).
+	let queue: Promise<unknown> = Promise.resolve();
 	const update = async (final: { isFinalize?: boolean; isError?: boolean } = {}) => {
-		sent = answer;
-		lastUpdate = Date.now();
-		updates++;
-		await streamCardContent(dingTalk, { outTrackId, key, content: answer, isFull: true, isFinalize: !!final.isFinalize, isError: !!final.isError });
+		const run = queue.then(async () => {
+			sent = answer;
+			lastUpdate = Date.now();
+			updates++;
+			await streamCardContent(dingTalk, { outTrackId, key, content: answer, isFull: true, isFinalize: !!final.isFinalize, isError: !!final.isError });
+		});
+		queue = run.catch(() => undefined);
+		await run;
 	};
 	let failure: unknown;
+	// Text that arrives between updates is flushed by a timer, so a pause of the expert does not hide the last words.
+	let flushTimer: ReturnType<typeof setTimeout> | undefined;
+	const scheduleFlush = () => {
+		if (flushTimer || answer === sent) return;
+		flushTimer = setTimeout(() => {
+			flushTimer = undefined;
+			if (answer !== sent) update().catch((error: unknown) => (failure ??= error));
+		}, Math.max(0, intervalMs - (Date.now() - lastUpdate)));
+	};
+	// Timeout bounds the whole answer (the HTTP timeout only bounds socket silence: keep-alives reset it), and
+	// stopping the execution closes the stream.
+	const stop = new AbortController();
+	const deadline = setTimeout(() => stop.abort(Object.assign(new Error(`timeout of ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+	const cancelSignal = this.getExecutionCancelSignal?.();
+	const onCancel = () => stop.abort(new NodeOperationError(this.getNode(), 'The execution was stopped while the expert was answering', { itemIndex: i }));
+	if (cancelSignal?.aborted) onCancel();
+	else cancelSignal?.addEventListener('abort', onCancel, { once: true });
+	const stopped = new Promise<never>((_, reject) => stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true }));
+	stopped.catch(() => undefined);
+	let body: Readable | undefined;
+	stop.signal.addEventListener('abort', () => body?.destroy(stop.signal.reason as Error), { once: true });
 	try {
-		const response = await xpertRequest<Readable | { body: Readable }>(this, request);
-		const body = 'body' in response && response.body ? response.body : (response as Readable);
+		const response = await Promise.race([xpertRequest<Readable | { body: Readable }>(this, { ...request, abortSignal: stop.signal }), stopped]);
+		body = 'body' in response && response.body ? response.body : (response as Readable);
+		if (stop.signal.aborted) body.destroy(stop.signal.reason as Error);
 		const parser = new SseParser();
-		for await (const chunk of body) {
-			for (const event of parser.push(chunk.toString())) {
+		// One decoder for the whole stream: a UTF-8 character split across two chunks is kept whole.
+		const decoder = new StringDecoder('utf8');
+		const take = (text: string) => {
+			for (const event of parser.push(text)) {
 				if (event.event === 'complete') continue;
 				const frame = textOfXpertFrame(event.data);
 				if (frame.error) throw new Error(frame.error);
 				answer += frame.text;
 			}
+		};
+		for await (const chunk of body) {
+			take(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+			if (failure) throw failure;
 			if (answer !== sent && Date.now() - lastUpdate >= intervalMs) await update();
+			else scheduleFlush();
 		}
+		take(decoder.end());
+		if (stop.signal.aborted) throw stop.signal.reason;
 	} catch (error) {
-		failure = error;
+		failure ??= stop.signal.aborted ? stop.signal.reason : error;
+	} finally {
+		clearTimeout(deadline);
+		clearTimeout(flushTimer);
+		cancelSignal?.removeEventListener('abort', onCancel);
+		body?.destroy();
 	}
 	if (failure) {
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
 		await update({ isFinalize: true, isError: true }).catch(() => undefined);
 		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
-		throw failure instanceof NodeApiError ? failure : xpertError(this.getNode(), failure, request);
+		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request);
 	}
 	await update({ isFinalize: true });
 	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };
