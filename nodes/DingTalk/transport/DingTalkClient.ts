@@ -67,9 +67,12 @@ export class DingTalkClient {
 		return await this.call<T>({ ...options, family: 'legacy', method, path, body, authenticated: true });
 	}
 
-	/** Posts to a conversation's session webhook (its URL carries its own authorisation). */
-	async postToSessionWebhook(webhookUrl: string, body: unknown): Promise<void> {
-		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl, body, authenticated: false });
+	/**
+	 * Posts to a conversation's session webhook (its URL carries its own authorisation). Takes the URL object whose
+	 * host was checked and requests exactly its serialization.
+	 */
+	async postToSessionWebhook(webhookUrl: URL, body: unknown): Promise<void> {
+		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl.href, body, authenticated: false });
 	}
 
 	/**
