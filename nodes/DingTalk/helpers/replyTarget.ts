@@ -37,12 +37,22 @@ export function sessionWebhookUsable(target: ReplyTarget, now = Date.now()): boo
 	return target.sessionWebhookExpiredTime === undefined || target.sessionWebhookExpiredTime - now > SESSION_WEBHOOK_MARGIN_MS;
 }
 
-/** Only DingTalk's own hosts (as configured in the credential) may receive a reply: the URL comes from input data. */
-export function isDingTalkHost(url: string, baseUrls: string[]): boolean {
+/**
+ * Only DingTalk's own hosts (as configured in the credential) may receive a reply: the URL comes from input data.
+ * Returns the parsed URL, which is what must be requested: re-joining or re-parsing the raw text elsewhere may
+ * resolve a different host (backslashes, userinfo, tabs, dot segments) than the one checked here.
+ */
+export function dingTalkWebhookUrl(url: string, baseUrls: string[]): URL | undefined {
 	try {
-		const origin = new URL(url).origin;
-		return baseUrls.some((base) => new URL(base).origin === origin);
+		const parsed = new URL(url);
+		// DingTalk's webhooks carry no userinfo; HTTP clients disagree on where such an authority ends.
+		if (parsed.username || parsed.password) return undefined;
+		return baseUrls.some((base) => new URL(base).origin === parsed.origin) ? parsed : undefined;
 	} catch {
-		return false;
+		return undefined;
 	}
+}
+
+export function isDingTalkHost(url: string, baseUrls: string[]): boolean {
+	return dingTalkWebhookUrl(url, baseUrls) !== undefined;
 }

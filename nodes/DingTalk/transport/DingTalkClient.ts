@@ -11,6 +11,8 @@ import {
 	type RetryPolicy,
 } from './types';
 
+import { redactSecrets } from '../../shared/redact';
+
 export interface DingTalkClientOptions {
 	retry?: RetryPolicy;
 	timeoutMs?: number;
@@ -67,9 +69,12 @@ export class DingTalkClient {
 		return await this.call<T>({ ...options, family: 'legacy', method, path, body, authenticated: true });
 	}
 
-	/** Posts to a conversation's session webhook (its URL carries its own authorisation). */
-	async postToSessionWebhook(webhookUrl: string, body: unknown): Promise<void> {
-		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl, body, authenticated: false });
+	/**
+	 * Posts to a conversation's session webhook (its URL carries its own authorisation). Takes the URL object whose
+	 * host was checked and requests exactly its serialization.
+	 */
+	async postToSessionWebhook(webhookUrl: URL, body: unknown): Promise<void> {
+		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl.href, body, authenticated: false });
 	}
 
 	/**
@@ -148,7 +153,12 @@ export class DingTalkClient {
 					timeoutMs: this.timeoutMs,
 				});
 				body = response.body;
-				error = interpretResponse(call.family, endpointOf(call.path), response.status, body, response.headers);
+				// DingTalk (or whatever answers at its URL) may echo the secret or token it was sent.
+				error = interpretResponse(call.family, endpointOf(call.path), response.status, body, response.headers)?.redacted([
+					this.app.clientSecret,
+					token,
+					...querySecretsOf(call.path),
+				]);
 			} catch (cause) {
 				error = this.networkError(cause, call.path, token);
 				if (!call.idempotent || attempt >= this.retry.maxRetries) throw error;
@@ -181,7 +191,7 @@ export class DingTalkClient {
 			code: timedOut ? 'TIMEOUT' : (raw?.code ?? 'NETWORK'),
 			dingTalkMessage: redact(
 				timedOut ? `No answer from DingTalk within ${this.timeoutMs} ms` : (raw?.message ?? 'network error'),
-				[this.app.clientSecret, token],
+				[this.app.clientSecret, token, ...querySecretsOf(path)],
 			),
 			kind: 'network',
 			endpoint: endpointOf(path),
@@ -201,6 +211,11 @@ function issuedToken(token: string | undefined, expiresIn: number | undefined, e
 	return { token, expiresInSeconds: Number(expiresIn ?? 7200) };
 }
 
+/** A session webhook's query values authorise it: they are secrets too. */
+function querySecretsOf(pathOrUrl: string): string[] {
+	return /^https?:\/\//i.test(pathOrUrl) ? [...new URL(pathOrUrl).searchParams.values()] : [];
+}
+
 /** The path part of a URL or path: what errors may show (a session webhook's query is a credential). */
 export function endpointOf(pathOrUrl: string): string {
 	const path = /^https?:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl).pathname : pathOrUrl;
@@ -208,5 +223,5 @@ export function endpointOf(pathOrUrl: string): string {
 }
 
 export function redact(text: string, secrets: Array<string | undefined>): string {
-	return secrets.reduce<string>((out, secret) => (secret ? out.split(secret).join('***') : out), text);
+	return redactSecrets(text, secrets);
 }

@@ -1,5 +1,7 @@
 import type { ApiFamily } from './types';
 
+import { redactSecrets } from '../../shared/redact';
+
 /** What kind of failure a DingTalk answer is: decides retry, token refresh and the hint shown to the user. */
 export type DingTalkErrorKind =
 	| 'credentials'
@@ -48,6 +50,19 @@ export class DingTalkApiError extends Error {
 		this.endpoint = fields.endpoint;
 		this.retryAfterSeconds = fields.retryAfterSeconds;
 		this.hint = hint;
+	}
+
+	/** The same error with every given secret masked in the texts that came from the server. */
+	redacted(secrets: Array<string | undefined>): DingTalkApiError {
+		return new DingTalkApiError({
+			code: redactSecrets(this.code, secrets),
+			dingTalkMessage: redactSecrets(this.dingTalkMessage, secrets),
+			requestId: this.requestId === undefined ? undefined : redactSecrets(this.requestId, secrets),
+			httpStatus: this.httpStatus,
+			kind: this.kind,
+			endpoint: redactSecrets(this.endpoint, secrets),
+			retryAfterSeconds: this.retryAfterSeconds,
+		});
 	}
 
 	get retryable(): boolean {

@@ -10,6 +10,8 @@ import {
 	NodeApiError,
 } from 'n8n-workflow';
 
+import { redactSecrets } from '../../shared/redact';
+
 export const XPERT_CREDENTIAL = 'xpertAiApi';
 
 type XpertContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -55,7 +57,7 @@ export async function xpertRequest<T = unknown>(context: XpertContext, request: 
 	try {
 		return (await send(context, request)) as T;
 	} catch (error) {
-		throw xpertError(context.getNode(), error, request);
+		throw xpertError(context.getNode(), error, request, await secretsOf(context));
 	}
 }
 
@@ -66,7 +68,16 @@ export async function xpertDelete(context: XpertContext, path: string): Promise<
 		return true;
 	} catch (error) {
 		if (statusOf(error) === 404) return false;
-		throw xpertError(context.getNode(), error, { path });
+		throw xpertError(context.getNode(), error, { path }, await secretsOf(context));
+	}
+}
+
+/** What a server's error text must never show: the credential's API key. */
+async function secretsOf(context: XpertContext): Promise<string[]> {
+	try {
+		return [String((await context.getCredentials(XPERT_CREDENTIAL)).apiKey ?? '')];
+	} catch {
+		return [];
 	}
 }
 
@@ -76,7 +87,12 @@ function statusOf(error: unknown): number {
 }
 
 /** Turns a failed call into an error an n8n user can act on. */
-export function xpertError(node: INode, error: unknown, request: Pick<XpertRequest, 'path' | 'timeoutMs'>): NodeApiError {
+export function xpertError(
+	node: INode,
+	error: unknown,
+	request: Pick<XpertRequest, 'path' | 'timeoutMs'>,
+	secrets: string[] = [],
+): NodeApiError {
 	const e = error as { code?: string; message?: string; cause?: { code?: string } };
 	const status = statusOf(error);
 	const code = e.code ?? e.cause?.code;
@@ -101,7 +117,8 @@ export function xpertError(node: INode, error: unknown, request: Pick<XpertReque
 		message = `Xpert AI error${status ? ` ${status}` : ''}: ${e.message ?? 'unknown'}`;
 	}
 	// Only the message goes in: given the raw error, n8n swaps ours for a generic text when it sees a network code.
-	const cause: JsonObject = { message: e.message ?? message, ...(status ? { httpCode: String(status) } : {}) };
+	message = redactSecrets(message, secrets);
+	const cause: JsonObject = { message: redactSecrets(e.message ?? message, secrets), ...(status ? { httpCode: String(status) } : {}) };
 	return new NodeApiError(node, cause, { message, description, httpCode: status ? String(status) : undefined });
 }
 

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { parseIdList } from '../../helpers/lists';
 import { type Mentions, type MessageContent, readMessageContent, toRobotTemplate, toWebhookBody } from '../../helpers/messageContent';
-import { isDingTalkHost, type ReplyTarget, replyTargetFromEvent, sessionWebhookUsable } from '../../helpers/replyTarget';
+import { dingTalkWebhookUrl, type ReplyTarget, replyTargetFromEvent, sessionWebhookUsable } from '../../helpers/replyTarget';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
 import { sendGroupMessage, sendUserMessages } from './send';
 
@@ -87,8 +87,8 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 
 	const byWebhook = options.replyVia !== 'openApi' && sessionWebhookUsable(target) && content.type !== 'template';
 	if (byWebhook) {
-		const webhook = target.sessionWebhook as string;
-		if (!isDingTalkHost(webhook, [client.app.legacyApiBaseUrl, client.app.apiBaseUrl])) {
+		const webhook = dingTalkWebhookUrl(target.sessionWebhook as string, [client.app.legacyApiBaseUrl, client.app.apiBaseUrl]);
+		if (!webhook) {
 			throw new NodeOperationError(this.getNode(), 'The event\'s session webhook does not point to DingTalk', {
 				itemIndex: i,
 				description: `Its host is not the credential's Legacy API Base URL (${client.app.legacyApiBaseUrl}); nothing was sent.`,
