@@ -1,0 +1,3 @@
+import { connectionOperationCases } from './cases';
+
+describe('DingTalk → Connection → getStatus', () => connectionOperationCases('getStatus'));

@@ -1,0 +1,43 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
+import { FakeXpert } from '../../fake-xpert';
+
+/**
+ * Starts the fake DingTalk for a test file and clears what happened between tests. Issued access tokens are kept:
+ * the node caches its token per process, and a token the fake forgot would cost every test a refresh.
+ */
+export function useFakeDingTalk(): { fake: FakeDingTalk; fixture: ReturnType<typeof defaultFixture>; credentials: () => ICredentialDataDecryptedObject } {
+	const fixture = defaultFixture();
+	const fake = new FakeDingTalk(fixture);
+	beforeAll(async () => await fake.start());
+	afterAll(async () => await fake.stop());
+	beforeEach(() => {
+		fake.requests = [];
+		fake.sentMessages = [];
+		fake.cards = new Map();
+		fake.clearFaults();
+	});
+	return { fake, fixture, credentials: () => ({ ...fake.appConfig() }) };
+}
+
+export function useFakeXpert(): { fake: FakeXpert; credentials: () => ICredentialDataDecryptedObject } {
+	const fake = new FakeXpert();
+	beforeAll(async () => await fake.start());
+	afterAll(async () => await fake.stop());
+	beforeEach(() => fake.reset());
+	return { fake, credentials: () => ({ ...fake.credentials() }) };
+}
+
+/** An AI card as Card → Send leaves it at the fake, for the operations that write into an existing card. */
+export function seedCard(fake: FakeDingTalk, outTrackId: string, cardData: Record<string, string> = {}): void {
+	fake.cards.set(outTrackId, {
+		cardTemplateId: 'tpl.schema',
+		cardData,
+		openSpaceId: 'dtv1.card//IM_ROBOT.eng0001',
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
+}
