@@ -2,7 +2,8 @@
  * The full fuzz run (`npm run fuzz`): FUZZ_INPUTS inputs per target (default 100,000), seed FUZZ_SEED (default: a
  * new one, printed), only FUZZ_TARGET if set. Prints one JSON line per target (inputs, accepted, refused, max
  * per-input ms, heap growth) and exits 1 on any oracle violation, printing its seed and a short reproduction.
- * Reproduce one input: FUZZ_TARGET=<target> FUZZ_INPUT_SEED=<seed> npm run fuzz.
+ * Reproduce one input: FUZZ_TARGET=<target> FUZZ_INPUT_SEED=<seed> npm run fuzz. FUZZ_MAX_VIOLATIONS (default 5) stops a
+ * target after that many violations (set it high to count them all).
  */
 import { runTarget } from './harness';
 import { checkReference } from './reference';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
 	let failed = false;
 	for (const target of targets) {
 		// Wall-clock and heap limits only here (a machine of its own), never in the unit tests.
-		const report = await runTarget(target, { inputs, seed, onlySeed, maxViolations: 5, maxInputMs: Number(process.env.FUZZ_MAX_INPUT_MS ?? 2000), maxHeapGrowthMB: 512 });
+		const report = await runTarget(target, { inputs, seed, onlySeed, maxViolations: Number(process.env.FUZZ_MAX_VIOLATIONS ?? 5), maxInputMs: Number(process.env.FUZZ_MAX_INPUT_MS ?? 2000), maxHeapGrowthMB: 512 });
 		const { firstViolations, ...counts } = report;
 		console.log(JSON.stringify(counts));
 		for (const v of firstViolations) console.log(JSON.stringify({ violation: v.message, target: v.target, seed: v.seed, reproduce: `FUZZ_TARGET=${v.target} FUZZ_INPUT_SEED=${v.seed} npm run fuzz`, input: v.input }));

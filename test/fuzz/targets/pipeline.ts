@@ -1,12 +1,10 @@
-/** The event pipeline with wrongly typed fields: no throw or rejection, either an item or a refusal, no secret in items. */
+/** The event pipeline with wrongly typed fields: no throw or rejection, either an item or a refusal, items n8n can store. */
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline } from '../../../nodes/DingTalk/trigger/EventPipeline';
 import { check, type FuzzTarget, mustNotReject, type Outcome } from '../harness';
 import { ALNUM, mutateObject, type Rng } from '../prng';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
-/** Planted where a careless pipeline could copy it into an item (the credential never reaches the pipeline). */
-const SECRET = 'fuzz-client-secret-0123456789';
 
 /** Adapter: one pipeline per input, both event kinds on, no aggregation; returns the items it emitted. */
 async function throughPipeline(topic: string, data: Record<string, unknown>): Promise<unknown[]> {
@@ -63,14 +61,13 @@ export const pipelineTarget: FuzzTarget = {
 		const data = hostile(rng, isCard ? card(rng) : robot(rng));
 		const input = { topic: isCard ? CARD : ROBOT, data };
 		const items = await mustNotReject(input, 'EventPipeline.handle', async () => await throughPipeline(input.topic, data));
+		// n8n stores items as JSON. (No credential reaches the pipeline, so there is no secret to look for here.)
 		for (const item of items) {
-			let text = '';
 			try {
-				text = JSON.stringify(item);
+				JSON.stringify(item);
 			} catch (error) {
 				check(false, `item is not serialisable: ${(error as Error).message}`, input);
 			}
-			check(!text.includes(SECRET), 'an item carries a secret', input);
 		}
 		return items.length ? 'accepted' : 'refused';
 	},
