@@ -1,0 +1,8 @@
+import type { FuzzTarget } from '../harness';
+import { cardMergeTarget } from './cardMerge';
+import { httpCallbackTarget } from './httpCallback';
+import { pipelineTarget } from './pipeline';
+import { sseTarget } from './sse';
+import { streamFramesTarget } from './streamFrames';
+
+export const TARGETS: FuzzTarget[] = [httpCallbackTarget, streamFramesTarget, pipelineTarget, cardMergeTarget, sseTarget];

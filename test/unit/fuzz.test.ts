@@ -1,0 +1,34 @@
+/**
+ * The seeded edition of the fuzz suite (test/fuzz; the full run is `npm run fuzz`): each target runs a fixed number of
+ * inputs from a fixed seed, so a failure here reproduces with the seed it prints
+ * (FUZZ_TARGET=<target> FUZZ_INPUT_SEED=<seed> npm run fuzz). No wall-clock or heap limits here: those are judged
+ * only by the full run.
+ */
+import { runTarget } from '../fuzz/harness';
+import { checkReference, refDecrypt, refSignature, VECTORS } from '../fuzz/reference';
+import { TARGETS } from '../fuzz/targets';
+
+const SEED = 20261128;
+/** Inputs per target: a few seconds each on a slow machine. */
+const INPUTS: Record<string, number> = { httpCallback: 3000, streamFrames: 1500, pipeline: 3000, cardMerge: 300, sse: 2000 };
+
+describe('fuzz reference (independent of the package, from dingtalk-protocol.md §3)', () => {
+	it('reproduces the vectors V1–V4 and the robot signature fixture', () => {
+		expect(() => checkReference()).not.toThrow();
+		expect(VECTORS.map((v) => refSignature(v.token, v.timestamp, v.nonce, v.encrypt) === v.signature)).toEqual([true, true, true, true]);
+	});
+	it('refuses a ciphertext with one flipped byte', () => {
+		const v = VECTORS[1];
+		const bytes = Buffer.from(v.encrypt, 'base64');
+		bytes[bytes.length - 1] ^= 1;
+		expect(refDecrypt(v.aesKey, bytes.toString('base64'))?.owner === v.owner).toBe(false);
+	});
+});
+
+describe('fuzz targets (seeded edition)', () => {
+	it.each(TARGETS.map((t) => [t.name, t] as const))('%s: no oracle violation', async (name, target) => {
+		const report = await runTarget(target, { inputs: INPUTS[name] ?? 1000, seed: SEED, maxViolations: 3 });
+		expect({ target: name, seed: SEED, violations: report.firstViolations }).toEqual({ target: name, seed: SEED, violations: [] });
+		expect(report.inputs).toBe(INPUTS[name] ?? 1000);
+	}, 60_000);
+});
