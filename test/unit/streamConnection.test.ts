@@ -245,4 +245,17 @@ describe('mergeAnswers (several workflows answering one card click)', () => {
 		expect(mergeAnswers('x', { y: 1 })).toEqual({ y: 1 });
 		expect(mergeAnswers({ y: 1 }, undefined)).toEqual({ y: 1 });
 	});
+
+	it('keeps __proto__ and constructor keys as data, and merges answers of any depth without recursing past a bound', () => {
+		const a = JSON.parse('{"cardData":{"cardParamMap":{"a":"1"}},"constructor":{"x":1}}');
+		const b = JSON.parse('{"cardData":{"cardParamMap":{"__proto__":{"polluted":"yes"}}},"__proto__":{"polluted":"yes"}}');
+		const merged = mergeAnswers(a, b) as Record<string, Record<string, unknown>>;
+		expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+		expect(Object.getPrototypeOf(merged.cardData.cardParamMap)).toBe(Object.prototype);
+		expect(Object.hasOwn(merged, '__proto__')).toBe(true);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		let deep: Record<string, unknown> = {};
+		for (let i = 0; i < 50_000; i++) deep = { k: deep };
+		expect(() => mergeAnswers(deep, deep)).not.toThrow();
+	});
 });

@@ -305,12 +305,7 @@ export class StreamConnection extends EventEmitter {
 			.map((r) => r.value);
 		// Several workflows may answer one card click (say, one ends the session, one sets a status): DingTalk takes
 		// one answer, so their card updates are merged.
-		let answer: unknown = answers[0] ?? null;
-		try {
-			if (answers.length > 1) answer = answers.reduce(mergeAnswers);
-		} catch {
-			answer = answers[answers.length - 1]; // too deep to merge: the later one wins, as it would on a conflict
-		}
+		const answer: unknown = answers.length > 1 ? answers.reduce((merged, next) => mergeAnswers(merged, next)) : (answers[0] ?? null);
 		ack(answer);
 	}
 }
@@ -319,10 +314,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep merge of two card-callback answers; where they disagree on a plain value, the later one wins. */
-export function mergeAnswers(a: unknown, b: unknown): unknown {
-	if (!isPlainObject(a) || !isPlainObject(b)) return b ?? a;
+/** Card updates are a few levels deep; below this the later answer's value wins whole (no recursion to exhaust). */
+const MAX_MERGE_DEPTH = 32;
+
+/**
+ * Deep merge of two card-callback answers; where they disagree on a plain value, the later one wins. Answers come
+ * from workflow runs, so keys such as `__proto__` are kept as plain data (never a prototype) and depth is bounded.
+ */
+export function mergeAnswers(a: unknown, b: unknown, depth = 0): unknown {
+	if (!isPlainObject(a) || !isPlainObject(b) || depth >= MAX_MERGE_DEPTH) return b ?? a;
 	const merged: Record<string, unknown> = { ...a };
-	for (const [key, value] of Object.entries(b)) merged[key] = key in a ? mergeAnswers(a[key], value) : value;
+	for (const [key, value] of Object.entries(b)) {
+		const next = Object.hasOwn(a, key) ? mergeAnswers(a[key], value, depth + 1) : value;
+		Object.defineProperty(merged, key, { value: next, enumerable: true, writable: true, configurable: true });
+	}
 	return merged;
 }

@@ -22,7 +22,7 @@ type Answer = { accepted: true; data?: unknown } | { accepted: false; status: nu
 
 /** Adapter: the one place that knows the verifier's API (its refusal shape may change; adjust here). */
 function verifierFor(settings: Settings, now: number): (request: HttpCallbackRequest) => Answer {
-	const verifier = new HttpCallbackVerifier(settings, undefined, () => now);
+	const verifier = new HttpCallbackVerifier(settings, () => now);
 	return (request) => {
 		const verdict = verifier.verify(request);
 		if (verdict.kind === 'callback') return { accepted: true, data: verdict.callback.data };
@@ -70,7 +70,8 @@ function request(body: unknown, query: Record<string, unknown> = {}, headers: Re
 }
 
 /** A timestamp inside the window, as milliseconds or (as some of DingTalk's pushes) seconds. */
-function freshTimestamp(rng: Rng, now: number, seconds = rng.chance(0.3)): string {
+// DingTalk sends 13-digit milliseconds (protocol vectors V2, V4); the verifier accepts that form only.
+function freshTimestamp(rng: Rng, now: number, seconds = false): string {
 	const ms = now - rng.int(WINDOW_MS - 60_000) + (rng.chance(0.2) ? rng.int(WINDOW_MS - 60_000) : 0);
 	return seconds ? String(Math.floor(ms / 1000)) : String(ms);
 }

@@ -13,7 +13,7 @@ async function throughPipeline(topic: string, data: Record<string, unknown>): Pr
 		items.push(item);
 		return { ok: true };
 	});
-	await pipeline.handle({ topic, messageId: `m-${String(data.msgId ?? 'x').slice(0, 20)}`, data });
+	await pipeline.handle({ topic, messageId: `m-${typeof data.msgId === 'string' ? data.msgId.slice(0, 20) : 'x'}`, data });
 	pipeline.close();
 	return items;
 }
