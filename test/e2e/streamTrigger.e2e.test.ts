@@ -42,9 +42,9 @@ const AGGREGATE = 'cidAggregate==';
 const echoFlow = flow(
 	'stEchoWorkflow01',
 	[
-		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','), downloadMedia: true } }),
+		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','), downloadMedia: true, maxMediaSize: 0.05 } }),
 		isMessageRouter(),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none')).join(',') : '' }}" }, 400, -100),
+		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}" }, 400, -100),
 		dingTalk(
 			'Update Card',
 			{ resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } },
@@ -362,7 +362,7 @@ it('1,000 messages through 100 dropped connections, in n8n: every message answer
 	console.log(JSON.stringify({ messages: total, drops, deliveries: fake.gateway.deliveries.length, redelivered: fake.gateway.deliveries.filter((d) => d.redelivery).length }));
 }, 400_000);
 
-it('Download Media: a picture and a file arrive as n8n binary data', async () => {
+it('Download Media: a picture and a file arrive as n8n binary data; a file over Max Media Size is not downloaded and the item says so', async () => {
 	const picture = fake.addMedia(Buffer.alloc(1234, 7), 'image/png');
 	const file = fake.addMedia(Buffer.from('%PDF-1.4 fake'), 'application/pdf');
 	const send = (data: Record<string, unknown>) =>
@@ -372,6 +372,13 @@ it('Download Media: a picture and a file arrive as n8n binary data', async () =>
 	await waitFor(() => replies().includes('You said:  (new session: true) media=picture-0.png:1234:image/png'));
 	await waitFor(() => replies().includes('You said: report.pdf (new session: false) media=report.pdf:13:application/pdf'));
 	expect(fake.requestsTo('/v1.0/robot/messageFiles/download').map((r) => (r.body as { downloadCode: string }).downloadCode)).toEqual(expect.arrayContaining([picture, file]));
+	// Max Media Size is 0.05 MB here: a larger file is not downloaded (whole or in part), and the run still starts.
+	const sentBefore = fake.mediaBytesSent;
+	const big = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 3), 'application/zip', { hideLength: true });
+	send({ msgtype: 'file', content: { downloadCode: big, fileName: 'big.zip', spaceId: 's', fileId: 'g' } });
+	await waitFor(() => replies().includes('You said: big.zip (new session: false) media=big.zip:undefined:none:tooLarge'));
+	// Socket buffers aside, the fake wrote a fraction of the file before n8n hung up.
+	expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
 });
 
 it('"Listen for test event": a manual run connects, takes one message, and closes its connection', async () => {

@@ -76,7 +76,9 @@ export class FakeDingTalk {
 	/** The Stream mode gateway: connections/open and the WebSocket at /connect. */
 	readonly gateway = new StreamGateway(() => this.apps, () => this.baseUrl);
 	/** Files users "sent": downloadCode → content. */
-	readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+	readonly media = new Map<string, { bytes: Buffer; contentType: string; hideLength?: boolean }>();
+	/** Bytes of media files written to clients so far. */
+	mediaBytesSent = 0;
 	private faults: Array<Fault & { remaining: number; passed: number }> = [];
 	private server?: Server;
 	private url = '';
@@ -141,9 +143,9 @@ export class FakeDingTalk {
 	}
 
 	/** Registers a file as if a user had sent it; returns its downloadCode. */
-	addMedia(bytes: Buffer, contentType: string): string {
+	addMedia(bytes: Buffer, contentType: string, options: { hideLength?: boolean } = {}): string {
 		const code = `dlcode${randomBytes(8).toString('hex')}`;
-		this.media.set(code, { bytes, contentType });
+		this.media.set(code, { bytes, contentType, ...options });
 		return code;
 	}
 
@@ -193,8 +195,24 @@ export class FakeDingTalk {
 		if (path.startsWith('/__fake/')) return send(res, await this.control(req.method ?? 'GET', path, raw));
 		if (path.startsWith('/__media/')) {
 			const file = this.media.get(decodeURIComponent(path.slice('/__media/'.length)));
-			res.writeHead(file ? 200 : 404, { 'Content-Type': file?.contentType ?? 'text/plain' });
-			res.end(file?.bytes ?? 'not found');
+			if (!file) {
+				res.writeHead(404, { 'Content-Type': 'text/plain' });
+				res.end('not found');
+				return;
+			}
+			// Written in 64 KiB chunks with backpressure, and counted, so a test sees how much a client really read.
+			res.writeHead(200, { 'Content-Type': file.contentType, ...(file.hideLength ? {} : { 'Content-Length': String(file.bytes.length) }) });
+			let offset = 0;
+			const writeMore = () => {
+				while (offset < file.bytes.length && !res.destroyed) {
+					const chunk = file.bytes.subarray(offset, offset + 65_536);
+					offset += chunk.length;
+					this.mediaBytesSent += chunk.length;
+					if (!res.write(chunk)) return void res.once('drain', writeMore);
+				}
+				if (!res.destroyed) res.end();
+			};
+			writeMore();
 			return;
 		}
 

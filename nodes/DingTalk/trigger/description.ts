@@ -136,6 +136,14 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Whether to ignore messages the bot itself sent',
 			},
 			{
+				displayName: 'Max Media Size (MB)',
+				name: 'maxMediaSize',
+				type: 'number',
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				default: 20,
+				description: 'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
+			},
+			{
 				displayName: 'One Session per Group',
 				name: 'sharedGroupSession',
 				type: 'boolean',

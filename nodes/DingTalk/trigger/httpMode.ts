@@ -13,7 +13,7 @@ import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '.
 import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
 import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { unreadableEvent } from './events';
-import { attachMedia } from './media';
+import { attachMedia, maxMediaBytes } from './media';
 import { pipelineOptions } from './pipelineOptions';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
@@ -86,7 +86,7 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const item: INodeExecutionData =
 		options.downloadMedia && reception.item.event === 'message'
-			? await attachMedia(context, new DingTalkClient(app, n8nHttpSender(context.helpers)), reception.item)
+			? await attachMedia(context, new DingTalkClient(app, n8nHttpSender(context.helpers)), reception.item, maxMediaBytes(options.maxMediaSize))
 			: { json: reception.item };
 	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);
 	return { noWebhookResponse: true, workflowData: [[item]] };

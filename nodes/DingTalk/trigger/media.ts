@@ -1,18 +1,52 @@
 import type { IBinaryKeyData, IDataObject, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { type Readable, Transform } from 'stream';
 
 import type { DingTalkClient } from '../transport';
 import { mediaOf } from './events';
 
 const EXTENSIONS: Record<string, string> = { picture: 'png', audio: 'amr', video: 'mp4', file: 'bin' };
 
+/** Max Media Size's default, in MB. */
+export const DEFAULT_MAX_MEDIA_MB = 20;
+
+/** Bytes allowed per file for the trigger's Max Media Size option (MB; non-positive or missing → the default). */
+export function maxMediaBytes(option: unknown): number {
+	const mb = typeof option === 'number' && option > 0 ? option : DEFAULT_MAX_MEDIA_MB;
+	return Math.floor(mb * 1024 * 1024);
+}
+
+class MediaTooLargeError extends Error {
+	constructor(maxBytes: number) {
+		const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
+		super(`The file is larger than Max Media Size (${mb} MB), so it was not downloaded. Raise Max Media Size in the trigger's options to receive it.`);
+	}
+}
+
+/** Passes bytes through until more than `maxBytes` went by, then fails (which stops the download). */
+function capped(source: Readable, maxBytes: number): { stream: Readable; bytes: () => number } {
+	let seen = 0;
+	const counter = new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			seen += chunk.length;
+			if (seen > maxBytes) callback(new MediaTooLargeError(maxBytes));
+			else callback(null, chunk);
+		},
+	});
+	counter.on('error', () => source.destroy());
+	source.on('error', (error) => counter.destroy(error));
+	return { stream: source.pipe(counter), bytes: () => seen };
+}
+
 /**
  * Downloads the files a message carries into n8n binary data (`media0`, `media1`, …) and lists them in `media`.
  * DingTalk hands out a short-lived download URL per downloadCode (POST /v1.0/robot/messageFiles/download).
+ * Each file is streamed into n8n's binary data (never held whole here) and stopped once it passes `maxBytes`.
  */
 export async function attachMedia(
 	context: ITriggerFunctions | IWebhookFunctions,
 	client: DingTalkClient,
 	item: IDataObject,
+	maxBytes = maxMediaBytes(undefined),
 ): Promise<{ json: IDataObject; binary?: IBinaryKeyData }> {
 	const refs = mediaOf((item.raw ?? {}) as IDataObject);
 	if (refs.length === 0) return { json: item };
@@ -27,17 +61,23 @@ export async function attachMedia(
 			});
 			const response = (await context.helpers.httpRequest({
 				url: String(downloadUrl),
-				encoding: 'arraybuffer',
+				encoding: 'stream',
 				returnFullResponse: true,
 				timeout: 60_000,
-			})) as { body: ArrayBuffer; headers: Record<string, string> };
-			const data = Buffer.from(response.body);
+			})) as { body: Readable; headers: Record<string, string | undefined> };
 			const fileName = ref.fileName ?? `${ref.type}-${index}.${EXTENSIONS[ref.type]}`;
-			binary[property] = await context.helpers.prepareBinaryData(data, fileName, response.headers['content-type']);
-			media.push({ type: ref.type, binaryProperty: property, fileName, size: data.length });
+			const declared = Number(response.headers['content-length']);
+			if (declared > maxBytes) {
+				response.body.destroy();
+				throw new MediaTooLargeError(maxBytes);
+			}
+			const download = capped(response.body, maxBytes);
+			binary[property] = await context.helpers.prepareBinaryData(download.stream, fileName, response.headers['content-type']);
+			media.push({ type: ref.type, binaryProperty: property, fileName, size: download.bytes() });
 		} catch (error) {
 			// The message still starts the run; the item says which file could not be fetched and why.
-			media.push({ type: ref.type, downloadCode: ref.downloadCode, error: (error as Error).message });
+			const tooLarge = error instanceof MediaTooLargeError;
+			media.push({ type: ref.type, downloadCode: ref.downloadCode, ...(ref.fileName ? { fileName: ref.fileName } : {}), error: (error as Error).message, ...(tooLarge ? { tooLarge } : {}) });
 		}
 	}
 	return { json: { ...item, media }, binary };

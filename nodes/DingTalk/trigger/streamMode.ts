@@ -14,7 +14,7 @@ import type { CallbackHandler } from '../stream/StreamConnection';
 import { appConfigFromCredentials, axiosSender, type DingTalkApiError, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
 import { EventPipeline } from './EventPipeline';
 import { unreadableEvent } from './events';
-import { attachMedia } from './media';
+import { attachMedia, maxMediaBytes } from './media';
 import { pipelineOptions } from './pipelineOptions';
 
 /**
@@ -39,7 +39,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const mediaClient = options.downloadMedia ? new DingTalkClient(app, n8nHttpSender(context.helpers)) : undefined;
 	let closing = false;
 	const emitEvent = async (item: IDataObject) => {
-		const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(context, mediaClient, item) : { json: item };
+		const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize)) : { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (closing) throw new Error('the trigger is closing');
 		if (!ackAfterRun) {
