@@ -1,7 +1,9 @@
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
 import { FakeXpert } from '../../fake-xpert';
+import { DingTalk } from '../../../nodes/DingTalk/DingTalk.node';
+import { runNode } from './fakeExecuteContext';
 
 /**
  * Starts the fake DingTalk for a test file and clears what happened between tests. Issued access tokens are kept:
@@ -40,4 +42,19 @@ export function seedCard(fake: FakeDingTalk, outTrackId: string, cardData: Recor
 		finalized: false,
 		failed: false,
 	});
+}
+
+/**
+ * Runs a DingTalk operation whose one per-item parameter is a resource locator by ID (a user, a department), one
+ * input item per ID: `run(ids, extraParameters?, continueOnFail?)`.
+ */
+export function locatorOperation(resource: string, operation: string, locator: string, credentials: () => ICredentialDataDecryptedObject) {
+	return async (ids: string[], extra: INodeParameters = {}, continueOnFail = false) =>
+		await runNode({
+			node: new DingTalk(),
+			items: ids.map(() => ({ json: {} })),
+			parameters: (i) => ({ resource, operation, [locator]: { __rl: true, mode: 'id', value: ids[i] }, ...extra }),
+			credentials: { dingTalkStreamApi: credentials() },
+			continueOnFail,
+		});
 }

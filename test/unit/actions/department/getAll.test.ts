@@ -1,18 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
-import { runNode } from '../../support/fakeExecuteContext';
-import { useFakeDingTalk } from '../../support/fakeServices';
+import { locatorOperation, useFakeDingTalk } from '../../support/fakeServices';
 
 const { fake, credentials } = useFakeDingTalk();
-const run = async (parentIds: string[], extra = {}, continueOnFail = false) =>
-	await runNode({
-		node: new DingTalk(),
-		items: parentIds.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'department', operation: 'getAll', parentDepartmentId: { __rl: true, mode: 'id', value: parentIds[i] }, ...extra }),
-		credentials: { dingTalkStreamApi: credentials() },
-		continueOnFail,
-	});
+const run = locatorOperation('department', 'getAll', 'parentDepartmentId', credentials);
 
 describe('DingTalk → Department → Get Many', () => {
 	it('lists the direct children of the parent, one item each', async () => {

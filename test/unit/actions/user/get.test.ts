@@ -1,18 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
-import { runNode } from '../../support/fakeExecuteContext';
-import { useFakeDingTalk } from '../../support/fakeServices';
+import { locatorOperation, useFakeDingTalk } from '../../support/fakeServices';
 
 const { fake, credentials } = useFakeDingTalk();
-const run = async (userIds: string[], continueOnFail = false) =>
-	await runNode({
-		node: new DingTalk(),
-		items: userIds.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: userIds[i] } }),
-		credentials: { dingTalkStreamApi: credentials() },
-		continueOnFail,
-	});
+const run = locatorOperation('user', 'get', 'userId', credentials);
 
 describe('DingTalk → User → Get', () => {
 	it('asks DingTalk for the user and outputs the profile, paired with its item', async () => {
@@ -32,7 +23,7 @@ describe('DingTalk → User → Get', () => {
 	});
 
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
-		const { output } = await run(['nobody', 'eng0002'], true);
+		const { output } = await run(['nobody', 'eng0002'], {}, true);
 		expect(output).toHaveLength(2);
 		expect(output[0]).toMatchObject({ json: { error: 'DingTalk error 60121: 找不到该用户', code: '60121' }, pairedItem: { item: 0 } });
 		expect(output[0].json.hint).toMatch(/visible range/);

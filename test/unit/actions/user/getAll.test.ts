@@ -1,18 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
-import { runNode } from '../../support/fakeExecuteContext';
-import { useFakeDingTalk } from '../../support/fakeServices';
+import { locatorOperation, useFakeDingTalk } from '../../support/fakeServices';
 
 const { fake, credentials } = useFakeDingTalk();
-const run = async (departmentIds: string[], extra = {}, continueOnFail = false) =>
-	await runNode({
-		node: new DingTalk(),
-		items: departmentIds.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'user', operation: 'getAll', departmentId: { __rl: true, mode: 'id', value: departmentIds[i] }, ...extra }),
-		credentials: { dingTalkStreamApi: credentials() },
-		continueOnFail,
-	});
+const run = locatorOperation('user', 'getAll', 'departmentId', credentials);
 
 describe('DingTalk → User → Get Many', () => {
 	it('lists a department\'s direct members, one item each, paired with the input item', async () => {
