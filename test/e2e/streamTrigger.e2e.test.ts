@@ -227,26 +227,26 @@ it('a redelivered message (same msgId) after a dropped connection starts no seco
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message);
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message); // DingTalk's duplicate delivery
 	await waitFor(() => replies().includes('You said: only once (new session: true)'));
-	fake.gateway.drop();
-	await waitFor(() => fake.gateway.liveConnections().length === 1, 30_000);
+	fake.gateway.drop(app.clientId);
+	await waitFor(() => fake.gateway.liveConnections(app.clientId).length === 1, 30_000);
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message);
 	await new Promise((resolve) => setTimeout(resolve, 3000));
 	expect(replies().filter((r) => r.includes('only once'))).toHaveLength(1);
 });
 
 it('malformed frames are ignored without dropping the connection', async () => {
-	const [live] = fake.gateway.liveConnections();
+	const [live] = fake.gateway.liveConnections(app.clientId);
 	fake.gateway.sendRaw(live, 'not json');
 	fake.gateway.sendRaw(live, JSON.stringify({ type: 'CALLBACK', headers: {} }));
 	fake.gateway.sendRaw(live, JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { messageId: 'm-bad', topic: '/v1.0/im/bot/messages/get' }, data: '{not json' }));
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'still alive', sender: users[3] }));
 	await waitFor(() => replies().includes('You said: still alive (new session: true)'));
-	expect(fake.gateway.liveConnections()[0].id).toBe(live.id);
+	expect(fake.gateway.liveConnections(app.clientId)[0].id).toBe(live.id);
 	expect(fake.gateway.acks.find((a) => a.messageId === 'm-bad')?.code).toBe(200);
 });
 
 it('hostile frames and wrongly typed messages break nothing: same socket, normalised runs, unreadable ones ACKed and logged', async () => {
-	const [live] = fake.gateway.liveConnections();
+	const [live] = fake.gateway.liveConnections(app.clientId);
 	const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 	const robotTopic = '/v1.0/im/bot/messages/get';
 	// Under n8n's uncaughtException handler these used to wedge the socket until the next missed keep-alive.
@@ -257,7 +257,7 @@ it('hostile frames and wrongly typed messages break nothing: same socket, normal
 	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[4] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
 	fake.gateway.pushCallback(robotTopic, typedWrongly);
 	await waitFor(() => replies().includes('You said: typed wrongly (new session: true)'), 10_000);
-	expect(fake.gateway.liveConnections().map((c) => c.id)).toEqual([live.id]);
+	expect(fake.gateway.liveConnections(app.clientId).map((c) => c.id)).toEqual([live.id]);
 	expect(fake.gateway.acks.find((a) => a.messageId === unreadable)?.code).toBe(200);
 	expect(server.logs).toContain('DingTalk Trigger: ACKed and dropped an unreadable callback (robot message without a conversationId)');
 });
@@ -320,7 +320,7 @@ it('aggregates a burst into one run, keeps the session within the timeout, start
 it('connection events reach the second output: a drop alerts the group (disconnected, then connected)', async () => {
 	const alerts = () => fake.sentMessages.filter((m) => m.channel === 'group').map((m) => (m.msgParam as { content: string }).content);
 	const before = alerts().length;
-	fake.gateway.drop();
+	fake.gateway.drop(app.clientId);
 	await waitFor(() => alerts().slice(before).includes('ALERT bot connected'), 30_000);
 	expect(alerts().slice(before)).toContain('ALERT bot disconnected');
 });
