@@ -8,7 +8,7 @@ import { toCardParamMap } from '../../nodes/DingTalk/helpers/cardData';
 import { t } from '../../nodes/DingTalk/helpers/i18n';
 import { chunk, parseIdList } from '../../nodes/DingTalk/helpers/lists';
 import { type MessageContent, toRobotTemplate, toWebhookBody } from '../../nodes/DingTalk/helpers/messageContent';
-import { isDingTalkHost, replyTargetFromEvent, sessionWebhookUsable } from '../../nodes/DingTalk/helpers/replyTarget';
+import { dingTalkWebhookUrl, replyTargetFromEvent, sessionWebhookUsable } from '../../nodes/DingTalk/helpers/replyTarget';
 import { appConfigFromCredentials } from '../../nodes/DingTalk/transport';
 import { classify, interpretResponse, permissionFor } from '../../nodes/DingTalk/transport/errors';
 import { retryDelayMs } from '../../nodes/DingTalk/transport/retry';
@@ -113,9 +113,9 @@ describe('reply targets', () => {
 		expect(sessionWebhookUsable({ ...target, sessionWebhook: undefined }, 0)).toBe(false);
 	});
 	it('only trusts the configured DingTalk hosts', () => {
-		expect(isDingTalkHost('https://oapi.dingtalk.com/robot/sendBySession?session=1', ['https://oapi.dingtalk.com'])).toBe(true);
-		expect(isDingTalkHost('https://evil.example/robot/sendBySession', ['https://oapi.dingtalk.com'])).toBe(false);
-		expect(isDingTalkHost('not a url', ['https://oapi.dingtalk.com'])).toBe(false);
+		expect(dingTalkWebhookUrl('https://oapi.dingtalk.com/robot/sendBySession?session=1', ['https://oapi.dingtalk.com'])?.host).toBe('oapi.dingtalk.com');
+		expect(dingTalkWebhookUrl('https://evil.example/robot/sendBySession', ['https://oapi.dingtalk.com'])).toBeUndefined();
+		expect(dingTalkWebhookUrl('not a url', ['https://oapi.dingtalk.com'])).toBeUndefined();
 	});
 });
 

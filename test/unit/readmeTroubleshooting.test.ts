@@ -111,11 +111,11 @@ const QUOTES: Record<string, Source> = {
 	'DingTalk flow control (QPS limit) persisted after retries. Send fewer requests per second, or split the work over time.': {
 		produced: () => dingTalkError('api', '/v1.0/robot/oToMessages/batchSend', 429, { code: 'Throttling', message: 'too many requests' }).hint as string,
 	},
-	'Xpert AI refused the API key': { produced: () => xpertError(node, { response: { status: 401 } }, { path: '/assistants/search' }).message },
+	'Xpert AI refused the API key': { produced: () => xpertError(node, { response: { status: 401 } }, { path: '/assistants/search' }, []).message },
 	'Xpert AI refused the API key: check API Key (and Organization ID)': { e2e: 'xpertFlows.e2e.test.ts' },
-	'Digital Expert not found': { produced: () => xpertError(node, { response: { status: 404 } }, { path: '/threads/t/runs/wait' }).message },
-	'Xpert AI did not answer within … s': { produced: () => xpertError(node, { code: 'ECONNABORTED', message: 'timeout of 120000ms exceeded' }, { path: '/threads/t/runs/wait', timeoutMs: 120_000 }).message },
-	'Cannot reach the Xpert AI server': { produced: () => xpertError(node, { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, { path: '/assistants/search' }).message },
+	'Digital Expert not found': { produced: () => xpertError(node, { response: { status: 404 } }, { path: '/threads/t/runs/wait' }, []).message },
+	'Xpert AI did not answer within … s': { produced: () => xpertError(node, { code: 'ECONNABORTED', message: 'timeout of 120000ms exceeded' }, { path: '/threads/t/runs/wait', timeoutMs: 120_000 }, []).message },
+	'Cannot reach the Xpert AI server': { produced: () => xpertError(node, { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, { path: '/assistants/search' }, []).message },
 };
 
 /** The quote as a whole-text pattern, `…` matching the variable part. */

@@ -52,7 +52,3 @@ export function dingTalkWebhookUrl(url: string, baseUrls: string[]): URL | undef
 		return undefined;
 	}
 }
-
-export function isDingTalkHost(url: string, baseUrls: string[]): boolean {
-	return dingTalkWebhookUrl(url, baseUrls) !== undefined;
-}

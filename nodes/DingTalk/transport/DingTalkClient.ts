@@ -189,7 +189,7 @@ export class DingTalkClient {
 		const timedOut = raw?.code === 'ECONNABORTED' || raw?.code === 'ETIMEDOUT' || /timeout/i.test(raw?.message ?? '');
 		return new DingTalkApiError({
 			code: timedOut ? 'TIMEOUT' : (raw?.code ?? 'NETWORK'),
-			dingTalkMessage: redact(
+			dingTalkMessage: redactSecrets(
 				timedOut ? `No answer from DingTalk within ${this.timeoutMs} ms` : (raw?.message ?? 'network error'),
 				[this.app.clientSecret, token, ...querySecretsOf(path)],
 			),
@@ -220,8 +220,4 @@ function querySecretsOf(pathOrUrl: string): string[] {
 export function endpointOf(pathOrUrl: string): string {
 	const path = /^https?:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl).pathname : pathOrUrl;
 	return path.split('?')[0];
-}
-
-export function redact(text: string, secrets: Array<string | undefined>): string {
-	return redactSecrets(text, secrets);
 }

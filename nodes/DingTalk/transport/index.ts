@@ -1,6 +1,6 @@
 export * from './types';
 export { DingTalkApiError, permissionFor } from './errors';
-export { DingTalkClient, redact } from './DingTalkClient';
+export { DingTalkClient } from './DingTalkClient';
 export { AccessTokenCache, sharedTokenCache } from './tokenCache';
 export { axiosSender, n8nHttpSender, n8nLegacyRequestSender } from './senders';
 export { appConfigFromCredentials, HTTP_CREDENTIAL, STREAM_CREDENTIAL } from './credentials';

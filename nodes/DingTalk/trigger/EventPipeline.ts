@@ -84,6 +84,11 @@ export class EventPipeline {
 		}
 	}
 
+	/** True once `close()` began: no run may start after it (checked again after slow steps such as media downloads). */
+	get isClosed(): boolean {
+		return this.closing;
+	}
+
 	async handle(callback: IncomingCallback): Promise<unknown> {
 		if (this.closing) throw new Error('the trigger is closing');
 		// The transports refuse (HTTP) or ACK and log (Stream) such events before they get here; this keeps any other

@@ -37,11 +37,10 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] => (withConnectionOutput ? [events, []] : [events]);
 
 	const mediaClient = options.downloadMedia ? new DingTalkClient(app, n8nHttpSender(context.helpers)) : undefined;
-	let closing = false;
 	const emitEvent = async (item: IDataObject) => {
 		const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize)) : { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
-		if (closing) throw new Error('the trigger is closing');
+		if (pipeline.isClosed) throw new Error('the trigger is closing');
 		if (!ackAfterRun) {
 			context.emit(outputs([data]));
 			return { ok: true };
@@ -63,7 +62,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-		const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
+	const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
 		const problem = unreadableEvent(callback.topic, callback.data);
@@ -102,7 +101,6 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	connection.on('auth-failed', onAuthFailed);
 	for (const [name, listener] of listeners) connection.on(name, listener);
 	const close = async () => {
-		closing = true;
 		pipeline.close('drop');
 		connection.off('auth-failed', onAuthFailed);
 		for (const [name, listener] of listeners) connection.off(name, listener);

@@ -73,7 +73,7 @@ export async function xpertDelete(context: XpertContext, path: string): Promise<
 }
 
 /** What a server's error text must never show: the credential's API key. */
-async function secretsOf(context: XpertContext): Promise<string[]> {
+export async function secretsOf(context: XpertContext): Promise<string[]> {
 	try {
 		return [String((await context.getCredentials(XPERT_CREDENTIAL)).apiKey ?? '')];
 	} catch {
@@ -91,7 +91,8 @@ export function xpertError(
 	node: INode,
 	error: unknown,
 	request: Pick<XpertRequest, 'path' | 'timeoutMs'>,
-	secrets: string[] = [],
+	/** The credential's secrets, masked in every text of the error (a server may echo them). */
+	secrets: string[],
 ): NodeApiError {
 	const e = error as { code?: string; message?: string; cause?: { code?: string } };
 	const status = statusOf(error);

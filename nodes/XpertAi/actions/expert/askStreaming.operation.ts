@@ -6,7 +6,7 @@ import { StringDecoder } from 'string_decoder';
 import { streamCardContent } from '../../../DingTalk/helpers/cardStreaming';
 import { clientFor, DingTalkApiError, toNodeError } from '../../../DingTalk/transport';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
-import { sendInput, xpertError, xpertRequest } from '../../transport/xpertApi';
+import { secretsOf, sendInput, xpertError, xpertRequest } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
 import { askOptions, messageField, openThread, readAsk } from './ask.operation';
 
@@ -134,7 +134,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
 		await update({ isFinalize: true, isError: true }).catch(() => undefined);
 		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
-		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request);
+		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request, await secretsOf(this));
 	}
 	await update({ isFinalize: true });
 	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };
