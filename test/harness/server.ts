@@ -98,11 +98,16 @@ export class N8nServer {
 		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
 	}
 
-	/** How many executions of a workflow n8n has recorded (any status). */
+	/**
+	 * How many executions of a workflow n8n has recorded, running ones included. n8n's list answers `count` for
+	 * finished executions only and lists the running ones (status new/running) beside them: a run still finishing
+	 * was missing from a baseline taken with `count` alone.
+	 */
 	async executionCount(workflowId: string): Promise<number> {
-		const { data } = await this.rest<{ count: number }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		if (typeof data.count !== 'number') throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
-		return data.count;
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { data } = await this.rest<{ count: number; results?: Array<{ status?: string }> }>('GET', `/executions?filter=${filter}&limit=100`);
+		if (typeof data.count !== 'number' || !Array.isArray(data.results)) throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
+		return data.count + data.results.filter((e) => e.status === 'new' || e.status === 'running').length;
 	}
 
 	/** GET of a path outside /rest with the session cookie, e.g. the editor's `/types/nodes.json`. */
