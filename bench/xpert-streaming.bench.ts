@@ -4,7 +4,7 @@
  * the fake DingTalk: the expert's first token → first card update, and last token → first update showing the whole
  * answer (and → the final, finishing update). Baseline in the same run: a bare relay that parses the same stream and
  * PUTs every token at once (no update interval), i.e. the HTTP and parsing cost alone. Prints one JSON object.
- * Run: npx tsx bench/xpert-streaming.bench.ts
+ * Run: npx tsx bench/xpert-streaming.bench.ts (XPERT_BENCH_INTERVAL_MS sets the node's Update Interval, default 500)
  */
 import { StringDecoder } from 'string_decoder';
 import axios from 'axios';
@@ -20,6 +20,7 @@ import { askStreamingContext, fakeAiCard, FakeXpert } from '../test/fake-xpert';
 const ANSWERS = Number(process.env.XPERT_BENCH_ANSWERS ?? 100);
 const ANSWER = 'To reset your VPN password open the self-service portal, choose Forgot Password and follow the steps.';
 const STREAM = { answer: ANSWER, tokenDelayMs: 20, tailPauseMs: 600 };
+const UPDATE_INTERVAL_MS = Number(process.env.XPERT_BENCH_INTERVAL_MS ?? 500);
 
 const percentile = (values: number[], p: number) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -67,7 +68,7 @@ async function main() {
 		await client.api('PUT', '/v1.0/card/streaming', { outTrackId, key: 'content', content: answer, isFull: true, isFinalize: true, isError: false, guid: `g${Date.now()}` });
 	});
 	const node = await measure('node', async (outTrackId) => {
-		await askStreaming.call(askStreamingContext(xpert, dingTalk, { message: 'vpn', outTrackId, options: { updateIntervalMs: 500, timeout: 30 } }), 0);
+		await askStreaming.call(askStreamingContext(xpert, dingTalk, { message: 'vpn', outTrackId, options: { updateIntervalMs: UPDATE_INTERVAL_MS, timeout: 30 } }), 0);
 	});
 	await xpert.stop();
 	await dingTalk.stop();
@@ -77,11 +78,13 @@ async function main() {
 			{
 				answers: ANSWERS,
 				stream: STREAM,
-				updateIntervalMs: 500,
+				updateIntervalMs: UPDATE_INTERVAL_MS,
 				bare,
 				node,
-				addedByNodeMs: { firstUpdate: added('firstTokenToFirstUpdateMs'), wholeAnswer: added('lastTokenToWholeAnswerMs') },
+				addedByNodeMs: { firstUpdate: added('firstTokenToFirstUpdateMs'), finalUpdate: added('lastTokenToFinalUpdateMs'), wholeAnswer: added('lastTokenToWholeAnswerMs') },
+				// The issue's goal is on first and final update; the whole answer shows within one update interval by design.
 				goalMs: 300,
+				goalMet: added('firstTokenToFirstUpdateMs').p99 <= 300 && added('lastTokenToFinalUpdateMs').p99 <= 300,
 			},
 			null,
 			2,
