@@ -254,6 +254,28 @@ describe('conversations through the published flows (n8n start)', () => {
 		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
 	});
 
+	it('stopping a run in n8n while the expert is answering closes the stream at once and finishes the AI card as failed', async () => {
+		// An expert that keeps the stream open with keep-alives and never answers.
+		xpert.streamOptions = { keepAliveForeverMs: 200 };
+		try {
+			const before = fake.cards.size;
+			const startedAt = Date.now() - 1;
+			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'This one is stopped', sender: users[3], group: true, mention: true }));
+			const streamOpen = () => xpert.requests.some((r) => /runs\/stream$/.test(r.path) && r.at >= startedAt) && xpert.streamTimes.closed === undefined;
+			await waitFor(streamOpen, 60_000);
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: cardFlow.id, status: ['running'] }));
+			const running = await waitFor(async () => (await server.rest<{ results: Array<{ id: string }> }>('GET', `/executions?filter=${filter}`)).data.results[0], 30_000);
+			const stoppedAt = Date.now();
+			expect((await server.rest('POST', `/executions/${running.id}/stop`)).status).toBe(200);
+			await waitFor(() => xpert.streamTimes.closed !== undefined, 10_000);
+			expect((xpert.streamTimes.closed ?? Infinity) - stoppedAt).toBeLessThan(1000);
+			const card = await waitFor(() => fake.cards.size > before && [...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)), 30_000);
+			expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+		} finally {
+			xpert.streamOptions = {};
+		}
+	});
+
 	it('Broadcast: POSTing the keys to the Recall Request webhook takes the notice back from users and group', async () => {
 		expect(broadcastKeys.userKeys.length).toBeGreaterThan(0);
 		const response = await fetch(`${server.baseUrl}/webhook/dingtalk-broadcast-recall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(broadcastKeys) });
