@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { userLocator } from '../../descriptions/common';
-import { getUser } from '../../helpers/directory';
+import { getUser } from '../../api/directory';
 import type { DingTalkClient } from '../../transport';
 
 const properties: INodeProperties[] = [userLocator({ name: 'userId' })];

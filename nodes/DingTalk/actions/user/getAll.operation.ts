@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { departmentLocator, returnAllAndLimit } from '../../descriptions/common';
-import { listDepartments, listUsers } from '../../helpers/directory';
+import { listDepartments, listUsers } from '../../api/directory';
 import type { DingTalkClient } from '../../transport';
 
 const show = { resource: ['user'], operation: ['getAll'] };
