@@ -112,8 +112,13 @@ describe('api/: the requests each endpoint function sends', () => {
 			async (c) => await api.media.messageFileDownloadUrl(c, 'dl1'),
 			'POST https://api.test/v1.0/robot/messageFiles/download {"downloadCode":"dl1","robotCode":"robot"}',
 		],
+		[
+			'gateway.openStreamConnection (no token: the app\'s secret is in the body)',
+			async (c) => await api.gateway.openStreamConnection(c, [{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }], 'ua'),
+			'POST https://api.test/v1.0/gateway/connections/open {"clientId":"app","clientSecret":"secret","subscriptions":[{"type":"CALLBACK","topic":"/v1.0/im/bot/messages/get"}],"ua":"ua"}',
+		],
 	])('%s', async (_name, call, expected) => {
-		const { client, wire } = recordingClient();
+		const { client, wire } = recordingClient({ endpoint: 'wss://gw', ticket: 't' });
 		await call(client);
 		expect(wire()).toEqual([expected]);
 	});

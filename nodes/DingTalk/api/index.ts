@@ -8,11 +8,12 @@
  *               the card callback's answer (sent in the callback's ACK)
  * directory.ts  POST /topapi/v2/department/listsub, /topapi/user/listsimple, /topapi/v2/user/list, /topapi/v2/user/get
  * media.ts      POST /v1.0/robot/messageFiles/download
+ * gateway.ts    POST /v1.0/gateway/connections/open (Stream mode; the app's secret, not a token)
  *
- * The client calls two more itself, as they authenticate with the app's secret rather than a token:
- * POST /v1.0/oauth2/accessToken (or GET /gettoken) and POST /v1.0/gateway/connections/open (Stream mode).
+ * The access token (POST /v1.0/oauth2/accessToken, or GET /gettoken) is the client's own business.
  */
 export * as cards from './cards';
 export * as directory from './directory';
+export * as gateway from './gateway';
 export * as media from './media';
 export * as robot from './robot';
