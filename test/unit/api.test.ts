@@ -123,6 +123,15 @@ describe('api/: the requests each endpoint function sends', () => {
 		expect(wire()).toEqual([expected]);
 	});
 
+	it('gateway.openStreamConnection refuses an answer without endpoint or ticket', async () => {
+		const { client } = recordingClient({ endpoint: 'wss://gw' });
+		await expect(api.gateway.openStreamConnection(client, [], 'ua')).rejects.toMatchObject({
+			code: 'INVALID_RESPONSE',
+			kind: 'invalidResponse',
+			endpoint: '/v1.0/gateway/connections/open',
+		});
+	});
+
 	it('cards.cardCallbackAnswer is the ACK body DingTalk reads', () => {
 		expect(JSON.stringify(api.cards.cardCallbackAnswer({ a: '1' }, true))).toBe(
 			'{"cardData":{"cardParamMap":{"a":"1"}},"cardUpdateOptions":{"updateCardDataByKey":true}}',
