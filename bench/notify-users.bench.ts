@@ -4,7 +4,8 @@
  * (one send per user, as a per-user HTTP Request loop would do) measured in the same run.
  * Prints one JSON object. Run: npm run bench
  */
-import { sendUserMessages, MAX_USERS_PER_SEND } from '../nodes/DingTalk/actions/message/send';
+import { sendUserMessages } from '../nodes/DingTalk/actions/message/send';
+import { MAX_USERS_PER_SEND } from '../nodes/DingTalk/api/robot';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../nodes/DingTalk/transport';
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 

@@ -5,6 +5,7 @@
  */
 import { DWClient, TOPIC_ROBOT } from 'dingtalk-stream';
 
+import { openStreamConnection } from '../nodes/DingTalk/api/gateway';
 import { StreamConnection } from '../nodes/DingTalk/stream/StreamConnection';
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline } from '../nodes/DingTalk/trigger/EventPipeline';
 import { AccessTokenCache, axiosSender, DingTalkClient, type DingTalkAppConfig } from '../nodes/DingTalk/transport';
@@ -17,7 +18,7 @@ const openClient = (app: DingTalkAppConfig) => new DingTalkClient(app, axiosSend
 function bareSdk(app: DingTalkAppConfig) {
 	class BareSdk extends DWClient {
 		override async getEndpoint() {
-			const { endpoint, ticket } = await openClient(app).openStreamConnection(this.config.subscriptions, 'bench');
+			const { endpoint, ticket } = await openStreamConnection(openClient(app), this.config.subscriptions, 'bench');
 			(this as unknown as { dw_url: string }).dw_url = `${endpoint}?ticket=${ticket}`;
 			return this;
 		}
@@ -36,7 +37,7 @@ async function start(kind: 'bare' | 'trigger', app: DingTalkAppConfig): Promise<
 	// emit stubbed: what n8n does with the item is not measured here
 	const pipeline = new EventPipeline(DEFAULT_PIPELINE_OPTIONS, async () => ({ ok: true }));
 	const connection = new StreamConnection(app.clientId, app.clientSecret, {
-		openConnection: async (subs, ua) => await openClient(app).openStreamConnection(subs, ua),
+		openConnection: async (subs, ua) => await openStreamConnection(openClient(app), subs, ua),
 	});
 	const handler = async (cb: Parameters<EventPipeline['handle']>[0]) => await pipeline.handle(cb);
 	await connection.subscribe(handler);

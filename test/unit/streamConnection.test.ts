@@ -1,6 +1,7 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { mergeAnswers, StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
 import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
+import { openStreamConnection } from '../../nodes/DingTalk/api/gateway';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
@@ -24,7 +25,7 @@ describe('StreamConnection against the fake gateway', () => {
 		const config = { ...fake.appConfig(), clientSecret: secret };
 		const client = new DingTalkClient(config, axiosSender, { tokenCache: new AccessTokenCache(), retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
 		const c = new StreamConnection(app.clientId, secret, {
-			openConnection: async (subs, ua) => await client.openStreamConnection(subs, ua),
+			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
 			backoff: { baseMs: 20, maxMs: 200 },
 			...overrides,
 		});

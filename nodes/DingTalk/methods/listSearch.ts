@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listDepartmentUsersPage, listDepartments, ROOT_DEPARTMENT_ID } from '../helpers/directory';
+import { listDepartmentUsersPage, listDepartments, ROOT_DEPARTMENT_ID } from '../api/directory';
 import { clientFor, toNodeError } from '../transport';
 
 const matches = (filter: string | undefined, ...values: unknown[]) =>

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 
+import { openStreamConnection } from '../api/gateway';
 import type { DingTalkClient } from '../transport';
 import { STREAM_TOPICS } from './frames';
 import { STREAM_UA } from './StreamSdkClient';
@@ -10,7 +11,7 @@ import { STREAM_UA } from './StreamSdkClient';
  */
 export async function probeStreamGateway(client: DingTalkClient, timeoutMs = 10_000): Promise<{ topics: string[] }> {
 	const subscriptions = STREAM_TOPICS.map((topic) => ({ type: 'CALLBACK', topic }));
-	const { endpoint, ticket } = await client.openStreamConnection(subscriptions, STREAM_UA);
+	const { endpoint, ticket } = await openStreamConnection(client, subscriptions, STREAM_UA);
 	await new Promise<void>((resolve, reject) => {
 		const socket = new WebSocket(`${endpoint}?ticket=${encodeURIComponent(ticket)}`, { handshakeTimeout: timeoutMs });
 		const fail = (message: string) => {

@@ -78,27 +78,11 @@ export class DingTalkClient {
 	}
 
 	/**
-	 * Registers a Stream mode connection (POST /v1.0/gateway/connections/open): the WebSocket endpoint and a one-use
-	 * ticket valid for 90 s. Also the credential test's gateway probe.
+	 * Calls the new OpenAPI without an access token: for the endpoints that take the app's Client ID and Secret in
+	 * the body instead (the Stream gateway's connections/open).
 	 */
-	async openStreamConnection(subscriptions: Array<{ type: string; topic: string }>, ua: string): Promise<{ endpoint: string; ticket: string }> {
-		const answer = await this.call<{ endpoint?: string; ticket?: string }>({
-			family: 'api',
-			method: 'POST',
-			path: '/v1.0/gateway/connections/open',
-			body: { clientId: this.app.clientId, clientSecret: this.app.clientSecret, subscriptions, ua },
-			authenticated: false,
-			idempotent: true,
-		});
-		if (!answer?.endpoint || !answer.ticket) {
-			throw new DingTalkApiError({
-				code: 'INVALID_RESPONSE',
-				dingTalkMessage: 'The Stream gateway answered without an endpoint or ticket',
-				kind: 'invalidResponse',
-				endpoint: '/v1.0/gateway/connections/open',
-			});
-		}
-		return { endpoint: answer.endpoint, ticket: answer.ticket };
+	async withoutToken<T = Record<string, unknown>>(method: HttpMethod, path: string, body?: unknown, options: CallOptions = {}) {
+		return await this.call<T>({ ...options, family: 'api', method, path, body, authenticated: false });
 	}
 
 	async getAccessToken(): Promise<string> {

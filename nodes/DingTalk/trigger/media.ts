@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { type Readable, Transform } from 'stream';
 
+import { messageFileDownloadUrl } from '../api/media';
 import type { DingTalkClient } from '../transport';
 import { mediaOf } from './events';
 
@@ -55,10 +56,7 @@ export async function attachMedia(
 	for (const [index, ref] of refs.entries()) {
 		const property = `media${index}`;
 		try {
-			const { downloadUrl } = await client.api<{ downloadUrl?: string }>('POST', '/v1.0/robot/messageFiles/download', {
-				downloadCode: ref.downloadCode,
-				robotCode: client.app.robotCode,
-			});
+			const { downloadUrl } = await messageFileDownloadUrl(client, ref.downloadCode);
 			const response = (await context.helpers.httpRequest({
 				url: String(downloadUrl),
 				encoding: 'stream',

@@ -8,6 +8,7 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { openStreamConnection } from '../api/gateway';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
@@ -79,7 +80,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const connection = acquireStreamConnection(app, {
 		// The shared socket outlives any one execution context, so its gateway calls use the plain HTTP sender.
 		openConnection: async (subscriptions, ua) =>
-			await new DingTalkClient(app, axiosSender, { retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 } }).openStreamConnection(subscriptions, ua),
+			await openStreamConnection(new DingTalkClient(app, axiosSender, { retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 } }), subscriptions, ua),
 		logger: context.logger,
 	});
 	const connectionEvent = (event: string) => (detail?: string) => {

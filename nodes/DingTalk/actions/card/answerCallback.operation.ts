@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { cardCallbackAnswer } from '../../api/cards';
 import { cardDataFields, cardUpdateOptions } from '../../descriptions/cardData.description';
 import { readCardParamMap } from '../../helpers/cardData';
 import type { DingTalkClient } from '../../transport';
@@ -27,7 +28,7 @@ export async function execute(this: IExecuteFunctions, _client: DingTalkClient, 
 	if (i > 0) return { answered: false, reason: 'the first item already answered the callback' };
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const cardParamMap = readCardParamMap.call(this, i);
-	const answer = { cardData: { cardParamMap }, cardUpdateOptions: { updateCardDataByKey: !options.replaceAll } };
+	const answer = cardCallbackAnswer(cardParamMap, !options.replaceAll);
 	await this.sendResponse({ body: answer });
 	return { answered: true, answer };
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { type CardDelivery, type CardSpace, createAndDeliverCard, CREATE_AND_DELIVER_PATH } from '../../api/cards';
 import { cardDataFields } from '../../descriptions/cardData.description';
 import { userLocator } from '../../descriptions/common';
 import { readCardParamMap } from '../../helpers/cardData';
 import { parseIdList } from '../../helpers/lists';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
+
+import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -86,58 +89,33 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['send'] } }, properties);
 
-interface DeliverResult {
-	spaceType?: string;
-	spaceId?: string;
-	success?: boolean;
-	errorMsg?: string;
-	carrierId?: string;
-}
-
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const cardTemplateId = String(this.getNodeParameter('cardTemplateId', i, '')).trim();
-	if (!cardTemplateId) throw new NodeOperationError(this.getNode(), '"Card Template ID" is empty', { itemIndex: i });
+	const cardTemplateId = requiredString(this, 'cardTemplateId', i, 'Card Template ID');
 	const target = this.getNodeParameter('target', i) as 'user' | 'group';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const outTrackId = String(options.outTrackId ?? '').trim() || `n8n-${randomUUID()}`;
-	const callbackType = (options.callbackType as string | undefined) ?? 'STREAM';
 	const supportForward = options.supportForward !== false;
-
-	const body: IDataObject = {
+	// Read before the recipient: a bad variable is the error reported first.
+	const cardParamMap = readCardParamMap.call(this, i);
+	const space: CardSpace =
+		target === 'group'
+			? {
+					type: 'group',
+					openConversationId: requiredString(this, 'openConversationId', i, 'Open Conversation ID'),
+					supportForward,
+					mentionUserIds: parseIdList(options.mentionUserIds),
+					mentionAll: Boolean(options.mentionAll),
+				}
+			: { type: 'user', userId: requiredString(this, 'userId', i, 'User', { extractValue: true }), supportForward };
+	const spaceId = space.type === 'group' ? space.openConversationId : space.userId;
+	const answer = await createAndDeliverCard(client, {
 		cardTemplateId,
 		outTrackId,
-		cardData: { cardParamMap: readCardParamMap.call(this, i) },
-		userIdType: 1,
-		...(callbackType === 'none' ? {} : { callbackType }),
-		...(callbackType === 'HTTP' && options.callbackRouteKey ? { callbackRouteKey: options.callbackRouteKey } : {}),
-	};
-	let spaceId: string;
-	if (target === 'group') {
-		spaceId = String(this.getNodeParameter('openConversationId', i, '')).trim();
-		if (!spaceId) throw new NodeOperationError(this.getNode(), '"Open Conversation ID" is empty', { itemIndex: i });
-		const atUserIds: IDataObject = {};
-		// UNCONFIRMED: DingTalk documents the map as userId → nick; we have no nick, so the ID stands in.
-		for (const id of parseIdList(options.mentionUserIds)) atUserIds[id] = id;
-		if (options.mentionAll) atUserIds['@ALL'] = '@ALL';
-		Object.assign(body, {
-			openSpaceId: `dtv1.card//IM_GROUP.${spaceId}`,
-			imGroupOpenSpaceModel: { supportForward },
-			imGroupOpenDeliverModel: { robotCode: client.app.robotCode, ...(Object.keys(atUserIds).length ? { atUserIds } : {}) },
-		});
-	} else {
-		spaceId = String(this.getNodeParameter('userId', i, '', { extractValue: true })).trim();
-		if (!spaceId) throw new NodeOperationError(this.getNode(), '"User" is empty', { itemIndex: i });
-		Object.assign(body, {
-			openSpaceId: `dtv1.card//IM_ROBOT.${spaceId}`,
-			imRobotOpenSpaceModel: { supportForward },
-			imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: client.app.robotCode },
-		});
-	}
-	const answer = await client.api<{ success?: boolean; result?: { outTrackId?: string; deliverResults?: DeliverResult[] } }>(
-		'POST',
-		'/v1.0/card/instances/createAndDeliver',
-		body,
-	);
+		cardParamMap,
+		callbackType: (options.callbackType as CardDelivery['callbackType'] | undefined) ?? 'STREAM',
+		callbackRouteKey: options.callbackRouteKey as string | undefined,
+		space,
+	});
 	const deliverResults = answer.result?.deliverResults ?? [];
 	const failures = deliverResults.filter((r) => r.success === false);
 	if (deliverResults.length > 0 && failures.length === deliverResults.length) {
@@ -145,7 +123,7 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 			code: 'cardNotDelivered',
 			dingTalkMessage: `The card was created but not delivered to ${target} ${spaceId}: ${failures.map((f) => f.errorMsg).join('; ')}`,
 			kind: target === 'user' ? 'userNotFound' : 'invalidRequest',
-			endpoint: '/v1.0/card/instances/createAndDeliver',
+			endpoint: CREATE_AND_DELIVER_PATH,
 		});
 	}
 	return { outTrackId: answer.result?.outTrackId ?? outTrackId, target, spaceId, delivered: failures.length === 0, deliverResults: deliverResults as IDataObject[] };

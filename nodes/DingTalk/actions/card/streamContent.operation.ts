@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { streamCardContent } from '../../helpers/cardStreaming';
 import type { DingTalkClient } from '../../transport';
+
+import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -58,8 +60,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['streamContent'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const outTrackId = String(this.getNodeParameter('outTrackId', i, '')).trim();
-	if (!outTrackId) throw new NodeOperationError(this.getNode(), '"Out Track ID" is empty', { itemIndex: i });
+	const outTrackId = requiredString(this, 'outTrackId', i, 'Out Track ID');
 	const key = String(this.getNodeParameter('key', i, 'content')).trim() || 'content';
 	const content = String(this.getNodeParameter('content', i, '') ?? '');
 	const isFull = this.getNodeParameter('mode', i, 'append') === 'replace';

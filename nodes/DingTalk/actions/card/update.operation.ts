@@ -1,9 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { updateCard } from '../../api/cards';
 import { cardDataFields, cardUpdateOptions } from '../../descriptions/cardData.description';
 import { readCardParamMap } from '../../helpers/cardData';
 import type { DingTalkClient } from '../../transport';
+
+import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,15 +24,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['update'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const outTrackId = String(this.getNodeParameter('outTrackId', i, '')).trim();
-	if (!outTrackId) throw new NodeOperationError(this.getNode(), '"Out Track ID" is empty', { itemIndex: i });
+	const outTrackId = requiredString(this, 'outTrackId', i, 'Out Track ID');
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const cardParamMap = readCardParamMap.call(this, i);
-	await client.api('PUT', '/v1.0/card/instances', {
-		outTrackId,
-		cardData: { cardParamMap },
-		cardUpdateOptions: { updateCardDataByKey: !options.replaceAll, updatePrivateDataByKey: true },
-		userIdType: 1,
-	});
+	await updateCard(client, outTrackId, cardParamMap, !options.replaceAll);
 	return { outTrackId, updated: true, variables: cardParamMap };
 }

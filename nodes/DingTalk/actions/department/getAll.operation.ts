@@ -2,8 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { departmentLocator, returnAllAndLimit } from '../../descriptions/common';
-import { listDepartments } from '../../helpers/directory';
+import { listDepartments } from '../../api/directory';
 import type { DingTalkClient } from '../../transport';
+
+import { returnAllLimit } from '../../../shared/parameters';
 
 const show = { resource: ['department'], operation: ['getAll'] };
 
@@ -28,7 +30,5 @@ export const description = updateDisplayOptions({ show }, properties);
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject[]> {
 	const parentId = Number(this.getNodeParameter('parentDepartmentId', i, 1, { extractValue: true }));
 	const recursive = this.getNodeParameter('recursive', i, false) as boolean;
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', i, 50) as number);
-	return await listDepartments(client, parentId, recursive, limit);
+	return await listDepartments(client, parentId, recursive, returnAllLimit(this, i));
 }

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { recallGroupMessages, recallUserMessages, MAX_KEYS_PER_RECALL } from '../../api/robot';
 import { chunk, parseIdList } from '../../helpers/lists';
 import type { DingTalkClient } from '../../transport';
 
-/** DingTalk's maximum processQueryKeys per recall call (documented for one-to-one; assumed for groups). */
-const MAX_KEYS_PER_RECALL = 20;
+import { requiredList, requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -40,23 +40,15 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['recall'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const keys = parseIdList(this.getNodeParameter('processQueryKeys', i));
-	if (keys.length === 0) throw new NodeOperationError(this.getNode(), '"Process Query Keys" is empty', { itemIndex: i });
+	const keys = requiredList(this, 'processQueryKeys', i, 'Process Query Keys', parseIdList);
 	const chatType = this.getNodeParameter('chatType', i) as 'direct' | 'group';
-	const openConversationId = chatType === 'group' ? String(this.getNodeParameter('openConversationId', i, '')).trim() : undefined;
-	if (chatType === 'group' && !openConversationId) {
-		throw new NodeOperationError(this.getNode(), '"Open Conversation ID" is empty', { itemIndex: i });
-	}
+	const openConversationId = chatType === 'group' ? requiredString(this, 'openConversationId', i, 'Open Conversation ID') : undefined;
 	const recalled: string[] = [];
 	const failed: IDataObject[] = [];
 	for (const batch of chunk(keys, MAX_KEYS_PER_RECALL)) {
-		const answer = await client.api<{ successResult?: string[]; failedResult?: Record<string, string> }>(
-			'POST',
-			chatType === 'group' ? '/v1.0/robot/groupMessages/recall' : '/v1.0/robot/otoMessages/batchRecall',
-			chatType === 'group'
-				? { robotCode: client.app.robotCode, openConversationId, processQueryKeys: batch }
-				: { robotCode: client.app.robotCode, processQueryKeys: batch },
-		);
+		const answer = openConversationId
+			? await recallGroupMessages(client, openConversationId, batch)
+			: await recallUserMessages(client, batch);
 		recalled.push(...(answer.successResult ?? []));
 		for (const [processQueryKey, reason] of Object.entries(answer.failedResult ?? {})) failed.push({ processQueryKey, reason });
 	}

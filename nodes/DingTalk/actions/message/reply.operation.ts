@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { replyBySessionWebhook } from '../../api/robot';
 import { parseIdList } from '../../helpers/lists';
 import { type Mentions, type MessageContent, readMessageContent, toRobotTemplate, toWebhookBody } from '../../helpers/messageContent';
 import { dingTalkWebhookUrl, type ReplyTarget, replyTargetFromEvent, sessionWebhookUsable } from '../../helpers/replyTarget';
@@ -95,7 +96,7 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 			});
 		}
 		try {
-			await client.postToSessionWebhook(webhook, toWebhookBody(content, mentions));
+			await replyBySessionWebhook(client, webhook, toWebhookBody(content, mentions));
 			return { via: 'sessionWebhook', conversationType: target.conversationType, conversationId: target.conversationId ?? null, mentionedUserIds: mentions.userIds };
 		} catch (error) {
 			// DingTalk refused the webhook (expired early, revoked): the OpenAPI still reaches the conversation.

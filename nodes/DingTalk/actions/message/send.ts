@@ -1,14 +1,7 @@
+import { MAX_USERS_PER_SEND, type RobotTemplate, SEND_TO_GROUP_PATH, sendToGroup, sendToUsers } from '../../api/robot';
 import { chunk } from '../../helpers/lists';
 import { MAX_MSG_PARAM_BYTES } from '../../helpers/messageContent';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
-
-/** DingTalk's maximum userIds per oToMessages/batchSend call. */
-export const MAX_USERS_PER_SEND = 20;
-
-export interface RobotTemplate {
-	msgKey: string;
-	msgParam: string;
-}
 
 export interface UserSendResult {
 	processQueryKeys: string[];
@@ -21,11 +14,7 @@ export interface UserSendResult {
 export async function sendUserMessages(client: DingTalkClient, userIds: string[], template: RobotTemplate): Promise<UserSendResult> {
 	const result: UserSendResult = { processQueryKeys: [], sentUserIds: [], invalidUserIds: [], flowControlledUserIds: [] };
 	for (const batch of chunk(userIds, MAX_USERS_PER_SEND)) {
-		const answer = await client.api<{
-			processQueryKey?: string;
-			invalidStaffIdList?: string[];
-			flowControlledStaffIdList?: string[];
-		}>('POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: client.app.robotCode, userIds: batch, ...template });
+		const answer = await sendToUsers(client, batch, template);
 		const invalid = answer.invalidStaffIdList ?? [];
 		const flowControlled = answer.flowControlledStaffIdList ?? [];
 		if (answer.processQueryKey) result.processQueryKeys.push(answer.processQueryKey);
@@ -48,13 +37,9 @@ export async function sendGroupMessage(
 			code: 'messageTooLarge',
 			dingTalkMessage: `The message is ${bytes} bytes; DingTalk accepts at most ${MAX_MSG_PARAM_BYTES} bytes in a group message`,
 			kind: 'invalidRequest',
-			endpoint: '/v1.0/robot/groupMessages/send',
+			endpoint: SEND_TO_GROUP_PATH,
 		});
 	}
-	const answer = await client.api<{ processQueryKey: string }>('POST', '/v1.0/robot/groupMessages/send', {
-		robotCode: client.app.robotCode,
-		openConversationId,
-		...template,
-	});
+	const answer = await sendToGroup(client, openConversationId, template);
 	return { processQueryKey: answer.processQueryKey };
 }

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
 import { sendGroupMessage } from './send';
+
+import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,8 +23,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToGroup'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const openConversationId = String(this.getNodeParameter('openConversationId', i, '')).trim();
-	if (!openConversationId) throw new NodeOperationError(this.getNode(), '"Open Conversation ID" is empty', { itemIndex: i });
+	const openConversationId = requiredString(this, 'openConversationId', i, 'Open Conversation ID');
 	const content = readMessageContent.call(this, i, client.app.language);
 	const sent = await sendGroupMessage(client, openConversationId, toRobotTemplate(content));
 	return { processQueryKey: sent.processQueryKey, openConversationId };

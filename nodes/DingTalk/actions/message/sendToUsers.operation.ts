@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseIdList } from '../../helpers/lists';
 import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
 import { sendUserMessages } from './send';
+
+import { requiredList } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -23,8 +25,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToUsers'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
-	const userIds = parseIdList(this.getNodeParameter('userIds', i));
-	if (userIds.length === 0) throw new NodeOperationError(this.getNode(), '"User IDs" is empty', { itemIndex: i });
+	const userIds = requiredList(this, 'userIds', i, 'User IDs', parseIdList);
 	const content = readMessageContent.call(this, i, client.app.language);
 	const result = await sendUserMessages(client, userIds, toRobotTemplate(content));
 	const output: IDataObject = {

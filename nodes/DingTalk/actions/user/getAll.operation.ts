@@ -2,8 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { departmentLocator, returnAllAndLimit } from '../../descriptions/common';
-import { listDepartments, listUsers } from '../../helpers/directory';
+import { listDepartments, listUsers } from '../../api/directory';
 import type { DingTalkClient } from '../../transport';
+
+import { returnAllLimit } from '../../../shared/parameters';
 
 const show = { resource: ['user'], operation: ['getAll'] };
 
@@ -35,8 +37,7 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 	const departmentId = Number(this.getNodeParameter('departmentId', i, 1, { extractValue: true }));
 	const recursive = this.getNodeParameter('includeSubDepartments', i, false) as boolean;
 	const detail = this.getNodeParameter('detail', i, 'simple') as 'simple' | 'full';
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', i, 50) as number);
+	const limit = returnAllLimit(this, i);
 	const departmentIds = [departmentId];
 	if (recursive) departmentIds.push(...(await listDepartments(client, departmentId, true)).map((d) => d.dept_id));
 	return await listUsers(client, departmentIds, detail, limit);

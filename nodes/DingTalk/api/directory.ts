@@ -2,9 +2,17 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DingTalkClient } from '../transport';
 
+/**
+ * The directory (legacy OpenAPI, oapi.dingtalk.com): departments and their members. Every call is a read, so the
+ * client may repeat it after a network error. Answers are `{errcode, errmsg, result, request_id}`.
+ */
+
 /** DingTalk's page size maximum for department member lists. */
 export const MAX_PAGE_SIZE = 100;
 export const ROOT_DEPARTMENT_ID = 1;
+
+/** DingTalk's `language` values for the directory APIs. */
+export type DirectoryLanguage = 'zh_CN' | 'en_US';
 
 export interface Department extends IDataObject {
 	dept_id: number;
@@ -12,24 +20,50 @@ export interface Department extends IDataObject {
 	parent_id?: number;
 }
 
-interface Page<T> {
+/** A member as listed: `userid` and `name`, and the whole profile with the full list. */
+export interface DirectoryUser extends IDataObject {
+	userid: string;
+	name: string;
+}
+
+interface LegacyResult<T> {
+	result?: T;
+}
+
+/** POST /topapi/v2/department/listsub */
+export interface ListSubDepartmentsRequest {
+	dept_id: number;
+	language: DirectoryLanguage;
+}
+
+/** POST /topapi/user/listsimple (ID and name) or /topapi/v2/user/list (full profile): one page of direct members. */
+export interface ListDepartmentUsersRequest {
+	dept_id: number;
+	cursor: number;
+	size: number;
+	language: DirectoryLanguage;
+}
+
+export interface DepartmentUsersPage {
 	has_more?: boolean;
 	next_cursor?: number;
-	list?: T[];
+	list?: DirectoryUser[];
+}
+
+/** POST /topapi/v2/user/get */
+export interface GetUserRequest {
+	userid: string;
+	language: DirectoryLanguage;
 }
 
 /** DingTalk's `language` parameter for the directory APIs, from the credential's Preferred Language. */
-export function directoryLanguage(client: DingTalkClient): string {
+export function directoryLanguage(client: DingTalkClient): DirectoryLanguage {
 	return client.app.language === 'zh-CN' ? 'zh_CN' : 'en_US';
 }
 
 export async function listSubDepartments(client: DingTalkClient, parentId: number): Promise<Department[]> {
-	const answer = await client.legacy<{ result?: Department[] }>(
-		'POST',
-		'/topapi/v2/department/listsub',
-		{ dept_id: parentId, language: directoryLanguage(client) },
-		{ idempotent: true },
-	);
+	const request: ListSubDepartmentsRequest = { dept_id: parentId, language: directoryLanguage(client) };
+	const answer = await client.legacy<LegacyResult<Department[]>>('POST', '/topapi/v2/department/listsub', request, { idempotent: true });
 	return answer.result ?? [];
 }
 
@@ -62,11 +96,12 @@ export async function listDepartmentUsersPage(
 	cursor: number,
 	detail: 'simple' | 'full',
 	size = MAX_PAGE_SIZE,
-): Promise<{ users: IDataObject[]; nextCursor?: number }> {
-	const answer = await client.legacy<{ result?: Page<IDataObject> }>(
+): Promise<{ users: DirectoryUser[]; nextCursor?: number }> {
+	const request: ListDepartmentUsersRequest = { dept_id: departmentId, cursor, size, language: directoryLanguage(client) };
+	const answer = await client.legacy<LegacyResult<DepartmentUsersPage>>(
 		'POST',
 		detail === 'full' ? '/topapi/v2/user/list' : '/topapi/user/listsimple',
-		{ dept_id: departmentId, cursor, size, language: directoryLanguage(client) },
+		request,
 		{ idempotent: true },
 	);
 	const page = answer.result ?? {};
@@ -101,11 +136,7 @@ export async function listUsers(
 }
 
 export async function getUser(client: DingTalkClient, userId: string): Promise<IDataObject> {
-	const answer = await client.legacy<{ result?: IDataObject }>(
-		'POST',
-		'/topapi/v2/user/get',
-		{ userid: userId, language: directoryLanguage(client) },
-		{ idempotent: true },
-	);
+	const request: GetUserRequest = { userid: userId, language: directoryLanguage(client) };
+	const answer = await client.legacy<LegacyResult<DirectoryUser>>('POST', '/topapi/v2/user/get', request, { idempotent: true });
 	return answer.result ?? {};
 }

@@ -1,0 +1,19 @@
+/**
+ * Every DingTalk endpoint the nodes call, one thin typed function each, over the DingTalkClient (transport/ owns
+ * HTTP, tokens, retries and errors). By area:
+ *
+ * robot.ts      POST /v1.0/robot/oToMessages/batchSend, /v1.0/robot/groupMessages/send,
+ *               /v1.0/robot/otoMessages/batchRecall, /v1.0/robot/groupMessages/recall; POST <sessionWebhook>
+ * cards.ts      POST /v1.0/card/instances/createAndDeliver, PUT /v1.0/card/instances, PUT /v1.0/card/streaming;
+ *               the card callback's answer (sent in the callback's ACK)
+ * directory.ts  POST /topapi/v2/department/listsub, /topapi/user/listsimple, /topapi/v2/user/list, /topapi/v2/user/get
+ * media.ts      POST /v1.0/robot/messageFiles/download
+ * gateway.ts    POST /v1.0/gateway/connections/open (Stream mode; the app's secret, not a token)
+ *
+ * The access token (POST /v1.0/oauth2/accessToken, or GET /gettoken) is the client's own business.
+ */
+export * as cards from './cards';
+export * as directory from './directory';
+export * as gateway from './gateway';
+export * as media from './media';
+export * as robot from './robot';

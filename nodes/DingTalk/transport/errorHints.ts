@@ -1,0 +1,166 @@
+/** What kind of failure a DingTalk answer is: decides retry, token refresh and the hint shown to the user. */
+export type DingTalkErrorKind =
+	| 'credentials'
+	| 'invalidToken'
+	| 'flowControl'
+	| 'quota'
+	| 'server'
+	| 'permission'
+	| 'robotCode'
+	| 'userNotFound'
+	| 'notFound'
+	| 'invalidRequest'
+	| 'network'
+	| 'invalidResponse';
+
+/** Which answers a row stands for: any one criterion matching is enough. */
+interface ErrorMatch {
+	codes?: readonly string[];
+	/** Codes DingTalk may put in a legacy answer's sub_code (errcode 88 wraps them). */
+	subCodes?: readonly string[];
+	status?: (httpStatus: number) => boolean;
+	pattern?: (code: string) => boolean;
+}
+
+interface ErrorRow {
+	/** Absent: the row is never matched from an answer (the client raises that kind itself). */
+	match?: ErrorMatch;
+	kind: DingTalkErrorKind;
+	/** What the user should do; a permission hint names the endpoint and the scope it needs. */
+	hint?: string | ((endpoint: string) => string);
+}
+
+// Flow-control codes from DingTalk's throttling guide: per app per API, per API globally, and the legacy ones.
+const FLOW_CONTROL_CODES = [
+	'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+	'Forbidden.AccessDenied.QpsLimitForApi',
+	'90018',
+	'90002',
+	'90005',
+	'90006',
+];
+const INVALID_TOKEN_CODES = [
+	'InvalidAuthentication',
+	'40014', // 不合法的access_token (oapi, also as sub_code of errcode 88)
+	'42001', // access_token expired
+	'40001',
+];
+const PERMISSION_CODE = /AccessTokenPermissionDenied|^Forbidden\.AccessDenied\.(?!Qps|ApiCount)|^60011$/;
+
+/**
+ * What /robot.*(not.*exist|不存在)/i matched ("robot", then "not" then "exist", or "不存在", on one line), by substring
+ * search: the codes come from DingTalk's answers, and that pattern backtracks polynomially on "robotnotnot…".
+ */
+function saysRobotMissing(code: string): boolean {
+	for (const line of code.toLowerCase().split(/[\n\r\u2028\u2029]/)) {
+		const robot = line.indexOf('robot');
+		if (robot < 0) continue;
+		if (line.includes('不存在', robot + 5)) return true;
+		const not = line.indexOf('not', robot + 5);
+		if (not >= 0 && line.includes('exist', not + 3)) return true;
+	}
+	return false;
+}
+
+/**
+ * DingTalk's failures, first matching row wins; within a kind, rows go from specific to general (the last row of a
+ * kind is its general answer). Adding a hint for a new code: a row here, above the general row of its kind.
+ */
+export const ERROR_ROWS: readonly ErrorRow[] = [
+	{
+		match: { codes: FLOW_CONTROL_CODES, status: (status) => status === 429 },
+		kind: 'flowControl',
+		hint: 'DingTalk flow control (QPS limit) persisted after retries. Send fewer requests per second, or split the work over time.',
+	},
+	{
+		match: { codes: ['Forbidden.AccessDenied.ApiCountLimitForOrg', '90020'] },
+		kind: 'quota',
+		hint: 'The organisation\'s monthly DingTalk API call quota is used up; it resets next month or with a paid plan.',
+	},
+	{
+		match: { codes: INVALID_TOKEN_CODES, subCodes: INVALID_TOKEN_CODES },
+		kind: 'invalidToken',
+		hint: 'DingTalk refused a freshly fetched access token. Check that the API Base URLs in the credential belong to the same DingTalk deployment.',
+	},
+	{
+		match: { codes: ['invalidClientIdOrSecret', '40096', '40089', '40035', '40095'] },
+		kind: 'credentials',
+		hint: 'Check Client ID (AppKey) and Client Secret in the credential: DingTalk Developer Console → your app → Credentials & Basic Info (凭证与基础信息).',
+	},
+	{
+		match: { pattern: (code) => code.startsWith('invalidParameter.robotCode') || saysRobotMissing(code) },
+		kind: 'robotCode',
+		hint: 'Check Robot Code in the credential: DingTalk Developer Console → your app → Robot (机器人) → RobotCode. For an internal app it usually equals the AppKey; it is never the literal "normal".',
+	},
+	{
+		match: { codes: ['60121', '60111', '33012', 'invalidParameter.userIds.invalid'] },
+		kind: 'userNotFound',
+		hint: 'Check the user ID (the staff userId, not the unionId) and that the user is in the app\'s visible range: Developer Console → your app → Version Management (版本管理与发布) → Visible Range.',
+	},
+	{
+		match: { pattern: (code) => PERMISSION_CODE.test(code) },
+		kind: 'permission',
+		hint: (endpoint) =>
+			`The app lacks a permission for ${endpoint}. Grant ${permissionFor(endpoint) ?? 'the permission named in the message'} in DingTalk Developer Console → your app → Permissions (权限管理), then publish a new version.`,
+	},
+	{
+		match: { codes: ['unknownError', '-1'], status: (status) => status >= 500 },
+		kind: 'server',
+		hint: 'DingTalk answered with a server error after retries; try again later.',
+	},
+	{ match: { codes: ['60003'] }, kind: 'notFound', hint: 'The department ID does not exist in this organisation.' },
+	{ match: { codes: ['22'], status: (status) => status === 404 }, kind: 'notFound' },
+	{
+		kind: 'network',
+		hint: 'DingTalk could not be reached. Check the API Base URL in the credential and the n8n host\'s network or proxy settings.',
+	},
+];
+
+function matches(row: ErrorRow, code: string, httpStatus: number | undefined, subCode: string | undefined): boolean {
+	const match = row.match;
+	if (!match) return false;
+	return Boolean(
+		match.codes?.includes(code) ||
+			(subCode !== undefined && match.subCodes?.includes(subCode)) ||
+			(httpStatus !== undefined && match.status?.(httpStatus)) ||
+			match.pattern?.(code),
+	);
+}
+
+/** The row for an answer: the first that matches (of the given kind, when the kind is already known). */
+export function errorRowFor(
+	code: string,
+	httpStatus: number | undefined,
+	subCode?: string,
+	kind?: DingTalkErrorKind,
+): ErrorRow | undefined {
+	const candidates = kind === undefined ? ERROR_ROWS : ERROR_ROWS.filter((row) => row.kind === kind);
+	return candidates.find((row) => matches(row, code, httpStatus, subCode)) ?? (kind === undefined ? undefined : candidates.at(-1));
+}
+
+export function classify(code: string, httpStatus: number | undefined, subCode?: string): DingTalkErrorKind {
+	return errorRowFor(code, httpStatus, subCode)?.kind ?? 'invalidRequest';
+}
+
+/** The hint for a failure of a known kind: its row for this code, else the kind's general row. */
+export function hintFor(kind: DingTalkErrorKind, endpoint: string, code: string): string | undefined {
+	const hint = errorRowFor(code, undefined, undefined, kind)?.hint;
+	return typeof hint === 'function' ? hint(endpoint) : hint;
+}
+
+/**
+ * The permission (scope) each endpoint needs, for the "missing permission" hint. Scope names are DingTalk's
+ * console names as found in public docs; the card and contact ones are UNCONFIRMED.
+ */
+const ENDPOINT_PERMISSIONS: Array<[RegExp, string]> = [
+	[/^\/v1\.0\/robot\//, 'qyapi_robot_sendmsg (企业内机器人发送消息权限)'],
+	[/^\/robot\/sendBySession/, 'qyapi_robot_sendmsg (企业内机器人发送消息权限)'],
+	[/^\/v1\.0\/card\/streaming/, 'Card.Streaming.Write (AI 卡片流式更新权限)'],
+	[/^\/v1\.0\/card\//, 'Card.Instance.Write (互动卡片实例写权限)'],
+	[/^\/topapi\/(v2\/)?user\//, 'qyapi_get_member (成员信息读权限)'],
+	[/^\/topapi\/v2\/department\//, 'qyapi_get_department_list (通讯录部门信息读权限)'],
+];
+
+export function permissionFor(endpoint: string): string | undefined {
+	return ENDPOINT_PERMISSIONS.find(([pattern]) => pattern.test(endpoint))?.[1];
+}
