@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runPerItem } from '../../shared/runPerItem';
+import { runPerItem } from '../../shared/router';
 import { clientFor, DingTalkApiError, toNodeError } from '../transport';
 import * as card from './card';
 import * as connection from './connection';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runPerItem } from '../../shared/runPerItem';
+import { runPerItem } from '../../shared/router';
 import * as ask from './expert/ask.operation';
 import * as askStreaming from './expert/askStreaming.operation';
 import * as getAll from './expert/getAll.operation';
