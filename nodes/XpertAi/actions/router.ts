@@ -21,7 +21,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = operations[resource]?.[operationName];
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	return await runPerItem(this, async (i) => await operation.call(this, i), {
-		toNodeError: (error, i) => asNodeError(this, error, i),
+		toNodeError: (_node, error, i) => asNodeError(this, error, i),
 		toItem: (error) => ({ error: (error as Error).message }),
 	});
 }
