@@ -5,13 +5,14 @@ import { execute } from '../../nodes/XpertAi/actions/expert/askStreaming.operati
 
 // The AI card updates, as the fake DingTalk would record them (the DingTalk client itself is tested elsewhere).
 const cardUpdates: Array<{ content: string; isFinalize: boolean; isError: boolean }> = [];
-jest.mock('../../nodes/DingTalk/helpers/cardStreaming', () => ({
+jest.mock('../../nodes/shared/dingTalk', () => ({
+	...jest.requireActual('../../nodes/shared/dingTalk'),
+	clientFor: jest.fn(async () => ({})),
 	streamCardContent: jest.fn(async (_client: unknown, update: { content: string; isFinalize: boolean; isError: boolean }) => {
 		cardUpdates.push({ content: update.content, isFinalize: update.isFinalize, isError: update.isError });
 		return { guid: 'g' };
 	}),
 }));
-jest.mock('../../nodes/DingTalk/transport', () => ({ ...jest.requireActual('../../nodes/DingTalk/transport'), clientFor: jest.fn(async () => ({})) }));
 
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 

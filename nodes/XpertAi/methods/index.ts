@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { listExperts } from '../actions/expert/getAll.operation';
-import { n8nLegacyRequestSender } from '../../DingTalk/transport';
+import { n8nLegacyRequestSender } from '../../shared/dingTalk';
 import { requestOptions } from '../transport/xpertApi';
 
 export const listSearch = {

@@ -3,8 +3,7 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import type { Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 
-import { streamCardContent } from '../../../DingTalk/helpers/cardStreaming';
-import { clientFor, DingTalkApiError, toNodeError } from '../../../DingTalk/transport';
+import { clientFor, DingTalkApiError, streamCardContent, toNodeError } from '../../../shared/dingTalk';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
 import { secretsOf, sendInput, xpertError, xpertRequest } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
