@@ -39,7 +39,7 @@ export function createRouter<Client>(spec: RouterSpec<Client>) {
 }
 
 /** Runs an operation once per input item, keeping pairedItem and honouring "Continue On Fail". */
-export async function runPerItem(
+async function runPerItem(
 	context: IExecuteFunctions,
 	operation: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 	errors: PerItemErrors,

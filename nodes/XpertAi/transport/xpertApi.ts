@@ -72,6 +72,36 @@ export async function xpertDelete(context: XpertContext, path: string): Promise<
 	}
 }
 
+/** Xpert AI as the node's operations call it: through n8n's context, with failures already made readable. */
+export interface XpertClient {
+	request<T = unknown>(request: XpertRequest): Promise<T>;
+	/** Deletes a resource; false when it does not exist. */
+	delete(path: string): Promise<boolean>;
+	/** What an error text must never show (for failures that did not come from `request`). */
+	secrets(): Promise<string[]>;
+}
+
+export function xpertClientFor(context: XpertContext): XpertClient {
+	return {
+		request: async <T>(request: XpertRequest) => await xpertRequest<T>(context, request),
+		delete: async (path) => await xpertDelete(context, path),
+		secrets: async () => await secretsOf(context),
+	};
+}
+
+const EXPERTS_PAGE = 100;
+
+/** Lists the published Digital Experts this key can see (`assistants/search`, paged). */
+export async function listExperts(xpert: XpertClient, max: number): Promise<IDataObject[]> {
+	const experts: IDataObject[] = [];
+	for (let offset = 0; experts.length < max; offset += EXPERTS_PAGE) {
+		const page = await xpert.request<IDataObject[]>({ method: 'POST', path: '/assistants/search', body: { limit: Math.min(EXPERTS_PAGE, max - experts.length), offset } });
+		experts.push(...(page ?? []));
+		if (!page || page.length < EXPERTS_PAGE) break;
+	}
+	return experts;
+}
+
 /** What a server's error text must never show: the credential's API key. */
 export async function secretsOf(context: XpertContext): Promise<string[]> {
 	try {
