@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
+import { describeXpertFailure, ERROR_ROWS, type XpertErrorKind, type XpertFailure } from '../../nodes/XpertAi/transport/errorHints';
 import { xpertError } from '../../nodes/XpertAi/transport/xpertApi';
 
 const node: INode = { id: 'x', name: 'Xpert AI', type: 'xpertAi', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -48,5 +49,32 @@ describe('Xpert AI failures: one message and one hint per kind', () => {
 		expect(error.message).toBe('Xpert AI error 500: echo *** ***');
 		expect(error.description).toBe('echo *** ***');
 		expect((error as unknown as { errorResponse: unknown }).errorResponse).toEqual({ message: 'echo *** ***', httpCode: '500' });
+	});
+});
+
+describe('Xpert AI failure kinds (transport/errorHints.ts)', () => {
+	const failure = (fields: Partial<XpertFailure>): XpertFailure => ({ status: 0, path: '/threads', timeoutMs: 60_000, ...fields });
+	const KINDS: Array<[XpertErrorKind, Partial<XpertFailure>]> = [
+		['auth', { status: 403 }],
+		['expertNotFound', { status: 404, path: '/assistants/search' }],
+		['notFound', { status: 404, path: '/threads/t' }],
+		['timeout', { status: 502, text: 'upstream timeout' }],
+		['timeout', { code: 'ETIMEDOUT' }],
+		['network', { code: 'ENOTFOUND' }],
+		['rateLimit', { status: 429, text: 'slow down' }],
+		['server', { status: 503 }],
+		['badRequest', { status: 422 }],
+		['unknown', { text: 'socket closed' }],
+	];
+
+	it.each(KINDS)('%s: %j', (kind, fields) => {
+		expect(describeXpertFailure(failure(fields)).kind).toBe(kind);
+	});
+
+	it('has one row per kind, every row reachable, and a last row that takes anything', () => {
+		const kinds = ERROR_ROWS.map((row) => row.kind);
+		expect(new Set(kinds).size).toBe(kinds.length);
+		expect(new Set(KINDS.map(([kind]) => kind))).toEqual(new Set(kinds));
+		expect(ERROR_ROWS[ERROR_ROWS.length - 1].match(failure({}))).toBe(true);
 	});
 });
