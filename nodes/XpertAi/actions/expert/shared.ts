@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { threadIdFor, type XpertClient } from '../../transport/xpertApi';
 import { expertIdOf } from '../common';
 
-/** What Ask and Ask (Streaming) share: the message and its options, reading them, and the session's thread. */
+// What Ask and Ask (Streaming) share: the message and its options, reading them, and the session's thread.
 
 export const messageField: INodeProperties = {
 	displayName: 'Message',
