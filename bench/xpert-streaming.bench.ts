@@ -12,7 +12,7 @@ import type { Readable } from 'stream';
 
 import { execute as askStreaming } from '../nodes/XpertAi/actions/expert/askStreaming.operation';
 import { SseParser, textOfXpertFrame } from '../nodes/XpertAi/transport/sse';
-import { sendInput } from '../nodes/XpertAi/transport/xpertApi';
+import { sendInput, xpertClientFor } from '../nodes/XpertAi/transport/xpertApi';
 import { axiosSender, DingTalkClient } from '../nodes/DingTalk/transport';
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 import { askStreamingContext, fakeAiCard, FakeXpert } from '../test/fake-xpert';
@@ -68,7 +68,8 @@ async function main() {
 		await client.api('PUT', '/v1.0/card/streaming', { outTrackId, key: 'content', content: answer, isFull: true, isFinalize: true, isError: false, guid: `g${Date.now()}` });
 	});
 	const node = await measure('node', async (outTrackId) => {
-		await askStreaming.call(askStreamingContext(xpert, dingTalk, { message: 'vpn', outTrackId, options: { updateIntervalMs: UPDATE_INTERVAL_MS, timeout: 30 } }), 0);
+		const context = askStreamingContext(xpert, dingTalk, { message: 'vpn', outTrackId, options: { updateIntervalMs: UPDATE_INTERVAL_MS, timeout: 30 } });
+		await askStreaming.call(context, xpertClientFor(context), 0);
 	});
 	await xpert.stop();
 	await dingTalk.stop();

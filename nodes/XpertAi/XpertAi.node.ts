@@ -8,7 +8,7 @@ import {
 
 import { router } from './actions/router';
 import { properties } from './actions/versionDescription';
-import { dingTalkApiCredentialTest } from '../DingTalk/methods';
+import { dingTalkApiCredentialTest } from '../shared/dingTalk';
 import { listSearch, xpertAiApiTest } from './methods';
 
 export class XpertAi implements INodeType {

@@ -1,6 +1,6 @@
 import { execute as askStreaming } from '../../nodes/XpertAi/actions/expert/askStreaming.operation';
 import { SSE_MAX_LINE_CHARS, SseLimitError, SseParser, textOfXpertFrame } from '../../nodes/XpertAi/transport/sse';
-import { requestOptions, sendInput, textOf, threadIdFor } from '../../nodes/XpertAi/transport/xpertApi';
+import { requestOptions, sendInput, textOf, threadIdFor, xpertClientFor } from '../../nodes/XpertAi/transport/xpertApi';
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { askStreamingContext, fakeAiCard, FakeXpert } from '../fake-xpert';
 
@@ -134,7 +134,8 @@ describe('Ask (Streaming) against the fake Xpert and the fake DingTalk', () => {
 		const answer = '您好！VPN 密码可以在自助服务门户重置，请点击“忘记密码”。';
 		xpert.streamOptions = { byteByByte: true, answer };
 		fakeAiCard(dingTalk, 'track-zh');
-		const result = await askStreaming.call(askStreamingContext(xpert, dingTalk, { message: '怎么重置 VPN 密码？', outTrackId: 'track-zh' }), 0);
+		const context = askStreamingContext(xpert, dingTalk, { message: '怎么重置 VPN 密码？', outTrackId: 'track-zh' });
+		const result = await askStreaming.call(context, xpertClientFor(context), 0);
 		expect(result.answer).toBe(answer);
 		const card = dingTalk.cards.get('track-zh');
 		expect(card?.fieldValues.content).toBe(answer);

@@ -2,16 +2,18 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { PassThrough } from 'stream';
 
 import { execute } from '../../nodes/XpertAi/actions/expert/askStreaming.operation';
+import { xpertClientFor } from '../../nodes/XpertAi/transport/xpertApi';
 
 // The AI card updates, as the fake DingTalk would record them (the DingTalk client itself is tested elsewhere).
 const cardUpdates: Array<{ content: string; isFinalize: boolean; isError: boolean }> = [];
-jest.mock('../../nodes/DingTalk/helpers/cardStreaming', () => ({
+jest.mock('../../nodes/shared/dingTalk', () => ({
+	...jest.requireActual('../../nodes/shared/dingTalk'),
+	clientFor: jest.fn(async () => ({})),
 	streamCardContent: jest.fn(async (_client: unknown, update: { content: string; isFinalize: boolean; isError: boolean }) => {
 		cardUpdates.push({ content: update.content, isFinalize: update.isFinalize, isError: update.isError });
 		return { guid: 'g' };
 	}),
 }));
-jest.mock('../../nodes/DingTalk/transport', () => ({ ...jest.requireActual('../../nodes/DingTalk/transport'), clientFor: jest.fn(async () => ({})) }));
 
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 
@@ -46,7 +48,7 @@ describe('Ask (Streaming)', () => {
 		const answer = '你好，世界！这是一个测试答案。🙂';
 		const stream = new PassThrough();
 		const { context } = contextFor(stream);
-		const run = execute.call(context, 0);
+		const run = execute.call(context, xpertClientFor(context), 0);
 		const bytes = Buffer.from(answer.split('').map((c) => frame({ type: 'message', data: c })).join('') + 'event: complete\ndata: {}\n\n');
 		// One byte per read: the reader takes each before the next is written (written at once, they would coalesce).
 		void (async () => {
@@ -66,7 +68,7 @@ describe('Ask (Streaming)', () => {
 		jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
 		const stream = new PassThrough();
 		const { context } = contextFor(stream, { timeout: 5 });
-		const run = execute.call(context, 0);
+		const run = execute.call(context, xpertClientFor(context), 0);
 		const outcome = run.then(() => 'finished', (error: Error) => error.message);
 		await new Promise((resolve) => setImmediate(resolve));
 		stream.write(frame({ type: 'message', data: 'partial' }));
@@ -84,7 +86,7 @@ describe('Ask (Streaming)', () => {
 		const stream = new PassThrough();
 		const cancel = new AbortController();
 		const { context } = contextFor(stream, {}, cancel.signal);
-		const run = execute.call(context, 0);
+		const run = execute.call(context, xpertClientFor(context), 0);
 		const outcome = run.then(() => 'finished', (error: Error) => error.message);
 		await new Promise((resolve) => setImmediate(resolve));
 		stream.write(frame({ type: 'message', data: 'so far' }));
@@ -101,7 +103,7 @@ describe('Ask (Streaming)', () => {
 		jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
 		const stream = new PassThrough();
 		const { context } = contextFor(stream, { updateIntervalMs: 500 });
-		const run = execute.call(context, 0);
+		const run = execute.call(context, xpertClientFor(context), 0);
 		await jest.advanceTimersByTimeAsync(0);
 		stream.write(frame({ type: 'message', data: 'Hello' }));
 		await jest.advanceTimersByTimeAsync(10);

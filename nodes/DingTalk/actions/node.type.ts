@@ -1,11 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
+import type { Operation } from '../../shared/router';
 import type { DingTalkClient } from '../transport';
 
 /** One operation: its own fields and how it runs for one input item. */
-export interface DingTalkOperation {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions, client: DingTalkClient, itemIndex: number): Promise<IDataObject | IDataObject[]>;
-}
+export type DingTalkOperation = Operation<DingTalkClient>;
 
 export type DingTalkResource = 'message' | 'card' | 'user' | 'department' | 'connection';

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { runPerItem } from '../../shared/runPerItem';
-import { clientFor, DingTalkApiError, toNodeError } from '../transport';
+import { createRouter } from '../../shared/router';
+import { clientFor, type DingTalkClient, DingTalkApiError, toNodeError } from '../transport';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
@@ -18,20 +17,13 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	department: department.operations,
 };
 
-/** Runs the chosen operation once per input item. */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as DingTalkResource;
-	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = resources[resource]?.[operationName];
-	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
-	}
-	const client = await clientFor(this);
-	return await runPerItem(this, async (i) => await operation.execute.call(this, client, i), {
-		toNodeError: (error, i) => toNodeError(this.getNode(), error, i),
-		toItem: errorItem,
-	});
-}
+/** Runs the chosen operation once per input item, with a client for the node's credential. */
+export const router = createRouter<DingTalkClient>({
+	resources,
+	clientFor: async (context) => await clientFor(context),
+	toNodeError,
+	toItem: errorItem,
+});
 
 function errorItem(error: unknown): IDataObject {
 	if (error instanceof DingTalkApiError) return { error: error.message, ...error.toJSON() };

@@ -7,13 +7,12 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { listExperts } from '../actions/expert/getAll.operation';
-import { n8nLegacyRequestSender } from '../../DingTalk/transport';
-import { requestOptions } from '../transport/xpertApi';
+import { n8nLegacyRequestSender } from '../../shared/dingTalk';
+import { listExperts, requestOptions, xpertClientFor } from '../transport/xpertApi';
 
 export const listSearch = {
 	async searchExperts(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		const experts = await listExperts(this, 500);
+		const experts = await listExperts(xpertClientFor(this), 500);
 		const wanted = (filter ?? '').toLowerCase();
 		return {
 			results: experts

@@ -11,8 +11,12 @@ import {
 } from 'n8n-workflow';
 
 import { redactSecrets } from '../../shared/redact';
+import { describeXpertFailure } from './errorHints';
 
 export const XPERT_CREDENTIAL = 'xpertAiApi';
+
+/** How long a call may take when the operation sets no Timeout. */
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 type XpertContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -41,7 +45,7 @@ export function requestOptions(credentials: ICredentialDataDecryptedObject, requ
 		body: request.body,
 		json: !request.stream,
 		headers: { ...(organizationId ? { 'organization-id': organizationId } : {}), ...(request.stream ? { accept: 'text/event-stream' } : {}) },
-		timeout: request.timeoutMs ?? 60_000,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		...(request.stream ? { encoding: 'stream' as const } : {}),
 		...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
 	};
@@ -72,6 +76,36 @@ export async function xpertDelete(context: XpertContext, path: string): Promise<
 	}
 }
 
+/** Xpert AI as the node's operations call it: through n8n's context, with failures already made readable. */
+export interface XpertClient {
+	request<T = unknown>(request: XpertRequest): Promise<T>;
+	/** Deletes a resource; false when it does not exist. */
+	delete(path: string): Promise<boolean>;
+	/** What an error text must never show (for failures that did not come from `request`). */
+	secrets(): Promise<string[]>;
+}
+
+export function xpertClientFor(context: XpertContext): XpertClient {
+	return {
+		request: async <T>(request: XpertRequest) => await xpertRequest<T>(context, request),
+		delete: async (path) => await xpertDelete(context, path),
+		secrets: async () => await secretsOf(context),
+	};
+}
+
+const EXPERTS_PAGE = 100;
+
+/** Lists the published Digital Experts this key can see (`assistants/search`, paged). */
+export async function listExperts(xpert: XpertClient, max: number): Promise<IDataObject[]> {
+	const experts: IDataObject[] = [];
+	for (let offset = 0; experts.length < max; offset += EXPERTS_PAGE) {
+		const page = await xpert.request<IDataObject[]>({ method: 'POST', path: '/assistants/search', body: { limit: Math.min(EXPERTS_PAGE, max - experts.length), offset } });
+		experts.push(...(page ?? []));
+		if (!page || page.length < EXPERTS_PAGE) break;
+	}
+	return experts;
+}
+
 /** What a server's error text must never show: the credential's API key. */
 export async function secretsOf(context: XpertContext): Promise<string[]> {
 	try {
@@ -86,7 +120,7 @@ function statusOf(error: unknown): number {
 	return Number(e.httpCode ?? e.response?.status ?? 0);
 }
 
-/** Turns a failed call into an error an n8n user can act on. */
+/** Turns a failed call into an error an n8n user can act on: the message and hint of its kind (errorHints.ts). */
 export function xpertError(
 	node: INode,
 	error: unknown,
@@ -96,31 +130,12 @@ export function xpertError(
 ): NodeApiError {
 	const e = error as { code?: string; message?: string; cause?: { code?: string } };
 	const status = statusOf(error);
-	const code = e.code ?? e.cause?.code;
-	let message: string;
-	let description: string | undefined;
-	if (status === 401 || status === 403) {
-		message = 'Xpert AI refused the API key';
-		description = 'Check API Key (and Organization ID, for experts published in an organisation) in the Xpert AI credential.';
-	} else if (status === 404 && /assistants|runs/.test(request.path)) {
-		message = 'Digital Expert not found';
-		description = 'The expert ID is wrong, the expert is not published, or this API key cannot see it. Pick it from the list.';
-	} else if (status === 404) {
-		message = 'Not found on the Xpert AI server';
-		description = 'Check the Base URL in the credential: it must end with /api/ai.';
-	} else if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) {
-		message = `Xpert AI did not answer within ${Math.round((request.timeoutMs ?? 60_000) / 1000)} s`;
-		description = 'Raise "Timeout" in the node\'s options, or check that the Xpert AI server is reachable.';
-	} else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-		message = 'Cannot reach the Xpert AI server';
-		description = 'Check the Base URL in the Xpert AI credential.';
-	} else {
-		message = `Xpert AI error${status ? ` ${status}` : ''}: ${e.message ?? 'unknown'}`;
-	}
+	const failure = { status, code: e.code ?? e.cause?.code, text: e.message, path: request.path, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+	const { message: shown, hint } = describeXpertFailure(failure);
 	// Only the message goes in: given the raw error, n8n swaps ours for a generic text when it sees a network code.
-	message = redactSecrets(message, secrets);
+	const message = redactSecrets(shown, secrets);
 	const cause: JsonObject = { message: redactSecrets(e.message ?? message, secrets), ...(status ? { httpCode: String(status) } : {}) };
-	return new NodeApiError(node, cause, { message, description, httpCode: status ? String(status) : undefined });
+	return new NodeApiError(node, cause, { message, description: hint, httpCode: status ? String(status) : undefined });
 }
 
 /**

@@ -3,14 +3,24 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import type { Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 
-import { streamCardContent } from '../../../DingTalk/helpers/cardStreaming';
-import { clientFor, DingTalkApiError, toNodeError } from '../../../DingTalk/transport';
+import { clientFor, DingTalkApiError, streamCardContent, toNodeError } from '../../../shared/dingTalk';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
-import { secretsOf, sendInput, xpertError, xpertRequest } from '../../transport/xpertApi';
+import { sendInput, xpertError, type XpertClient } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
-import { askOptions, messageField, openThread, readAsk } from './ask.operation';
+import { askOptions, messageField, openThread, readAsk } from './shared';
 
 const properties: INodeProperties[] = [
+	{
+		displayName: 'DingTalk Credential Type',
+		name: 'dingTalkAuthentication',
+		type: 'options',
+		options: [
+			{ name: 'DingTalk Stream API', value: 'streamApi' },
+			{ name: 'DingTalk HTTP API', value: 'httpApi' },
+		],
+		default: 'streamApi',
+		description: 'The DingTalk app whose AI card receives the answer',
+	},
 	expertLocator,
 	messageField,
 	sessionKeyField,
@@ -51,7 +61,7 @@ export const description = updateDisplayOptions({ show: { resource: ['expert'], 
  * arrives: the whole text so far, at most once per update interval, then a final update that finishes the card (or
  * marks it failed). Whole-text updates make a lost or throttled update harmless.
  */
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
 	const { expertId, message, sessionKey, timeoutMs, options, files } = readAsk.call(this, i);
 	const outTrackId = String(this.getNodeParameter('outTrackId', i, '') ?? '').trim();
 	if (!outTrackId) throw new NodeOperationError(this.getNode(), 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)', { itemIndex: i });
@@ -59,7 +69,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const intervalMs = Math.max(100, Number(options.updateIntervalMs ?? 500));
 	const dingTalk = await clientFor(this, 'dingTalkAuthentication');
 
-	const threadId = await openThread.call(this, expertId, sessionKey);
+	const threadId = await openThread(xpert, expertId, sessionKey);
 	const request = { method: 'POST' as const, path: `/threads/${threadId}/runs/stream`, body: { assistant_id: expertId, input: sendInput(message, files) }, timeoutMs, stream: true };
 	let answer = '';
 	let sent = '';
@@ -100,7 +110,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	let body: Readable | undefined;
 	stop.signal.addEventListener('abort', () => body?.destroy(stop.signal.reason as Error), { once: true });
 	try {
-		const response = await Promise.race([xpertRequest<Readable | { body: Readable }>(this, { ...request, abortSignal: stop.signal }), stopped]);
+		const response = await Promise.race([xpert.request<Readable | { body: Readable }>({ ...request, abortSignal: stop.signal }), stopped]);
 		body = 'body' in response && response.body ? response.body : (response as Readable);
 		if (stop.signal.aborted) body.destroy(stop.signal.reason as Error);
 		const parser = new SseParser();
@@ -134,7 +144,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
 		await update({ isFinalize: true, isError: true }).catch(() => undefined);
 		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
-		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request, await secretsOf(this));
+		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request, await xpert.secrets());
 	}
 	await update({ isFinalize: true });
 	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { threadIdFor, xpertDelete } from '../../transport/xpertApi';
+import { threadIdFor, type XpertClient } from '../../transport/xpertApi';
 import { expertIdOf, expertLocator, sessionKeyField } from '../common';
 
 const properties: INodeProperties[] = [
@@ -17,12 +17,12 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['thread'], operation: ['delete'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
 	const expertId = expertIdOf(this, i);
 	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
 	if (!sessionKey) throw new NodeOperationError(this.getNode(), 'Session Key is empty: which conversation should end?', { itemIndex: i });
 	const threadId = threadIdFor(expertId, sessionKey);
 	// The session never reached the expert, or its thread is gone already: nothing to delete is not a failure.
-	if (!(await xpertDelete(this, `/threads/${threadId}`))) return { deleted: false, reason: 'no such thread', threadId, sessionKey };
+	if (!(await xpert.delete(`/threads/${threadId}`))) return { deleted: false, reason: 'no such thread', threadId, sessionKey };
 	return { deleted: true, threadId, sessionKey };
 }
