@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredString } from '../../shared/parameters';
 
 /** The Digital Expert to talk to: picked from the experts this API key can see, or by ID. */
 export const expertLocator: INodeProperties = {
@@ -25,7 +26,5 @@ export const sessionKeyField: INodeProperties = {
 };
 
 export function expertIdOf(context: IExecuteFunctions, i: number): string {
-	const value = String(context.getNodeParameter('expert', i, '', { extractValue: true }) ?? '').trim();
-	if (!value) throw new NodeOperationError(context.getNode(), 'No Digital Expert chosen', { itemIndex: i });
-	return value;
+	return requiredString(context, 'expert', i, 'Digital Expert', { extractValue: true, message: 'No Digital Expert chosen' });
 }

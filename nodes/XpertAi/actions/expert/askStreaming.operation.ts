@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import type { Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 
+import { requiredString } from '../../../shared/parameters';
 import { clientFor, DingTalkApiError, streamCardContent, toNodeError } from '../../../shared/dingTalk';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
 import { sendInput, xpertError, type XpertClient } from '../../transport/xpertApi';
@@ -63,8 +64,7 @@ export const description = updateDisplayOptions({ show: { resource: ['expert'], 
  */
 export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
 	const { expertId, message, sessionKey, timeoutMs, options, files } = readAsk.call(this, i);
-	const outTrackId = String(this.getNodeParameter('outTrackId', i, '') ?? '').trim();
-	if (!outTrackId) throw new NodeOperationError(this.getNode(), 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)', { itemIndex: i });
+	const outTrackId = requiredString(this, 'outTrackId', i, 'AI Card Out Track ID', { message: 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)' });
 	const key = String(this.getNodeParameter('cardField', i, 'content') ?? '').trim() || 'content';
 	const intervalMs = Math.max(100, Number(options.updateIntervalMs ?? 500));
 	const dingTalk = await clientFor(this, 'dingTalkAuthentication');

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { returnAllLimit } from '../../../shared/parameters';
 import { listExperts, type XpertClient } from '../../transport/xpertApi';
 
 const properties: INodeProperties[] = [
@@ -19,8 +20,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['expert'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.MAX_SAFE_INTEGER : Number(this.getNodeParameter('limit', i, 50));
-	const experts = await listExperts(xpert, limit);
+	const experts = await listExperts(xpert, returnAllLimit(this, i));
 	return experts.map((e) => ({ id: e.assistant_id, name: e.name, description: e.description ?? '', ...e }));
 }

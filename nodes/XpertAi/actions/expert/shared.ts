@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { requiredString } from '../../../shared/parameters';
 import { threadIdFor, type XpertClient } from '../../transport/xpertApi';
 import { expertIdOf } from '../common';
 
@@ -49,8 +50,7 @@ export async function openThread(xpert: XpertClient, expertId: string, sessionKe
 
 export function readAsk(this: IExecuteFunctions, i: number) {
 	const expertId = expertIdOf(this, i);
-	const message = String(this.getNodeParameter('message', i, '') ?? '').trim();
-	if (!message) throw new NodeOperationError(this.getNode(), 'Message is empty', { itemIndex: i });
+	const message = requiredString(this, 'message', i, 'Message', { message: 'Message is empty' });
 	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const timeoutMs = Math.max(1, Number(options.timeout ?? 120)) * 1000;

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { requiredString } from '../../../shared/parameters';
 
 import { threadIdFor, type XpertClient } from '../../transport/xpertApi';
 import { expertIdOf, expertLocator, sessionKeyField } from '../common';
@@ -19,8 +21,7 @@ export const description = updateDisplayOptions({ show: { resource: ['thread'], 
 
 export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
 	const expertId = expertIdOf(this, i);
-	const sessionKey = String(this.getNodeParameter('sessionKey', i, '') ?? '').trim();
-	if (!sessionKey) throw new NodeOperationError(this.getNode(), 'Session Key is empty: which conversation should end?', { itemIndex: i });
+	const sessionKey = requiredString(this, 'sessionKey', i, 'Session Key', { message: 'Session Key is empty: which conversation should end?' });
 	const threadId = threadIdFor(expertId, sessionKey);
 	// The session never reached the expert, or its thread is gone already: nothing to delete is not a failure.
 	if (!(await xpert.delete(`/threads/${threadId}`))) return { deleted: false, reason: 'no such thread', threadId, sessionKey };
