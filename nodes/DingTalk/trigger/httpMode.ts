@@ -9,10 +9,10 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
+import { unreadableEvent } from '../pipeline/events';
 import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
-import { unreadableEvent } from './events';
+import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from './HttpCallbackReceiver';
 import { attachMedia, maxMediaBytes } from './media';
 import { pipelineOptions } from './pipelineOptions';
 

@@ -2,7 +2,7 @@ import type { IBinaryKeyData, IDataObject, ITriggerFunctions, IWebhookFunctions 
 import { type Readable, Transform } from 'stream';
 
 import type { DingTalkClient } from '../transport';
-import { mediaOf } from './events';
+import { mediaOf } from '../pipeline/events';
 
 const EXTENSIONS: Record<string, string> = { picture: 'png', audio: 'amr', video: 'mp4', file: 'bin' };
 

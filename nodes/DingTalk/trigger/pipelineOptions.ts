@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parseIdList } from '../helpers/lists';
 import type { DingTalkLanguage } from '../transport/types';
-import type { PipelineOptions } from './EventPipeline';
+import type { PipelineOptions } from '../pipeline/EventPipeline';
 
 /** The trigger and webhook contexts both read parameters this way. */
 interface ParameterReader {

@@ -8,12 +8,12 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { EventPipeline } from '../pipeline/EventPipeline';
+import { unreadableEvent } from '../pipeline/events';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
 import { appConfigFromCredentials, axiosSender, type DingTalkApiError, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
-import { EventPipeline } from './EventPipeline';
-import { unreadableEvent } from './events';
 import { attachMedia, maxMediaBytes } from './media';
 import { pipelineOptions } from './pipelineOptions';
 

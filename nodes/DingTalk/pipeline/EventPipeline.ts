@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { t } from '../helpers/i18n';
-import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
+import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
 import type { DingTalkLanguage } from '../transport/types';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
@@ -41,12 +41,6 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
 	runDeadlineSeconds: 300,
 	language: 'en',
 };
-
-export interface IncomingCallback {
-	topic: string;
-	messageId: string;
-	data: Record<string, unknown>;
-}
 
 /**
  * Starts a workflow run for one item; resolves when it finished (ok = no error), or earlier with `response` when the

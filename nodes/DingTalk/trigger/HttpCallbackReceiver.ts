@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { EventPipeline, type IncomingCallback, type PipelineOptions } from '../trigger/EventPipeline';
-import { HttpCallbackVerifier, type HttpCallbackSettings } from './HttpCallbackVerifier';
+import { HttpCallbackVerifier, type HttpCallbackSettings } from '../http/HttpCallbackVerifier';
+import { EventPipeline, type PipelineOptions } from '../pipeline/EventPipeline';
+import type { IncomingCallback } from '../transport/callbacks';
 
 export interface Reception {
 	/** The item to start a run with; absent when the callback was filtered, a duplicate, or joined an aggregate. */
