@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { HttpCallbackVerifier, type HttpCallbackSettings } from '../http/HttpCallbackVerifier';
@@ -66,25 +65,4 @@ export class HttpCallbackReceiver {
 /** The delivery an emitted item belongs to: messages by msgId, card callbacks by the ID the verifier gave them. */
 function deliveryIdOf(item: IDataObject): string {
 	return String(item.event === 'message' ? item.msgId : item.callbackId);
-}
-
-const receivers = new Map<string, { fingerprint: string; receiver: HttpCallbackReceiver }>();
-
-/**
- * One receiver per trigger node (workflow, node, production or test), kept across requests; replaced when the
- * node's options or credential change. The fingerprint is a hash, so no secret is held as a map key.
- */
-export function httpReceiverFor(key: string, settings: HttpCallbackSettings, options: PipelineOptions): HttpCallbackReceiver {
-	const fingerprint = createHash('sha256').update(JSON.stringify([settings, options])).digest('hex');
-	const found = receivers.get(key);
-	if (found?.fingerprint === fingerprint) return found.receiver;
-	found?.receiver.close();
-	const receiver = new HttpCallbackReceiver(settings, options);
-	receivers.set(key, { fingerprint, receiver });
-	return receiver;
-}
-
-export function closeHttpReceiver(key: string): void {
-	receivers.get(key)?.receiver.close();
-	receivers.delete(key);
 }
