@@ -8,7 +8,8 @@ import {
 	refusalLogLine,
 } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
-import { DEFAULT_PIPELINE_OPTIONS, type EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import type { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/pipeline/options';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../fake-dingtalk/fixture';

@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { Aggregator } from '../../nodes/DingTalk/pipeline/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/pipeline/Deduplicator';
-import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../nodes/DingTalk/pipeline/options';
 import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent, unreadableEvent } from '../../nodes/DingTalk/pipeline/events';
 import { SessionStore } from '../../nodes/DingTalk/pipeline/SessionStore';
 import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { HttpCallbackVerifier, type HttpCallbackSettings } from '../http/HttpCallbackVerifier';
-import { EventPipeline, type PipelineOptions } from '../pipeline/EventPipeline';
+import { EventPipeline } from '../pipeline/EventPipeline';
+import type { PipelineOptions } from '../pipeline/options';
 import type { IncomingCallback } from '../transport/callbacks';
 
 export interface Reception {

@@ -11,10 +11,10 @@ import {
 
 import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
 import { unreadableEvent } from '../pipeline/events';
+import { readPipelineOptions } from '../pipeline/options';
 import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
 import { type ActiveHttpTrigger, activeHttpTrigger, forgetHttpTrigger, handOverTestItem, type HttpTriggerSettings, takeTestItem } from './httpRegistry';
 import { attachMedia, maxMediaBytes } from './media';
-import { pipelineOptions } from './pipelineOptions';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 
@@ -110,7 +110,7 @@ async function readSettings(context: IWebhookFunctions): Promise<HttpTriggerSett
 		callbackToken: String(credentials.callbackToken ?? '').trim(),
 		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
 	};
-	return { app, callback, options: pipelineOptions(context, app.language) };
+	return { app, callback, options: readPipelineOptions(context, app.language) };
 }
 
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */

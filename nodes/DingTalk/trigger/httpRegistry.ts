@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { HttpCallbackSettings } from '../http/HttpCallbackVerifier';
-import type { PipelineOptions } from '../pipeline/EventPipeline';
+import type { PipelineOptions } from '../pipeline/options';
 import type { DingTalkAppConfig } from '../transport';
 import { HttpCallbackReceiver } from './HttpCallbackReceiver';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
 import type { DingTalkAppConfig } from '../../../nodes/DingTalk/transport';
 import { HttpCallbackReceiver } from '../../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import {
