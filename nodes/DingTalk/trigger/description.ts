@@ -10,7 +10,6 @@ const byDisplayName = (properties: INodeProperties[]) => [...properties].sort((a
  * The trigger's parameters. Those that configure the event pipeline (filters, sessions, aggregation) are defined in
  * pipeline/options.ts and placed here; the others (mode, ACK, media, connection events) are the trigger's own.
  */
-
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
