@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import { performance } from 'perf_hooks';
 
-import { SessionStore } from '../nodes/DingTalk/trigger/SessionStore';
+import { SessionStore } from '../nodes/DingTalk/pipeline/SessionStore';
 
 const CAPACITY = 50_000;
 const INSERTS = 200_000;

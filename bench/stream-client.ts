@@ -7,7 +7,8 @@ import { DWClient, TOPIC_ROBOT } from 'dingtalk-stream';
 
 import { openStreamConnection } from '../nodes/DingTalk/api/gateway';
 import { StreamConnection } from '../nodes/DingTalk/stream/StreamConnection';
-import { DEFAULT_PIPELINE_OPTIONS, EventPipeline } from '../nodes/DingTalk/trigger/EventPipeline';
+import { EventPipeline } from '../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../nodes/DingTalk/pipeline/options';
 import { AccessTokenCache, axiosSender, DingTalkClient, type DingTalkAppConfig } from '../nodes/DingTalk/transport';
 
 type Command = { cmd: 'start'; kind: 'bare' | 'trigger'; app: DingTalkAppConfig } | { cmd: 'stop' } | { cmd: 'memory' } | { cmd: 'cpu' } | { cmd: 'exit' };

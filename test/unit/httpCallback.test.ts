@@ -1,4 +1,4 @@
-import { HttpCallbackReceiver } from '../../nodes/DingTalk/http/HttpCallbackReceiver';
+import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import {
 	CALLBACK_TIMESTAMP_WINDOW_MS,
 	DECRYPTION_REFUSAL,
@@ -8,7 +8,8 @@ import {
 	refusalLogLine,
 } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
-import { DEFAULT_PIPELINE_OPTIONS, type EventPipeline } from '../../nodes/DingTalk/trigger/EventPipeline';
+import type { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/pipeline/options';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../fake-dingtalk/fixture';

@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { Aggregator } from '../../nodes/DingTalk/trigger/Aggregator';
-import { Deduplicator } from '../../nodes/DingTalk/trigger/Deduplicator';
-import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
-import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent, unreadableEvent } from '../../nodes/DingTalk/trigger/events';
-import { SessionStore } from '../../nodes/DingTalk/trigger/SessionStore';
+import { Aggregator } from '../../nodes/DingTalk/pipeline/Aggregator';
+import { Deduplicator } from '../../nodes/DingTalk/pipeline/Deduplicator';
+import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../nodes/DingTalk/pipeline/options';
+import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent, unreadableEvent } from '../../nodes/DingTalk/pipeline/events';
+import { SessionStore } from '../../nodes/DingTalk/pipeline/SessionStore';
 import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
 
 const ROBOT = '/v1.0/im/bot/messages/get';

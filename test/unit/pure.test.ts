@@ -13,7 +13,7 @@ import { appConfigFromCredentials } from '../../nodes/DingTalk/transport';
 import { classify, interpretResponse, permissionFor } from '../../nodes/DingTalk/transport/errors';
 import { retryDelayMs } from '../../nodes/DingTalk/transport/retry';
 import { AccessTokenCache } from '../../nodes/DingTalk/transport/tokenCache';
-import { stripMention } from '../../nodes/DingTalk/trigger/events';
+import { stripMention } from '../../nodes/DingTalk/pipeline/events';
 import { SseParser } from '../../nodes/XpertAi/transport/sse';
 
 describe('parseIdList and chunk', () => {

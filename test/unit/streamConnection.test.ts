@@ -1,7 +1,8 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { mergeAnswers, StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
-import { DEFAULT_PIPELINE_OPTIONS, EventPipeline, type PipelineOptions } from '../../nodes/DingTalk/trigger/EventPipeline';
 import { openStreamConnection } from '../../nodes/DingTalk/api/gateway';
+import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../nodes/DingTalk/pipeline/options';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
 
 const ROBOT = '/v1.0/im/bot/messages/get';

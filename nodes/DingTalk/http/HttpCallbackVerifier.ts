@@ -2,8 +2,7 @@ import { createHash } from 'crypto';
 
 import { CallbackCrypto, decodeCiphertext, verifyRobotSignature } from '../crypto/CallbackCrypto';
 import { describeAesKeyProblem } from '../crypto/aesKey';
-import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
-import type { IncomingCallback } from '../trigger/EventPipeline';
+import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
 import { ReplayGuard } from './ReplayGuard';
 
 /** The parts of an HTTP request the verifier looks at (n8n's webhook request, or a test's). */

@@ -1,7 +1,7 @@
 /** DingTalk Stream frames (see the protocol notes: downstream frames carry `data` as a JSON string). */
 
-export const TOPIC_ROBOT_MESSAGE = '/v1.0/im/bot/messages/get';
-export const TOPIC_CARD_CALLBACK = '/v1.0/card/instances/callback';
+import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+
 export const STREAM_TOPICS = [TOPIC_ROBOT_MESSAGE, TOPIC_CARD_CALLBACK];
 
 export interface DownstreamFrame {
@@ -12,11 +12,8 @@ export interface DownstreamFrame {
 }
 
 /** A CALLBACK as subscribers see it: its data parsed once. */
-export interface StreamCallback {
-	topic: string;
-	messageId: string;
+export interface StreamCallback extends IncomingCallback {
 	headers: Record<string, string>;
-	data: Record<string, unknown>;
 	receivedAt: number;
 }
 

@@ -1,5 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { pipelineParameters } from '../pipeline/options';
+import { DEFAULT_MAX_MEDIA_MB } from './media';
+
+/** n8n lists a collection's options alphabetically. */
+const byDisplayName = (properties: INodeProperties[]) => [...properties].sort((a, b) => (a.displayName < b.displayName ? -1 : 1));
+
+/**
+ * The trigger's parameters. Those that configure the event pipeline (filters, sessions, aggregation) are defined in
+ * pipeline/options.ts and placed here; the others (mode, ACK, media, connection events) are the trigger's own.
+ */
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
@@ -28,37 +38,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { mode: ['http'] } },
 	},
-	{
-		displayName: 'Events',
-		name: 'events',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Message', value: 'message', description: 'A user writes to the bot (direct chat, or a group)' },
-			{ name: 'Card Callback', value: 'cardCallback', description: 'A user clicks a button on a card the bot sent (cards sent with callback type Stream, or HTTP in HTTP mode)' },
-		],
-		default: ['message'],
-		required: true,
-	},
-	{
-		displayName: 'Conversations',
-		name: 'conversationTypes',
-		type: 'options',
-		options: [
-			{ name: 'Direct and Group', value: 'both' },
-			{ name: 'Direct Only', value: 'direct' },
-			{ name: 'Group Only', value: 'group' },
-		],
-		default: 'both',
-		displayOptions: { show: { events: ['message'] } },
-	},
-	{
-		displayName: 'Group Messages Only When @Mentioned',
-		name: 'groupMentionsOnly',
-		type: 'boolean',
-		default: true,
-		displayOptions: { show: { events: ['message'] } },
-		description: 'Whether group messages start the workflow only when they @mention the bot',
-	},
+	...pipelineParameters('node'),
 	{
 		displayName: 'Emit Connection Events',
 		name: 'emitConnectionEvents',
@@ -73,7 +53,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
+		options: byDisplayName([
+			...pipelineParameters('options'),
 			{
 				displayName: 'ACK Policy',
 				name: 'ackPolicy',
@@ -87,34 +68,6 @@ export const triggerProperties: INodeProperties[] = [
 				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
-				displayName: 'Aggregation Max Wait (Seconds)',
-				name: 'aggregationMaxWait',
-				type: 'number',
-				default: 30,
-				description: 'With aggregation on, the longest a first message waits before the batch is sent anyway',
-			},
-			{
-				displayName: 'Aggregation Window (Seconds)',
-				name: 'aggregationWindow',
-				type: 'number',
-				default: 0,
-				description: 'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
-			},
-			{
-				displayName: 'Allowed Conversation IDs',
-				name: 'allowedConversationIds',
-				type: 'string',
-				default: '',
-				description: 'Only these conversations (comma-separated conversationIds); empty = all',
-			},
-			{
-				displayName: 'Allowed Sender IDs',
-				name: 'allowedSenderIds',
-				type: 'string',
-				default: '',
-				description: 'Only these senders (comma-separated staff user IDs); empty = everyone',
-			},
-			{
 				displayName: 'Download Media',
 				name: 'downloadMedia',
 				type: 'boolean',
@@ -122,50 +75,13 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Whether pictures, audio, video and files in messages are downloaded into binary data (media0, media1, …), listed in "media"',
 			},
 			{
-				displayName: 'End Session Action',
-				name: 'endSessionAction',
-				type: 'string',
-				default: 'end_session',
-				description: 'A card button whose action ID or "action" param is this ends the sender\'s session',
-			},
-			{
-				displayName: 'Ignore Own Messages',
-				name: 'ignoreOwnMessages',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to ignore messages the bot itself sent',
-			},
-			{
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSize',
 				type: 'number',
 				typeOptions: { minValue: 0.01, numberPrecision: 2 },
-				default: 20,
+				default: DEFAULT_MAX_MEDIA_MB,
 				description: 'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
 			},
-			{
-				displayName: 'One Session per Group',
-				name: 'sharedGroupSession',
-				type: 'boolean',
-				default: false,
-				description: 'Whether everyone in a group shares one session (default: one per member)',
-			},
-			{
-				displayName: 'Run Deadline (Seconds)',
-				name: 'runDeadline',
-				type: 'number',
-				default: 300,
-				typeOptions: { minValue: 1 },
-				description: 'With ACK Policy "After the Run Finished", the longest the trigger waits for a run (e.g. one parked in a Wait node) before it acknowledges the message anyway, so DingTalk stops redelivering it',
-				displayOptions: { show: { '/mode': ['stream'] } },
-			},
-			{
-				displayName: 'Session Timeout (Seconds)',
-				name: 'sessionTimeout',
-				type: 'number',
-				default: 3600,
-				description: 'A session ends after this long without messages; the next message starts a new one',
-			},
-		],
+		]),
 	},
 ];

@@ -9,12 +9,12 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { closeHttpReceiver, type HttpCallbackReceiver, httpReceiverFor } from '../http/HttpCallbackReceiver';
 import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
-import { appConfigFromCredentials, DingTalkClient, type DingTalkAppConfig, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
-import { unreadableEvent } from './events';
+import { unreadableEvent } from '../pipeline/events';
+import { readPipelineOptions } from '../pipeline/options';
+import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
+import { type ActiveHttpTrigger, activeHttpTrigger, forgetHttpTrigger, handOverTestItem, type HttpTriggerSettings, takeTestItem } from './httpRegistry';
 import { attachMedia, maxMediaBytes } from './media';
-import { pipelineOptions } from './pipelineOptions';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 
@@ -34,9 +34,9 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 		return { noWebhookResponse: true };
 	};
 
-	let state: NodeState;
+	let state: ActiveHttpTrigger;
 	try {
-		state = await nodeStateFor(context, receiverKey(context));
+		state = await activeHttpTrigger(receiverKey(context), async () => await readSettings(context));
 	} catch (error) {
 		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
 		return answer(503, { error: 'trigger not configured' });
@@ -92,47 +92,16 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }
 
-/**
- * "Listen for test event" in HTTP mode. n8n runs a node that has a `trigger` method as a trigger in manual runs,
- * even when a test webhook started the run: it calls `trigger()` and waits for an emit, and the webhook's item is
- * not passed to it. So the webhook hands its item over here and the manual `trigger()` emits it. Manual runs
- * execute in the process that received the test webhook, so the hand-over stays in one process.
- */
-const testItems = new Map<string, INodeExecutionData[]>();
-
-function handOverTestItem(key: string, item: INodeExecutionData): void {
-	testItems.set(key, [...(testItems.get(key) ?? []), item]);
-}
-
 export function startHttpTestRun(context: ITriggerFunctions): ITriggerResponse {
-	const key = receiverKey(context);
-	const [item, ...rest] = testItems.get(key) ?? [];
-	if (rest.length) testItems.set(key, rest);
-	else testItems.delete(key);
+	const item = takeTestItem(receiverKey(context));
 	if (!item) {
 		throw new NodeOperationError(context.getNode(), 'In HTTP mode the trigger starts from a callback: use "Listen for test event" and send one to the Test URL.');
 	}
 	return { manualTriggerFunction: async () => context.emit([[item]]) };
 }
 
-interface NodeState {
-	app: DingTalkAppConfig;
-	receiver: HttpCallbackReceiver;
-	readAt: number;
-}
-
-/**
- * Reading a credential costs n8n a database read, a decryption and an expression-sandbox round trip; per callback
- * that halved HTTP mode's throughput. So a node's credential and options are read at most every few seconds (a changed
- * secret is in use within that time, and at once after the workflow is re-activated); in between, a callback costs
- * one map lookup. The receiver keeps its state across re-reads unless the settings changed.
- */
-const SETTINGS_TTL_MS = 5000;
-const nodeStates = new Map<string, NodeState>();
-
-async function nodeStateFor(context: IWebhookFunctions, key: string): Promise<NodeState> {
-	const cached = nodeStates.get(key);
-	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
+/** The node's credential and parameters, as the registry reads them when its copy is stale. */
+async function readSettings(context: IWebhookFunctions): Promise<HttpTriggerSettings> {
 	const credentials = await context.getCredentials(HTTP_CREDENTIAL);
 	const app = appConfigFromCredentials(credentials);
 	const callback: HttpCallbackSettings = {
@@ -141,14 +110,7 @@ async function nodeStateFor(context: IWebhookFunctions, key: string): Promise<No
 		callbackToken: String(credentials.callbackToken ?? '').trim(),
 		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
 	};
-	const state = { app, receiver: httpReceiverFor(key, callback, pipelineOptions(context, app.language)), readAt: Date.now() };
-	nodeStates.set(key, state);
-	return state;
-}
-
-function forgetNode(key: string): void {
-	nodeStates.delete(key);
-	closeHttpReceiver(key);
+	return { app, callback, options: readPipelineOptions(context, app.language) };
 }
 
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
@@ -168,11 +130,11 @@ export const httpWebhookLifecycle = {
 			return false;
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			forgetNode(receiverKey(this));
+			forgetHttpTrigger(receiverKey(this));
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			forgetNode(receiverKey(this));
+			forgetHttpTrigger(receiverKey(this));
 			return true;
 		},
 	},

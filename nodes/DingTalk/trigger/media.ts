@@ -3,7 +3,7 @@ import { type Readable, Transform } from 'stream';
 
 import { messageFileDownloadUrl } from '../api/media';
 import type { DingTalkClient } from '../transport';
-import { mediaOf } from './events';
+import { mediaOf } from '../pipeline/events';
 
 const EXTENSIONS: Record<string, string> = { picture: 'png', audio: 'amr', video: 'mp4', file: 'bin' };
 

@@ -9,14 +9,14 @@ import {
 } from 'n8n-workflow';
 
 import { openStreamConnection } from '../api/gateway';
+import { EventPipeline } from '../pipeline/EventPipeline';
+import { unreadableEvent } from '../pipeline/events';
+import { readPipelineOptions } from '../pipeline/options';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
 import { appConfigFromCredentials, axiosSender, type DingTalkApiError, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
-import { EventPipeline } from './EventPipeline';
-import { unreadableEvent } from './events';
 import { attachMedia, maxMediaBytes } from './media';
-import { pipelineOptions } from './pipelineOptions';
 
 /**
  * Stream mode: subscribe to the app's shared long connection, run each callback through the event pipeline, and
@@ -63,7 +63,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(pipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
+	const pipeline = new EventPipeline(readPipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
 		const problem = unreadableEvent(callback.topic, callback.data);

@@ -1,5 +1,6 @@
 /** The event pipeline with wrongly typed fields: no throw or rejection, either an item or a refusal, items n8n can store. */
-import { DEFAULT_PIPELINE_OPTIONS, EventPipeline } from '../../../nodes/DingTalk/trigger/EventPipeline';
+import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
 import { check, type FuzzTarget, mustNotReject, type Outcome } from '../harness';
 import { ALNUM, mutateObject, type Rng } from '../prng';
 

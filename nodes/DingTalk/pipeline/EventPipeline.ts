@@ -1,52 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { t } from '../helpers/i18n';
-import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../stream/frames';
-import type { DingTalkLanguage } from '../transport/types';
+import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
 import { type BaseMessageEvent, cardActionOf, type MessageEvent, senderKeyOf, toCardCallbackEvent, toMessageEvent, unreadableEvent } from './events';
+import type { PipelineOptions } from './options';
 import { SessionStore } from './SessionStore';
-
-export interface PipelineOptions {
-	events: Array<'message' | 'cardCallback'>;
-	conversationTypes: 'both' | 'direct' | 'group';
-	groupMentionsOnly: boolean;
-	ignoreOwnMessages: boolean;
-	allowedSenderIds: string[];
-	allowedConversationIds: string[];
-	sessionTimeoutSeconds: number;
-	sharedGroupSession: boolean;
-	aggregationWindowSeconds: number;
-	aggregationMaxWaitSeconds: number;
-	endSessionAction: string;
-	/** The longest the pipeline waits for a run before it ACKs the message anyway and releases its de-duplication entry. */
-	runDeadlineSeconds: number;
-	language: DingTalkLanguage;
-}
-
-/** The trigger's defaults (as its parameters show them). */
-export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
-	events: ['message'],
-	conversationTypes: 'both',
-	groupMentionsOnly: true,
-	ignoreOwnMessages: true,
-	allowedSenderIds: [],
-	allowedConversationIds: [],
-	sessionTimeoutSeconds: 3600,
-	sharedGroupSession: false,
-	aggregationWindowSeconds: 0,
-	aggregationMaxWaitSeconds: 30,
-	endSessionAction: 'end_session',
-	runDeadlineSeconds: 300,
-	language: 'en',
-};
-
-export interface IncomingCallback {
-	topic: string;
-	messageId: string;
-	data: Record<string, unknown>;
-}
 
 /**
  * Starts a workflow run for one item; resolves when it finished (ok = no error), or earlier with `response` when the

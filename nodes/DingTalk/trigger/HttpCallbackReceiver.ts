@@ -1,8 +1,9 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { EventPipeline, type IncomingCallback, type PipelineOptions } from '../trigger/EventPipeline';
-import { HttpCallbackVerifier, type HttpCallbackSettings } from './HttpCallbackVerifier';
+import { HttpCallbackVerifier, type HttpCallbackSettings } from '../http/HttpCallbackVerifier';
+import { EventPipeline } from '../pipeline/EventPipeline';
+import type { PipelineOptions } from '../pipeline/options';
+import type { IncomingCallback } from '../transport/callbacks';
 
 export interface Reception {
 	/** The item to start a run with; absent when the callback was filtered, a duplicate, or joined an aggregate. */
@@ -65,25 +66,4 @@ export class HttpCallbackReceiver {
 /** The delivery an emitted item belongs to: messages by msgId, card callbacks by the ID the verifier gave them. */
 function deliveryIdOf(item: IDataObject): string {
 	return String(item.event === 'message' ? item.msgId : item.callbackId);
-}
-
-const receivers = new Map<string, { fingerprint: string; receiver: HttpCallbackReceiver }>();
-
-/**
- * One receiver per trigger node (workflow, node, production or test), kept across requests; replaced when the
- * node's options or credential change. The fingerprint is a hash, so no secret is held as a map key.
- */
-export function httpReceiverFor(key: string, settings: HttpCallbackSettings, options: PipelineOptions): HttpCallbackReceiver {
-	const fingerprint = createHash('sha256').update(JSON.stringify([settings, options])).digest('hex');
-	const found = receivers.get(key);
-	if (found?.fingerprint === fingerprint) return found.receiver;
-	found?.receiver.close();
-	const receiver = new HttpCallbackReceiver(settings, options);
-	receivers.set(key, { fingerprint, receiver });
-	return receiver;
-}
-
-export function closeHttpReceiver(key: string): void {
-	receivers.get(key)?.receiver.close();
-	receivers.delete(key);
 }
