@@ -4,6 +4,7 @@ import { CallbackCrypto, decodeCiphertext, verifyRobotSignature } from '../crypt
 import { describeAesKeyProblem } from '../crypto/aesKey';
 import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
 import { ReplayGuard } from './ReplayGuard';
+import { isJsonObject } from '../../shared/json';
 
 /** The parts of an HTTP request the verifier looks at (n8n's webhook request, or a test's). */
 export interface HttpCallbackRequest {
@@ -96,7 +97,7 @@ export class HttpCallbackVerifier {
 		if (!contentType.startsWith('application/json')) return reject(415, 'content type must be application/json');
 		if (request.bodyBytes > MAX_CALLBACK_BODY_BYTES) return reject(413, 'body too large');
 		const body = request.body;
-		if (!isObject(body) || Object.keys(body).length === 0) return reject(400, 'body is not a JSON object');
+		if (!isJsonObject(body) || Object.keys(body).length === 0) return reject(400, 'body is not a JSON object');
 		return 'encrypt' in body ? this.verifyEncrypted(request, body) : this.verifyPlain(request, body);
 	}
 
@@ -128,7 +129,7 @@ export class HttpCallbackVerifier {
 		} catch (error) {
 			return cannotDecrypt(error instanceof SyntaxError ? 'decrypted payload is not JSON' : (error as Error).message);
 		}
-		if (!isObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
+		if (!isJsonObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
 		// Keyed on the ciphertext (16 random bytes in each), not on timestamp and nonce: those can be reshaped with the
 		// signature intact, the ciphertext cannot without garbling the plaintext.
 		const replayKey = digest('encrypted', ciphertext);
@@ -194,9 +195,6 @@ export function refusalLogLine(verdict: HttpRefusal): string {
 	return `DingTalk Trigger: refused a callback (${verdict.status} ${verdict.reason})${verdict.detail ? `: ${verdict.detail}` : ''}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function header(headers: HttpCallbackRequest['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];

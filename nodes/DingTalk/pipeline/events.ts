@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import { isJsonObject } from '../../shared/json';
 
 /** The DingTalk Trigger's message item: flat, documented, with DingTalk's payload kept under `raw`. */
 interface MessageFields {
@@ -57,14 +58,10 @@ function num(value: unknown): number {
 	return Number.isFinite(n) ? n : 0;
 }
 
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const obj = (value: unknown): IDataObject => (isPlainObject(value) ? value : {});
+const obj = (value: unknown): IDataObject => (isJsonObject<IDataObject>(value) ? value : {});
 
 /** The plain objects of a list field; [] when it is not a list. */
-const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter(isPlainObject) : []);
+const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter((v) => isJsonObject<IDataObject>(v)) : []);
 
 /** The text a user wrote, for every message type that has one (rich text joins its text parts). */
 function textOf(data: IDataObject): string {
@@ -144,11 +141,11 @@ export function senderKeyOf(event: BaseMessageEvent, data: IDataObject): string 
 /** A card callback's `value` (or `content`): a JSON object, or a JSON string of one; undefined otherwise. */
 function cardValueOf(data: IDataObject): IDataObject | undefined {
 	const value = data.value ?? data.content;
-	if (isPlainObject(value)) return value;
+	if (isJsonObject<IDataObject>(value)) return value;
 	if (typeof value !== 'string') return undefined;
 	try {
 		const parsed = JSON.parse(value) as unknown;
-		return isPlainObject(parsed) ? parsed : undefined;
+		return isJsonObject<IDataObject>(parsed) ? parsed : undefined;
 	} catch {
 		return undefined;
 	}

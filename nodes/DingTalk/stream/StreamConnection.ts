@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 
 import { callbackAck, type DownstreamFrame, parseCallbackData, type StreamCallback, STREAM_TOPICS } from './frames';
 import { type OpenConnection, StreamSdkClient } from './StreamSdkClient';
+import { isJsonObject } from '../../shared/json';
 
 export type StreamState = 'idle' | 'connecting' | 'connected' | 'retrying' | 'stopped';
 
@@ -310,9 +311,6 @@ export class StreamConnection extends EventEmitter {
 	}
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Card updates are a few levels deep; below this the later answer's value wins whole (no recursion to exhaust). */
 const MAX_MERGE_DEPTH = 32;
@@ -322,7 +320,7 @@ const MAX_MERGE_DEPTH = 32;
  * from workflow runs, so keys such as `__proto__` are kept as plain data (never a prototype) and depth is bounded.
  */
 export function mergeAnswers(a: unknown, b: unknown, depth = 0): unknown {
-	if (!isPlainObject(a) || !isPlainObject(b) || depth >= MAX_MERGE_DEPTH) return b ?? a;
+	if (!isJsonObject(a) || !isJsonObject(b) || depth >= MAX_MERGE_DEPTH) return b ?? a;
 	const merged: Record<string, unknown> = { ...a };
 	for (const [key, value] of Object.entries(b)) {
 		const next = Object.hasOwn(a, key) ? mergeAnswers(a[key], value, depth + 1) : value;

@@ -1,6 +1,7 @@
 /** DingTalk Stream frames (see the protocol notes: downstream frames carry `data` as a JSON string). */
 
 import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import { isJsonObject } from '../../shared/json';
 
 export const STREAM_TOPICS = [TOPIC_ROBOT_MESSAGE, TOPIC_CARD_CALLBACK];
 
@@ -36,10 +37,10 @@ export function parseDownstream(raw: string): { frame: DownstreamFrame } | { pro
 	} catch {
 		return { problem: 'frame is not JSON' };
 	}
-	if (!isPlainObject(value)) return { problem: 'frame is not an object' };
+	if (!isJsonObject(value)) return { problem: 'frame is not an object' };
 	// The problems name what was wrong, never echo the frame (a log line must not carry the attacker's bytes).
 	if (typeof value.type !== 'string' || !FRAME_TYPES.has(value.type)) return { problem: 'unknown frame type' };
-	if (!isPlainObject(value.headers)) return { problem: 'frame has no headers' };
+	if (!isJsonObject(value.headers)) return { problem: 'frame has no headers' };
 	const headers: Record<string, string> = {};
 	for (const [key, header] of Object.entries(value.headers)) if (typeof header === 'string') headers[key] = header;
 	const { messageId, topic } = headers;
@@ -53,15 +54,12 @@ export function parseDownstream(raw: string): { frame: DownstreamFrame } | { pro
 	return { frame };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Parses a CALLBACK's data string (JSON text of an object). */
 export function parseCallbackData(frame: DownstreamFrame): Record<string, unknown> | undefined {
 	try {
 		const data = JSON.parse(frame.data) as unknown;
-		return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+		return isJsonObject(data) ? data : undefined;
 	} catch {
 		return undefined;
 	}
