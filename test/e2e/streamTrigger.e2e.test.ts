@@ -1,7 +1,7 @@
 import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from '../harness/helpers';
-import { PACKAGE_PREFIX } from '../harness/paths';
+import { waitFor } from '../harness/helpers';
+import { dingTalkNodeFactory, flow, isMessageRouter, link, triggerNode } from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 
 /**
@@ -22,15 +22,8 @@ const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
 
 const creds = { dingTalkStreamApi: { id: credential.id, name: credential.name } };
-const trigger = (parameters: Record<string, unknown>) => ({
-	id: 'trigger',
-	name: 'DingTalk Trigger',
-	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-	credentials: creds,
-});
+/** Version 1 here: workflows saved before 1.1 keep working (the HTTP suite runs 1.1). */
+const trigger = (parameters: Record<string, unknown>) => triggerNode({ parameters, credentials: creds, typeVersion: 1 });
 const dingTalk = dingTalkNodeFactory(creds);
 const fromTrigger = "={{ $('DingTalk Trigger').item.json }}";
 
