@@ -106,7 +106,7 @@ const lifeFlow = flow(
 );
 /**
  * A run parked in a 60 s Wait node (n8n sleeps in the process below 65 s; a longer wait is offloaded to the database
- * and ends the run as "waiting", which n8n reports at once: seen with 10 minutes); the Run Deadline (5 s) ACKs it.
+ * and ends the run as "waiting", which n8n reports at once); the Run Deadline (5 s) ACKs it.
  */
 const waitFlow = flow(
 	'stWaitFlow000001',
