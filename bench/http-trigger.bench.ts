@@ -12,8 +12,9 @@ import { HttpCallbackVerifier } from '../nodes/DingTalk/http/HttpCallbackVerifie
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../test/fake-dingtalk';
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/harness/install';
 import { importCredentials, importWorkflows, runN8n } from '../test/harness/n8n';
-import { E2E_DIR, PACKAGE_PREFIX, USER_FOLDER } from '../test/harness/paths';
+import { E2E_DIR, USER_FOLDER } from '../test/harness/paths';
 import { N8nServer } from '../test/harness/server';
+import { flow, link, triggerNode } from '../test/harness/workflows';
 
 const PER_ROUND = Number(process.env.BENCH_CALLBACKS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -26,22 +27,13 @@ const pusher = new DingTalkCallbackPusher(app);
 const server = new N8nServer();
 
 const noOp = { id: 'noop', name: 'No Op', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} };
-const flow = (id: string, start: Record<string, unknown>) => ({
-	id,
-	name: id,
-	active: false,
-	nodes: [{ ...start, id: 'start', name: 'Start', position: [0, 0] }, noOp],
-	connections: { Start: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-});
-const dingTalkFlow = flow('benchDingTalkHttp', {
-	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-	typeVersion: 1.1,
-	webhookId: 'bench-dingtalk',
-	parameters: { mode: 'http', events: ['message'] },
-	credentials: { dingTalkHttpApi: { id: 'benchHttpCred001', name: 'bench' } },
-});
-const webhookFlow = flow('benchPlainWebhook', {
+const startToNoOp = (id: string, start: Record<string, unknown>) =>
+	flow(id, [{ ...start, id: 'start', name: 'Start', position: [0, 0] }, noOp], { Start: { main: [[link('No Op')]] } });
+const dingTalkFlow = startToNoOp(
+	'benchDingTalkHttp',
+	triggerNode({ mode: 'http', webhookId: 'bench-dingtalk', parameters: { events: ['message'] }, credentials: { dingTalkHttpApi: { id: 'benchHttpCred001', name: 'bench' } } }),
+);
+const webhookFlow = startToNoOp('benchPlainWebhook', {
 	type: 'n8n-nodes-base.webhook',
 	typeVersion: 2,
 	webhookId: 'bench-webhook',

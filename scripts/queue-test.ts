@@ -3,8 +3,8 @@
  * as JSON and exits 1 when a message was lost or duplicated, a card answer missed its ACK, or a worker stayed idle.
  * Sizes: QUEUE_MESSAGES (10000), QUEUE_RATIO_MESSAGES (300), QUEUE_FEED_PER_SECOND (10), QUEUE_REPLY_LATENCY_MS
  * (1000), QUEUE_CONCURRENCY (5), QUEUE_CARDS (50), QUEUE_HTTP_EVERY (10).
- * The feed rate is below what one main and two workers sustain on a 2-core machine (seen: 11–25 messages/s, by
- * machine); above it n8n's executions fail and messages are lost (README, Queue mode), which is not what this measures.
+ * The feed rate is below what one main and two workers sustain on a 2-core machine (which varies by machine); above
+ * it n8n's executions fail and messages are lost (README, Queue mode), which is not what this measures.
  */
 import { runQueueScenario } from '../test/queue/queueScenario';
 import { runScenario } from './scenarioRunner';

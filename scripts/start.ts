@@ -26,14 +26,13 @@ import {
 	packPackage,
 	runN8n,
 	scratchDir,
-	PACKAGE_PREFIX,
+	DINGTALK_TRIGGER_TYPE,
 	USER_FOLDER,
 	waitFor,
 } from '../test/harness';
 import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
 
 const check = process.argv.includes('--check');
-const TRIGGER_TYPE = `${PACKAGE_PREFIX}.dingTalkTrigger`;
 const port = Number(process.env.N8N_PORT ?? 5678);
 
 async function main() {
@@ -98,7 +97,7 @@ async function main() {
 			const result = await executeWorkflow(flow.id);
 			outcomes.push({ flow: flow.name, run: 'manual', ok: result.ok, error: result.errorMessage, nodes: Object.keys(result.runData) });
 		}
-		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered.filter((f) => f.nodes.some((n) => n.type === TRIGGER_TYPE)))));
+		if (fake) outcomes.push(...(await checkTriggeredFlows(fake, triggered.filter((f) => f.nodes.some((n) => n.type === DINGTALK_TRIGGER_TYPE)))));
 		await xpert?.stop();
 		await model?.stop();
 		const dingTalkRequests = fake?.requests.map((r) => `${r.method} ${r.path} → ${r.status}`);
@@ -159,7 +158,7 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 	try {
 		const user = fake.users.keys().next().value as string;
 		for (const flow of flows) {
-			const trigger = flow.nodes.find((n) => n.type === TRIGGER_TYPE);
+			const trigger = flow.nodes.find((n) => n.type === DINGTALK_TRIGGER_TYPE);
 			const text = `check ${flow.id}`;
 			const group = trigger?.parameters?.conversationTypes === 'group';
 			const message = () => robotMessage(fake, { text, senderStaffId: user, group, mention: group });

@@ -1,10 +1,11 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { type CredentialFile, executeWorkflow, importCredentials, importWorkflows, outputOf } from '../harness/n8n';
+import { type CredentialFile, type ExecutionResult, executeWorkflow, importCredentials, importWorkflows, outputOf } from '../harness/n8n';
 import { type CredentialRef, type DingTalkStep, rl, workflow } from '../harness/workflows';
 
 /**
  * The DingTalk action node in a real n8n (2.x), installed from the packed tarball as Community Nodes does,
- * against the fake DingTalk. Each test runs one imported workflow with `n8n execute`.
+ * against the fake DingTalk. Each test runs one imported workflow with `n8n execute`: the cases below say which
+ * steps, items and credential it has and what its run must show; beforeAll imports them all at once.
  */
 const fixture = defaultFixture();
 const app = fixture.apps[0];
@@ -30,211 +31,360 @@ function credentials(): CredentialFile[] {
 }
 
 const text = (value: string) => ({ messageType: 'text', text: value });
-const wf = (id: string, steps: DingTalkStep[], items?: Array<Record<string, unknown>>, credential = stream) =>
-	workflow(id, steps, { items, credential });
+interface ActionCase {
+	/** The test's title. */
+	name: string;
+	workflowId: string;
+	steps: DingTalkStep[];
+	/** The input items; built in beforeAll, since session webhooks carry the started fake's port. */
+	items?: () => Array<Record<string, unknown>>;
+	/** Stream credential unless said. */
+	credential?: CredentialRef;
+	/** Faults to inject at the fake before the run. */
+	arrange?: () => void;
+	check: (result: ExecutionResult) => void;
+}
 
 // Session webhooks are created by the fake before the workflows are imported (they carry its port).
 let groupWebhook: { sessionWebhook: string; sessionWebhookExpiredTime: number };
-const workflows: Record<string, ReturnType<typeof workflow>> = {};
+const groupEvent = () => ({
+	conversationType: 'group',
+	conversationId: group.openConversationId,
+	senderStaffId: users[0],
+	text: 'hello bot',
+	...groupWebhook,
+});
+const expiredDirectEvent = () => ({
+	raw: {
+		conversationType: '1',
+		conversationId: 'cidDirectChat==',
+		senderStaffId: users[1],
+		sessionWebhook: `${fake.baseUrl}/robot/sendBySession?session=gone`,
+		sessionWebhookExpiredTime: Date.now() - 60_000,
+	},
+});
 
-beforeAll(async () => {
-	await fake.start();
-	groupWebhook = fake.createSessionWebhook({ conversationType: '2', conversationId: group.openConversationId });
-	const groupEvent = {
-		conversationType: 'group',
-		conversationId: group.openConversationId,
-		senderStaffId: users[0],
-		text: 'hello bot',
-		...groupWebhook,
-	};
-	const expiredDirectEvent = {
-		raw: {
-			conversationType: '1',
-			conversationId: 'cidDirectChat==',
-			senderStaffId: users[1],
-			sessionWebhook: `${fake.baseUrl}/robot/sendBySession?session=gone`,
-			sessionWebhookExpiredTime: Date.now() - 60_000,
+/** The cases by describe block, in the order the tests run. */
+const cases: Record<string, ActionCase[]> = {
+	Message: [
+		{
+			name: 'Send to Users: batches of 20, invalid and flow-controlled users reported, nobody lost',
+			workflowId: 'e2eSendToUsers01',
+			steps: [
+				{
+					name: 'Notify',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToUsers',
+						userIds: [...users, ...Array.from({ length: 33 }, (_, i) => `ghost-${i}`)].join(', '),
+						messageType: 'markdown',
+						title: 'Release',
+						markdown: '## v1 is out',
+					},
+				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const sends = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+				expect(sends.map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([20, 20, 5]);
+				expect((sends[0].body as { msgKey: string }).msgKey).toBe('sampleMarkdown');
+				expect(JSON.parse((sends[0].body as { msgParam: string }).msgParam)).toEqual({ title: 'Release', text: '## v1 is out' });
+				const [out] = outputOf(result, 'Notify');
+				expect(out.processQueryKeys).toHaveLength(3);
+				expect(out.invalidUserIds).toHaveLength(33);
+				expect(out.flowControlledUserIds).toEqual([FLOW_CONTROLLED]);
+				expect([...(out.sentUserIds as string[])].sort()).toEqual(users.filter((u) => u !== FLOW_CONTROLLED).sort());
+				// Quoted in README → Troubleshooting.
+				expect(out.warning).toBe("33 user ID(s) are unknown or outside the app's visible range and got nothing.");
+				expect(fake.tokenCalls()).toBe(1);
+			},
 		},
-	};
-	const add = (w: ReturnType<typeof workflow>) => (workflows[w.id] = w);
-	add(
-		wf('e2eSendToUsers01', [
-			{
-				name: 'Notify',
-				parameters: {
-					resource: 'message',
-					operation: 'sendToUsers',
-					userIds: [...users, ...Array.from({ length: 33 }, (_, i) => `ghost-${i}`)].join(', '),
-					messageType: 'markdown',
-					title: 'Release',
-					markdown: '## v1 is out',
+		{
+			name: 'Send to Group: ActionCard with two buttons',
+			workflowId: 'e2eSendToGroup01',
+			steps: [
+				{
+					name: 'Post',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						messageType: 'actionCard',
+						title: 'Approve?',
+						markdown: 'Expense #42',
+						buttons: { button: [{ title: 'Yes', url: 'https://example.com/y' }, { title: 'No', url: 'https://example.com/n' }] },
+					},
 				},
-			},
-		]),
-	);
-	add(
-		wf('e2eSendToGroup01', [
-			{
-				name: 'Post',
-				parameters: {
-					resource: 'message',
-					operation: 'sendToGroup',
-					openConversationId: group.openConversationId,
-					messageType: 'actionCard',
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [post] = fake.requestsTo('/v1.0/robot/groupMessages/send');
+				expect(post.body).toMatchObject({ robotCode: app.robotCode, openConversationId: group.openConversationId, msgKey: 'sampleActionCard2' });
+				expect(JSON.parse((post.body as { msgParam: string }).msgParam)).toEqual({
 					title: 'Approve?',
-					markdown: 'Expense #42',
-					buttons: { button: [{ title: 'Yes', url: 'https://example.com/y' }, { title: 'No', url: 'https://example.com/n' }] },
-				},
+					text: 'Expense #42',
+					actionTitle1: 'Yes',
+					actionURL1: 'https://example.com/y',
+					actionTitle2: 'No',
+					actionURL2: 'https://example.com/n',
+				});
+				expect(outputOf(result, 'Post')[0].processQueryKey).toBeTruthy();
 			},
-		]),
-	);
-	add(
-		wf(
-			'e2eReplyWebhook1',
-			[
+		},
+		{
+			name: 'Reply: through the session webhook while valid, @mentioning the sender',
+			workflowId: 'e2eReplyWebhook1',
+			steps: [
 				{
 					name: 'Reply',
 					parameters: { resource: 'message', operation: 'reply', ...text('Hi there'), options: { mentionSender: true } },
 				},
 			],
-			[groupEvent],
-		),
-	);
-	add(
-		wf(
-			'e2eReplyOpenApi1',
-			[{ name: 'Reply', parameters: { resource: 'message', operation: 'reply', messageType: 'markdown', title: '', markdown: '**done**' } }],
-			[expiredDirectEvent],
-		),
-	);
-	add(
-		wf(
-			'e2eReplyEvilHost',
-			[{ name: 'Reply', continueOnFail: true, parameters: { resource: 'message', operation: 'reply', ...text('secret data') } }],
-			[{ ...groupEvent, sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x' }],
-		),
-	);
-	add(
-		wf('e2eSendAndRecall', [
-			{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: users.slice(0, 3).join(','), ...text('oops') } },
-			{
-				name: 'Recall',
-				parameters: {
-					resource: 'message',
-					operation: 'recall',
-					chatType: 'direct',
-					processQueryKeys: '={{ $json.processQueryKeys.join(",") }},not-a-key',
+			items: () => [groupEvent()],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [reply] = fake.sentMessages.filter((m) => m.channel === 'session');
+				expect(reply.body).toEqual({ msgtype: 'text', text: { content: `Hi there @${users[0]}` }, at: { atUserIds: [users[0]], isAtAll: false } });
+				expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'sessionWebhook', conversationType: 'group' });
+				expect(fake.tokenCalls()).toBe(0);
+			},
+		},
+		{
+			name: 'Reply: through the OpenAPI when the session webhook expired (raw payload accepted)',
+			workflowId: 'e2eReplyOpenApi1',
+			steps: [{ name: 'Reply', parameters: { resource: 'message', operation: 'reply', messageType: 'markdown', title: '', markdown: '**done**' } }],
+			items: () => [expiredDirectEvent()],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				expect(fake.requestsTo(/sendBySession/)).toHaveLength(0);
+				const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+				expect(send.body).toMatchObject({ userIds: [users[1]], msgKey: 'sampleMarkdown' });
+				expect(JSON.parse((send.body as { msgParam: string }).msgParam).title).toBe('New message');
+				expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'openApi', conversationType: 'direct', userId: users[1] });
+			},
+		},
+		{
+			name: "Reply: refuses a session webhook that is not DingTalk's, sending nothing",
+			workflowId: 'e2eReplyEvilHost',
+			steps: [{ name: 'Reply', continueOnFail: true, parameters: { resource: 'message', operation: 'reply', ...text('secret data') } }],
+			items: () => [{ ...groupEvent(), sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x' }],
+			check: (result) => {
+				expect(outputOf(result, 'Reply')[0].error).toMatch(/does not point to DingTalk/);
+				expect(fake.requests).toHaveLength(0);
+			},
+		},
+		{
+			name: 'Recall: one-to-one and group, per-key failures reported',
+			workflowId: 'e2eSendAndRecall',
+			steps: [
+				{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: users.slice(0, 3).join(','), ...text('oops') } },
+				{
+					name: 'Recall',
+					parameters: {
+						resource: 'message',
+						operation: 'recall',
+						chatType: 'direct',
+						processQueryKeys: '={{ $json.processQueryKeys.join(",") }},not-a-key',
+					},
 				},
-			},
-			{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: otherGroup.openConversationId, ...text('oops') } },
-			{
-				name: 'Recall Group',
-				parameters: {
-					resource: 'message',
-					operation: 'recall',
-					chatType: 'group',
-					openConversationId: otherGroup.openConversationId,
-					processQueryKeys: '={{ $json.processQueryKey }}',
+				{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: otherGroup.openConversationId, ...text('oops') } },
+				{
+					name: 'Recall Group',
+					parameters: {
+						resource: 'message',
+						operation: 'recall',
+						chatType: 'group',
+						openConversationId: otherGroup.openConversationId,
+						processQueryKeys: '={{ $json.processQueryKey }}',
+					},
 				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [recall] = outputOf(result, 'Recall');
+				expect(recall.recalled).toHaveLength(1);
+				expect(recall.failed).toEqual([expect.objectContaining({ processQueryKey: 'not-a-key' })]);
+				expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(true);
+				expect(outputOf(result, 'Recall Group')[0].recalled).toHaveLength(1);
+				expect(fake.sentMessages.find((m) => m.channel === 'group')?.recalled).toBe(true);
 			},
-		]),
-	);
-	add(
-		wf('e2eCardLifecycle', [
-			{
-				name: 'Send Card',
-				parameters: {
-					resource: 'card',
-					operation: 'send',
-					cardTemplateId: 'tpl-ai-card.schema',
-					target: 'user',
-					userId: rl(users[0]),
-					cardDataMode: 'json',
-					cardJson: '{"title":"Answer","content":"","flowStatus":1,"meta":{"a":1}}',
-					options: { outTrackId: 'e2e-card-1' },
+		},
+	],
+	Card: [
+		{
+			name: 'Send, Update and Stream Content: an AI card types itself in and finishes',
+			workflowId: 'e2eCardLifecycle',
+			steps: [
+				{
+					name: 'Send Card',
+					parameters: {
+						resource: 'card',
+						operation: 'send',
+						cardTemplateId: 'tpl-ai-card.schema',
+						target: 'user',
+						userId: rl(users[0]),
+						cardDataMode: 'json',
+						cardJson: '{"title":"Answer","content":"","flowStatus":1,"meta":{"a":1}}',
+						options: { outTrackId: 'e2e-card-1' },
+					},
 				},
-			},
-			{
-				name: 'Update Card',
-				parameters: {
-					resource: 'card',
-					operation: 'update',
-					outTrackId: "={{ $('Send Card').item.json.outTrackId }}",
-					cardDataMode: 'fields',
-					cardFields: { field: [{ key: 'title', value: 'Answer (updated)' }] },
+				{
+					name: 'Update Card',
+					parameters: {
+						resource: 'card',
+						operation: 'update',
+						outTrackId: "={{ $('Send Card').item.json.outTrackId }}",
+						cardDataMode: 'fields',
+						cardFields: { field: [{ key: 'title', value: 'Answer (updated)' }] },
+					},
 				},
-			},
-			{
-				name: 'Stream 1',
-				parameters: { resource: 'card', operation: 'streamContent', outTrackId: 'e2e-card-1', key: 'content', content: 'Hello, ', mode: 'append' },
-			},
-			{
-				name: 'Stream 2',
-				parameters: {
-					resource: 'card',
-					operation: 'streamContent',
-					outTrackId: 'e2e-card-1',
-					key: 'content',
-					content: 'world.',
-					mode: 'append',
-					isFinalize: true,
+				{
+					name: 'Stream 1',
+					parameters: { resource: 'card', operation: 'streamContent', outTrackId: 'e2e-card-1', key: 'content', content: 'Hello, ', mode: 'append' },
 				},
-			},
-		]),
-	);
-	add(
-		wf('e2eCardToGroup01', [
-			{
-				name: 'Send Card',
-				parameters: {
-					resource: 'card',
-					operation: 'send',
-					cardTemplateId: 'tpl-approval.schema',
-					target: 'group',
-					openConversationId: group.openConversationId,
-					cardFields: { field: [{ key: 'status', value: 'pending' }] },
-					options: { mentionUserIds: users[2], callbackType: 'HTTP', callbackRouteKey: 'n8n-route' },
+				{
+					name: 'Stream 2',
+					parameters: {
+						resource: 'card',
+						operation: 'streamContent',
+						outTrackId: 'e2e-card-1',
+						key: 'content',
+						content: 'world.',
+						mode: 'append',
+						isFinalize: true,
+					},
 				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const card = fake.cards.get('e2e-card-1');
+				expect(card).toMatchObject({ cardTemplateId: 'tpl-ai-card.schema', openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, finalized: true });
+				expect(card?.cardData).toMatchObject({ title: 'Answer (updated)', flowStatus: '1', meta: '{"a":1}' });
+				expect(card?.fieldValues.content).toBe('Hello, world.');
+				const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
+				expect(created.body).toMatchObject({ callbackType: 'STREAM', imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: app.robotCode } });
+				expect(outputOf(result, 'Stream 2')[0]).toMatchObject({ outTrackId: 'e2e-card-1', isFinalize: true, mode: 'append' });
 			},
-			{
-				name: 'Card To Nobody',
-				continueOnFail: true,
-				parameters: { resource: 'card', operation: 'send', cardTemplateId: 'tpl.schema', target: 'user', userId: rl('no-such-user') },
+		},
+		{
+			name: 'Send to a group with @mention and HTTP callbacks; an unknown user is a clear error',
+			workflowId: 'e2eCardToGroup01',
+			steps: [
+				{
+					name: 'Send Card',
+					parameters: {
+						resource: 'card',
+						operation: 'send',
+						cardTemplateId: 'tpl-approval.schema',
+						target: 'group',
+						openConversationId: group.openConversationId,
+						cardFields: { field: [{ key: 'status', value: 'pending' }] },
+						options: { mentionUserIds: users[2], callbackType: 'HTTP', callbackRouteKey: 'n8n-route' },
+					},
+				},
+				{
+					name: 'Card To Nobody',
+					continueOnFail: true,
+					parameters: { resource: 'card', operation: 'send', cardTemplateId: 'tpl.schema', target: 'user', userId: rl('no-such-user') },
+				},
+			],
+			check: (result) => {
+				const [toGroup] = outputOf(result, 'Send Card');
+				expect(toGroup).toMatchObject({ delivered: true, target: 'group', spaceId: group.openConversationId });
+				const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
+				expect(created.body).toMatchObject({
+					openSpaceId: `dtv1.card//IM_GROUP.${group.openConversationId}`,
+					callbackType: 'HTTP',
+					callbackRouteKey: 'n8n-route',
+					imGroupOpenDeliverModel: { robotCode: app.robotCode, atUserIds: { [users[2]]: users[2] } },
+				});
+				const [failed] = outputOf(result, 'Card To Nobody');
+				expect(failed.error).toMatch(/not delivered to user no-such-user/);
+				expect(failed.hint).toMatch(/visible range/);
 			},
-		]),
-	);
-	add(
-		wf('e2eDirectory0001', [
-			{ name: 'All Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), includeSubDepartments: true, returnAll: true } },
-		]),
-	);
-	add(
-		wf('e2eDirectory0002', [
-			{ name: 'Some Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), detail: 'full', returnAll: false, limit: 2 } },
-			{ name: 'Departments', executeOnce: true, parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
-		]),
-	);
-	add(
-		wf(
-			'e2eGetUser000001',
-			[{ name: 'Get User', continueOnFail: true, parameters: { resource: 'user', operation: 'get', userId: rl('={{ $json.id }}') } }],
-			[{ id: users[3] }, { id: 'no-such-user' }],
-			http,
-		),
-	);
-	add(
-		wf(
-			'e2eManyItems0001',
-			[{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.user }}', ...text('={{ "item " + $json.n }}') } }],
-			Array.from({ length: 100 }, (_, n) => ({ n, user: users[n % (users.length - 1)] })),
-		),
-	);
-	add(wf('e2eFlowControl01', [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('throttled') } }]));
-	add(wf('e2eWrongSecret01', [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x') } }], undefined, wrongSecret));
-	add(
-		wf(
-			'e2eChinese000001',
-			[
+		},
+	],
+	'User and Department': [
+		{
+			name: 'lists every user of the organisation once, through sub-departments',
+			workflowId: 'e2eDirectory0001',
+			steps: [{ name: 'All Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), includeSubDepartments: true, returnAll: true } }],
+			check: (result) => {
+				const listed = outputOf(result, 'All Users').map((u) => u.userid);
+				expect([...listed].sort()).toEqual([...users].sort());
+				expect(fake.requestsTo('/topapi/v2/department/listsub').length).toBeGreaterThan(1);
+			},
+		},
+		{
+			name: 'honours Limit with full profiles, and lists departments at all levels',
+			workflowId: 'e2eDirectory0002',
+			steps: [
+				{ name: 'Some Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), detail: 'full', returnAll: false, limit: 2 } },
+				{ name: 'Departments', executeOnce: true, parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
+			],
+			check: (result) => {
+				const some = outputOf(result, 'Some Users');
+				expect(some).toHaveLength(2);
+				expect(fake.requestsTo('/topapi/v2/user/list').length).toBeGreaterThan(0);
+				const departments = outputOf(result, 'Departments');
+				expect(departments.map((d) => d.dept_id).sort()).toEqual(fixture.departments.filter((d) => d.dept_id !== 1).map((d) => d.dept_id).sort());
+			},
+		},
+		{
+			name: "gets a user (HTTP credential); an unknown user gives DingTalk's error with a hint, per item",
+			workflowId: 'e2eGetUser000001',
+			steps: [{ name: 'Get User', continueOnFail: true, parameters: { resource: 'user', operation: 'get', userId: rl('={{ $json.id }}') } }],
+			items: () => [{ id: users[3] }, { id: 'no-such-user' }],
+			credential: http,
+			check: (result) => {
+				const [found, missing] = outputOf(result, 'Get User');
+				expect(found.userid).toBe(users[3]);
+				expect(missing).toMatchObject({ code: '60121', hint: expect.stringMatching(/visible range/) });
+				expect(missing.error).toMatch(/DingTalk error 60121/);
+			},
+		},
+	],
+	'Client behaviour inside n8n': [
+		{
+			name: '100 items: one token call, one send each, pairedItem kept',
+			workflowId: 'e2eManyItems0001',
+			steps: [{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.user }}', ...text('={{ "item " + $json.n }}') } }],
+			items: () => Array.from({ length: 100 }, (_, n) => ({ n, user: users[n % (users.length - 1)] })),
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				expect(fake.tokenCalls()).toBe(1);
+				expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(100);
+				const items = result.runData.Notify[0].data?.main?.[0] ?? [];
+				expect(items).toHaveLength(100);
+				expect(items[57].pairedItem).toEqual({ item: 57 });
+				expect(JSON.parse((fake.requestsTo('/v1.0/robot/oToMessages/batchSend')[57].body as { msgParam: string }).msgParam)).toEqual({ content: 'item 57' });
+			},
+		},
+		{
+			name: 'retries DingTalk flow control and succeeds',
+			workflowId: 'e2eFlowControl01',
+			steps: [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('throttled') } }],
+			arrange: () => fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 2 }),
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([403, 403, 200]);
+			},
+		},
+		{
+			name: "a wrong Client Secret fails with DingTalk's own message and never shows the secret",
+			workflowId: 'e2eWrongSecret01',
+			steps: [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x') } }],
+			credential: wrongSecret,
+			check: (result) => {
+				expect(result.ok).toBe(false);
+				expect(result.errorMessage).toMatch(/invalidClientIdOrSecret/);
+				expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(0);
+			},
+		},
+		{
+			name: 'writes its own texts in the Preferred Language (zh-CN)',
+			workflowId: 'e2eChinese000001',
+			steps: [
 				{
 					name: 'Card',
 					parameters: {
@@ -247,19 +397,40 @@ beforeAll(async () => {
 					},
 				},
 			],
-			undefined,
-			chinese,
-		),
-	);
-	add(
-		wf('e2eBadInput00001', [
-			{ name: 'No Users', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToUsers', userIds: ' , ', ...text('x') } },
-			{ name: 'Bad Template', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, messageType: 'template', msgKey: 'sampleText', msgParam: '{not json' } },
-			{ name: 'Huge', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x'.repeat(16_000)) } },
-		]),
-	);
+			credential: chinese,
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
+				expect(JSON.parse((send.body as { msgParam: string }).msgParam)).toMatchObject({ title: '新消息', singleTitle: '查看详情' });
+			},
+		},
+		{
+			name: 'bad input: empty user list, invalid JSON, oversized group message — clear errors, nothing sent',
+			workflowId: 'e2eBadInput00001',
+			steps: [
+				{ name: 'No Users', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToUsers', userIds: ' , ', ...text('x') } },
+				{ name: 'Bad Template', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, messageType: 'template', msgKey: 'sampleText', msgParam: '{not json' } },
+				{ name: 'Huge', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x'.repeat(16_000)) } },
+			],
+			check: (result) => {
+				expect(outputOf(result, 'No Users')[0].error).toMatch(/"User IDs" is empty/);
+				expect(outputOf(result, 'Bad Template')[0].error).toMatch(/"Msg Param" is not valid JSON/);
+				expect(outputOf(result, 'Huge')[0].error).toMatch(/DingTalk accepts at most 15000 bytes/);
+				expect(fake.requestsTo(/robot/)).toHaveLength(0);
+			},
+		},
+	],
+};
+
+beforeAll(async () => {
+	await fake.start();
+	groupWebhook = fake.createSessionWebhook({ conversationType: '2', conversationId: group.openConversationId });
 	await importCredentials(credentials());
-	await importWorkflows(Object.values(workflows));
+	await importWorkflows(
+		Object.values(cases)
+			.flat()
+			.map((c) => workflow(c.workflowId, c.steps, { items: c.items?.(), credential: c.credential ?? stream })),
+	);
 });
 
 afterAll(async () => await fake.stop());
@@ -272,171 +443,13 @@ const run = async (id: string) => {
 	return result;
 };
 
-describe('Message', () => {
-	it('Send to Users: batches of 20, invalid and flow-controlled users reported, nobody lost', async () => {
-		const result = await run('e2eSendToUsers01');
-		expect(result.ok).toBe(true);
-		const sends = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-		expect(sends.map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([20, 20, 5]);
-		expect((sends[0].body as { msgKey: string }).msgKey).toBe('sampleMarkdown');
-		expect(JSON.parse((sends[0].body as { msgParam: string }).msgParam)).toEqual({ title: 'Release', text: '## v1 is out' });
-		const [out] = outputOf(result, 'Notify');
-		expect(out.processQueryKeys).toHaveLength(3);
-		expect(out.invalidUserIds).toHaveLength(33);
-		expect(out.flowControlledUserIds).toEqual([FLOW_CONTROLLED]);
-		expect([...(out.sentUserIds as string[])].sort()).toEqual(users.filter((u) => u !== FLOW_CONTROLLED).sort());
-		// Quoted in README → Troubleshooting.
-		expect(out.warning).toBe("33 user ID(s) are unknown or outside the app's visible range and got nothing.");
-		expect(fake.tokenCalls()).toBe(1);
+for (const [block, blockCases] of Object.entries(cases)) {
+	describe(block, () => {
+		for (const c of blockCases) {
+			it(c.name, async () => {
+				c.arrange?.();
+				c.check(await run(c.workflowId));
+			});
+		}
 	});
-
-	it('Send to Group: ActionCard with two buttons', async () => {
-		const result = await run('e2eSendToGroup01');
-		expect(result.ok).toBe(true);
-		const [post] = fake.requestsTo('/v1.0/robot/groupMessages/send');
-		expect(post.body).toMatchObject({ robotCode: app.robotCode, openConversationId: group.openConversationId, msgKey: 'sampleActionCard2' });
-		expect(JSON.parse((post.body as { msgParam: string }).msgParam)).toEqual({
-			title: 'Approve?',
-			text: 'Expense #42',
-			actionTitle1: 'Yes',
-			actionURL1: 'https://example.com/y',
-			actionTitle2: 'No',
-			actionURL2: 'https://example.com/n',
-		});
-		expect(outputOf(result, 'Post')[0].processQueryKey).toBeTruthy();
-	});
-
-	it('Reply: through the session webhook while valid, @mentioning the sender', async () => {
-		const result = await run('e2eReplyWebhook1');
-		expect(result.ok).toBe(true);
-		const [reply] = fake.sentMessages.filter((m) => m.channel === 'session');
-		expect(reply.body).toEqual({ msgtype: 'text', text: { content: `Hi there @${users[0]}` }, at: { atUserIds: [users[0]], isAtAll: false } });
-		expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'sessionWebhook', conversationType: 'group' });
-		expect(fake.tokenCalls()).toBe(0);
-	});
-
-	it('Reply: through the OpenAPI when the session webhook expired (raw payload accepted)', async () => {
-		const result = await run('e2eReplyOpenApi1');
-		expect(result.ok).toBe(true);
-		expect(fake.requestsTo(/sendBySession/)).toHaveLength(0);
-		const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-		expect(send.body).toMatchObject({ userIds: [users[1]], msgKey: 'sampleMarkdown' });
-		expect(JSON.parse((send.body as { msgParam: string }).msgParam).title).toBe('New message');
-		expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'openApi', conversationType: 'direct', userId: users[1] });
-	});
-
-	it('Reply: refuses a session webhook that is not DingTalk\'s, sending nothing', async () => {
-		const result = await run('e2eReplyEvilHost');
-		expect(outputOf(result, 'Reply')[0].error).toMatch(/does not point to DingTalk/);
-		expect(fake.requests).toHaveLength(0);
-	});
-
-	it('Recall: one-to-one and group, per-key failures reported', async () => {
-		const result = await run('e2eSendAndRecall');
-		expect(result.ok).toBe(true);
-		const [recall] = outputOf(result, 'Recall');
-		expect(recall.recalled).toHaveLength(1);
-		expect(recall.failed).toEqual([expect.objectContaining({ processQueryKey: 'not-a-key' })]);
-		expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(true);
-		expect(outputOf(result, 'Recall Group')[0].recalled).toHaveLength(1);
-		expect(fake.sentMessages.find((m) => m.channel === 'group')?.recalled).toBe(true);
-	});
-});
-
-describe('Card', () => {
-	it('Send, Update and Stream Content: an AI card types itself in and finishes', async () => {
-		const result = await run('e2eCardLifecycle');
-		expect(result.ok).toBe(true);
-		const card = fake.cards.get('e2e-card-1');
-		expect(card).toMatchObject({ cardTemplateId: 'tpl-ai-card.schema', openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, finalized: true });
-		expect(card?.cardData).toMatchObject({ title: 'Answer (updated)', flowStatus: '1', meta: '{"a":1}' });
-		expect(card?.fieldValues.content).toBe('Hello, world.');
-		const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
-		expect(created.body).toMatchObject({ callbackType: 'STREAM', imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: app.robotCode } });
-		expect(outputOf(result, 'Stream 2')[0]).toMatchObject({ outTrackId: 'e2e-card-1', isFinalize: true, mode: 'append' });
-	});
-
-	it('Send to a group with @mention and HTTP callbacks; an unknown user is a clear error', async () => {
-		const result = await run('e2eCardToGroup01');
-		const [toGroup] = outputOf(result, 'Send Card');
-		expect(toGroup).toMatchObject({ delivered: true, target: 'group', spaceId: group.openConversationId });
-		const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
-		expect(created.body).toMatchObject({
-			openSpaceId: `dtv1.card//IM_GROUP.${group.openConversationId}`,
-			callbackType: 'HTTP',
-			callbackRouteKey: 'n8n-route',
-			imGroupOpenDeliverModel: { robotCode: app.robotCode, atUserIds: { [users[2]]: users[2] } },
-		});
-		const [failed] = outputOf(result, 'Card To Nobody');
-		expect(failed.error).toMatch(/not delivered to user no-such-user/);
-		expect(failed.hint).toMatch(/visible range/);
-	});
-});
-
-describe('User and Department', () => {
-	it('lists every user of the organisation once, through sub-departments', async () => {
-		const result = await run('e2eDirectory0001');
-		const listed = outputOf(result, 'All Users').map((u) => u.userid);
-		expect([...listed].sort()).toEqual([...users].sort());
-		expect(fake.requestsTo('/topapi/v2/department/listsub').length).toBeGreaterThan(1);
-	});
-
-	it('honours Limit with full profiles, and lists departments at all levels', async () => {
-		const result = await run('e2eDirectory0002');
-		const some = outputOf(result, 'Some Users');
-		expect(some).toHaveLength(2);
-		expect(fake.requestsTo('/topapi/v2/user/list').length).toBeGreaterThan(0);
-		const departments = outputOf(result, 'Departments');
-		expect(departments.map((d) => d.dept_id).sort()).toEqual(fixture.departments.filter((d) => d.dept_id !== 1).map((d) => d.dept_id).sort());
-	});
-
-	it('gets a user (HTTP credential); an unknown user gives DingTalk\'s error with a hint, per item', async () => {
-		const result = await run('e2eGetUser000001');
-		const [found, missing] = outputOf(result, 'Get User');
-		expect(found.userid).toBe(users[3]);
-		expect(missing).toMatchObject({ code: '60121', hint: expect.stringMatching(/visible range/) });
-		expect(missing.error).toMatch(/DingTalk error 60121/);
-	});
-});
-
-describe('Client behaviour inside n8n', () => {
-	it('100 items: one token call, one send each, pairedItem kept', async () => {
-		const result = await run('e2eManyItems0001');
-		expect(result.ok).toBe(true);
-		expect(fake.tokenCalls()).toBe(1);
-		expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(100);
-		const items = result.runData.Notify[0].data?.main?.[0] ?? [];
-		expect(items).toHaveLength(100);
-		expect(items[57].pairedItem).toEqual({ item: 57 });
-		expect(JSON.parse((fake.requestsTo('/v1.0/robot/oToMessages/batchSend')[57].body as { msgParam: string }).msgParam)).toEqual({ content: 'item 57' });
-	});
-
-	it('retries DingTalk flow control and succeeds', async () => {
-		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 2 });
-		const result = await run('e2eFlowControl01');
-		expect(result.ok).toBe(true);
-		expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([403, 403, 200]);
-	});
-
-	it('a wrong Client Secret fails with DingTalk\'s own message and never shows the secret', async () => {
-		const result = await run('e2eWrongSecret01');
-		expect(result.ok).toBe(false);
-		expect(result.errorMessage).toMatch(/invalidClientIdOrSecret/);
-		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(0);
-	});
-
-	it('writes its own texts in the Preferred Language (zh-CN)', async () => {
-		const result = await run('e2eChinese000001');
-		expect(result.ok).toBe(true);
-		const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-		expect(JSON.parse((send.body as { msgParam: string }).msgParam)).toMatchObject({ title: '新消息', singleTitle: '查看详情' });
-	});
-
-	it('bad input: empty user list, invalid JSON, oversized group message — clear errors, nothing sent', async () => {
-		const result = await run('e2eBadInput00001');
-		expect(outputOf(result, 'No Users')[0].error).toMatch(/"User IDs" is empty/);
-		expect(outputOf(result, 'Bad Template')[0].error).toMatch(/"Msg Param" is not valid JSON/);
-		expect(outputOf(result, 'Huge')[0].error).toMatch(/DingTalk accepts at most 15000 bytes/);
-		expect(fake.requestsTo(/robot/)).toHaveLength(0);
-	});
-});
+}

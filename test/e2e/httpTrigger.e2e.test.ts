@@ -1,7 +1,7 @@
 import { badCallbackCases, DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from '../harness/helpers';
-import { PACKAGE_PREFIX } from '../harness/paths';
+import { waitFor } from '../harness/helpers';
+import { dingTalkNodeFactory, flow, isMessageRouter, link, triggerNode } from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 
 /**
@@ -19,16 +19,7 @@ const server = new N8nServer();
 const credential = { id: 'htHttpCred000001', name: 'DingTalk HTTP (fake)', type: 'dingTalkHttpApi' };
 const creds = { dingTalkHttpApi: { id: credential.id, name: credential.name } };
 
-const trigger = (webhookId: string, parameters: Record<string, unknown>) => ({
-	id: 'trigger',
-	name: 'DingTalk Trigger',
-	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-	typeVersion: 1.1,
-	position: [0, 0],
-	webhookId,
-	parameters: { mode: 'http', ...parameters },
-	credentials: creds,
-});
+const trigger = (webhookId: string, parameters: Record<string, unknown>) => triggerNode({ mode: 'http', webhookId, parameters, credentials: creds });
 const dingTalk = dingTalkNodeFactory(creds, { authentication: 'httpApi' });
 
 const AGGREGATE = 'cidHttpAggregate==';

@@ -1,7 +1,7 @@
 import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, waitFor } from '../harness/helpers';
-import { PACKAGE_PREFIX } from '../harness/paths';
+import { waitFor } from '../harness/helpers';
+import { dingTalkNodeFactory, flow, isMessageRouter, link, triggerNode } from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 
 /**
@@ -22,15 +22,8 @@ const server = new N8nServer();
 const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
 
 const creds = { dingTalkStreamApi: { id: credential.id, name: credential.name } };
-const trigger = (parameters: Record<string, unknown>) => ({
-	id: 'trigger',
-	name: 'DingTalk Trigger',
-	type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-	credentials: creds,
-});
+/** Version 1 here: workflows saved before 1.1 keep working (the HTTP suite runs 1.1). */
+const trigger = (parameters: Record<string, unknown>) => triggerNode({ parameters, credentials: creds, typeVersion: 1 });
 const dingTalk = dingTalkNodeFactory(creds);
 const fromTrigger = "={{ $('DingTalk Trigger').item.json }}";
 
@@ -113,7 +106,7 @@ const lifeFlow = flow(
 );
 /**
  * A run parked in a 60 s Wait node (n8n sleeps in the process below 65 s; a longer wait is offloaded to the database
- * and ends the run as "waiting", which n8n reports at once: seen with 10 minutes); the Run Deadline (5 s) ACKs it.
+ * and ends the run as "waiting", which n8n reports at once); the Run Deadline (5 s) ACKs it.
  */
 const waitFlow = flow(
 	'stWaitFlow000001',

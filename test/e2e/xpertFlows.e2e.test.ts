@@ -9,6 +9,7 @@ import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n }
 import { waitFor } from '../harness/helpers';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from '../harness/paths';
 import { N8nServer } from '../harness/server';
+import { flow, link, manualTriggerNode } from '../harness/workflows';
 
 /**
  * The prebuilt Digital Expert flows, imported from workflows/ as they ship, in a real n8n against the fake
@@ -57,14 +58,7 @@ const xpertNode = (name: string, parameters: Record<string, unknown>, credential
 	parameters,
 	credentials: { xpertAiApi: { id: credentialId, name: credentialId } },
 });
-const manualFlow = (id: string, node: Record<string, unknown>) => ({
-	id,
-	name: id,
-	active: false,
-	nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, node],
-	connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-});
+const manualFlow = (id: string, node: { name: string }) => flow(id, [manualTriggerNode(), node], { Start: { main: [[link(node.name)]] } });
 const expertRl = (value: string) => ({ __rl: true, mode: 'id', value });
 const askNode = (expert: string, credentialId?: string, options: Record<string, unknown> = {}) =>
 	xpertNode('Ask', { resource: 'expert', operation: 'ask', expert: expertRl(expert), message: 'hello', sessionKey: 'errors', options }, credentialId);

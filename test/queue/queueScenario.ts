@@ -1,9 +1,10 @@
 import * as path from 'path';
 
 import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage } from '../fake-dingtalk';
-import { dingTalkNodeFactory, flow, link, waitFor } from '../harness/helpers';
+import { waitFor } from '../harness/helpers';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
-import { E2E_DIR, PACKAGE_PREFIX } from '../harness/paths';
+import { E2E_DIR } from '../harness/paths';
+import { dingTalkNodeFactory, flow, link, triggerNode } from '../harness/workflows';
 import { openProcessLog } from '../support/secretLeaks';
 import { QueueCluster } from './QueueCluster';
 import { type Postgres, type Service, startPostgres, startRedis } from './services';
@@ -52,16 +53,7 @@ const HTTP_HOOK = 'dingtalk-queue-http';
 function flows(alertGroup: string) {
 	const stream = { dingTalkStreamApi: { id: 'qmStreamCred0001', name: 'DingTalk Stream (queue)' } };
 	const http = { dingTalkHttpApi: { id: 'qmHttpCred000001', name: 'DingTalk HTTP (queue)' } };
-	const trigger = (parameters: Record<string, unknown>, credentials: Record<string, unknown> = stream, webhookId?: string) => ({
-		id: 'trigger',
-		name: 'DingTalk Trigger',
-		type: `${PACKAGE_PREFIX}.dingTalkTrigger`,
-		typeVersion: 1.1,
-		position: [0, 0],
-		...(webhookId ? { webhookId } : {}),
-		parameters,
-		credentials,
-	});
+	const trigger = (parameters: Record<string, unknown>) => triggerNode({ parameters, credentials: stream });
 	const dingTalk = dingTalkNodeFactory(stream);
 	const dingTalkHttp = dingTalkNodeFactory(http, { authentication: 'httpApi' });
 	return [
@@ -90,7 +82,7 @@ function flows(alertGroup: string) {
 		),
 		flow(
 			'qmHttpFlow000001',
-			[trigger({ mode: 'http', events: ['message'] }, http, HTTP_HOOK), dingTalkHttp('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=H {{ $json.text }}' }, 300)],
+			[triggerNode({ mode: 'http', parameters: { events: ['message'] }, credentials: http, webhookId: HTTP_HOOK }), dingTalkHttp('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=H {{ $json.text }}' }, 300)],
 			{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 		),
 	];

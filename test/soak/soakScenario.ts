@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
 
 import { defaultFixture, FakeDingTalk, robotMessage } from '../fake-dingtalk';
-import { dingTalkNodeFactory, flow, link, waitFor } from '../harness/helpers';
+import { waitFor } from '../harness/helpers';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
-import { PACKAGE_PREFIX } from '../harness/paths';
 import { N8nServer } from '../harness/server';
+import { dingTalkNodeFactory, flow, link, triggerNode } from '../harness/workflows';
 
 /**
  * An hour of a busy bot compressed into `seconds`: a published Stream flow (message → Send to Users, an OpenAPI call
@@ -54,7 +54,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 			flow(
 				WORKFLOW_ID,
 				[
-					{ id: 'trigger', name: 'DingTalk Trigger', type: `${PACKAGE_PREFIX}.dingTalkTrigger`, typeVersion: 1.1, position: [0, 0], parameters: { events: ['message'], options: { allowedConversationIds: CONVERSATION } }, credentials },
+					triggerNode({ parameters: { events: ['message'], options: { allowedConversationIds: CONVERSATION } }, credentials }),
 					dingTalk('Notify', { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.senderStaffId }}', messageType: 'text', text: '=S {{ $json.text }}' }, 300),
 				],
 				{ 'DingTalk Trigger': { main: [[link('Notify')]] } },

@@ -1,4 +1,4 @@
-import { classify, ERROR_ROWS, errorRowFor, hintFor } from '../../nodes/DingTalk/transport/errorHints';
+import { classify, ERROR_ROWS, errorRowFor, hintFor } from '../../../nodes/DingTalk/transport/errorHints';
 
 describe('error hint rows', () => {
 	it('no row is shadowed: each code a row lists selects that row', () => {

@@ -1,4 +1,5 @@
-import { CallbackCrypto, CallbackCryptoError, robotSignature, verifyRobotSignature } from '../../nodes/DingTalk/crypto/CallbackCrypto';
+import { CallbackCrypto, CallbackCryptoError, robotSignature, verifyRobotSignature } from '../../../nodes/DingTalk/crypto/CallbackCrypto';
+import { itStaysLinear, MB, STAYS_LINEAR } from '../support/linearTime';
 
 /** Public vectors V1–V4 from ../shared/dingtalk-protocol.md §3.3 (official docs and DingTalk's crypto libraries). */
 const vectors = [
@@ -110,4 +111,19 @@ describe('robot HTTP-mode signature', () => {
 		expect(verifyRobotSignature('this is secret', '1700000000001', 'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=')).toBe(false);
 		expect(verifyRobotSignature('this is secret', '1700000000000', '')).toBe(false);
 	});
+});
+
+describe(STAYS_LINEAR, () => {
+	const crypto = new CallbackCrypto('token', '1234567890123456789012345678901234567890123', 'dingapp');
+	const decrypt = (text: string) => () => {
+		try {
+			crypto.decrypt(text);
+		} catch {
+			// refused: what counts is how long the check took
+		}
+	};
+	itStaysLinear([
+		['encrypted callback: base64 then a bad character', decrypt(`${'A'.repeat(MB)}!`)],
+		['encrypted callback: base64 then too many "="', decrypt(`${'A'.repeat(MB)}===`)],
+	]);
 });

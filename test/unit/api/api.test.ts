@@ -1,5 +1,5 @@
-import * as api from '../../nodes/DingTalk/api';
-import { AccessTokenCache, DingTalkClient, type HttpRequest } from '../../nodes/DingTalk/transport';
+import * as api from '../../../nodes/DingTalk/api';
+import { AccessTokenCache, DingTalkClient, type HttpRequest } from '../../../nodes/DingTalk/transport';
 
 const app = {
 	clientId: 'app',

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { requiredList, requiredString, returnAllLimit } from '../../nodes/shared/parameters';
+import { requiredList, requiredString, returnAllLimit } from '../../../nodes/shared/parameters';
 
 const node = { name: 'DingTalk' } as INode;
 

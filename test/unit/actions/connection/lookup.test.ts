@@ -1,0 +1,20 @@
+import { n8nProcessRole, streamConnectionOf } from '../../../../nodes/DingTalk/actions/connection/lookup';
+
+describe('Connection operations: where the Stream connection lives', () => {
+	const client = { app: { clientId: 'dingNoSuchApp', apiBaseUrl: 'https://api.example' } } as Parameters<typeof streamConnectionOf>[0];
+	it('knows n8n\'s process roles from its command line', () => {
+		expect(n8nProcessRole(['node', 'n8n', 'worker', '--concurrency=5'])).toBe('worker');
+		expect(n8nProcessRole(['node', 'n8n', 'webhook'])).toBe('webhook');
+		expect(n8nProcessRole(['node', 'n8n', 'start'])).toBe('main');
+		expect(n8nProcessRole(['node', 'n8n', 'execute', '--id=1'])).toBe('main');
+	});
+	it('on a queue-mode worker, says the connection is on the main instance and how to watch it', () => {
+		expect(streamConnectionOf(client, 'worker')).toMatchObject({
+			found: false,
+			instance: 'worker',
+			state: 'onMainInstance',
+			message: expect.stringContaining('lives on the main instance'),
+		});
+		expect(streamConnectionOf(client, 'main')).toMatchObject({ found: false, instance: 'main', state: 'none' });
+	});
+});
