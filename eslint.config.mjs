@@ -5,7 +5,21 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 export default [
 	// n8n-node lint runs `eslint .`: only the shipped sources (nodes, credentials, index.ts) and package.json.
-	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', '.e2e/**', '.demo/**', 'test/**', 'bench/**', 'scripts/**', 'gulpfile.js', 'jest.config.js', 'eslint.config.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'.cache/**',
+			'.e2e/**',
+			'.demo/**',
+			'test/**',
+			'bench/**',
+			'scripts/**',
+			'gulpfile.js',
+			'jest.config.js',
+			'eslint.config.mjs',
+		],
+	},
 	...configWithoutCloudSupport,
 	{
 		files: ['package.json'],

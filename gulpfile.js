@@ -4,7 +4,11 @@
  */
 const { src, dest, parallel, task } = require('gulp');
 
-const nodeAssets = () => src('nodes/**/*.{png,svg,node.json}', { encoding: false }).pipe(dest('dist/nodes'));
-const credentialIcons = () => src(['nodes/DingTalk/*.svg', 'nodes/XpertAi/*.svg'], { encoding: false }).pipe(dest('dist/credentials'));
+const nodeAssets = () =>
+	src('nodes/**/*.{png,svg,node.json}', { encoding: false }).pipe(dest('dist/nodes'));
+const credentialIcons = () =>
+	src(['nodes/DingTalk/*.svg', 'nodes/XpertAi/*.svg'], { encoding: false }).pipe(
+		dest('dist/credentials'),
+	);
 
 task('build:icons', parallel(nodeAssets, credentialIcons));

@@ -7,7 +7,12 @@ const base = {
 	// Transpile only: \`npm test\` type-checks the whole tree with tsc first, so per-file type checks would only repeat it.
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
+const { availableParallelism } = require('os');
+
 module.exports = {
+	// Jest's default (cores − 1) is one worker on a 2-core machine; unit files spend most of their time loading modules,
+	// so a second worker pays (`npm test` runs in band anyway).
+	maxWorkers: Math.max(2, availableParallelism() - 1),
 	// The secret leak check (test/e2e/secretLeaks.e2e.test.ts) runs last: it reads what the other suites left.
 	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	projects: [

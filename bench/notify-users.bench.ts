@@ -10,21 +10,25 @@ import { AccessTokenCache, axiosSender, DingTalkClient } from '../nodes/DingTalk
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 
 const USERS = 1000;
-const template = { msgKey: 'sampleText', msgParam: JSON.stringify({ content: 'Maintenance tonight at 22:00' }) };
+const template = {
+	msgKey: 'sampleText',
+	msgParam: JSON.stringify({ content: 'Maintenance tonight at 22:00' }),
+};
 
 async function main() {
 	const fixture = defaultFixture();
 	const known = fixture.users.map((u) => u.userid);
 	// The fake knows a dozen users; the rest come back as invalid, which costs the same calls.
-	const userIds = Array.from({ length: USERS }, (_, i) => (i < known.length ? known[i] : `bench-user-${i}`));
+	const userIds = Array.from({ length: USERS }, (_, i) =>
+		i < known.length ? known[i] : `bench-user-${i}`,
+	);
 	const fake = new FakeDingTalk(fixture);
 	await fake.start();
 	const newClient = () =>
-		new DingTalkClient(
-			fake.appConfig(),
-			axiosSender,
-			{ tokenCache: new AccessTokenCache(), retry: { maxRetries: 5, baseDelayMs: 20, maxDelayMs: 200 } },
-		);
+		new DingTalkClient(fake.appConfig(), axiosSender, {
+			tokenCache: new AccessTokenCache(),
+			retry: { maxRetries: 5, baseDelayMs: 20, maxDelayMs: 200 },
+		});
 	const minimumCalls = Math.ceil(USERS / MAX_USERS_PER_SEND) + 1;
 
 	const measure = async (label: string, work: () => Promise<number>) => {
@@ -33,7 +37,14 @@ async function main() {
 		const delivered = await work();
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
 		const calls = fake.requests.length;
-		return { label, calls, minimumCalls, callsVsMinimum: +(calls / minimumCalls).toFixed(3), ms: +ms.toFixed(1), accountedUsers: delivered };
+		return {
+			label,
+			calls,
+			minimumCalls,
+			callsVsMinimum: +(calls / minimumCalls).toFixed(3),
+			ms: +ms.toFixed(1),
+			accountedUsers: delivered,
+		};
 	};
 
 	const naive = await measure('naive: one send per user', async () => {
@@ -49,12 +60,21 @@ async function main() {
 		const r = await sendUserMessages(newClient(), userIds, template);
 		return r.sentUserIds.length + r.invalidUserIds.length + r.flowControlledUserIds.length;
 	});
-	const throttled = await measure('Send to Users with 10 injected flow-control answers', async () => {
-		// Five bursts of two refusals, spread over the 50 sends.
-		for (const after of [0, 10, 20, 30, 40]) fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'flowControl', times: 2, after });
-		const r = await sendUserMessages(newClient(), userIds, template);
-		return r.sentUserIds.length + r.invalidUserIds.length + r.flowControlledUserIds.length;
-	});
+	const throttled = await measure(
+		'Send to Users with 10 injected flow-control answers',
+		async () => {
+			// Five bursts of two refusals, spread over the 50 sends.
+			for (const after of [0, 10, 20, 30, 40])
+				fake.injectFault({
+					path: '/v1.0/robot/oToMessages/batchSend',
+					kind: 'flowControl',
+					times: 2,
+					after,
+				});
+			const r = await sendUserMessages(newClient(), userIds, template);
+			return r.sentUserIds.length + r.invalidUserIds.length + r.flowControlledUserIds.length;
+		},
+	);
 	await fake.stop();
 	console.log(
 		JSON.stringify(

@@ -22,7 +22,11 @@ class PerInsertPruning {
 	}
 }
 
-function nsPerInsert(guard: { check(key: string, expiresAt: number): unknown }, from: number, count: number): number {
+function nsPerInsert(
+	guard: { check(key: string, expiresAt: number): unknown },
+	from: number,
+	count: number,
+): number {
 	const started = process.hrtime.bigint();
 	for (let i = from; i < from + count; i++) guard.check(`key-${i}`, 1e15 + i);
 	return Number(process.hrtime.bigint() - started) / count;
@@ -31,9 +35,27 @@ function nsPerInsert(guard: { check(key: string, expiresAt: number): unknown }, 
 function measure(guard: { check(key: string, expiresAt: number): unknown }) {
 	const filling = nsPerInsert(guard, 0, CAPACITY);
 	const atCapacity = nsPerInsert(guard, CAPACITY, INSERTS);
-	return { fillingNsPerInsert: Math.round(filling), atCapacityNsPerInsert: Math.round(atCapacity), ratio: +(atCapacity / filling).toFixed(2) };
+	return {
+		fillingNsPerInsert: Math.round(filling),
+		atCapacityNsPerInsert: Math.round(atCapacity),
+		ratio: +(atCapacity / filling).toFixed(2),
+	};
 }
 
 const guard = measure(new ReplayGuard(CAPACITY, () => 0));
 const baseline = measure(new PerInsertPruning());
-console.log(JSON.stringify({ capacity: CAPACITY, inserts: INSERTS, guard, baseline, atCapacityBaselineOverGuard: +(baseline.atCapacityNsPerInsert / guard.atCapacityNsPerInsert).toFixed(1) }, null, 2));
+console.log(
+	JSON.stringify(
+		{
+			capacity: CAPACITY,
+			inserts: INSERTS,
+			guard,
+			baseline,
+			atCapacityBaselineOverGuard: +(
+				baseline.atCapacityNsPerInsert / guard.atCapacityNsPerInsert
+			).toFixed(1),
+		},
+		null,
+		2,
+	),
+);

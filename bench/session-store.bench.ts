@@ -14,12 +14,16 @@ const INSERTS = 200_000;
 /** The previous pruning: one walk from the oldest entry on every new session. */
 class PerInsertPruning {
 	private readonly sessions = new Map<string, { id: string; lastActivity: number }>();
-	constructor(private readonly timeoutMs: number, private readonly maxSessions: number) {}
+	constructor(
+		private readonly timeoutMs: number,
+		private readonly maxSessions: number,
+	) {}
 	touch(key: string, now: number): void {
 		this.sessions.delete(key);
 		this.sessions.set(key, { id: randomUUID(), lastActivity: now });
 		for (const [oldest, session] of this.sessions) {
-			if (this.sessions.size <= this.maxSessions && now - session.lastActivity <= this.timeoutMs) break;
+			if (this.sessions.size <= this.maxSessions && now - session.lastActivity <= this.timeoutMs)
+				break;
 			this.sessions.delete(oldest);
 		}
 	}

@@ -9,17 +9,32 @@ import { openStreamConnection } from '../nodes/DingTalk/api/gateway';
 import { StreamConnection } from '../nodes/DingTalk/stream/StreamConnection';
 import { EventPipeline } from '../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../nodes/DingTalk/pipeline/options';
-import { AccessTokenCache, axiosSender, DingTalkClient, type DingTalkAppConfig } from '../nodes/DingTalk/transport';
+import {
+	AccessTokenCache,
+	axiosSender,
+	DingTalkClient,
+	type DingTalkAppConfig,
+} from '../nodes/DingTalk/transport';
 
-type Command = { cmd: 'start'; kind: 'bare' | 'trigger'; app: DingTalkAppConfig } | { cmd: 'stop' } | { cmd: 'memory' } | { cmd: 'cpu' } | { cmd: 'exit' };
+type Command =
+	| { cmd: 'start'; kind: 'bare' | 'trigger'; app: DingTalkAppConfig }
+	| { cmd: 'stop' }
+	| { cmd: 'memory' }
+	| { cmd: 'cpu' }
+	| { cmd: 'exit' };
 
-const openClient = (app: DingTalkAppConfig) => new DingTalkClient(app, axiosSender, { tokenCache: new AccessTokenCache() });
+const openClient = (app: DingTalkAppConfig) =>
+	new DingTalkClient(app, axiosSender, { tokenCache: new AccessTokenCache() });
 
 /** The bare SDK, as its README shows it, with only the gateway URL pointed at the fake. */
 function bareSdk(app: DingTalkAppConfig) {
 	class BareSdk extends DWClient {
 		override async getEndpoint() {
-			const { endpoint, ticket } = await openStreamConnection(openClient(app), this.config.subscriptions, 'bench');
+			const { endpoint, ticket } = await openStreamConnection(
+				openClient(app),
+				this.config.subscriptions,
+				'bench',
+			);
 			(this as unknown as { dw_url: string }).dw_url = `${endpoint}?ticket=${ticket}`;
 			return this;
 		}
@@ -31,7 +46,9 @@ async function start(kind: 'bare' | 'trigger', app: DingTalkAppConfig): Promise<
 	if (kind === 'bare') {
 		const sdk = bareSdk(app);
 		sdk.config.autoReconnect = false;
-		sdk.registerCallbackListener(TOPIC_ROBOT, (frame) => sdk.socketCallBackResponse(frame.headers.messageId, null));
+		sdk.registerCallbackListener(TOPIC_ROBOT, (frame) =>
+			sdk.socketCallBackResponse(frame.headers.messageId, null),
+		);
 		await sdk.connect();
 		return () => sdk.disconnect();
 	}
@@ -62,7 +79,11 @@ process.on('message', (command: Command) => {
 		} else if (command.cmd === 'memory') {
 			(globalThis as { gc?: () => void }).gc?.();
 			const { rss, heapUsed } = process.memoryUsage();
-			process.send?.({ rss, heapUsed, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function' });
+			process.send?.({
+				rss,
+				heapUsed,
+				gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+			});
 		} else {
 			process.exit(0);
 		}

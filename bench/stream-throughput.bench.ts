@@ -44,14 +44,20 @@ class ClientProcess {
 	) {}
 
 	static async spawn(kind: 'bare' | 'trigger'): Promise<ClientProcess> {
-		const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(__dirname, 'stream-client.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		const child = spawn(
+			process.execPath,
+			['--import', 'tsx', '--expose-gc', path.join(__dirname, 'stream-client.ts')],
+			{ stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+		);
 		const client = new ClientProcess(child, kind);
 		await client.next();
 		return client;
 	}
 
 	private async next<T = Record<string, unknown>>(): Promise<T> {
-		return await new Promise((resolve) => this.child.once('message', (reply) => resolve(reply as T)));
+		return await new Promise((resolve) =>
+			this.child.once('message', (reply) => resolve(reply as T)),
+		);
 	}
 
 	async ask<T = Record<string, unknown>>(command: Record<string, unknown>): Promise<T> {
@@ -76,7 +82,8 @@ async function throughput(client: ClientProcess, count: number) {
 	fake.gateway.redeliveryMs = 600_000;
 	const stop = await client.start();
 	await until(() => fake.gateway.liveConnections().length === 1);
-	const cpu = async () => (await client.ask<{ cpuMicroseconds: number }>({ cmd: 'cpu' })).cpuMicroseconds;
+	const cpu = async () =>
+		(await client.ask<{ cpuMicroseconds: number }>({ cmd: 'cpu' })).cpuMicroseconds;
 	const cpuBefore = await cpu();
 	const started = process.hrtime.bigint();
 	for (let i = 0; i < count; i++) {
@@ -105,11 +112,19 @@ async function ackLatency(client: ClientProcess, rate: number, seconds: number) 
 	}
 	await until(() => fake.gateway.acks.length >= total);
 	const sentAt = new Map(fake.gateway.deliveries.map((d) => [d.messageId, d.at]));
-	const latencies = fake.gateway.acks.map((a) => a.at - (sentAt.get(a.messageId) ?? a.at)).sort((x, y) => x - y);
+	const latencies = fake.gateway.acks
+		.map((a) => a.at - (sentAt.get(a.messageId) ?? a.at))
+		.sort((x, y) => x - y);
 	await stop();
 	await until(() => fake.gateway.liveConnections().length === 0);
-	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-	return { messages: total, p50Ms: pct(50), p99Ms: pct(99), maxMs: latencies[latencies.length - 1] };
+	const pct = (p: number) =>
+		latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+	return {
+		messages: total,
+		p50Ms: pct(50),
+		p99Ms: pct(99),
+		maxMs: latencies[latencies.length - 1],
+	};
 }
 
 async function rssGrowth(client: ClientProcess, count: number) {
@@ -117,7 +132,8 @@ async function rssGrowth(client: ClientProcess, count: number) {
 	fake.gateway.redeliveryMs = 600_000;
 	const stop = await client.start();
 	await until(() => fake.gateway.liveConnections().length === 1);
-	const sample = async () => await client.ask<{ rss: number; heapUsed: number; gcExposed: boolean }>({ cmd: 'memory' });
+	const sample = async () =>
+		await client.ask<{ rss: number; heapUsed: number; gcExposed: boolean }>({ cmd: 'memory' });
 	// Warm up to steady state (de-duplication memory fills to its bound) before the baseline sample.
 	for (let i = 0; i < 10_000; i++) fake.gateway.pushCallback(TOPIC_ROBOT, message());
 	await until(() => fake.gateway.acks.length >= 10_000);
@@ -158,7 +174,10 @@ async function main() {
 	// the bottleneck (and what a busy n8n host pays).
 	const bareCpu = Math.min(bare1.cpuPerMessage, bare2.cpuPerMessage);
 	const oursCpu = Math.min(ours1.cpuPerMessage, ours2.cpuPerMessage);
-	const latency = { bareSdk: await ackLatency(bareClient, 1000, 5), trigger: await ackLatency(triggerClient, 1000, 5) };
+	const latency = {
+		bareSdk: await ackLatency(bareClient, 1000, 5),
+		trigger: await ackLatency(triggerClient, 1000, 5),
+	};
 	await bareClient.exit();
 	const rss = await rssGrowth(triggerClient, RSS_MESSAGES);
 	await triggerClient.exit();
@@ -169,9 +188,19 @@ async function main() {
 				benchmark: 'stream-throughput',
 				clientsInTheirOwnProcess: true,
 				messagesPerRun: THROUGHPUT_MESSAGES,
-				messagesPerSecond: { bareSdk: bare, trigger: ours, runs: { bareSdk: [bare1.perSecond, bare2.perSecond], trigger: [ours1.perSecond, ours2.perSecond] } },
+				messagesPerSecond: {
+					bareSdk: bare,
+					trigger: ours,
+					runs: {
+						bareSdk: [bare1.perSecond, bare2.perSecond],
+						trigger: [ours1.perSecond, ours2.perSecond],
+					},
+				},
 				triggerVsBareSdk: +(ours / bare).toFixed(3),
-				clientCpuMicrosecondsPerMessage: { bareSdk: +bareCpu.toFixed(1), trigger: +oursCpu.toFixed(1) },
+				clientCpuMicrosecondsPerMessage: {
+					bareSdk: +bareCpu.toFixed(1),
+					trigger: +oursCpu.toFixed(1),
+				},
 				// Messages per CPU-second of the client, trigger vs bare SDK (≥ 1 = the trigger costs no more CPU).
 				cpuEfficiencyVsBareSdk: +(bareCpu / oursCpu).toFixed(3),
 				goal: 0.95,

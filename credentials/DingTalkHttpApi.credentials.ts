@@ -14,7 +14,7 @@ export class DingTalkHttpApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'For hosts with a public HTTPS address: DingTalk calls n8n\'s webhook URL. Prefer the DingTalk Stream API credential when n8n has no public URL.',
+				"For hosts with a public HTTPS address: DingTalk calls n8n's webhook URL. Prefer the DingTalk Stream API credential when n8n has no public URL.",
 			name: 'httpNotice',
 			type: 'notice',
 			default: '',

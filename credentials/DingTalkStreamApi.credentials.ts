@@ -14,7 +14,7 @@ export class DingTalkStreamApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Recommended. n8n keeps an outbound long connection to DingTalk (Stream mode): no public URL needed. In the Developer Console set the robot\'s message receiving mode to Stream (Stream 模式).',
+				"Recommended. n8n keeps an outbound long connection to DingTalk (Stream mode): no public URL needed. In the Developer Console set the robot's message receiving mode to Stream (Stream 模式).",
 			name: 'streamNotice',
 			type: 'notice',
 			default: '',

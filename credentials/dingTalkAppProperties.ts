@@ -29,7 +29,7 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			required: robotCodeRequired,
 			placeholder: 'dingxxxxxxxxxxxxxxxx',
 			description:
-				'The code of the app\'s robot, used to send messages and cards. Leave empty to use the Client ID (true for most internal apps).',
+				"The code of the app's robot, used to send messages and cards. Leave empty to use the Client ID (true for most internal apps).",
 			hint: 'Developer Console → your app → Robot (机器人) → RobotCode. Not the message mode "normal".',
 		},
 		{
@@ -41,7 +41,8 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 				{ name: '简体中文', value: 'zh-CN' },
 			],
 			default: 'en',
-			description: 'Language of the texts this package itself writes into DingTalk (button titles, notices)',
+			description:
+				'Language of the texts this package itself writes into DingTalk (button titles, notices)',
 		},
 		{
 			displayName: 'API Base URL',
@@ -55,7 +56,8 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			name: 'legacyApiBaseUrl',
 			type: 'string',
 			default: 'https://oapi.dingtalk.com',
-			description: 'Base of DingTalk\'s older OpenAPI (users, departments). Change only for a private deployment or a test server.',
+			description:
+				"Base of DingTalk's older OpenAPI (users, departments). Change only for a private deployment or a test server.",
 		},
 	];
 }

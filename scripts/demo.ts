@@ -8,7 +8,11 @@ import { PROJECT_ROOT } from '../test/harness/paths';
 export interface DemoFlow {
 	id: string;
 	name: string;
-	nodes: Array<{ type: string; webhookId?: string; parameters?: { mode?: string; conversationTypes?: string } }>;
+	nodes: Array<{
+		type: string;
+		webhookId?: string;
+		parameters?: { mode?: string; conversationTypes?: string };
+	}>;
 	meta?: { publishInDemo?: boolean };
 	/** The file in workflows/ it came from, without `.json` (not part of the flow). */
 	file: string;
@@ -20,7 +24,10 @@ export function loadDemoFlows(): DemoFlow[] {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => ({ ...(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Omit<DemoFlow, 'file'>), file: file.replace(/\.json$/, '') }));
+		.map((file) => ({
+			...(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Omit<DemoFlow, 'file'>),
+			file: file.replace(/\.json$/, ''),
+		}));
 }
 
 /** The flow as n8n imports it (without the file name). */
@@ -35,8 +42,18 @@ export function demoCredentials(data: {
 }): CredentialFile[] {
 	return [
 		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: data.model },
-		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data: data.dingTalk },
-		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: data.dingTalkHttp },
+		{
+			id: 'dingtalkDemoCred',
+			name: 'DingTalk account',
+			type: 'dingTalkStreamApi',
+			data: data.dingTalk,
+		},
+		{
+			id: 'dingtalkDemoHttpCred',
+			name: 'DingTalk account (HTTP)',
+			type: 'dingTalkHttpApi',
+			data: data.dingTalkHttp,
+		},
 		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: data.xpert },
 	];
 }

@@ -5,7 +5,10 @@ import { E2E_DIR, USER_FOLDER } from '../test/harness/paths';
  * Runs one scenario script (`npm run test:queue`, `npm run test:soak`): n8n and the packed package installed first,
  * progress on stderr, the report as JSON on stdout, exit code 1 when the report lists problems.
  */
-export function runScenario(name: string, scenario: (log: (line: string) => void) => Promise<{ problems: string[] }>): void {
+export function runScenario(
+	name: string,
+	scenario: (log: (line: string) => void) => Promise<{ problems: string[] }>,
+): void {
 	const log = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
 	const main = async () => {
 		ensureN8n();
@@ -13,7 +16,9 @@ export function runScenario(name: string, scenario: (log: (line: string) => void
 		const report = await scenario(log);
 		console.log(JSON.stringify(report, null, 2));
 		if (report.problems.length) {
-			console.error(`${name}: ${report.problems.length} problem(s):\n- ${report.problems.join('\n- ')}`);
+			console.error(
+				`${name}: ${report.problems.length} problem(s):\n- ${report.problems.join('\n- ')}`,
+			);
 			return 1;
 		}
 		return 0;

@@ -30,12 +30,21 @@ async function main() {
 	ensureN8n();
 	rmSync(WORK_DIR, { recursive: true, force: true });
 	installIntoUserFolder(packPackage(WORK_DIR), USER_FOLDER);
-	const app = { clientId: 'dingscreenshots', clientSecret: 'placeholder-not-a-secret', robotCode: '', language: 'en' };
+	const app = {
+		clientId: 'dingscreenshots',
+		clientSecret: 'placeholder-not-a-secret',
+		robotCode: '',
+		language: 'en',
+	};
 	await importCredentials(
 		demoCredentials({
 			dingTalk: app,
 			dingTalkHttp: { ...app, callbackToken: 'placeholder', callbackAesKey: 'a'.repeat(43) },
-			xpert: { baseUrl: 'http://127.0.0.1:9/api/ai', apiKey: 'sk-x-placeholder', organizationId: '' },
+			xpert: {
+				baseUrl: 'http://127.0.0.1:9/api/ai',
+				apiKey: 'sk-x-placeholder',
+				organizationId: '',
+			},
 			model: { apiKey: 'placeholder', url: 'http://127.0.0.1:9/v1' },
 		}),
 		env,
@@ -53,7 +62,16 @@ async function main() {
 			executablePath: CHROMIUM,
 			headless: true,
 			viewport: VIEWPORT,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 		try {
 			const page = browser.pages()[0] ?? (await browser.newPage());
@@ -66,7 +84,9 @@ async function main() {
 					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
 				} catch (error) {
 					failures.push(`${flow.file}: ${(error as Error).message}`);
-					await page.screenshot({ path: path.join(WORK_DIR, `${flow.file}.failed.png`) }).catch(() => undefined);
+					await page
+						.screenshot({ path: path.join(WORK_DIR, `${flow.file}.failed.png`) })
+						.catch(() => undefined);
 				}
 			}
 		} finally {
@@ -77,7 +97,9 @@ async function main() {
 		rmSync(profile, { recursive: true, force: true });
 	}
 	if (failures.length > 0) {
-		console.error(`These flows did not render (what the page showed: ${path.relative(PROJECT_ROOT, WORK_DIR)}/*.failed.png):\n${failures.join('\n')}`);
+		console.error(
+			`These flows did not render (what the page showed: ${path.relative(PROJECT_ROOT, WORK_DIR)}/*.failed.png):\n${failures.join('\n')}`,
+		);
 		process.exit(1);
 	}
 }
@@ -85,12 +107,17 @@ async function main() {
 /** The sign-in form, as a person fills it. */
 async function logIn(page: Page, baseUrl: string) {
 	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
+	await page
+		.locator('input[type="email"], input[name="emailOrLdapLoginId"]')
+		.first()
+		.fill(OWNER.email);
 	await page.locator('input[type="password"]').first().fill(OWNER.password);
 	await page.locator('input[type="password"]').first().press('Enter');
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 }).catch(() => {
-		throw new Error(`login as ${OWNER.email} failed: still on ${page.url()}`);
-	});
+	await page
+		.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 })
+		.catch(() => {
+			throw new Error(`login as ${OWNER.email} failed: still on ${page.url()}`);
+		});
 }
 
 async function shoot(page: Page, url: string, nodeCount: number, file: string) {
@@ -98,7 +125,10 @@ async function shoot(page: Page, url: string, nodeCount: number, file: string) {
 	const nodes = page.locator('[data-test-id="canvas-node"]');
 	const deadline = Date.now() + 60_000;
 	while ((await nodes.count()) < nodeCount) {
-		if (Date.now() > deadline) throw new Error(`${await nodes.count()} of ${nodeCount} nodes on the canvas after 60 s (page: ${page.url()})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${await nodes.count()} of ${nodeCount} nodes on the canvas after 60 s (page: ${page.url()})`,
+			);
 		await page.waitForTimeout(250);
 	}
 	// Let the editor finish its own first layout, then fit to view with its own button and zoom out one step so the

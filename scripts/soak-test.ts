@@ -6,4 +6,12 @@
 import { runSoak } from '../test/soak/soakScenario';
 import { runScenario } from './scenarioRunner';
 
-runScenario('soak', async (log) => await runSoak({ seconds: Number(process.env.SOAK_SECONDS ?? 600), messagesPerSecond: Number(process.env.SOAK_RATE ?? 10), log }));
+runScenario(
+	'soak',
+	async (log) =>
+		await runSoak({
+			seconds: Number(process.env.SOAK_SECONDS ?? 600),
+			messagesPerSecond: Number(process.env.SOAK_RATE ?? 10),
+			log,
+		}),
+);

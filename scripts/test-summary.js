@@ -14,8 +14,16 @@ const rows = results.testResults.map((suite) => ({
 rows.sort((a, b) => b.seconds - a.seconds);
 const width = Math.max(...rows.map((r) => r.file.length), 10);
 console.log(`\n${'suite'.padEnd(width)}  result  tests  seconds`);
-for (const r of rows) console.log(`${r.file.padEnd(width)}  ${r.status.padEnd(6)}  ${String(r.tests).padStart(5)}  ${r.seconds.toFixed(1).padStart(7)}`);
+for (const r of rows)
+	console.log(
+		`${r.file.padEnd(width)}  ${r.status.padEnd(6)}  ${String(r.tests).padStart(5)}  ${r.seconds.toFixed(1).padStart(7)}`,
+	);
 const total = rows.reduce((sum, r) => sum + r.seconds, 0);
-console.log(`${'total'.padEnd(width)}          ${String(results.numTotalTests).padStart(5)}  ${total.toFixed(1).padStart(7)}\n`);
+console.log(
+	`${'total'.padEnd(width)}          ${String(results.numTotalTests).padStart(5)}  ${total.toFixed(1).padStart(7)}\n`,
+);
 const broken = results.numRuntimeErrorTestSuites;
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests + broken} failed` + (broken ? ` (${broken} test files failed to run)` : ''));
+console.log(
+	`${results.numPassedTests} passed, ${results.numFailedTests + broken} failed` +
+		(broken ? ` (${broken} test files failed to run)` : ''),
+);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint, unit tests, then the end-to-end suite in a real n8n (installed once into .cache/).
+# `npm test`: type-check, lint, the formatter's check, unit tests, then the end-to-end suite in a real n8n (installed once into .cache/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npx tsc -p tsconfig.json --noEmit
 npm run lint --silent
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo 'Not formatted: run npm run format' >&2; exit 1; }
 bash scripts/ensure-n8n.sh >/dev/null
 results="$(mktemp)"
 status=0

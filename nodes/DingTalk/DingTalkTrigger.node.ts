@@ -23,10 +23,20 @@ const WEBHOOK_RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
 type Parameters = Record<string, unknown>;
 function resolvedWebhook(
 	fields: { name: string; path: string; responseMode?: string },
-	computed: Record<'httpMethod' | 'ndvHideUrl', { template: string; resolve: (p: Parameters) => unknown }>,
+	computed: Record<
+		'httpMethod' | 'ndvHideUrl',
+		{ template: string; resolve: (p: Parameters) => unknown }
+	>,
 ): IWebhookDescription {
-	const templates = Object.fromEntries(Object.entries(computed).map(([key, field]) => [key, field.template]));
-	return { ...fields, ...templates, ndvHideMethod: true, [WEBHOOK_RESOLVERS]: computed } as unknown as IWebhookDescription;
+	const templates = Object.fromEntries(
+		Object.entries(computed).map(([key, field]) => [key, field.template]),
+	);
+	return {
+		...fields,
+		...templates,
+		ndvHideMethod: true,
+		[WEBHOOK_RESOLVERS]: computed,
+	} as unknown as IWebhookDescription;
 }
 const methodInHttpMode = (method: string) => ({
 	template: `={{ $parameter["mode"] === "http" ? "${method}" : "" }}`,
@@ -47,19 +57,37 @@ export class DingTalkTrigger implements INodeType {
 		// version-1 node; 1.1 skips that, which HTTP mode's throughput needs. Version 1 workflows keep working.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ ($parameter["mode"] === "http" ? "HTTP: " : "Stream: ") + $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow when a DingTalk user messages the bot or clicks a card button',
+		subtitle:
+			'={{ ($parameter["mode"] === "http" ? "HTTP: " : "Stream: ") + $parameter["events"].join(", ") }}',
+		description:
+			'Starts the workflow when a DingTalk user messages the bot or clicks a card button',
 		defaults: { name: 'DingTalk Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter["emitConnectionEvents"] ? [{ "type": "main", "displayName": "Events" }, { "type": "main", "displayName": "Connection" }] : [{ "type": "main" }] }}`,
 		credentials: [
-			{ name: 'dingTalkStreamApi', required: true, testedBy: 'dingTalkApiCredentialTest', displayOptions: { show: { mode: ['stream'] } } },
-			{ name: 'dingTalkHttpApi', required: true, testedBy: 'dingTalkApiCredentialTest', displayOptions: { show: { mode: ['http'] } } },
+			{
+				name: 'dingTalkStreamApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: { show: { mode: ['stream'] } },
+			},
+			{
+				name: 'dingTalkHttpApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: { show: { mode: ['http'] } },
+			},
 		],
 		webhooks: [
-			resolvedWebhook({ name: 'default', path: 'callback', responseMode: 'onReceived' }, { httpMethod: methodInHttpMode('POST'), ndvHideUrl: hideUrl(false) }),
+			resolvedWebhook(
+				{ name: 'default', path: 'callback', responseMode: 'onReceived' },
+				{ httpMethod: methodInHttpMode('POST'), ndvHideUrl: hideUrl(false) },
+			),
 			// DingTalk checks that the URL answers before it saves it.
-			resolvedWebhook({ name: 'setup', path: 'callback' }, { httpMethod: methodInHttpMode('GET'), ndvHideUrl: hideUrl(true) }),
+			resolvedWebhook(
+				{ name: 'setup', path: 'callback' },
+				{ httpMethod: methodInHttpMode('GET'), ndvHideUrl: hideUrl(true) },
+			),
 		],
 		properties: triggerProperties,
 	};
@@ -70,7 +98,8 @@ export class DingTalkTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		// In HTTP mode the webhook does the work; there is nothing to keep open.
-		if (this.getNodeParameter('mode', 'stream') === 'http') return this.getMode() === 'manual' ? startHttpTestRun(this) : {};
+		if (this.getNodeParameter('mode', 'stream') === 'http')
+			return this.getMode() === 'manual' ? startHttpTestRun(this) : {};
 		return await startStreamTrigger(this);
 	}
 

@@ -19,15 +19,30 @@ export class XpertAi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Talk to an Xpert AI Digital Expert: one conversation per session, answers waited for or streamed into a DingTalk AI card',
+		description:
+			'Talk to an Xpert AI Digital Expert: one conversation per session, answers waited for or streamed into a DingTalk AI card',
 		defaults: { name: 'Xpert AI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'xpertAiApi', required: true, testedBy: 'xpertAiApiTest' },
-			{ name: 'dingTalkStreamApi', required: true, testedBy: 'dingTalkApiCredentialTest', displayOptions: { show: { operation: ['askStreaming'], dingTalkAuthentication: ['streamApi'] } } },
-			{ name: 'dingTalkHttpApi', required: true, testedBy: 'dingTalkApiCredentialTest', displayOptions: { show: { operation: ['askStreaming'], dingTalkAuthentication: ['httpApi'] } } },
+			{
+				name: 'dingTalkStreamApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: {
+					show: { operation: ['askStreaming'], dingTalkAuthentication: ['streamApi'] },
+				},
+			},
+			{
+				name: 'dingTalkHttpApi',
+				required: true,
+				testedBy: 'dingTalkApiCredentialTest',
+				displayOptions: {
+					show: { operation: ['askStreaming'], dingTalkAuthentication: ['httpApi'] },
+				},
+			},
 		],
 		properties,
 	};

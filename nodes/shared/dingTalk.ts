@@ -4,4 +4,9 @@
  */
 export { streamCardContent } from '../DingTalk/helpers/cardStreaming';
 export { dingTalkApiCredentialTest } from '../DingTalk/methods';
-export { clientFor, DingTalkApiError, n8nLegacyRequestSender, toNodeError } from '../DingTalk/transport';
+export {
+	clientFor,
+	DingTalkApiError,
+	n8nLegacyRequestSender,
+	toNodeError,
+} from '../DingTalk/transport';

@@ -1,4 +1,6 @@
 /** A JSON object (not null, not an array): what every parser of DingTalk's input checks before reading fields. */
-export function isJsonObject<T extends object = Record<string, unknown>>(value: unknown): value is T {
+export function isJsonObject<T extends object = Record<string, unknown>>(
+	value: unknown,
+): value is T {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,8 +8,15 @@ interface RequiredOptions {
 	message?: string;
 }
 
-function emptyError(context: IExecuteFunctions, label: string, itemIndex: number, options: RequiredOptions): NodeOperationError {
-	return new NodeOperationError(context.getNode(), options.message ?? `"${label}" is empty`, { itemIndex });
+function emptyError(
+	context: IExecuteFunctions,
+	label: string,
+	itemIndex: number,
+	options: RequiredOptions,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), options.message ?? `"${label}" is empty`, {
+		itemIndex,
+	});
 }
 
 /** A text parameter the operation cannot do without, trimmed; an empty one (or null) stops the item with its label. */
@@ -20,7 +27,12 @@ export function requiredString(
 	label: string,
 	options: RequiredOptions = {},
 ): string {
-	const value = context.getNodeParameter(name, itemIndex, '', options.extractValue ? { extractValue: true } : undefined);
+	const value = context.getNodeParameter(
+		name,
+		itemIndex,
+		'',
+		options.extractValue ? { extractValue: true } : undefined,
+	);
 	const text = String(value ?? '').trim();
 	if (!text) throw emptyError(context, label, itemIndex, options);
 	return text;
@@ -41,7 +53,12 @@ export function requiredList(
 }
 
 /** How many items a "Return All" / "Limit" pair asks for: no bound when Return All is on. */
-export function returnAllLimit(context: IExecuteFunctions, itemIndex: number, defaultLimit = 50): number {
-	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return Number.POSITIVE_INFINITY;
+export function returnAllLimit(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultLimit = 50,
+): number {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean)
+		return Number.POSITIVE_INFINITY;
 	return Number(context.getNodeParameter('limit', itemIndex, defaultLimit));
 }

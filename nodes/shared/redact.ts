@@ -9,7 +9,8 @@ export function redactSecrets(text: string, secrets: Array<string | undefined | 
 	let out = text;
 	for (const secret of secrets) {
 		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+		for (const form of new Set([secret, encodeURIComponent(secret)]))
+			out = out.split(form).join('***');
 	}
 	return out;
 }

@@ -1,10 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** One operation: its own fields and how it runs for one input item, with the client its node talks through. */
 export interface Operation<Client> {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, client: Client, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+	execute(
+		this: IExecuteFunctions,
+		client: Client,
+		itemIndex: number,
+	): Promise<IDataObject | IDataObject[]>;
 }
 
 /** A node's operations by resource, then by operation name (the values of its Resource and Operation fields). */
@@ -31,7 +41,10 @@ export function createRouter<Client>(spec: RouterSpec<Client>) {
 		const operationName = this.getNodeParameter('operation', 0) as string;
 		const operation = spec.resources[resource]?.[operationName];
 		if (!operation) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operationName}" of "${resource}" is not supported`,
+			);
 		}
 		const client = await spec.clientFor(this);
 		return await runPerItem(this, async (i) => await operation.execute.call(this, client, i), spec);
@@ -49,7 +62,8 @@ async function runPerItem(
 	for (let i = 0; i < count; i++) {
 		try {
 			const result = await operation(i);
-			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem: { item: i } });
+			for (const json of Array.isArray(result) ? result : [result])
+				returnData.push({ json, pairedItem: { item: i } });
 		} catch (error) {
 			if (!context.continueOnFail()) throw errors.toNodeError(context.getNode(), error, i);
 			returnData.push({ json: errors.toItem(error), pairedItem: { item: i } });

@@ -1,5 +1,12 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { type CredentialFile, type ExecutionResult, executeWorkflow, importCredentials, importWorkflows, outputOf } from '../harness/n8n';
+import {
+	type CredentialFile,
+	type ExecutionResult,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	outputOf,
+} from '../harness/n8n';
 import { type CredentialRef, type DingTalkStep, rl, workflow } from '../harness/workflows';
 
 /**
@@ -14,17 +21,40 @@ const users = fixture.users.map((u) => u.userid);
 const FLOW_CONTROLLED = users[users.length - 1];
 const fake = new FakeDingTalk({ ...fixture, flowControlledUserIds: [FLOW_CONTROLLED] });
 
-const stream: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eStreamCred001', name: 'DingTalk Stream (fake)' };
-const http: CredentialRef = { type: 'dingTalkHttpApi', id: 'e2eHttpCred00001', name: 'DingTalk HTTP (fake)' };
-const chinese: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eZhCred0000001', name: 'DingTalk 中文 (fake)' };
-const wrongSecret: CredentialRef = { type: 'dingTalkStreamApi', id: 'e2eBadCred000001', name: 'DingTalk wrong secret' };
+const stream: CredentialRef = {
+	type: 'dingTalkStreamApi',
+	id: 'e2eStreamCred001',
+	name: 'DingTalk Stream (fake)',
+};
+const http: CredentialRef = {
+	type: 'dingTalkHttpApi',
+	id: 'e2eHttpCred00001',
+	name: 'DingTalk HTTP (fake)',
+};
+const chinese: CredentialRef = {
+	type: 'dingTalkStreamApi',
+	id: 'e2eZhCred0000001',
+	name: 'DingTalk 中文 (fake)',
+};
+const wrongSecret: CredentialRef = {
+	type: 'dingTalkStreamApi',
+	id: 'e2eBadCred000001',
+	name: 'DingTalk wrong secret',
+};
 const WRONG_SECRET = 'this-secret-is-wrong-0123456789';
 
 function credentials(): CredentialFile[] {
 	const data = fake.appConfig();
 	return [
 		{ ...stream, data },
-		{ ...http, data: { ...data, callbackToken: 'token', callbackAesKey: '1234567890123456789012345678901234567890123' } },
+		{
+			...http,
+			data: {
+				...data,
+				callbackToken: 'token',
+				callbackAesKey: '1234567890123456789012345678901234567890123',
+			},
+		},
 		{ ...chinese, data: { ...data, language: 'zh-CN' } },
 		{ ...wrongSecret, data: { ...data, clientSecret: WRONG_SECRET } },
 	];
@@ -86,16 +116,25 @@ const cases: Record<string, ActionCase[]> = {
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				const sends = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-				expect(sends.map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([20, 20, 5]);
+				expect(sends.map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([
+					20, 20, 5,
+				]);
 				expect((sends[0].body as { msgKey: string }).msgKey).toBe('sampleMarkdown');
-				expect(JSON.parse((sends[0].body as { msgParam: string }).msgParam)).toEqual({ title: 'Release', text: '## v1 is out' });
+				expect(JSON.parse((sends[0].body as { msgParam: string }).msgParam)).toEqual({
+					title: 'Release',
+					text: '## v1 is out',
+				});
 				const [out] = outputOf(result, 'Notify');
 				expect(out.processQueryKeys).toHaveLength(3);
 				expect(out.invalidUserIds).toHaveLength(33);
 				expect(out.flowControlledUserIds).toEqual([FLOW_CONTROLLED]);
-				expect([...(out.sentUserIds as string[])].sort()).toEqual(users.filter((u) => u !== FLOW_CONTROLLED).sort());
+				expect([...(out.sentUserIds as string[])].sort()).toEqual(
+					users.filter((u) => u !== FLOW_CONTROLLED).sort(),
+				);
 				// Quoted in README → Troubleshooting.
-				expect(out.warning).toBe("33 user ID(s) are unknown or outside the app's visible range and got nothing.");
+				expect(out.warning).toBe(
+					"33 user ID(s) are unknown or outside the app's visible range and got nothing.",
+				);
 				expect(fake.tokenCalls()).toBe(1);
 			},
 		},
@@ -112,14 +151,23 @@ const cases: Record<string, ActionCase[]> = {
 						messageType: 'actionCard',
 						title: 'Approve?',
 						markdown: 'Expense #42',
-						buttons: { button: [{ title: 'Yes', url: 'https://example.com/y' }, { title: 'No', url: 'https://example.com/n' }] },
+						buttons: {
+							button: [
+								{ title: 'Yes', url: 'https://example.com/y' },
+								{ title: 'No', url: 'https://example.com/n' },
+							],
+						},
 					},
 				},
 			],
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				const [post] = fake.requestsTo('/v1.0/robot/groupMessages/send');
-				expect(post.body).toMatchObject({ robotCode: app.robotCode, openConversationId: group.openConversationId, msgKey: 'sampleActionCard2' });
+				expect(post.body).toMatchObject({
+					robotCode: app.robotCode,
+					openConversationId: group.openConversationId,
+					msgKey: 'sampleActionCard2',
+				});
 				expect(JSON.parse((post.body as { msgParam: string }).msgParam)).toEqual({
 					title: 'Approve?',
 					text: 'Expense #42',
@@ -137,22 +185,45 @@ const cases: Record<string, ActionCase[]> = {
 			steps: [
 				{
 					name: 'Reply',
-					parameters: { resource: 'message', operation: 'reply', ...text('Hi there'), options: { mentionSender: true } },
+					parameters: {
+						resource: 'message',
+						operation: 'reply',
+						...text('Hi there'),
+						options: { mentionSender: true },
+					},
 				},
 			],
 			items: () => [groupEvent()],
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				const [reply] = fake.sentMessages.filter((m) => m.channel === 'session');
-				expect(reply.body).toEqual({ msgtype: 'text', text: { content: `Hi there @${users[0]}` }, at: { atUserIds: [users[0]], isAtAll: false } });
-				expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'sessionWebhook', conversationType: 'group' });
+				expect(reply.body).toEqual({
+					msgtype: 'text',
+					text: { content: `Hi there @${users[0]}` },
+					at: { atUserIds: [users[0]], isAtAll: false },
+				});
+				expect(outputOf(result, 'Reply')[0]).toMatchObject({
+					via: 'sessionWebhook',
+					conversationType: 'group',
+				});
 				expect(fake.tokenCalls()).toBe(0);
 			},
 		},
 		{
 			name: 'Reply: through the OpenAPI when the session webhook expired (raw payload accepted)',
 			workflowId: 'e2eReplyOpenApi1',
-			steps: [{ name: 'Reply', parameters: { resource: 'message', operation: 'reply', messageType: 'markdown', title: '', markdown: '**done**' } }],
+			steps: [
+				{
+					name: 'Reply',
+					parameters: {
+						resource: 'message',
+						operation: 'reply',
+						messageType: 'markdown',
+						title: '',
+						markdown: '**done**',
+					},
+				},
+			],
 			items: () => [expiredDirectEvent()],
 			check: (result) => {
 				expect(result.ok).toBe(true);
@@ -160,14 +231,26 @@ const cases: Record<string, ActionCase[]> = {
 				const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
 				expect(send.body).toMatchObject({ userIds: [users[1]], msgKey: 'sampleMarkdown' });
 				expect(JSON.parse((send.body as { msgParam: string }).msgParam).title).toBe('New message');
-				expect(outputOf(result, 'Reply')[0]).toMatchObject({ via: 'openApi', conversationType: 'direct', userId: users[1] });
+				expect(outputOf(result, 'Reply')[0]).toMatchObject({
+					via: 'openApi',
+					conversationType: 'direct',
+					userId: users[1],
+				});
 			},
 		},
 		{
 			name: "Reply: refuses a session webhook that is not DingTalk's, sending nothing",
 			workflowId: 'e2eReplyEvilHost',
-			steps: [{ name: 'Reply', continueOnFail: true, parameters: { resource: 'message', operation: 'reply', ...text('secret data') } }],
-			items: () => [{ ...groupEvent(), sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x' }],
+			steps: [
+				{
+					name: 'Reply',
+					continueOnFail: true,
+					parameters: { resource: 'message', operation: 'reply', ...text('secret data') },
+				},
+			],
+			items: () => [
+				{ ...groupEvent(), sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x' },
+			],
 			check: (result) => {
 				expect(outputOf(result, 'Reply')[0].error).toMatch(/does not point to DingTalk/);
 				expect(fake.requests).toHaveLength(0);
@@ -177,7 +260,15 @@ const cases: Record<string, ActionCase[]> = {
 			name: 'Recall: one-to-one and group, per-key failures reported',
 			workflowId: 'e2eSendAndRecall',
 			steps: [
-				{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: users.slice(0, 3).join(','), ...text('oops') } },
+				{
+					name: 'Notify',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToUsers',
+						userIds: users.slice(0, 3).join(','),
+						...text('oops'),
+					},
+				},
 				{
 					name: 'Recall',
 					parameters: {
@@ -187,7 +278,15 @@ const cases: Record<string, ActionCase[]> = {
 						processQueryKeys: '={{ $json.processQueryKeys.join(",") }},not-a-key',
 					},
 				},
-				{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: otherGroup.openConversationId, ...text('oops') } },
+				{
+					name: 'Post',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: otherGroup.openConversationId,
+						...text('oops'),
+					},
+				},
 				{
 					name: 'Recall Group',
 					parameters: {
@@ -204,7 +303,9 @@ const cases: Record<string, ActionCase[]> = {
 				const [recall] = outputOf(result, 'Recall');
 				expect(recall.recalled).toHaveLength(1);
 				expect(recall.failed).toEqual([expect.objectContaining({ processQueryKey: 'not-a-key' })]);
-				expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(true);
+				expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(
+					true,
+				);
 				expect(outputOf(result, 'Recall Group')[0].recalled).toHaveLength(1);
 				expect(fake.sentMessages.find((m) => m.channel === 'group')?.recalled).toBe(true);
 			},
@@ -240,7 +341,14 @@ const cases: Record<string, ActionCase[]> = {
 				},
 				{
 					name: 'Stream 1',
-					parameters: { resource: 'card', operation: 'streamContent', outTrackId: 'e2e-card-1', key: 'content', content: 'Hello, ', mode: 'append' },
+					parameters: {
+						resource: 'card',
+						operation: 'streamContent',
+						outTrackId: 'e2e-card-1',
+						key: 'content',
+						content: 'Hello, ',
+						mode: 'append',
+					},
 				},
 				{
 					name: 'Stream 2',
@@ -258,12 +366,27 @@ const cases: Record<string, ActionCase[]> = {
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				const card = fake.cards.get('e2e-card-1');
-				expect(card).toMatchObject({ cardTemplateId: 'tpl-ai-card.schema', openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, finalized: true });
-				expect(card?.cardData).toMatchObject({ title: 'Answer (updated)', flowStatus: '1', meta: '{"a":1}' });
+				expect(card).toMatchObject({
+					cardTemplateId: 'tpl-ai-card.schema',
+					openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`,
+					finalized: true,
+				});
+				expect(card?.cardData).toMatchObject({
+					title: 'Answer (updated)',
+					flowStatus: '1',
+					meta: '{"a":1}',
+				});
 				expect(card?.fieldValues.content).toBe('Hello, world.');
 				const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
-				expect(created.body).toMatchObject({ callbackType: 'STREAM', imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: app.robotCode } });
-				expect(outputOf(result, 'Stream 2')[0]).toMatchObject({ outTrackId: 'e2e-card-1', isFinalize: true, mode: 'append' });
+				expect(created.body).toMatchObject({
+					callbackType: 'STREAM',
+					imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: app.robotCode },
+				});
+				expect(outputOf(result, 'Stream 2')[0]).toMatchObject({
+					outTrackId: 'e2e-card-1',
+					isFinalize: true,
+					mode: 'append',
+				});
 			},
 		},
 		{
@@ -279,24 +402,41 @@ const cases: Record<string, ActionCase[]> = {
 						target: 'group',
 						openConversationId: group.openConversationId,
 						cardFields: { field: [{ key: 'status', value: 'pending' }] },
-						options: { mentionUserIds: users[2], callbackType: 'HTTP', callbackRouteKey: 'n8n-route' },
+						options: {
+							mentionUserIds: users[2],
+							callbackType: 'HTTP',
+							callbackRouteKey: 'n8n-route',
+						},
 					},
 				},
 				{
 					name: 'Card To Nobody',
 					continueOnFail: true,
-					parameters: { resource: 'card', operation: 'send', cardTemplateId: 'tpl.schema', target: 'user', userId: rl('no-such-user') },
+					parameters: {
+						resource: 'card',
+						operation: 'send',
+						cardTemplateId: 'tpl.schema',
+						target: 'user',
+						userId: rl('no-such-user'),
+					},
 				},
 			],
 			check: (result) => {
 				const [toGroup] = outputOf(result, 'Send Card');
-				expect(toGroup).toMatchObject({ delivered: true, target: 'group', spaceId: group.openConversationId });
+				expect(toGroup).toMatchObject({
+					delivered: true,
+					target: 'group',
+					spaceId: group.openConversationId,
+				});
 				const [created] = fake.requestsTo('/v1.0/card/instances/createAndDeliver');
 				expect(created.body).toMatchObject({
 					openSpaceId: `dtv1.card//IM_GROUP.${group.openConversationId}`,
 					callbackType: 'HTTP',
 					callbackRouteKey: 'n8n-route',
-					imGroupOpenDeliverModel: { robotCode: app.robotCode, atUserIds: { [users[2]]: users[2] } },
+					imGroupOpenDeliverModel: {
+						robotCode: app.robotCode,
+						atUserIds: { [users[2]]: users[2] },
+					},
 				});
 				const [failed] = outputOf(result, 'Card To Nobody');
 				expect(failed.error).toMatch(/not delivered to user no-such-user/);
@@ -308,7 +448,18 @@ const cases: Record<string, ActionCase[]> = {
 		{
 			name: 'lists every user of the organisation once, through sub-departments',
 			workflowId: 'e2eDirectory0001',
-			steps: [{ name: 'All Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), includeSubDepartments: true, returnAll: true } }],
+			steps: [
+				{
+					name: 'All Users',
+					parameters: {
+						resource: 'user',
+						operation: 'getAll',
+						departmentId: rl('1'),
+						includeSubDepartments: true,
+						returnAll: true,
+					},
+				},
+			],
 			check: (result) => {
 				const listed = outputOf(result, 'All Users').map((u) => u.userid);
 				expect([...listed].sort()).toEqual([...users].sort());
@@ -319,27 +470,61 @@ const cases: Record<string, ActionCase[]> = {
 			name: 'honours Limit with full profiles, and lists departments at all levels',
 			workflowId: 'e2eDirectory0002',
 			steps: [
-				{ name: 'Some Users', parameters: { resource: 'user', operation: 'getAll', departmentId: rl('1'), detail: 'full', returnAll: false, limit: 2 } },
-				{ name: 'Departments', executeOnce: true, parameters: { resource: 'department', operation: 'getAll', parentDepartmentId: rl('1'), recursive: true, returnAll: true } },
+				{
+					name: 'Some Users',
+					parameters: {
+						resource: 'user',
+						operation: 'getAll',
+						departmentId: rl('1'),
+						detail: 'full',
+						returnAll: false,
+						limit: 2,
+					},
+				},
+				{
+					name: 'Departments',
+					executeOnce: true,
+					parameters: {
+						resource: 'department',
+						operation: 'getAll',
+						parentDepartmentId: rl('1'),
+						recursive: true,
+						returnAll: true,
+					},
+				},
 			],
 			check: (result) => {
 				const some = outputOf(result, 'Some Users');
 				expect(some).toHaveLength(2);
 				expect(fake.requestsTo('/topapi/v2/user/list').length).toBeGreaterThan(0);
 				const departments = outputOf(result, 'Departments');
-				expect(departments.map((d) => d.dept_id).sort()).toEqual(fixture.departments.filter((d) => d.dept_id !== 1).map((d) => d.dept_id).sort());
+				expect(departments.map((d) => d.dept_id).sort()).toEqual(
+					fixture.departments
+						.filter((d) => d.dept_id !== 1)
+						.map((d) => d.dept_id)
+						.sort(),
+				);
 			},
 		},
 		{
 			name: "gets a user (HTTP credential); an unknown user gives DingTalk's error with a hint, per item",
 			workflowId: 'e2eGetUser000001',
-			steps: [{ name: 'Get User', continueOnFail: true, parameters: { resource: 'user', operation: 'get', userId: rl('={{ $json.id }}') } }],
+			steps: [
+				{
+					name: 'Get User',
+					continueOnFail: true,
+					parameters: { resource: 'user', operation: 'get', userId: rl('={{ $json.id }}') },
+				},
+			],
 			items: () => [{ id: users[3] }, { id: 'no-such-user' }],
 			credential: http,
 			check: (result) => {
 				const [found, missing] = outputOf(result, 'Get User');
 				expect(found.userid).toBe(users[3]);
-				expect(missing).toMatchObject({ code: '60121', hint: expect.stringMatching(/visible range/) });
+				expect(missing).toMatchObject({
+					code: '60121',
+					hint: expect.stringMatching(/visible range/),
+				});
 				expect(missing.error).toMatch(/DingTalk error 60121/);
 			},
 		},
@@ -348,8 +533,19 @@ const cases: Record<string, ActionCase[]> = {
 		{
 			name: '100 items: one token call, one send each, pairedItem kept',
 			workflowId: 'e2eManyItems0001',
-			steps: [{ name: 'Notify', parameters: { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.user }}', ...text('={{ "item " + $json.n }}') } }],
-			items: () => Array.from({ length: 100 }, (_, n) => ({ n, user: users[n % (users.length - 1)] })),
+			steps: [
+				{
+					name: 'Notify',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToUsers',
+						userIds: '={{ $json.user }}',
+						...text('={{ "item " + $json.n }}'),
+					},
+				},
+			],
+			items: () =>
+				Array.from({ length: 100 }, (_, n) => ({ n, user: users[n % (users.length - 1)] })),
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				expect(fake.tokenCalls()).toBe(1);
@@ -357,23 +553,51 @@ const cases: Record<string, ActionCase[]> = {
 				const items = result.runData.Notify[0].data?.main?.[0] ?? [];
 				expect(items).toHaveLength(100);
 				expect(items[57].pairedItem).toEqual({ item: 57 });
-				expect(JSON.parse((fake.requestsTo('/v1.0/robot/oToMessages/batchSend')[57].body as { msgParam: string }).msgParam)).toEqual({ content: 'item 57' });
+				expect(
+					JSON.parse(
+						(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')[57].body as { msgParam: string })
+							.msgParam,
+					),
+				).toEqual({ content: 'item 57' });
 			},
 		},
 		{
 			name: 'retries DingTalk flow control and succeeds',
 			workflowId: 'e2eFlowControl01',
-			steps: [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('throttled') } }],
-			arrange: () => fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 2 }),
+			steps: [
+				{
+					name: 'Post',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						...text('throttled'),
+					},
+				},
+			],
+			arrange: () =>
+				fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 2 }),
 			check: (result) => {
 				expect(result.ok).toBe(true);
-				expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([403, 403, 200]);
+				expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([
+					403, 403, 200,
+				]);
 			},
 		},
 		{
 			name: "a wrong Client Secret fails with DingTalk's own message and never shows the secret",
 			workflowId: 'e2eWrongSecret01',
-			steps: [{ name: 'Post', parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x') } }],
+			steps: [
+				{
+					name: 'Post',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						...text('x'),
+					},
+				},
+			],
 			credential: wrongSecret,
 			check: (result) => {
 				expect(result.ok).toBe(false);
@@ -401,16 +625,48 @@ const cases: Record<string, ActionCase[]> = {
 			check: (result) => {
 				expect(result.ok).toBe(true);
 				const [send] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-				expect(JSON.parse((send.body as { msgParam: string }).msgParam)).toMatchObject({ title: '新消息', singleTitle: '查看详情' });
+				expect(JSON.parse((send.body as { msgParam: string }).msgParam)).toMatchObject({
+					title: '新消息',
+					singleTitle: '查看详情',
+				});
 			},
 		},
 		{
 			name: 'bad input: empty user list, invalid JSON, oversized group message — clear errors, nothing sent',
 			workflowId: 'e2eBadInput00001',
 			steps: [
-				{ name: 'No Users', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToUsers', userIds: ' , ', ...text('x') } },
-				{ name: 'Bad Template', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, messageType: 'template', msgKey: 'sampleText', msgParam: '{not json' } },
-				{ name: 'Huge', continueOnFail: true, parameters: { resource: 'message', operation: 'sendToGroup', openConversationId: group.openConversationId, ...text('x'.repeat(16_000)) } },
+				{
+					name: 'No Users',
+					continueOnFail: true,
+					parameters: {
+						resource: 'message',
+						operation: 'sendToUsers',
+						userIds: ' , ',
+						...text('x'),
+					},
+				},
+				{
+					name: 'Bad Template',
+					continueOnFail: true,
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						messageType: 'template',
+						msgKey: 'sampleText',
+						msgParam: '{not json',
+					},
+				},
+				{
+					name: 'Huge',
+					continueOnFail: true,
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						...text('x'.repeat(16_000)),
+					},
+				},
 			],
 			check: (result) => {
 				expect(outputOf(result, 'No Users')[0].error).toMatch(/"User IDs" is empty/);
@@ -424,12 +680,17 @@ const cases: Record<string, ActionCase[]> = {
 
 beforeAll(async () => {
 	await fake.start();
-	groupWebhook = fake.createSessionWebhook({ conversationType: '2', conversationId: group.openConversationId });
+	groupWebhook = fake.createSessionWebhook({
+		conversationType: '2',
+		conversationId: group.openConversationId,
+	});
 	await importCredentials(credentials());
 	await importWorkflows(
 		Object.values(cases)
 			.flat()
-			.map((c) => workflow(c.workflowId, c.steps, { items: c.items?.(), credential: c.credential ?? stream })),
+			.map((c) =>
+				workflow(c.workflowId, c.steps, { items: c.items?.(), credential: c.credential ?? stream }),
+			),
 	);
 });
 

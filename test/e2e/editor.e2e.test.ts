@@ -17,11 +17,36 @@ const WRONG_SECRET = 'definitely-wrong-secret-4711';
 const base = () => fake.appConfig();
 const credentials = () => [
 	{ id: 'edStreamGood0001', name: 'Stream good', type: 'dingTalkStreamApi', data: base() },
-	{ id: 'edStreamBad00001', name: 'Stream wrong secret', type: 'dingTalkStreamApi', data: { ...base(), clientSecret: WRONG_SECRET } },
-	{ id: 'edStreamNormal01', name: 'Stream robot normal', type: 'dingTalkStreamApi', data: { ...base(), robotCode: 'normal' } },
-	{ id: 'edStreamNoHost01', name: 'Stream unreachable', type: 'dingTalkStreamApi', data: { ...base(), apiBaseUrl: 'http://127.0.0.1:9' } },
-	{ id: 'edHttpGood00001', name: 'HTTP good', type: 'dingTalkHttpApi', data: { ...base(), callbackToken: 'tok', callbackAesKey: GOOD_AES_KEY } },
-	{ id: 'edHttpShortKey01', name: 'HTTP short key', type: 'dingTalkHttpApi', data: { ...base(), callbackToken: 'tok', callbackAesKey: 'abc' } },
+	{
+		id: 'edStreamBad00001',
+		name: 'Stream wrong secret',
+		type: 'dingTalkStreamApi',
+		data: { ...base(), clientSecret: WRONG_SECRET },
+	},
+	{
+		id: 'edStreamNormal01',
+		name: 'Stream robot normal',
+		type: 'dingTalkStreamApi',
+		data: { ...base(), robotCode: 'normal' },
+	},
+	{
+		id: 'edStreamNoHost01',
+		name: 'Stream unreachable',
+		type: 'dingTalkStreamApi',
+		data: { ...base(), apiBaseUrl: 'http://127.0.0.1:9' },
+	},
+	{
+		id: 'edHttpGood00001',
+		name: 'HTTP good',
+		type: 'dingTalkHttpApi',
+		data: { ...base(), callbackToken: 'tok', callbackAesKey: GOOD_AES_KEY },
+	},
+	{
+		id: 'edHttpShortKey01',
+		name: 'HTTP short key',
+		type: 'dingTalkHttpApi',
+		data: { ...base(), callbackToken: 'tok', callbackAesKey: 'abc' },
+	},
 ];
 
 beforeAll(async () => {
@@ -39,8 +64,14 @@ afterAll(async () => {
 });
 
 const testCredential = async (id: string) => {
-	const credential = credentials().find((c) => c.id === id) as ReturnType<typeof credentials>[number];
-	const { data } = await server.rest<{ status: string; message: string }>('POST', '/credentials/test', { credentials: credential });
+	const credential = credentials().find((c) => c.id === id) as ReturnType<
+		typeof credentials
+	>[number];
+	const { data } = await server.rest<{ status: string; message: string }>(
+		'POST',
+		'/credentials/test',
+		{ credentials: credential },
+	);
 	return data;
 };
 
@@ -54,7 +85,8 @@ describe('Credential Test button', () => {
 		expect(fake.requestsTo('/v1.0/oauth2/accessToken')).toHaveLength(1);
 		expect(fake.requestsTo('/v1.0/gateway/connections/open')).toHaveLength(1);
 		// The probe closes the socket right after the handshake; the gateway sees the close a moment later.
-		for (let i = 0; i < 50 && !fake.gateway.connections.at(-1)?.closedAt; i++) await new Promise((resolve) => setTimeout(resolve, 40));
+		for (let i = 0; i < 50 && !fake.gateway.connections.at(-1)?.closedAt; i++)
+			await new Promise((resolve) => setTimeout(resolve, 40));
 		expect(fake.gateway.connections.at(-1)?.closedAt).toBeDefined();
 	});
 
@@ -62,20 +94,27 @@ describe('Credential Test button', () => {
 		fake.injectFault({ path: '/v1.0/gateway/connections/open', kind: 'serverError', times: 2 });
 		const result = await testCredential('edStreamGood0001');
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^mode long_connection, connected no, last error: DingTalk error unknownError/);
+		expect(result.message).toMatch(
+			/^mode long_connection, connected no, last error: DingTalk error unknownError/,
+		);
 	});
 
-	it('a wrong secret shows DingTalk\'s own error and where to fix it, never the secret', async () => {
+	it("a wrong secret shows DingTalk's own error and where to fix it, never the secret", async () => {
 		const result = await testCredential('edStreamBad00001');
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain('DingTalk error invalidClientIdOrSecret: 无效的clientId或者clientSecret');
+		expect(result.message).toContain(
+			'DingTalk error invalidClientIdOrSecret: 无效的clientId或者clientSecret',
+		);
 		expect(result.message).toContain('Credentials & Basic Info');
 		expect(result.message).not.toContain(WRONG_SECRET);
 	});
 
 	it('Robot Code "normal" is refused with what to paste instead', async () => {
 		const result = await testCredential('edStreamNormal01');
-		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/message mode, not its code/) });
+		expect(result).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/message mode, not its code/),
+		});
 	});
 
 	it('an unreachable API Base URL says so', async () => {
@@ -94,26 +133,26 @@ describe('Credential Test button', () => {
 	it('HTTP credential: an AES key of the wrong length is named, with its length', async () => {
 		expect(await testCredential('edHttpShortKey01')).toEqual({
 			status: 'Error',
-			message: 'Callback AES Key must be exactly 43 characters; this one has 3. Copy aes_key again from Developer Console → your app → Event Subscription.',
+			message:
+				'Callback AES Key must be exactly 43 characters; this one has 3. Copy aes_key again from Developer Console → your app → Event Subscription.',
 		});
 	});
 });
 
 describe('Pickers', () => {
 	const search = async (methodName: string, filter?: string, paginationToken?: string) =>
-		await server.rest<{ results: Array<{ name: string; value: string }>; paginationToken?: string }>(
-			'POST',
-			'/dynamic-node-parameters/resource-locator-results',
-			{
-				path: 'parameters.userId',
-				nodeTypeAndVersion: { name: `${PACKAGE_PREFIX}.dingTalk`, version: 1 },
-				currentNodeParameters: { authentication: 'streamApi', resource: 'user', operation: 'get' },
-				methodName,
-				filter,
-				paginationToken,
-				credentials: { dingTalkStreamApi: { id: 'edStreamGood0001', name: 'Stream good' } },
-			},
-		);
+		await server.rest<{
+			results: Array<{ name: string; value: string }>;
+			paginationToken?: string;
+		}>('POST', '/dynamic-node-parameters/resource-locator-results', {
+			path: 'parameters.userId',
+			nodeTypeAndVersion: { name: `${PACKAGE_PREFIX}.dingTalk`, version: 1 },
+			currentNodeParameters: { authentication: 'streamApi', resource: 'user', operation: 'get' },
+			methodName,
+			filter,
+			paginationToken,
+			credentials: { dingTalkStreamApi: { id: 'edStreamGood0001', name: 'Stream good' } },
+		});
 
 	it('User picker searches members by name', async () => {
 		const { status, data } = await search('searchUsers', '张');
@@ -123,7 +162,9 @@ describe('Pickers', () => {
 
 	it('Department picker lists the whole tree, filtered by name', async () => {
 		const all = await search('searchDepartments');
-		expect(all.data.results.map((r) => r.value).sort()).toEqual(fixture.departments.map((d) => String(d.dept_id)).sort());
+		expect(all.data.results.map((r) => r.value).sort()).toEqual(
+			fixture.departments.map((d) => String(d.dept_id)).sort(),
+		);
 		const { data } = await search('searchDepartments', 'plat');
 		expect(data.results).toEqual([{ name: 'Platform (4)', value: '4' }]);
 	});

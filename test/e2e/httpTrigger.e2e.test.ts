@@ -1,7 +1,19 @@
-import { badCallbackCases, DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import {
+	badCallbackCases,
+	DingTalkCallbackPusher,
+	defaultFixture,
+	FakeDingTalk,
+	robotMessage as fakeRobotMessage,
+} from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
 import { waitFor } from '../harness/helpers';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, triggerNode } from '../harness/workflows';
+import {
+	dingTalkNodeFactory,
+	flow,
+	isMessageRouter,
+	link,
+	triggerNode,
+} from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 
 /**
@@ -16,10 +28,15 @@ const users = fixture.users.map((u) => u.userid);
 const fake = new FakeDingTalk(fixture);
 const pusher = new DingTalkCallbackPusher(app);
 const server = new N8nServer();
-const credential = { id: 'htHttpCred000001', name: 'DingTalk HTTP (fake)', type: 'dingTalkHttpApi' };
+const credential = {
+	id: 'htHttpCred000001',
+	name: 'DingTalk HTTP (fake)',
+	type: 'dingTalkHttpApi',
+};
 const creds = { dingTalkHttpApi: { id: credential.id, name: credential.name } };
 
-const trigger = (webhookId: string, parameters: Record<string, unknown>) => triggerNode({ mode: 'http', webhookId, parameters, credentials: creds });
+const trigger = (webhookId: string, parameters: Record<string, unknown>) =>
+	triggerNode({ mode: 'http', webhookId, parameters, credentials: creds });
 const dingTalk = dingTalkNodeFactory(creds, { authentication: 'httpApi' });
 
 const AGGREGATE = 'cidHttpAggregate==';
@@ -30,29 +47,82 @@ const AGGREGATE_HOOK = 'dingtalk-http-aggregate';
 const echoFlow = flow(
 	'htEchoWorkflow01',
 	[
-		trigger(ECHO_HOOK, { events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map((u) => `cidDirect${u}==`)].join(',') } }),
+		trigger(ECHO_HOOK, {
+			events: ['message', 'cardCallback'],
+			options: {
+				allowedConversationIds: [
+					group.openConversationId,
+					...users.map((u) => `cidDirect${u}==`),
+				].join(','),
+			},
+		}),
 		isMessageRouter(),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=HTTP said: {{ $json.text }} (new session: {{ $json.isNewSession }})' }, 400, -100),
-		dingTalk('Update Card', { resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } }, 400, 100),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageType: 'text',
+				text: '=HTTP said: {{ $json.text }} (new session: {{ $json.isNewSession }})',
+			},
+			400,
+			-100,
+		),
+		dingTalk(
+			'Update Card',
+			{
+				resource: 'card',
+				operation: 'update',
+				outTrackId: '={{ $json.outTrackId }}',
+				cardDataMode: 'fields',
+				cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] },
+			},
+			400,
+			100,
+		),
 	],
-	{ 'DingTalk Trigger': { main: [[link('Is Message')]] }, 'Is Message': { main: [[link('Reply')], [link('Update Card')]] } },
+	{
+		'DingTalk Trigger': { main: [[link('Is Message')]] },
+		'Is Message': { main: [[link('Reply')], [link('Update Card')]] },
+	},
 );
 
 const aggregateFlow = flow(
 	'htAggregateFlow1',
 	[
-		trigger(AGGREGATE_HOOK, { events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5 } }),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=HTTP AGG[{{ $json.text }}] parts={{ $json.parts.length }}' }, 300),
+		trigger(AGGREGATE_HOOK, {
+			events: ['message'],
+			options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5 },
+		}),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageType: 'text',
+				text: '=HTTP AGG[{{ $json.text }}] parts={{ $json.parts.length }}',
+			},
+			300,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
 const url = (hook: string) => `${server.baseUrl}/webhook/${hook}/callback`;
-const send = (hook: string, callback: ReturnType<typeof pusher.encrypted>) => DingTalkCallbackPusher.send(url(hook), callback);
-const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) =>
-	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
-const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
-
+const send = (hook: string, callback: ReturnType<typeof pusher.encrypted>) =>
+	DingTalkCallbackPusher.send(url(hook), callback);
+const robotMessage = (opts: {
+	text: string;
+	sender: string;
+	group?: boolean;
+	mention?: boolean;
+	msgId?: string;
+	conversationId?: string;
+}) => fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
+const replies = () =>
+	fake.sentMessages
+		.filter((m) => m.channel === 'session')
+		.map((m) => (m.body as { text: { content: string } }).text.content);
 
 const executionCount = async (workflowId: string) => await server.executionCount(workflowId);
 
@@ -69,14 +139,25 @@ beforeAll(async () => {
 	await server.setupOwner();
 	// Published workflows are activated after start: wait until both webhooks answer.
 	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK]) {
-		await waitFor(async () => (await fetch(url(hook)).then((r) => r.status).catch(() => 0)) === 200, 60_000);
+		await waitFor(
+			async () =>
+				(await fetch(url(hook))
+					.then((r) => r.status)
+					.catch(() => 0)) === 200,
+			60_000,
+		);
 	}
 });
 
 afterAll(async () => {
 	await server.stop();
 	await fake.stop();
-	for (const secret of [app.clientSecret, app.callbackAesKey as string, app.callbackToken as string]) expect(server.logs).not.toContain(secret);
+	for (const secret of [
+		app.clientSecret,
+		app.callbackAesKey as string,
+		app.callbackToken as string,
+	])
+		expect(server.logs).not.toContain(secret);
 });
 
 it('GET on the callback URL answers plain "success" (DingTalk\'s reachability check)', async () => {
@@ -94,21 +175,35 @@ it('check_url is answered with an encrypted "success" DingTalk can verify, and s
 });
 
 it('an encrypted direct message runs the workflow; the reply arrives at DingTalk', async () => {
-	const answer = await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'hello over http', sender: users[0] })));
+	const answer = await send(
+		ECHO_HOOK,
+		pusher.encrypted(robotMessage({ text: 'hello over http', sender: users[0] })),
+	);
 	expect(answer.status).toBe(200);
 	expect(pusher.readAnswer(answer.json)).toBe('success');
 	await waitFor(() => replies().includes('HTTP said: hello over http (new session: true)'));
 });
 
 it('a signed plain robot callback (robot HTTP mode) runs too, in the same session', async () => {
-	const answer = await send(ECHO_HOOK, pusher.signed(robotMessage({ text: 'plain one', sender: users[0] })));
+	const answer = await send(
+		ECHO_HOOK,
+		pusher.signed(robotMessage({ text: 'plain one', sender: users[0] })),
+	);
 	expect(answer.status).toBe(200);
 	await waitFor(() => replies().includes('HTTP said: plain one (new session: false)'));
 });
 
 it('group messages run only when they @mention the bot', async () => {
-	await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'not for the bot', sender: users[1], group: true })));
-	await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'for the bot', sender: users[1], group: true, mention: true })));
+	await send(
+		ECHO_HOOK,
+		pusher.encrypted(robotMessage({ text: 'not for the bot', sender: users[1], group: true })),
+	);
+	await send(
+		ECHO_HOOK,
+		pusher.encrypted(
+			robotMessage({ text: 'for the bot', sender: users[1], group: true, mention: true }),
+		),
+	);
 	await waitFor(() => replies().includes('HTTP said: for the bot (new session: true)'));
 	expect(replies().some((r) => r.includes('not for the bot'))).toBe(false);
 });
@@ -124,81 +219,161 @@ it('a message delivered twice (same msgId, new nonce) starts one run', async () 
 });
 
 it('a signed card click runs the card branch; "end session" is answered with the notice', async () => {
-	fake.cards.set('card-http-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	fake.cards.set('card-http-1', {
+		cardTemplateId: 'tpl',
+		cardData: { lastAction: '' },
+		openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
 	const click = (action: string) => {
 		const value = JSON.stringify({ cardPrivateData: { actionIds: [action], params: { action } } });
-		return { userId: users[3], outTrackId: 'card-http-1', spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value };
+		return {
+			userId: users[3],
+			outTrackId: 'card-http-1',
+			spaceId: `cidDirect${users[3]}==`,
+			spaceType: 'im',
+			type: 'actionCallback',
+			corpId: 'dingfakecorp0001',
+			userIdType: 1,
+			content: value,
+			value,
+		};
 	};
 	const like = await send(ECHO_HOOK, pusher.signed(click('like')));
 	expect(like.status).toBe(200);
 	expect(like.json).toEqual({});
 	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'like');
 	const end = await send(ECHO_HOOK, pusher.signed(click('end_session')));
-	expect(end.json).toEqual({ cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.' } }, cardUpdateOptions: { updateCardDataByKey: true } });
+	expect(end.json).toEqual({
+		cardData: {
+			cardParamMap: {
+				sessionNotice: 'Session ended. Your next message starts a new conversation.',
+			},
+		},
+		cardUpdateOptions: { updateCardDataByKey: true },
+	});
 	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'end_session');
 	const encrypted = await send(ECHO_HOOK, pusher.encrypted(click('dislike')));
 	expect(pusher.readAnswer(encrypted.json)).toBe('success');
 	await waitFor(() => fake.cards.get('card-http-1')?.cardData.lastAction === 'dislike');
 });
 
-it.each(['shiftedDigits', 'movedPadding'] as const)('a card click replayed with %s (signature intact) is refused and starts no second run', async (how) => {
-	const outTrackId = `card-http-${how}`;
-	fake.cards.set(outTrackId, { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
-	const value = JSON.stringify({ cardPrivateData: { actionIds: ['approve'], params: { action: `approve-${how}` } } });
-	const click = { userId: users[3], outTrackId, spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value };
-	const { original, replay } = pusher.reshapedReplay(click, how);
-	expect(replay.query.msg_signature).toBe(original.query.msg_signature);
-	const before = await executionCount(echoFlow.id);
-	expect((await send(ECHO_HOOK, original)).status).toBe(200);
-	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 1);
-	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === `approve-${how}`);
-	const card = fake.cards.get(outTrackId);
-	if (card) card.cardData.lastAction = '';
-	const refused = await send(ECHO_HOOK, replay);
-	expect(refused.status).toBe(400);
-	await new Promise((resolve) => setTimeout(resolve, 2000));
-	expect(await executionCount(echoFlow.id)).toBe(before + 1);
-	expect(fake.cards.get(outTrackId)?.cardData.lastAction).toBe('');
-});
+it.each(['shiftedDigits', 'movedPadding'] as const)(
+	'a card click replayed with %s (signature intact) is refused and starts no second run',
+	async (how) => {
+		const outTrackId = `card-http-${how}`;
+		fake.cards.set(outTrackId, {
+			cardTemplateId: 'tpl',
+			cardData: { lastAction: '' },
+			openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`,
+			streams: [],
+			fieldValues: {},
+			finalized: false,
+			failed: false,
+		});
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['approve'], params: { action: `approve-${how}` } },
+		});
+		const click = {
+			userId: users[3],
+			outTrackId,
+			spaceId: `cidDirect${users[3]}==`,
+			spaceType: 'im',
+			type: 'actionCallback',
+			corpId: 'dingfakecorp0001',
+			userIdType: 1,
+			content: value,
+			value,
+		};
+		const { original, replay } = pusher.reshapedReplay(click, how);
+		expect(replay.query.msg_signature).toBe(original.query.msg_signature);
+		const before = await executionCount(echoFlow.id);
+		expect((await send(ECHO_HOOK, original)).status).toBe(200);
+		await waitFor(async () => (await executionCount(echoFlow.id)) === before + 1);
+		await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === `approve-${how}`);
+		const card = fake.cards.get(outTrackId);
+		if (card) card.cardData.lastAction = '';
+		const refused = await send(ECHO_HOOK, replay);
+		expect(refused.status).toBe(400);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		expect(await executionCount(echoFlow.id)).toBe(before + 1);
+		expect(fake.cards.get(outTrackId)?.cardData.lastAction).toBe('');
+	},
+);
 
 it('aggregates a burst sent over HTTP into one run', async () => {
 	for (const text of ['one', 'two', 'three']) {
-		const answer = await send(AGGREGATE_HOOK, pusher.encrypted(robotMessage({ text, sender: users[4], conversationId: AGGREGATE })));
+		const answer = await send(
+			AGGREGATE_HOOK,
+			pusher.encrypted(robotMessage({ text, sender: users[4], conversationId: AGGREGATE })),
+		);
 		expect(answer.status).toBe(200);
 	}
 	await waitFor(() => replies().includes('HTTP AGG[one\ntwo\nthree] parts=3'));
 });
 
 it('"Listen for test event": the test URL takes an encrypted callback and runs the workflow once', async () => {
-	const started = await server.rest<{ waitingForWebhook?: boolean }>('POST', `/workflows/${echoFlow.id}/run`, { triggerToStartFrom: { name: 'DingTalk Trigger' } });
+	const started = await server.rest<{ waitingForWebhook?: boolean }>(
+		'POST',
+		`/workflows/${echoFlow.id}/run`,
+		{ triggerToStartFrom: { name: 'DingTalk Trigger' } },
+	);
 	expect(started.status).toBe(200);
 	expect(started.data.waitingForWebhook).toBe(true);
 	const testUrl = `${server.baseUrl}/webhook-test/${ECHO_HOOK}/callback`;
-	const answer = await DingTalkCallbackPusher.send(testUrl, pusher.encrypted(robotMessage({ text: 'via the test url', sender: users[7] })));
+	const answer = await DingTalkCallbackPusher.send(
+		testUrl,
+		pusher.encrypted(robotMessage({ text: 'via the test url', sender: users[7] })),
+	);
 	expect(answer.status).toBe(200);
 	expect(pusher.readAnswer(answer.json)).toBe('success');
 	await waitFor(() => replies().includes('HTTP said: via the test url (new session: true)'));
 	// The manual run finishes (it does not hang waiting for the trigger).
 	await waitFor(async () => {
-		const { data } = await server.rest<{ results: Array<{ mode: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: echoFlow.id }))}`);
+		const { data } = await server.rest<{ results: Array<{ mode: string; status: string }> }>(
+			'GET',
+			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: echoFlow.id }))}`,
+		);
 		return data.results.some((e) => e.mode === 'manual' && e.status === 'success');
 	});
 });
 
 it('an event that cannot be read is refused before the 200 and starts no run; wrongly typed fields are normalised and run', async () => {
-	const unreadableClick = { userId: users[3], outTrackId: 'card-http-1', spaceId: `cidDirect${users[3]}==`, spaceType: 'im', type: 'actionCallback', content: '{not json', value: '{not json' };
+	const unreadableClick = {
+		userId: users[3],
+		outTrackId: 'card-http-1',
+		spaceId: `cidDirect${users[3]}==`,
+		spaceType: 'im',
+		type: 'actionCallback',
+		content: '{not json',
+		value: '{not json',
+	};
 	const refused = await send(ECHO_HOOK, pusher.signed(unreadableClick));
 	expect([refused.status, refused.json]).toEqual([400, { error: 'unreadable event' }]);
-	expect(server.logs).toContain('DingTalk Trigger: refused a callback (400 unreadable event: card callback whose value is not a JSON object)');
+	expect(server.logs).toContain(
+		'DingTalk Trigger: refused a callback (400 unreadable event: card callback whose value is not a JSON object)',
+	);
 	// These used to throw inside the pipeline after DingTalk had its 200: the message was lost without a trace.
-	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[1] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
+	const typedWrongly = {
+		...robotMessage({ text: 'typed wrongly', sender: users[1] }),
+		atUsers: 'x',
+		senderNick: ['x'],
+		conversationTitle: { a: 1 },
+		createAt: { a: 1 },
+		isInAtList: 'yes',
+	};
 	const answer = await send(ECHO_HOOK, pusher.encrypted(typedWrongly));
 	expect(answer.status).toBe(200);
 	await waitFor(() => replies().includes('HTTP said: typed wrongly (new session: true)'));
 });
 
 describe('bad input: refused with a 4xx and a short reason, no run, nothing leaked, and the trigger keeps serving', () => {
-	const cases = badCallbackCases(pusher, () => robotMessage({ text: 'must never run', sender: users[5] }));
+	const cases = badCallbackCases(pusher, () =>
+		robotMessage({ text: 'must never run', sender: users[5] }),
+	);
 	let runsBefore = 0;
 	let repliesBefore = 0;
 	/** What n8n answered each decryption failure: status and body, byte for byte. */
@@ -217,13 +392,20 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 		expect(answer.status).toBe(badCase.status);
 		if (badCase.decryption) decryptionAnswers.set(badCase.name, `${answer.status} ${answer.text}`);
 		else expect(answer.text.toLowerCase()).toContain(badCase.reason.toLowerCase());
-		for (const secret of [app.clientSecret, app.callbackAesKey as string, app.callbackToken as string]) expect(answer.text).not.toContain(secret);
+		for (const secret of [
+			app.clientSecret,
+			app.callbackAesKey as string,
+			app.callbackToken as string,
+		])
+			expect(answer.text).not.toContain(secret);
 	});
 
 	it('every decryption failure, the AppKey mismatch included, got one byte-identical answer (no padding oracle)', () => {
 		expect(decryptionAnswers.size).toBe(cases.filter((c) => c.decryption).length);
 		expect(decryptionAnswers.size).toBeGreaterThanOrEqual(9);
-		expect(new Set(decryptionAnswers.values())).toEqual(new Set(['400 {"error":"cannot decrypt"}']));
+		expect(new Set(decryptionAnswers.values())).toEqual(
+			new Set(['400 {"error":"cannot decrypt"}']),
+		);
 	});
 
 	it('none of them started a run or sent anything, and a good callback still works', async () => {
@@ -231,11 +413,14 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 		expect(await executionCount(echoFlow.id)).toBe(runsBefore);
 		expect(replies().length).toBe(repliesBefore);
 		expect(replies().some((r) => r.includes('must never run'))).toBe(false);
-		await send(ECHO_HOOK, pusher.encrypted(robotMessage({ text: 'still serving', sender: users[6] })));
+		await send(
+			ECHO_HOOK,
+			pusher.encrypted(robotMessage({ text: 'still serving', sender: users[6] })),
+		);
 		await waitFor(() => replies().includes('HTTP said: still serving (new session: true)'));
 	});
 
-	it('n8n\'s log says why each was refused (the lines README → Troubleshooting quotes)', () => {
+	it("n8n's log says why each was refused (the lines README → Troubleshooting quotes)", () => {
 		for (const line of [
 			'DingTalk Trigger: refused a callback (401 signature mismatch)',
 			'DingTalk Trigger: refused a callback (400 cannot decrypt): the callback was encrypted for another app (AppKey mismatch)',

@@ -11,17 +11,31 @@ export class McpClient {
 	constructor(private readonly url: string) {}
 
 	async initialize(): Promise<unknown> {
-		const result = await this.request('initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'n8n-nodes-dingtalk-e2e', version: '1.0.0' } });
+		const result = await this.request('initialize', {
+			protocolVersion: '2025-03-26',
+			capabilities: {},
+			clientInfo: { name: 'n8n-nodes-dingtalk-e2e', version: '1.0.0' },
+		});
 		await this.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
 		return result;
 	}
 
 	async listTools(): Promise<Array<{ name: string; description?: string; inputSchema?: unknown }>> {
-		return ((await this.request('tools/list', {})) as { tools: Array<{ name: string; description?: string }> }).tools;
+		return (
+			(await this.request('tools/list', {})) as {
+				tools: Array<{ name: string; description?: string }>;
+			}
+		).tools;
 	}
 
-	async callTool(name: string, args: Record<string, unknown>): Promise<{ content: Array<{ type: string; text?: string }>; isError?: boolean }> {
-		return (await this.request('tools/call', { name, arguments: args })) as { content: Array<{ type: string; text?: string }>; isError?: boolean };
+	async callTool(
+		name: string,
+		args: Record<string, unknown>,
+	): Promise<{ content: Array<{ type: string; text?: string }>; isError?: boolean }> {
+		return (await this.request('tools/call', { name, arguments: args })) as {
+			content: Array<{ type: string; text?: string }>;
+			isError?: boolean;
+		};
 	}
 
 	private async request(method: string, params: unknown): Promise<unknown> {
@@ -33,18 +47,27 @@ export class McpClient {
 		return answer.result;
 	}
 
-	private async post(body: unknown): Promise<Array<{ id?: number; result?: unknown; error?: unknown }>> {
+	private async post(
+		body: unknown,
+	): Promise<Array<{ id?: number; result?: unknown; error?: unknown }>> {
 		const response = await fetch(this.url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}) },
+			headers: {
+				'content-type': 'application/json',
+				accept: 'application/json, text/event-stream',
+				...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
+			},
 			body: JSON.stringify(body),
 		});
 		this.sessionId = response.headers.get('mcp-session-id') ?? this.sessionId;
 		const text = await response.text();
-		if (response.status >= 400) throw new Error(`MCP HTTP ${response.status}: ${text.slice(0, 300)}`);
+		if (response.status >= 400)
+			throw new Error(`MCP HTTP ${response.status}: ${text.slice(0, 300)}`);
 		if (!text.trim()) return [];
 		if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-			return new SseParser().push(`${text}\n\n`).map((event) => JSON.parse(event.data) as { id?: number });
+			return new SseParser()
+				.push(`${text}\n\n`)
+				.map((event) => JSON.parse(event.data) as { id?: number });
 		}
 		const json = JSON.parse(text) as unknown;
 		return (Array.isArray(json) ? json : [json]) as Array<{ id?: number }>;

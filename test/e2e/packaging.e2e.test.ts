@@ -43,17 +43,24 @@ interface NodeTypeDescription {
  * plain Node process: jest's module loader does not see `dist/`.
  */
 const declared = JSON.parse(
-	execFileSync(process.execPath, [
-		'-e',
-		`const files = JSON.parse(process.argv[1]);
+	execFileSync(
+		process.execPath,
+		[
+			'-e',
+			`const files = JSON.parse(process.argv[1]);
 		const instance = (file) => { const m = require(require('path').join(process.cwd(), file)); return new (Object.values(m)[0])(); };
 		console.log(JSON.stringify({
 			nodes: files.nodes.map((f) => { const d = instance(f).description; return { name: d.name, displayName: d.displayName, version: d.version }; }),
 			credentials: files.credentials.map((f) => instance(f).name),
 		}));`,
-		JSON.stringify(packageJson.n8n),
-	], { cwd: PROJECT_ROOT, encoding: 'utf8' }),
-) as { nodes: Array<{ name: string; displayName: string; version: number | number[] }>; credentials: string[] };
+			JSON.stringify(packageJson.n8n),
+		],
+		{ cwd: PROJECT_ROOT, encoding: 'utf8' },
+	),
+) as {
+	nodes: Array<{ name: string; displayName: string; version: number | number[] }>;
+	credentials: string[];
+};
 const declaredNodes = declared.nodes.map((n) => ({ ...n, type: `${PACKAGE_PREFIX}.${n.name}` }));
 
 const server = new N8nServer();
@@ -83,11 +90,19 @@ const credentialTypes = async () => {
 };
 /** Log lines in which n8n reports a package, node or credential it could not load. */
 const loadErrors = (logs: string) =>
-	logs.split('\n').filter((line) => /failed to load|error loading|could not load|cannot find module|unknown (node|credential)|dingtalk.*error|error.*dingtalk/i.test(line));
+	logs
+		.split('\n')
+		.filter((line) =>
+			/failed to load|error loading|could not load|cannot find module|unknown (node|credential)|dingtalk.*error|error.*dingtalk/i.test(
+				line,
+			),
+		);
 
 beforeAll(() => {
 	rmSync(USER_FOLDER, { recursive: true, force: true });
-	const tarball = readdirSync(E2E_DIR).find((file) => file.startsWith(`${TARBALL_STEM}-`) && file.endsWith('.tgz'));
+	const tarball = readdirSync(E2E_DIR).find(
+		(file) => file.startsWith(`${TARBALL_STEM}-`) && file.endsWith('.tgz'),
+	);
 	if (!tarball) throw new Error(`no packed tarball in ${E2E_DIR} (globalSetup packs it)`);
 	packageDir = installLikeCommunityNodes(path.join(E2E_DIR, tarball), USER_FOLDER);
 });
@@ -97,19 +112,32 @@ afterAll(async () => {
 });
 
 it('the tarball installs into a clean user folder as Community Nodes does: only dist, its own dependencies beside it', () => {
-	expect(readdirSync(packageDir).sort()).toEqual(['README.md', 'dist', 'node_modules', 'package.json']);
+	expect(readdirSync(packageDir).sort()).toEqual([
+		'README.md',
+		'dist',
+		'node_modules',
+		'package.json',
+	]);
 	const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	expect(installed).not.toHaveProperty('devDependencies');
 	expect(installed).not.toHaveProperty('peerDependencies');
-	for (const dependency of ['dingtalk-stream', 'ws', 'axios']) expect(existsSync(path.join(packageDir, 'node_modules', dependency))).toBe(true);
+	for (const dependency of ['dingtalk-stream', 'ws', 'axios'])
+		expect(existsSync(path.join(packageDir, 'node_modules', dependency))).toBe(true);
 	// n8n provides n8n-workflow; a copy of its own would be a second, incompatible instance.
 	expect(existsSync(path.join(packageDir, 'node_modules', 'n8n-workflow'))).toBe(false);
-	for (const file of [...packageJson.n8n.nodes, ...packageJson.n8n.credentials]) expect(existsSync(path.join(packageDir, file))).toBe(true);
-	expect(JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies).toEqual({ [packageJson.name]: packageJson.version });
+	for (const file of [...packageJson.n8n.nodes, ...packageJson.n8n.credentials])
+		expect(existsSync(path.join(packageDir, file))).toBe(true);
+	expect(
+		JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies,
+	).toEqual({ [packageJson.name]: packageJson.version });
 });
 
 it('n8n loads every node and credential package.json declares, with icons, and logs no load error', async () => {
-	expect(declaredNodes.map((n) => n.type).sort()).toEqual([`${PACKAGE_PREFIX}.dingTalk`, `${PACKAGE_PREFIX}.dingTalkTrigger`, `${PACKAGE_PREFIX}.xpertAi`]);
+	expect(declaredNodes.map((n) => n.type).sort()).toEqual([
+		`${PACKAGE_PREFIX}.dingTalk`,
+		`${PACKAGE_PREFIX}.dingTalkTrigger`,
+		`${PACKAGE_PREFIX}.xpertAi`,
+	]);
 	const logs = await withServer(async () => {
 		const types = await nodeTypes();
 		for (const node of declaredNodes) {
@@ -131,11 +159,16 @@ it('n8n loads every node and credential package.json declares, with icons, and l
 		expect(await credentialTypes()).toEqual(expect.arrayContaining(declared.credentials));
 		// The REST call the editor makes when a node is opened.
 		const { status, data } = await server.rest<NodeTypeDescription[]>('POST', '/node-types', {
-			nodeInfos: declaredNodes.map((n) => ({ name: n.type, version: Array.isArray(n.version) ? n.version.at(-1) : n.version })),
+			nodeInfos: declaredNodes.map((n) => ({
+				name: n.type,
+				version: Array.isArray(n.version) ? n.version.at(-1) : n.version,
+			})),
 		});
 		expect(status).toBe(200);
 		// (This endpoint answers with the names without the package prefix.)
-		expect(data.map((d) => d.displayName).sort()).toEqual(declaredNodes.map((n) => n.displayName).sort());
+		expect(data.map((d) => d.displayName).sort()).toEqual(
+			declaredNodes.map((n) => n.displayName).sort(),
+		);
 	});
 	expect(loadErrors(logs)).toEqual([]);
 });
@@ -145,8 +178,17 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 	// n8n's own Node 24 while n8n is stopped.
 	const rows = {
 		database: path.join(USER_FOLDER, '.n8n', 'database.sqlite'),
-		package: { packageName: packageJson.name, installedVersion: packageJson.version, authorName: packageJson.author?.name ?? null, authorEmail: packageJson.author?.email ?? null },
-		nodes: declaredNodes.map((n) => ({ name: n.displayName, type: n.type, latestVersion: Array.isArray(n.version) ? Math.max(...n.version) : n.version })),
+		package: {
+			packageName: packageJson.name,
+			installedVersion: packageJson.version,
+			authorName: packageJson.author?.name ?? null,
+			authorEmail: packageJson.author?.email ?? null,
+		},
+		nodes: declaredNodes.map((n) => ({
+			name: n.displayName,
+			type: n.type,
+			latestVersion: Array.isArray(n.version) ? Math.max(...n.version) : n.version,
+		})),
 	};
 	const script = `
 		const { DatabaseSync } = require('node:sqlite');
@@ -156,24 +198,48 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 		db.prepare('INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail) VALUES (?, ?, ?, ?)').run(p.packageName, p.installedVersion, p.authorName, p.authorEmail);
 		for (const n of rows.nodes) db.prepare('INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)').run(n.name, n.type, n.latestVersion, p.packageName);
 		db.close();`;
-	execFileSync(path.join(nodeBinDir(), 'node'), ['--no-warnings', '-e', script, JSON.stringify(rows)]);
+	execFileSync(path.join(nodeBinDir(), 'node'), [
+		'--no-warnings',
+		'-e',
+		script,
+		JSON.stringify(rows),
+	]);
 
 	const logs = await withServer(async () => {
-		const listed = await server.rest<Array<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }>>('GET', '/community-packages');
+		const listed = await server.rest<
+			Array<{
+				packageName: string;
+				installedVersion: string;
+				installedNodes: Array<{ type: string }>;
+			}>
+		>('GET', '/community-packages');
 		expect(listed.status).toBe(200);
 		expect(listed.data).toEqual([
-			expect.objectContaining({ packageName: packageJson.name, installedVersion: packageJson.version, installedNodes: expect.arrayContaining(rows.nodes.map((n) => expect.objectContaining({ type: n.type }))) }),
+			expect.objectContaining({
+				packageName: packageJson.name,
+				installedVersion: packageJson.version,
+				installedNodes: expect.arrayContaining(
+					rows.nodes.map((n) => expect.objectContaining({ type: n.type })),
+				),
+			}),
 		]);
 
-		const removed = await server.rest('DELETE', `/community-packages?name=${encodeURIComponent(packageJson.name)}`);
+		const removed = await server.rest(
+			'DELETE',
+			`/community-packages?name=${encodeURIComponent(packageJson.name)}`,
+		);
 		expect(removed.status).toBe(200);
 		// Gone from the running instance (the editor's type files are regenerated), from disk and from the ledger.
 		const types = await nodeTypes();
 		expect(types.filter((t) => t.name.startsWith(`${PACKAGE_PREFIX}.`))).toEqual([]);
-		expect((await credentialTypes()).filter((name) => declared.credentials.includes(name))).toEqual([]);
+		expect((await credentialTypes()).filter((name) => declared.credentials.includes(name))).toEqual(
+			[],
+		);
 		expect((await server.rest('GET', '/community-packages')).data).toEqual([]);
 		expect(existsSync(packageDir)).toBe(false);
-		expect(JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies).toEqual({});
+		expect(
+			JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies,
+		).toEqual({});
 	});
 	expect(logs).toContain(`Community package uninstalled: ${packageJson.name}`);
 	expect(loadErrors(logs)).toEqual([]);
@@ -186,7 +252,14 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 				name: 'After uninstall',
 				active: false,
 				nodes: [
-					{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'start',
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
 					{
 						id: 'set',
 						name: 'Set',
@@ -208,8 +281,13 @@ it("n8n's Community Nodes uninstall removes the package, and n8n works without i
 		// Seen only in this process, without the package: n8n's CLI prints the finished run,
 		// then dies of SIGSEGV in teardown (its core dump: one of n8n's worker threads still allocating in V8 while the
 		// main thread exits). None of this package's code is loaded, so the run itself is what this test judges.
-		console.warn(`n8n execute printed a finished, successful run, then ended by ${result.raw.signal} during exit (n8n ${N8N_VERSION}, not this package)`);
-	} else if (!result.ok) throw new Error(`n8n execute failed (exit ${result.raw.code ?? result.raw.signal}):\n${result.raw.stdout.slice(-2000)}\n${result.raw.stderr.slice(-2000)}`);
+		console.warn(
+			`n8n execute printed a finished, successful run, then ended by ${result.raw.signal} during exit (n8n ${N8N_VERSION}, not this package)`,
+		);
+	} else if (!result.ok)
+		throw new Error(
+			`n8n execute failed (exit ${result.raw.code ?? result.raw.signal}):\n${result.raw.stdout.slice(-2000)}\n${result.raw.stderr.slice(-2000)}`,
+		);
 	expect(outputOf(result, 'Set')).toEqual([{ still: 'works' }]);
 	expect(loadErrors(result.raw.stdout + result.raw.stderr)).toEqual([]);
 });

@@ -16,8 +16,18 @@ it('queue mode: Stream and HTTP messages all answered once, card answers from wo
 		log: (line) => process.stderr.write(`[queue] ${line}\n`),
 	});
 	expect(report.problems).toEqual([]);
-	expect(report.messages).toMatchObject({ sent: 400, stream: 360, http: 40, replied: 400, lost: 0, duplicated: 0, executions: 400 });
+	expect(report.messages).toMatchObject({
+		sent: 400,
+		stream: 360,
+		http: 40,
+		replied: 400,
+		lost: 0,
+		duplicated: 0,
+		executions: 400,
+	});
 	expect(report.cards).toEqual({ sent: 20, answeredInAck: 20, wrongAnswers: 0 });
 	expect(report.executionsPerWorker.every((n) => n > 0)).toBe(true);
-	expect(report.connection.statusFromWorker).toBe('STATUS found=false instance=worker state=onMainInstance');
+	expect(report.connection.statusFromWorker).toBe(
+		'STATUS found=false instance=worker state=onMainInstance',
+	);
 }, 600_000);

@@ -30,14 +30,22 @@ import { E2E_DIR, LOGS_DIR, SECRETS_DIR, USER_FOLDER } from '../harness/paths';
 const node24 = path.join(nodeBinDir(), 'node');
 const { secrets, skipped } = loadSecrets(SECRETS_DIR);
 // Our logs, n8n's own event logs, and the binary data n8n keeps on disk (files a run downloaded or produced).
-const inBinaryStorage = (file: string) => file.split(path.sep).includes('storage') && file.split(path.sep).includes('.n8n');
+const inBinaryStorage = (file: string) =>
+	file.split(path.sep).includes('storage') && file.split(path.sep).includes('.n8n');
 const logFiles = [
 	...new Set([
 		...filesUnder(LOGS_DIR, () => true),
-		...filesUnder(E2E_DIR, (name, file) => name.endsWith('.log') || inBinaryStorage(file), ['node_modules', 'secrets']),
+		...filesUnder(E2E_DIR, (name, file) => name.endsWith('.log') || inBinaryStorage(file), [
+			'node_modules',
+			'secrets',
+		]),
 	]),
 ];
-const databases = filesUnder(E2E_DIR, (name) => name === 'database.sqlite', ['node_modules', 'secrets', 'logs']);
+const databases = filesUnder(E2E_DIR, (name) => name === 'database.sqlite', [
+	'node_modules',
+	'secrets',
+	'logs',
+]);
 
 const kindsRegistered = () => [...new Set(secrets.map((s) => s.kind))].sort();
 let tmp: string;
@@ -66,17 +74,19 @@ describe('no secret in any n8n output', () => {
 		expect(describeFindings(findings)).toEqual([]);
 	});
 
-	it('no execution (items, errors) and no other row of n8n\'s databases holds a secret in plain text', () => {
+	it("no execution (items, errors) and no other row of n8n's databases holds a secret in plain text", () => {
 		const findings: Finding[] = [];
 		for (const database of databases) {
 			const scan = scanSqlite(database, secrets, node24);
-			console.log(`scanned ${path.relative(E2E_DIR, database)}: ${scan.tables} tables, ${scan.cells} text cells, ${scan.bytes} characters; executions: ${scan.rows.execution_data ?? 0}`);
+			console.log(
+				`scanned ${path.relative(E2E_DIR, database)}: ${scan.tables} tables, ${scan.cells} text cells, ${scan.bytes} characters; executions: ${scan.rows.execution_data ?? 0}`,
+			);
 			findings.push(...scan.findings);
 		}
 		expect(describeFindings(findings)).toEqual([]);
 	});
 
-	it('the suite\'s own n8n database has executions to check', () => {
+	it("the suite's own n8n database has executions to check", () => {
 		const main = path.join(USER_FOLDER, '.n8n', 'database.sqlite');
 		expect(existsSync(main)).toBe(true);
 		expect(scanSqlite(main, secrets, node24).rows.execution_data ?? 0).toBeGreaterThan(0);
@@ -84,7 +94,8 @@ describe('no secret in any n8n output', () => {
 });
 
 describe('the check itself finds a planted secret', () => {
-	const planted = (): RegisteredSecret => secrets.find((s) => s.kind.includes('access token')) ?? secrets[0];
+	const planted = (): RegisteredSecret =>
+		secrets.find((s) => s.kind.includes('access token')) ?? secrets[0];
 
 	it('in a log file: names the file and the kind, never the value', () => {
 		const secret = planted();
@@ -96,7 +107,7 @@ describe('the check itself finds a planted secret', () => {
 		expect(report.join('\n')).not.toContain(secret.value);
 	});
 
-	it('in an execution\'s data in a copy of n8n\'s database', () => {
+	it("in an execution's data in a copy of n8n's database", () => {
 		const secret = planted();
 		const copy = path.join(tmp, 'planted.sqlite');
 		const source = path.join(USER_FOLDER, '.n8n', 'database.sqlite');

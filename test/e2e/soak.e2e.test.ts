@@ -5,8 +5,14 @@ import { runSoak } from '../soak/soakScenario';
  * test/soak/soakScenario.ts; `npm run test:soak` runs it longer). Nothing lost or duplicated, memory bounded.
  */
 it('soak: continuous traffic through drops, refused reconnects, flow control and revoked tokens', async () => {
-	const report = await runSoak({ seconds: 120, messagesPerSecond: 8, log: (line) => process.stderr.write(`[soak] ${line}\n`) });
-	process.stderr.write(`[soak] ${JSON.stringify({ ...report, rssMb: { ...report.rssMb, samples: report.rssMb.samples.length } })}\n`);
+	const report = await runSoak({
+		seconds: 120,
+		messagesPerSecond: 8,
+		log: (line) => process.stderr.write(`[soak] ${line}\n`),
+	});
+	process.stderr.write(
+		`[soak] ${JSON.stringify({ ...report, rssMb: { ...report.rssMb, samples: report.rssMb.samples.length } })}\n`,
+	);
 	expect(report.problems).toEqual([]);
 	expect(report.counts).toMatchObject({ sent: 960, replied: 960, lost: 0, duplicated: 0 });
 	// Every fault of the hour happened, and really reached the package.

@@ -1,7 +1,13 @@
 import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
 import { waitFor } from '../harness/helpers';
-import { dingTalkNodeFactory, flow, isMessageRouter, link, triggerNode } from '../harness/workflows';
+import {
+	dingTalkNodeFactory,
+	flow,
+	isMessageRouter,
+	link,
+	triggerNode,
+} from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 
 /**
@@ -13,17 +19,34 @@ const app = fixture.apps[0];
 const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
 /** A second app, only used by the "Listen for test event" (manual) run. */
-const manualApp = { clientId: 'dingfakeappkey0002', clientSecret: 'fake-secret-0002-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0002' };
+const manualApp = {
+	clientId: 'dingfakeappkey0002',
+	clientSecret: 'fake-secret-0002-abcdefghijklmnopqrstuvwxyz',
+	robotCode: 'dingfakeappkey0002',
+};
 /** Apps of their own for the lifecycle tests: there the trigger is the app's only subscriber, as in most setups. */
-const lifeApp = { clientId: 'dingfakeappkey0003', clientSecret: 'fake-secret-0003-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0003' };
-const waitApp = { clientId: 'dingfakeappkey0004', clientSecret: 'fake-secret-0004-abcdefghijklmnopqrstuvwxyz', robotCode: 'dingfakeappkey0004' };
+const lifeApp = {
+	clientId: 'dingfakeappkey0003',
+	clientSecret: 'fake-secret-0003-abcdefghijklmnopqrstuvwxyz',
+	robotCode: 'dingfakeappkey0003',
+};
+const waitApp = {
+	clientId: 'dingfakeappkey0004',
+	clientSecret: 'fake-secret-0004-abcdefghijklmnopqrstuvwxyz',
+	robotCode: 'dingfakeappkey0004',
+};
 const fake = new FakeDingTalk({ ...fixture, apps: [...fixture.apps, manualApp, lifeApp, waitApp] });
 const server = new N8nServer();
-const credential = { id: 'stStreamCred0001', name: 'DingTalk Stream (fake)', type: 'dingTalkStreamApi' };
+const credential = {
+	id: 'stStreamCred0001',
+	name: 'DingTalk Stream (fake)',
+	type: 'dingTalkStreamApi',
+};
 
 const creds = { dingTalkStreamApi: { id: credential.id, name: credential.name } };
 /** Version 1 here: workflows saved before 1.1 keep working (the HTTP suite runs 1.1). */
-const trigger = (parameters: Record<string, unknown>) => triggerNode({ parameters, credentials: creds, typeVersion: 1 });
+const trigger = (parameters: Record<string, unknown>) =>
+	triggerNode({ parameters, credentials: creds, typeVersion: 1 });
 const dingTalk = dingTalkNodeFactory(creds);
 const fromTrigger = "={{ $('DingTalk Trigger').item.json }}";
 
@@ -35,17 +58,43 @@ const AGGREGATE = 'cidAggregate==';
 const echoFlow = flow(
 	'stEchoWorkflow01',
 	[
-		trigger({ events: ['message', 'cardCallback'], options: { allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','), downloadMedia: true, maxMediaSize: 0.05 } }),
+		trigger({
+			events: ['message', 'cardCallback'],
+			options: {
+				allowedConversationIds: [group.openConversationId, ...users.map(DIRECT)].join(','),
+				downloadMedia: true,
+				maxMediaSize: 0.05,
+			},
+		}),
 		isMessageRouter(),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}" }, 400, -100),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageType: 'text',
+				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}",
+			},
+			400,
+			-100,
+		),
 		dingTalk(
 			'Update Card',
-			{ resource: 'card', operation: 'update', outTrackId: '={{ $json.outTrackId }}', cardDataMode: 'fields', cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] } },
+			{
+				resource: 'card',
+				operation: 'update',
+				outTrackId: '={{ $json.outTrackId }}',
+				cardDataMode: 'fields',
+				cardFields: { field: [{ key: 'lastAction', value: '={{ $json.params.action }}' }] },
+			},
 			400,
 			100,
 		),
 	],
-	{ 'DingTalk Trigger': { main: [[link('Is Message')]] }, 'Is Message': { main: [[link('Reply')], [link('Update Card')]] } },
+	{
+		'DingTalk Trigger': { main: [[link('Is Message')]] },
+		'Is Message': { main: [[link('Reply')], [link('Update Card')]] },
+	},
 );
 
 /** "status" in the ops chat → Connection → Get Status → reply with it: the connection lives in this process. */
@@ -54,7 +103,17 @@ const opsFlow = flow(
 	[
 		trigger({ events: ['message'], options: { allowedConversationIds: OPS } }),
 		dingTalk('Status', { resource: 'connection', operation: 'getStatus' }, 200),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', event: fromTrigger, messageType: 'text', text: '=state={{ $json.state }} subscribers={{ $json.subscribers }} found={{ $json.found }}' }, 400),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				event: fromTrigger,
+				messageType: 'text',
+				text: '=state={{ $json.state }} subscribers={{ $json.subscribers }} found={{ $json.found }}',
+			},
+			400,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Status')]] }, Status: { main: [[link('Reply')]] } },
 );
@@ -64,7 +123,18 @@ const alertFlow = flow(
 	'stAlertWorkflow1',
 	[
 		trigger({ events: ['cardCallback'], emitConnectionEvents: true }),
-		dingTalk('Alert', { resource: 'message', operation: 'sendToGroup', openConversationId: fixture.conversations[1].openConversationId, messageType: 'text', text: '=ALERT bot {{ $json.event }}' }, 300, 100),
+		dingTalk(
+			'Alert',
+			{
+				resource: 'message',
+				operation: 'sendToGroup',
+				openConversationId: fixture.conversations[1].openConversationId,
+				messageType: 'text',
+				text: '=ALERT bot {{ $json.event }}',
+			},
+			300,
+			100,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[], [link('Alert')]] } },
 );
@@ -73,34 +143,94 @@ const alertFlow = flow(
 const aggregateFlow = flow(
 	'stAggregateFlow1',
 	[
-		trigger({ events: ['message'], options: { allowedConversationIds: AGGREGATE, aggregationWindow: 1, aggregationMaxWait: 5, sessionTimeout: 3, ackPolicy: 'immediately' } }),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=AGG[{{ $json.text }}] new={{ $json.isNewSession }} parts={{ $json.parts.length }}' }, 300),
+		trigger({
+			events: ['message'],
+			options: {
+				allowedConversationIds: AGGREGATE,
+				aggregationWindow: 1,
+				aggregationMaxWait: 5,
+				sessionTimeout: 3,
+				ackPolicy: 'immediately',
+			},
+		}),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageType: 'text',
+				text: '=AGG[{{ $json.text }}] new={{ $json.isNewSession }} parts={{ $json.parts.length }}',
+			},
+			300,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
-const manualCredential = { id: 'stManualCred0001', name: 'DingTalk second app (fake)', type: 'dingTalkStreamApi' };
+const manualCredential = {
+	id: 'stManualCred0001',
+	name: 'DingTalk second app (fake)',
+	type: 'dingTalkStreamApi',
+};
 const manualFlow = flow(
 	'stManualFlow0001',
 	[
-		{ ...trigger({ events: ['message'] }), credentials: { dingTalkStreamApi: { id: manualCredential.id, name: manualCredential.name } } },
 		{
-			...dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=MANUAL {{ $json.text }}' }, 300),
+			...trigger({ events: ['message'] }),
+			credentials: { dingTalkStreamApi: { id: manualCredential.id, name: manualCredential.name } },
+		},
+		{
+			...dingTalk(
+				'Reply',
+				{
+					resource: 'message',
+					operation: 'reply',
+					messageType: 'text',
+					text: '=MANUAL {{ $json.text }}',
+				},
+				300,
+			),
 			credentials: { dingTalkStreamApi: { id: manualCredential.id, name: manualCredential.name } },
 		},
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
-const lifeCredential = { id: 'stLifeCred000001', name: 'DingTalk lifecycle app (fake)', type: 'dingTalkStreamApi' };
-const waitCredential = { id: 'stWaitCred000001', name: 'DingTalk wait app (fake)', type: 'dingTalkStreamApi' };
-const withCredential = (node: Record<string, unknown>, c: { id: string; name: string }) => ({ ...node, credentials: { dingTalkStreamApi: { id: c.id, name: c.name } } });
+const lifeCredential = {
+	id: 'stLifeCred000001',
+	name: 'DingTalk lifecycle app (fake)',
+	type: 'dingTalkStreamApi',
+};
+const waitCredential = {
+	id: 'stWaitCred000001',
+	name: 'DingTalk wait app (fake)',
+	type: 'dingTalkStreamApi',
+};
+const withCredential = (node: Record<string, unknown>, c: { id: string; name: string }) => ({
+	...node,
+	credentials: { dingTalkStreamApi: { id: c.id, name: c.name } },
+});
 /** A long aggregation window, so a message is still pending when the workflow is deactivated. */
 const lifeFlow = flow(
 	'stLifecycleFlow1',
 	[
-		withCredential(trigger({ events: ['message'], options: { aggregationWindow: 20, aggregationMaxWait: 20 } }), lifeCredential),
-		withCredential(dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=LIFE[{{ $json.text }}]' }, 300), lifeCredential),
+		withCredential(
+			trigger({ events: ['message'], options: { aggregationWindow: 20, aggregationMaxWait: 20 } }),
+			lifeCredential,
+		),
+		withCredential(
+			dingTalk(
+				'Reply',
+				{
+					resource: 'message',
+					operation: 'reply',
+					messageType: 'text',
+					text: '=LIFE[{{ $json.text }}]',
+				},
+				300,
+			),
+			lifeCredential,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
@@ -112,7 +242,15 @@ const waitFlow = flow(
 	'stWaitFlow000001',
 	[
 		withCredential(trigger({ events: ['message'], options: { runDeadline: 5 } }), waitCredential),
-		{ id: 'wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [300, 0], parameters: { amount: 60, unit: 'seconds' }, webhookId: 'a7d0c9e2-5b1f-4f0e-9d51-4f3c2b1a0e77' },
+		{
+			id: 'wait',
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [300, 0],
+			parameters: { amount: 60, unit: 'seconds' },
+			webhookId: 'a7d0c9e2-5b1f-4f0e-9d51-4f3c2b1a0e77',
+		},
 	],
 	{ 'DingTalk Trigger': { main: [[link('Wait')]] } },
 );
@@ -122,7 +260,18 @@ const answerFlow = flow(
 	'stAnswerFlow0001',
 	[
 		trigger({ events: ['cardCallback'] }),
-		dingTalk('Answer', { resource: 'card', operation: 'answerCallback', cardDataMode: 'fields', cardFields: { field: [{ key: 'status', value: "={{ 'answered ' + $json.params.action }}" }] } }, 300),
+		dingTalk(
+			'Answer',
+			{
+				resource: 'card',
+				operation: 'answerCallback',
+				cardDataMode: 'fields',
+				cardFields: {
+					field: [{ key: 'status', value: "={{ 'answered ' + $json.params.action }}" }],
+				},
+			},
+			300,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Answer')]] } },
 );
@@ -132,16 +281,33 @@ const loadFlow = flow(
 	'stLoadWorkflow01',
 	[
 		trigger({ events: ['message'], options: { allowedConversationIds: 'cidLoadTest==' } }),
-		dingTalk('Reply', { resource: 'message', operation: 'reply', messageType: 'text', text: '=LOAD {{ $json.text }}' }, 300),
+		dingTalk(
+			'Reply',
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageType: 'text',
+				text: '=LOAD {{ $json.text }}',
+			},
+			300,
+		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
-const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean; msgId?: string; conversationId?: string }) =>
-	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
+const robotMessage = (opts: {
+	text: string;
+	sender: string;
+	group?: boolean;
+	mention?: boolean;
+	msgId?: string;
+	conversationId?: string;
+}) => fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
 
-const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { text: { content: string } }).text.content);
-
+const replies = () =>
+	fake.sentMessages
+		.filter((m) => m.channel === 'session')
+		.map((m) => (m.body as { text: { content: string } }).text.content);
 
 beforeAll(async () => {
 	await fake.start();
@@ -153,7 +319,16 @@ beforeAll(async () => {
 		{ ...waitCredential, data: fake.appConfig(waitApp) },
 	]);
 	await importWorkflows([manualFlow]);
-	const flows = [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow, answerFlow, lifeFlow, waitFlow];
+	const flows = [
+		echoFlow,
+		opsFlow,
+		alertFlow,
+		aggregateFlow,
+		loadFlow,
+		answerFlow,
+		lifeFlow,
+		waitFlow,
+	];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -162,14 +337,22 @@ beforeAll(async () => {
 	await server.start();
 	await server.setupOwner();
 	await waitFor(() => fake.gateway.liveConnections(app.clientId).length > 0, 60_000);
-	await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length > 0 && fake.gateway.liveConnections(waitApp.clientId).length > 0, 60_000);
+	await waitFor(
+		() =>
+			fake.gateway.liveConnections(lifeApp.clientId).length > 0 &&
+			fake.gateway.liveConnections(waitApp.clientId).length > 0,
+		60_000,
+	);
 	// n8n activates published workflows one after another; ask the ops flow until all six triggers are subscribed.
 	let lastAsked = 0;
 	await waitFor(() => {
 		if (replies().includes('state=connected subscribers=6 found=true')) return true;
 		if (Date.now() - lastAsked > 1000) {
 			lastAsked = Date.now();
-			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage({ text: 'status', sender: users[0], conversationId: OPS }),
+			);
 		}
 		return false;
 	}, 60_000);
@@ -192,7 +375,10 @@ it('connects once to the gateway for six active workflows of one app, with the C
 });
 
 it('a direct message runs the workflow, the reply arrives, and the ACK follows the run', async () => {
-	const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'hello', sender: users[0] }));
+	const messageId = fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'hello', sender: users[0] }),
+	);
 	await waitFor(() => replies().includes('You said: hello (new session: true)'));
 	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId));
 	expect(ack.code).toBe(200);
@@ -202,13 +388,22 @@ it('a direct message runs the workflow, the reply arrives, and the ACK follows t
 });
 
 it('a second message from the same sender continues the session', async () => {
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'again', sender: users[0] }));
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'again', sender: users[0] }),
+	);
 	await waitFor(() => replies().includes('You said: again (new session: false)'));
 });
 
 it('group messages run only when they @mention the bot; the mention is stripped', async () => {
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'chatter', sender: users[1], group: true }));
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'bot, help', sender: users[1], group: true, mention: true }));
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'chatter', sender: users[1], group: true }),
+	);
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'bot, help', sender: users[1], group: true, mention: true }),
+	);
 	await waitFor(() => replies().includes('You said: bot, help (new session: true)'));
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	expect(replies().some((r) => r.includes('chatter'))).toBe(false);
@@ -216,7 +411,11 @@ it('group messages run only when they @mention the bot; the mention is stripped'
 
 it('a redelivered message (same msgId) after a dropped connection starts no second run', async () => {
 	fake.gateway.ackDelayMs = 0;
-	const message = robotMessage({ text: 'only once', sender: users[2], msgId: 'msgDuplicateTest==' });
+	const message = robotMessage({
+		text: 'only once',
+		sender: users[2],
+		msgId: 'msgDuplicateTest==',
+	});
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message);
 	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message); // DingTalk's duplicate delivery
 	await waitFor(() => replies().includes('You said: only once (new session: true)'));
@@ -231,8 +430,19 @@ it('malformed frames are ignored without dropping the connection', async () => {
 	const [live] = fake.gateway.liveConnections(app.clientId);
 	fake.gateway.sendRaw(live, 'not json');
 	fake.gateway.sendRaw(live, JSON.stringify({ type: 'CALLBACK', headers: {} }));
-	fake.gateway.sendRaw(live, JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { messageId: 'm-bad', topic: '/v1.0/im/bot/messages/get' }, data: '{not json' }));
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'still alive', sender: users[3] }));
+	fake.gateway.sendRaw(
+		live,
+		JSON.stringify({
+			specVersion: '1.0',
+			type: 'CALLBACK',
+			headers: { messageId: 'm-bad', topic: '/v1.0/im/bot/messages/get' },
+			data: '{not json',
+		}),
+	);
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'still alive', sender: users[3] }),
+	);
 	await waitFor(() => replies().includes('You said: still alive (new session: true)'));
 	expect(fake.gateway.liveConnections(app.clientId)[0].id).toBe(live.id);
 	expect(fake.gateway.acks.find((a) => a.messageId === 'm-bad')?.code).toBe(200);
@@ -244,29 +454,69 @@ it('hostile frames and wrongly typed messages break nothing: same socket, normal
 	const robotTopic = '/v1.0/im/bot/messages/get';
 	// Under n8n's uncaughtException handler these used to wedge the socket until the next missed keep-alive.
 	fake.gateway.sendRaw(live, '{"type":{"toString":1}}');
-	fake.gateway.sendRaw(live, `{"type":"SYSTEM","headers":{"messageId":"p-deep","topic":"ping","x":${deep}},"data":"{}"}`);
-	fake.gateway.sendRaw(live, `{"type":"CALLBACK","headers":{"messageId":${deep},"topic":"${robotTopic}"},"data":"{}"}`);
-	const unreadable = fake.gateway.pushCallback(robotTopic, { ...robotMessage({ text: 'no conversation', sender: users[4] }), conversationId: { toString: 1 } });
-	const typedWrongly = { ...robotMessage({ text: 'typed wrongly', sender: users[4] }), atUsers: 'x', senderNick: ['x'], conversationTitle: { a: 1 }, createAt: { a: 1 }, isInAtList: 'yes' };
+	fake.gateway.sendRaw(
+		live,
+		`{"type":"SYSTEM","headers":{"messageId":"p-deep","topic":"ping","x":${deep}},"data":"{}"}`,
+	);
+	fake.gateway.sendRaw(
+		live,
+		`{"type":"CALLBACK","headers":{"messageId":${deep},"topic":"${robotTopic}"},"data":"{}"}`,
+	);
+	const unreadable = fake.gateway.pushCallback(robotTopic, {
+		...robotMessage({ text: 'no conversation', sender: users[4] }),
+		conversationId: { toString: 1 },
+	});
+	const typedWrongly = {
+		...robotMessage({ text: 'typed wrongly', sender: users[4] }),
+		atUsers: 'x',
+		senderNick: ['x'],
+		conversationTitle: { a: 1 },
+		createAt: { a: 1 },
+		isInAtList: 'yes',
+	};
 	fake.gateway.pushCallback(robotTopic, typedWrongly);
 	await waitFor(() => replies().includes('You said: typed wrongly (new session: true)'), 10_000);
 	expect(fake.gateway.liveConnections(app.clientId).map((c) => c.id)).toEqual([live.id]);
 	expect(fake.gateway.acks.find((a) => a.messageId === unreadable)?.code).toBe(200);
-	expect(server.logs).toContain('DingTalk Trigger: ACKed and dropped an unreadable callback (robot message without a conversationId)');
+	expect(server.logs).toContain(
+		'DingTalk Trigger: ACKed and dropped an unreadable callback (robot message without a conversationId)',
+	);
 });
 
 it('Connection → Get Status inside a run reports the shared connection', async () => {
-	const count = () => replies().filter((r) => r === 'state=connected subscribers=6 found=true').length;
+	const count = () =>
+		replies().filter((r) => r === 'state=connected subscribers=6 found=true').length;
 	const before = count();
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'status', sender: users[0], conversationId: OPS }));
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'status', sender: users[0], conversationId: OPS }),
+	);
 	await waitFor(() => count() === before + 1);
 });
 
 it('a card click runs the card branch (Card Update), and "end session" answers in the callback and starts a new session', async () => {
-	fake.cards.set('card-e2e-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
+	fake.cards.set('card-e2e-1', {
+		cardTemplateId: 'tpl',
+		cardData: { lastAction: '' },
+		openSpaceId: `dtv1.card//IM_ROBOT.${users[0]}`,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
 	const click = (action: string) => {
 		const value = JSON.stringify({ cardPrivateData: { actionIds: [action], params: { action } } });
-		return fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: users[0], outTrackId: 'card-e2e-1', spaceId: DIRECT(users[0]), spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+		return fake.gateway.pushCallback('/v1.0/card/instances/callback', {
+			userId: users[0],
+			outTrackId: 'card-e2e-1',
+			spaceId: DIRECT(users[0]),
+			spaceType: 'im',
+			type: 'actionCallback',
+			corpId: 'dingfakecorp0001',
+			userIdType: 1,
+			content: value,
+			value,
+		});
 	};
 	click('like');
 	await waitFor(() => fake.cards.get('card-e2e-1')?.cardData.lastAction === 'like');
@@ -275,25 +525,62 @@ it('a card click runs the card branch (Card Update), and "end session" answers i
 	// The answer flow answers every click too; DingTalk gets both answers merged.
 	expect(ack.data).toEqual({
 		response: {
-			cardData: { cardParamMap: { sessionNotice: 'Session ended. Your next message starts a new conversation.', status: 'answered end_session' } },
+			cardData: {
+				cardParamMap: {
+					sessionNotice: 'Session ended. Your next message starts a new conversation.',
+					status: 'answered end_session',
+				},
+			},
 			cardUpdateOptions: { updateCardDataByKey: true },
 		},
 	});
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'fresh start', sender: users[0] }));
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'fresh start', sender: users[0] }),
+	);
 	await waitFor(() => replies().includes('You said: fresh start (new session: true)'));
 });
 
 it('Card → Answer Callback: the run answers the click, and the answer is the ACK DingTalk gets', async () => {
-	fake.cards.set('card-answer-1', { cardTemplateId: 'tpl', cardData: { lastAction: '' }, openSpaceId: `dtv1.card//IM_ROBOT.${users[1]}`, streams: [], fieldValues: {}, finalized: false, failed: false });
-	const value = JSON.stringify({ cardPrivateData: { actionIds: ['approve'], params: { action: 'approve' } } });
-	const messageId = fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: users[1], outTrackId: 'card-answer-1', spaceId: DIRECT(users[1]), spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+	fake.cards.set('card-answer-1', {
+		cardTemplateId: 'tpl',
+		cardData: { lastAction: '' },
+		openSpaceId: `dtv1.card//IM_ROBOT.${users[1]}`,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
+	const value = JSON.stringify({
+		cardPrivateData: { actionIds: ['approve'], params: { action: 'approve' } },
+	});
+	const messageId = fake.gateway.pushCallback('/v1.0/card/instances/callback', {
+		userId: users[1],
+		outTrackId: 'card-answer-1',
+		spaceId: DIRECT(users[1]),
+		spaceType: 'im',
+		type: 'actionCallback',
+		corpId: 'dingfakecorp0001',
+		userIdType: 1,
+		content: value,
+		value,
+	});
 	const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId));
 	expect(ack.code).toBe(200);
-	expect(ack.data).toEqual({ response: { cardData: { cardParamMap: { status: 'answered approve' } }, cardUpdateOptions: { updateCardDataByKey: true } } });
+	expect(ack.data).toEqual({
+		response: {
+			cardData: { cardParamMap: { status: 'answered approve' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		},
+	});
 });
 
 it('aggregates a burst into one run, keeps the session within the timeout, starts a new one after it', async () => {
-	const say = (text: string) => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text, sender: users[4], conversationId: AGGREGATE }));
+	const say = (text: string) =>
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text, sender: users[4], conversationId: AGGREGATE }),
+		);
 	const first = say('a');
 	say('b');
 	say('c');
@@ -311,7 +598,10 @@ it('aggregates a burst into one run, keeps the session within the timeout, start
 });
 
 it('connection events reach the second output: a drop alerts the group (disconnected, then connected)', async () => {
-	const alerts = () => fake.sentMessages.filter((m) => m.channel === 'group').map((m) => (m.msgParam as { content: string }).content);
+	const alerts = () =>
+		fake.sentMessages
+			.filter((m) => m.channel === 'group')
+			.map((m) => (m.msgParam as { content: string }).content);
 	const before = alerts().length;
 	fake.gateway.drop(app.clientId);
 	await waitFor(() => alerts().slice(before).includes('ALERT bot connected'), 30_000);
@@ -322,7 +612,10 @@ it('ACK after the run: a failed run is left un-ACKed, DingTalk redelivers, the s
 	// The reply fails once: the session webhook answers garbage, then so does the OpenAPI fallback.
 	fake.injectFault({ path: '/robot/sendBySession', kind: 'invalidJson' });
 	fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'invalidJson' });
-	const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'try again', sender: users[5] }));
+	const messageId = fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({ text: 'try again', sender: users[5] }),
+	);
 	await waitFor(() => replies().some((r) => r.startsWith('You said: try again')), 30_000);
 	const deliveries = fake.gateway.deliveries.filter((d) => d.messageId === messageId);
 	expect(deliveries.length).toBeGreaterThanOrEqual(2);
@@ -337,7 +630,10 @@ it('1,000 messages through 100 dropped connections, in n8n: every message answer
 	const before = fake.sentMessages.length;
 	let drops = 0;
 	for (let i = 0; i < total; i++) {
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: `load ${i}`, sender: users[6], conversationId: LOAD }));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text: `load ${i}`, sender: users[6], conversationId: LOAD }),
+		);
 		if (i % 10 === 9) {
 			drops += fake.gateway.drop(app.clientId);
 			await waitFor(() => fake.gateway.liveConnections(app.clientId).length === 1, 30_000);
@@ -352,45 +648,91 @@ it('1,000 messages through 100 dropped connections, in n8n: every message answer
 	await waitFor(() => fake.gateway.unacked().length === 0, 60_000);
 	expect(drops).toBeGreaterThanOrEqual(100);
 	expect(loadReplies()).toHaveLength(total);
-	console.log(JSON.stringify({ messages: total, drops, deliveries: fake.gateway.deliveries.length, redelivered: fake.gateway.deliveries.filter((d) => d.redelivery).length }));
+	console.log(
+		JSON.stringify({
+			messages: total,
+			drops,
+			deliveries: fake.gateway.deliveries.length,
+			redelivered: fake.gateway.deliveries.filter((d) => d.redelivery).length,
+		}),
+	);
 }, 400_000);
 
 it('Download Media: a picture and a file arrive as n8n binary data; a file over Max Media Size is not downloaded and the item says so', async () => {
 	const picture = fake.addMedia(Buffer.alloc(1234, 7), 'image/png');
 	const file = fake.addMedia(Buffer.from('%PDF-1.4 fake'), 'application/pdf');
 	const send = (data: Record<string, unknown>) =>
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', { ...robotMessage({ text: '', sender: users[7] }), text: undefined, ...data });
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', {
+			...robotMessage({ text: '', sender: users[7] }),
+			text: undefined,
+			...data,
+		});
 	send({ msgtype: 'picture', content: { downloadCode: picture, pictureDownloadCode: picture } });
-	send({ msgtype: 'file', content: { downloadCode: file, fileName: 'report.pdf', spaceId: 's', fileId: 'f' } });
-	await waitFor(() => replies().includes('You said:  (new session: true) media=picture-0.png:1234:image/png'));
-	await waitFor(() => replies().includes('You said: report.pdf (new session: false) media=report.pdf:13:application/pdf'));
-	expect(fake.requestsTo('/v1.0/robot/messageFiles/download').map((r) => (r.body as { downloadCode: string }).downloadCode)).toEqual(expect.arrayContaining([picture, file]));
+	send({
+		msgtype: 'file',
+		content: { downloadCode: file, fileName: 'report.pdf', spaceId: 's', fileId: 'f' },
+	});
+	await waitFor(() =>
+		replies().includes('You said:  (new session: true) media=picture-0.png:1234:image/png'),
+	);
+	await waitFor(() =>
+		replies().includes(
+			'You said: report.pdf (new session: false) media=report.pdf:13:application/pdf',
+		),
+	);
+	expect(
+		fake
+			.requestsTo('/v1.0/robot/messageFiles/download')
+			.map((r) => (r.body as { downloadCode: string }).downloadCode),
+	).toEqual(expect.arrayContaining([picture, file]));
 	// Max Media Size is 0.05 MB here: a larger file is not downloaded (whole or in part), and the run still starts.
 	const sentBefore = fake.mediaBytesSent;
-	const big = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 3), 'application/zip', { hideLength: true });
-	send({ msgtype: 'file', content: { downloadCode: big, fileName: 'big.zip', spaceId: 's', fileId: 'g' } });
-	await waitFor(() => replies().includes('You said: big.zip (new session: false) media=big.zip:undefined:none:tooLarge'));
+	const big = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 3), 'application/zip', {
+		hideLength: true,
+	});
+	send({
+		msgtype: 'file',
+		content: { downloadCode: big, fileName: 'big.zip', spaceId: 's', fileId: 'g' },
+	});
+	await waitFor(() =>
+		replies().includes(
+			'You said: big.zip (new session: false) media=big.zip:undefined:none:tooLarge',
+		),
+	);
 	// Socket buffers aside, the fake wrote a fraction of the file before n8n hung up.
 	expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
 });
 
 it('"Listen for test event": a manual run connects, takes one message, and closes its connection', async () => {
 	expect(fake.gateway.liveConnections(manualApp.clientId)).toHaveLength(0);
-	const started = await server.rest('POST', '/workflows/stManualFlow0001/run', { triggerToStartFrom: { name: 'DingTalk Trigger' } });
+	const started = await server.rest('POST', '/workflows/stManualFlow0001/run', {
+		triggerToStartFrom: { name: 'DingTalk Trigger' },
+	});
 	expect(started.status).toBe(200);
 	await waitFor(() => fake.gateway.liveConnections(manualApp.clientId).length === 1, 30_000);
 	const message = robotMessage({ text: 'manual hello', sender: users[8] });
-	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', { ...message, robotCode: manualApp.robotCode }, { appId: manualApp.clientId });
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		{ ...message, robotCode: manualApp.robotCode },
+		{ appId: manualApp.clientId },
+	);
 	await waitFor(() => replies().includes('MANUAL manual hello'));
 	await waitFor(() => fake.gateway.liveConnections(manualApp.clientId).length === 0, 30_000);
 	expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1); // the active workflows' connection is untouched
 });
 
 describe('lifecycle', () => {
-	const lifeMessage = (text: string) => ({ ...robotMessage({ text, sender: users[9] ?? users[0], conversationId: 'cidLifecycle==' }), robotCode: lifeApp.robotCode });
+	const lifeMessage = (text: string) => ({
+		...robotMessage({ text, sender: users[9] ?? users[0], conversationId: 'cidLifecycle==' }),
+		robotCode: lifeApp.robotCode,
+	});
 
-	it('deactivation starts no run for a message pending in the aggregation window; after reactivation DingTalk\'s redelivery runs it once', async () => {
-		const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', lifeMessage('pending at deactivation'), { appId: lifeApp.clientId });
+	it("deactivation starts no run for a message pending in the aggregation window; after reactivation DingTalk's redelivery runs it once", async () => {
+		const messageId = fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			lifeMessage('pending at deactivation'),
+			{ appId: lifeApp.clientId },
+		);
 		await waitFor(() => fake.gateway.deliveries.some((d) => d.messageId === messageId));
 		const executionsBefore = await server.executionCount(lifeFlow.id);
 		const deactivated = await server.rest('POST', `/workflows/${lifeFlow.id}/deactivate`, {});
@@ -401,8 +743,13 @@ describe('lifecycle', () => {
 		expect(await server.executionCount(lifeFlow.id)).toBe(executionsBefore);
 		expect(replies().filter((r) => r.startsWith('LIFE['))).toHaveLength(0);
 		expect(fake.gateway.unacked()).toContain(messageId);
-		const { data: stored } = await server.rest<{ versionId: string }>('GET', `/workflows/${lifeFlow.id}`);
-		const activated = await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, { versionId: stored.versionId });
+		const { data: stored } = await server.rest<{ versionId: string }>(
+			'GET',
+			`/workflows/${lifeFlow.id}`,
+		);
+		const activated = await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, {
+			versionId: stored.versionId,
+		});
 		expect(activated.status).toBe(200);
 		await waitFor(() => replies().includes('LIFE[pending at deactivation]'), 60_000);
 		await waitFor(() => !fake.gateway.unacked().includes(messageId), 30_000);
@@ -410,38 +757,79 @@ describe('lifecycle', () => {
 	});
 
 	it('a run parked in a Wait node: its message is ACKed after the Run Deadline (5 s), with a log line', async () => {
-		const message = { ...robotMessage({ text: 'wait for me', sender: users[0], conversationId: 'cidWait==' }), robotCode: waitApp.robotCode };
-		const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message, { appId: waitApp.clientId });
-		const delivered = await waitFor(() => fake.gateway.deliveries.find((d) => d.messageId === messageId));
-		const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === messageId), 30_000);
+		const message = {
+			...robotMessage({ text: 'wait for me', sender: users[0], conversationId: 'cidWait==' }),
+			robotCode: waitApp.robotCode,
+		};
+		const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message, {
+			appId: waitApp.clientId,
+		});
+		const delivered = await waitFor(() =>
+			fake.gateway.deliveries.find((d) => d.messageId === messageId),
+		);
+		const ack = await waitFor(
+			() => fake.gateway.acks.find((a) => a.messageId === messageId),
+			30_000,
+		);
 		expect(ack.at - delivered.at).toBeGreaterThanOrEqual(4_900);
 		// Handled for DingTalk: no more redeliveries, while the run itself goes on waiting.
 		expect(fake.gateway.unacked()).not.toContain(messageId);
 		expect(server.logs).toMatch(/still runs after 5 s \(Run Deadline\)/);
 	});
 
-	it('a secret revoked after activation: after 3 refused reconnects n8n deactivates the workflow and shows DingTalk\'s error with the fix', async () => {
+	it("a secret revoked after activation: after 3 refused reconnects n8n deactivates the workflow and shows DingTalk's error with the fix", async () => {
 		const secret = lifeApp.clientSecret;
 		const stored = fake.apps.find((a) => a.clientId === lifeApp.clientId)!;
 		try {
 			stored.clientSecret = 'revoked-in-the-developer-console';
 			fake.gateway.drop(lifeApp.clientId);
-			await waitFor(() => server.logs.includes('The trigger node "DingTalk Trigger" failed at runtime and was deactivated'), 60_000);
+			await waitFor(
+				() =>
+					server.logs.includes(
+						'The trigger node "DingTalk Trigger" failed at runtime and was deactivated',
+					),
+				60_000,
+			);
 			// The error follows n8n's line in the log, possibly in a later chunk of its output.
-			await waitFor(() => /DingTalk refused this trigger's credential on every reconnect \(DingTalk error invalidClientIdOrSecret: [^)]*\)\. Check Client ID \(AppKey\) and Client Secret in the credential/.test(server.logs), 10_000);
+			await waitFor(
+				() =>
+					/DingTalk refused this trigger's credential on every reconnect \(DingTalk error invalidClientIdOrSecret: [^)]*\)\. Check Client ID \(AppKey\) and Client Secret in the credential/.test(
+						server.logs,
+					),
+				10_000,
+			);
 			// The workflow's activation error, which the editor shows on it.
-			const { data: shown } = await server.rest<unknown>('GET', `/active-workflows/error/${lifeFlow.id}`);
-			expect(JSON.stringify(shown)).toMatch(/DingTalk refused this trigger's credential.*Client Secret in the credential/);
+			const { data: shown } = await server.rest<unknown>(
+				'GET',
+				`/active-workflows/error/${lifeFlow.id}`,
+			);
+			expect(JSON.stringify(shown)).toMatch(
+				/DingTalk refused this trigger's credential.*Client Secret in the credential/,
+			);
 			// n8n 2.41.1 retries the activation 5 times over about 15 s, then leaves the trigger off.
-			await waitFor(() => server.logs.includes('Failed to reactivate trigger node "DingTalk Trigger"'), 60_000);
+			await waitFor(
+				() => server.logs.includes('Failed to reactivate trigger node "DingTalk Trigger"'),
+				60_000,
+			);
 			expect(fake.gateway.liveConnections(lifeApp.clientId)).toHaveLength(0);
 		} finally {
 			stored.clientSecret = secret;
 		}
 		// With the credential fixed, publishing the workflow again connects it.
-		expect((await server.rest('POST', `/workflows/${lifeFlow.id}/deactivate`, {})).status).toBe(200);
-		const { data: current } = await server.rest<{ versionId: string }>('GET', `/workflows/${lifeFlow.id}`);
-		expect((await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, { versionId: current.versionId })).status).toBe(200);
+		expect((await server.rest('POST', `/workflows/${lifeFlow.id}/deactivate`, {})).status).toBe(
+			200,
+		);
+		const { data: current } = await server.rest<{ versionId: string }>(
+			'GET',
+			`/workflows/${lifeFlow.id}`,
+		);
+		expect(
+			(
+				await server.rest('POST', `/workflows/${lifeFlow.id}/activate`, {
+					versionId: current.versionId,
+				})
+			).status,
+		).toBe(200);
 		await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length === 1, 30_000);
 	});
 });

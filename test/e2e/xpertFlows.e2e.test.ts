@@ -1,11 +1,22 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
-import { DingTalkCallbackPusher, defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import {
+	DingTalkCallbackPusher,
+	defaultFixture,
+	FakeDingTalk,
+	robotMessage as fakeRobotMessage,
+} from '../fake-dingtalk';
 import { FakeChatModel } from '../fake-openai';
 import { FakeXpert } from '../fake-xpert';
 import { McpClient } from './mcpClient';
-import { executeWorkflow, importCredentials, importWorkflows, outputOf, runN8n } from '../harness/n8n';
+import {
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	outputOf,
+	runN8n,
+} from '../harness/n8n';
 import { waitFor } from '../harness/helpers';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from '../harness/paths';
 import { N8nServer } from '../harness/server';
@@ -26,7 +37,11 @@ const model = new FakeChatModel();
 const pusher = new DingTalkCallbackPusher(app);
 const server = new N8nServer();
 
-const load = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as { id: string; name: string };
+const load = (file: string) =>
+	JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'workflows', file), 'utf8')) as {
+		id: string;
+		name: string;
+	};
 const streamFlow = load('xpert-dingtalk-stream.json');
 const cardFlow = load('xpert-dingtalk-ai-card.json');
 const httpFlow = load('xpert-dingtalk-http.json');
@@ -39,17 +54,31 @@ const agentFlow = load('dingtalk-ai-agent.json');
  */
 const AGENT_CHAT = 'cidAgentChat==';
 const agentFlowOnOneChat = (() => {
-	const copy = JSON.parse(JSON.stringify(agentFlow)) as { id: string; name: string; nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
+	const copy = JSON.parse(JSON.stringify(agentFlow)) as {
+		id: string;
+		name: string;
+		nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+	};
 	copy.id = 'dtAgentToolsE2E1';
 	copy.name = `${copy.name} (e2e)`;
-	const trigger = copy.nodes.find((n) => n.name === 'DingTalk Trigger') as { parameters: Record<string, unknown> };
+	const trigger = copy.nodes.find((n) => n.name === 'DingTalk Trigger') as {
+		parameters: Record<string, unknown>;
+	};
 	trigger.parameters.options = { allowedConversationIds: AGENT_CHAT };
 	return copy;
 })();
 const helpdesk = () => xpert.experts[0];
-let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = { userKeys: [], groupKeys: [], openConversationId: '' };
+let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = {
+	userKeys: [],
+	groupKeys: [],
+	openConversationId: '',
+};
 
-const xpertNode = (name: string, parameters: Record<string, unknown>, credentialId = 'xpertDemoCred') => ({
+const xpertNode = (
+	name: string,
+	parameters: Record<string, unknown>,
+	credentialId = 'xpertDemoCred',
+) => ({
 	id: name.replace(/\W/g, ''),
 	name,
 	type: `${PACKAGE_PREFIX}.xpertAi`,
@@ -58,32 +87,93 @@ const xpertNode = (name: string, parameters: Record<string, unknown>, credential
 	parameters,
 	credentials: { xpertAiApi: { id: credentialId, name: credentialId } },
 });
-const manualFlow = (id: string, node: { name: string }) => flow(id, [manualTriggerNode(), node], { Start: { main: [[link(node.name)]] } });
+const manualFlow = (id: string, node: { name: string }) =>
+	flow(id, [manualTriggerNode(), node], { Start: { main: [[link(node.name)]] } });
 const expertRl = (value: string) => ({ __rl: true, mode: 'id', value });
 const askNode = (expert: string, credentialId?: string, options: Record<string, unknown> = {}) =>
-	xpertNode('Ask', { resource: 'expert', operation: 'ask', expert: expertRl(expert), message: 'hello', sessionKey: 'errors', options }, credentialId);
-const wrongKeyFlow = manualFlow('xpWrongKeyFlow01', askNode('xpert-helpdesk-0001', 'xpertWrongKey001'));
+	xpertNode(
+		'Ask',
+		{
+			resource: 'expert',
+			operation: 'ask',
+			expert: expertRl(expert),
+			message: 'hello',
+			sessionKey: 'errors',
+			options,
+		},
+		credentialId,
+	);
+const wrongKeyFlow = manualFlow(
+	'xpWrongKeyFlow01',
+	askNode('xpert-helpdesk-0001', 'xpertWrongKey001'),
+);
 const unknownExpertFlow = manualFlow('xpUnknownExpert1', askNode('xpert-no-such-expert'));
-const timeoutFlow = manualFlow('xpTimeoutFlow001', askNode('xpert-helpdesk-0001', undefined, { timeout: 1 }));
-const listFlow = manualFlow('xpListFlow000001', xpertNode('List', { resource: 'expert', operation: 'getAll', returnAll: true }));
+const timeoutFlow = manualFlow(
+	'xpTimeoutFlow001',
+	askNode('xpert-helpdesk-0001', undefined, { timeout: 1 }),
+);
+const listFlow = manualFlow(
+	'xpListFlow000001',
+	xpertNode('List', { resource: 'expert', operation: 'getAll', returnAll: true }),
+);
 
-const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean }) => fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
-const replies = () => fake.sentMessages.filter((m) => m.channel === 'session').map((m) => (m.body as { markdown?: { text: string } }).markdown?.text ?? '');
+const robotMessage = (opts: { text: string; sender: string; group?: boolean; mention?: boolean }) =>
+	fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
+const replies = () =>
+	fake.sentMessages
+		.filter((m) => m.channel === 'session')
+		.map((m) => (m.body as { markdown?: { text: string } }).markdown?.text ?? '');
 const answerTo = (text: string, turn: number) => FakeXpert.answer(helpdesk(), text, turn);
-
 
 beforeAll(async () => {
 	await fake.start();
 	await xpert.start();
 	await model.start();
 	await importCredentials([
-		{ id: 'dingtalkDemoCred', name: 'DingTalk account', type: 'dingTalkStreamApi', data: fake.appConfig() },
-		{ id: 'dingtalkDemoHttpCred', name: 'DingTalk account (HTTP)', type: 'dingTalkHttpApi', data: fake.httpAppConfig() },
-		{ id: 'xpertDemoCred', name: 'Xpert AI account', type: 'xpertAiApi', data: xpert.credentials() },
-		{ id: 'openAiDemoCred', name: 'OpenAI-compatible model', type: 'openAiApi', data: model.credentials() },
-		{ id: 'xpertWrongKey001', name: 'Xpert AI wrong key', type: 'xpertAiApi', data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' } },
+		{
+			id: 'dingtalkDemoCred',
+			name: 'DingTalk account',
+			type: 'dingTalkStreamApi',
+			data: fake.appConfig(),
+		},
+		{
+			id: 'dingtalkDemoHttpCred',
+			name: 'DingTalk account (HTTP)',
+			type: 'dingTalkHttpApi',
+			data: fake.httpAppConfig(),
+		},
+		{
+			id: 'xpertDemoCred',
+			name: 'Xpert AI account',
+			type: 'xpertAiApi',
+			data: xpert.credentials(),
+		},
+		{
+			id: 'openAiDemoCred',
+			name: 'OpenAI-compatible model',
+			type: 'openAiApi',
+			data: model.credentials(),
+		},
+		{
+			id: 'xpertWrongKey001',
+			name: 'Xpert AI wrong key',
+			type: 'xpertAiApi',
+			data: { ...xpert.credentials(), apiKey: 'sk-x-wrong' },
+		},
 	]);
-	await importWorkflows([streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlow, agentFlowOnOneChat, wrongKeyFlow, unknownExpertFlow, timeoutFlow, listFlow]);
+	await importWorkflows([
+		streamFlow,
+		cardFlow,
+		httpFlow,
+		broadcastFlow,
+		mcpFlow,
+		agentFlow,
+		agentFlowOnOneChat,
+		wrongKeyFlow,
+		unknownExpertFlow,
+		timeoutFlow,
+		listFlow,
+	]);
 });
 
 afterAll(async () => {
@@ -95,16 +185,19 @@ afterAll(async () => {
 });
 
 describe('from the CLI (n8n execute)', () => {
-	it.each([streamFlow, cardFlow, httpFlow].map((f) => [f.name, f] as const))('%s: the manual test branch asks the expert', async (_name, flow) => {
-		const result = await executeWorkflow(flow.id);
-		expect(result.errorMessage).toBeUndefined();
-		const [answer] = outputOf(result, 'Ask Expert (Test)');
-		expect(String(answer.answer)).toContain('**IT Helpdesk**: you asked');
-		expect(answer).toMatchObject({ expertId: 'xpert-helpdesk-0001' });
-		expect(answer.threadId).toMatch(/^[0-9a-f-]{36}$/);
-	});
+	it.each([streamFlow, cardFlow, httpFlow].map((f) => [f.name, f] as const))(
+		'%s: the manual test branch asks the expert',
+		async (_name, flow) => {
+			const result = await executeWorkflow(flow.id);
+			expect(result.errorMessage).toBeUndefined();
+			const [answer] = outputOf(result, 'Ask Expert (Test)');
+			expect(String(answer.answer)).toContain('**IT Helpdesk**: you asked');
+			expect(answer).toMatchObject({ expertId: 'xpert-helpdesk-0001' });
+			expect(answer.threadId).toMatch(/^[0-9a-f-]{36}$/);
+		},
+	);
 
-	it('Broadcast: the manual branch notifies a department\'s users and a group, and outputs the keys to recall', async () => {
+	it("Broadcast: the manual branch notifies a department's users and a group, and outputs the keys to recall", async () => {
 		const result = await executeWorkflow(broadcastFlow.id);
 		expect(result.errorMessage).toBeUndefined();
 		const [keys] = outputOf(result, 'Keys to Recall');
@@ -112,10 +205,21 @@ describe('from the CLI (n8n execute)', () => {
 		expect(broadcastKeys.userKeys.length).toBeGreaterThan(0);
 		expect(broadcastKeys.groupKeys).toHaveLength(1);
 		expect(broadcastKeys.openConversationId).toBe('cidFakeGroup002==');
-		const sent = fake.sentMessages.filter((m) => broadcastKeys.userKeys.includes(m.processQueryKey as string) || broadcastKeys.groupKeys.includes(m.processQueryKey as string));
-		expect(sent.map((m) => m.channel).sort()).toEqual([...broadcastKeys.userKeys.map(() => 'oto'), 'group'].sort());
+		const sent = fake.sentMessages.filter(
+			(m) =>
+				broadcastKeys.userKeys.includes(m.processQueryKey as string) ||
+				broadcastKeys.groupKeys.includes(m.processQueryKey as string),
+		);
+		expect(sent.map((m) => m.channel).sort()).toEqual(
+			[...broadcastKeys.userKeys.map(() => 'oto'), 'group'].sort(),
+		);
 		// Every user of department 1 and its sub-departments got it (all twelve).
-		expect(sent.filter((m) => m.channel === 'oto').flatMap((m) => m.userIds ?? []).sort()).toEqual([...users].sort());
+		expect(
+			sent
+				.filter((m) => m.channel === 'oto')
+				.flatMap((m) => m.userIds ?? [])
+				.sort(),
+		).toEqual([...users].sort());
 	});
 
 	it('MCP tools: the manual branch checks the DingTalk credential by listing users', async () => {
@@ -132,9 +236,16 @@ describe('from the CLI (n8n execute)', () => {
 		for (const user of ['eng0003', 'eng0004']) expect(String(answer.output)).toContain(user);
 		const completions = model.requests.filter((r) => r.path === '/v1/chat/completions');
 		expect(completions.length).toBeGreaterThanOrEqual(2);
-		const offered = ((completions[0].body.tools as Array<{ function: { name: string } }>) ?? []).map((t) => t.function.name).sort();
+		const offered = ((completions[0].body.tools as Array<{ function: { name: string } }>) ?? [])
+			.map((t) => t.function.name)
+			.sort();
 		expect(offered).toEqual(['dingtalk_list_users', 'dingtalk_send_text_notification']);
-		expect(fake.requests.some((r) => r.path === '/topapi/user/listsimple' && JSON.stringify(r.body).includes('"dept_id":4'))).toBe(true);
+		expect(
+			fake.requests.some(
+				(r) =>
+					r.path === '/topapi/user/listsimple' && JSON.stringify(r.body).includes('"dept_id":4'),
+			),
+		).toBe(true);
 	});
 
 	it('Digital Expert → List returns the experts the key can see', async () => {
@@ -157,14 +268,27 @@ describe('from the CLI (n8n execute)', () => {
 
 describe('conversations through the published flows (n8n start)', () => {
 	beforeAll(async () => {
-		for (const flow of [streamFlow, cardFlow, httpFlow, broadcastFlow, mcpFlow, agentFlowOnOneChat]) {
+		for (const flow of [
+			streamFlow,
+			cardFlow,
+			httpFlow,
+			broadcastFlow,
+			mcpFlow,
+			agentFlowOnOneChat,
+		]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
 		await server.start();
 		await server.setupOwner();
 		await waitFor(() => fake.gateway.liveConnections().length === 1, 60_000);
-		await waitFor(async () => (await fetch(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`).then((r) => r.status).catch(() => 0)) === 200, 60_000);
+		await waitFor(
+			async () =>
+				(await fetch(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`)
+					.then((r) => r.status)
+					.catch(() => 0)) === 200,
+			60_000,
+		);
 		// Both Stream flows share the connection, and n8n activates them one by one: write to the group until the card
 		// flow answers, then to a direct chat until the Markdown flow does.
 		let asked = 0;
@@ -172,7 +296,10 @@ describe('conversations through the published flows (n8n start)', () => {
 			if ([...fake.cards.values()].some((c) => c.finalized)) return true;
 			if (Date.now() - asked > 2000) {
 				asked = Date.now();
-				fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'warm up', sender: users[9], group: true, mention: true }));
+				fake.gateway.pushCallback(
+					'/v1.0/im/bot/messages/get',
+					robotMessage({ text: 'warm up', sender: users[9], group: true, mention: true }),
+				);
 			}
 			return false;
 		}, 60_000);
@@ -181,7 +308,10 @@ describe('conversations through the published flows (n8n start)', () => {
 			if (replies().some((r) => r.includes('warm up direct'))) return true;
 			if (Date.now() - asked > 2000) {
 				asked = Date.now();
-				fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'warm up direct', sender: users[9] }));
+				fake.gateway.pushCallback(
+					'/v1.0/im/bot/messages/get',
+					robotMessage({ text: 'warm up direct', sender: users[9] }),
+				);
 			}
 			return false;
 		}, 60_000);
@@ -189,17 +319,36 @@ describe('conversations through the published flows (n8n start)', () => {
 
 	it('Credential Test: lists the Digital Experts the key can see, or says the key was refused', async () => {
 		const test = async (data: Record<string, unknown>) =>
-			(await server.rest<{ status: string; message: string }>('POST', '/credentials/test', { credentials: { id: 'xpertDemoCred', name: 'x', type: 'xpertAiApi', data } })).data;
-		expect(await test(xpert.credentials())).toEqual({ status: 'OK', message: 'Connection successful: 2 Digital Expert(s) visible: IT Helpdesk, HR Assistant' });
-		expect(await test({ ...xpert.credentials(), apiKey: 'sk-x-wrong' })).toEqual({ status: 'Error', message: 'Xpert AI refused the API key: check API Key (and Organization ID)' });
-		expect(await test({ ...xpert.credentials(), baseUrl: `${xpert.baseUrl}/api` })).toMatchObject({ status: 'Error', message: expect.stringContaining('/api/ai') });
+			(
+				await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+					credentials: { id: 'xpertDemoCred', name: 'x', type: 'xpertAiApi', data },
+				})
+			).data;
+		expect(await test(xpert.credentials())).toEqual({
+			status: 'OK',
+			message: 'Connection successful: 2 Digital Expert(s) visible: IT Helpdesk, HR Assistant',
+		});
+		expect(await test({ ...xpert.credentials(), apiKey: 'sk-x-wrong' })).toEqual({
+			status: 'Error',
+			message: 'Xpert AI refused the API key: check API Key (and Organization ID)',
+		});
+		expect(await test({ ...xpert.credentials(), baseUrl: `${xpert.baseUrl}/api` })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('/api/ai'),
+		});
 	});
 
 	it('a direct chat keeps one Xpert thread per session; "end session" deletes it and the next message starts over', async () => {
 		const user = users[0];
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'How do I reset my VPN password?', sender: user }));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text: 'How do I reset my VPN password?', sender: user }),
+		);
 		await waitFor(() => replies().includes(answerTo('How do I reset my VPN password?', 1)));
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'And on my phone?', sender: user }));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text: 'And on my phone?', sender: user }),
+		);
 		await waitFor(() => replies().includes(answerTo('And on my phone?', 2)));
 		const runs = xpert.requests.filter((r) => /runs\/wait$/.test(r.path) && r.status === 200);
 		const threadOf = (r: { path: string }) => r.path.split('/')[2];
@@ -207,16 +356,43 @@ describe('conversations through the published flows (n8n start)', () => {
 		const threadId = threadOf(runs[runs.length - 1]);
 		expect(xpert.threads.has(threadId)).toBe(true);
 
-		const value = JSON.stringify({ cardPrivateData: { actionIds: ['end_session'], params: { action: 'end_session' } } });
-		fake.gateway.pushCallback('/v1.0/card/instances/callback', { userId: user, outTrackId: 'card-end-1', spaceId: `cidDirect${user}==`, spaceType: 'im', type: 'actionCallback', corpId: 'dingfakecorp0001', userIdType: 1, content: value, value });
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['end_session'], params: { action: 'end_session' } },
+		});
+		fake.gateway.pushCallback('/v1.0/card/instances/callback', {
+			userId: user,
+			outTrackId: 'card-end-1',
+			spaceId: `cidDirect${user}==`,
+			spaceType: 'im',
+			type: 'actionCallback',
+			corpId: 'dingfakecorp0001',
+			userIdType: 1,
+			content: value,
+			value,
+		});
 		await waitFor(() => !xpert.threads.has(threadId));
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'Hello again', sender: user }));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text: 'Hello again', sender: user }),
+		);
 		await waitFor(() => replies().includes(answerTo('Hello again', 1)));
 	});
 
 	it('in a group, an @mention gets an AI card the answer types itself into, then the card is finished', async () => {
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'Summarise the travel policy', sender: users[1], group: true, mention: true }));
-		const card = await waitFor(() => [...fake.cards.values()].find((c) => c.finalized && String(c.fieldValues.content).includes('Summarise the travel policy')));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({
+				text: 'Summarise the travel policy',
+				sender: users[1],
+				group: true,
+				mention: true,
+			}),
+		);
+		const card = await waitFor(() =>
+			[...fake.cards.values()].find(
+				(c) => c.finalized && String(c.fieldValues.content).includes('Summarise the travel policy'),
+			),
+		);
 		expect(card.openSpaceId).toBe(`dtv1.card//IM_GROUP.${group.openConversationId}`);
 		expect(card.fieldValues.content).toBe(answerTo('Summarise the travel policy', 1));
 		expect(card.streams.length).toBeGreaterThanOrEqual(1);
@@ -231,8 +407,14 @@ describe('conversations through the published flows (n8n start)', () => {
 		const answer = '差旅政策：国内出差需提前三天申请，住宿标准每晚不超过五百元。';
 		xpert.streamOptions = { byteByByte: true, answer };
 		try {
-			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: '差旅政策是什么？', sender: users[1], group: true, mention: true }));
-			const card = await waitFor(() => [...fake.cards.values()].find((c) => c.finalized && c.fieldValues.content === answer), 60_000);
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage({ text: '差旅政策是什么？', sender: users[1], group: true, mention: true }),
+			);
+			const card = await waitFor(
+				() => [...fake.cards.values()].find((c) => c.finalized && c.fieldValues.content === answer),
+				60_000,
+			);
 			expect(card.failed).toBe(false);
 			expect(card.streams.some((s) => s.content.includes('\uFFFD'))).toBe(false);
 		} finally {
@@ -243,8 +425,15 @@ describe('conversations through the published flows (n8n start)', () => {
 	it('when the expert fails mid-answer, the AI card is finished as failed instead of typing forever', async () => {
 		xpert.injectFault({ path: '/runs/stream$', status: 500 });
 		const before = fake.cards.size;
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'This one breaks', sender: users[2], group: true, mention: true }));
-		const card = await waitFor(() => fake.cards.size > before && [...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text: 'This one breaks', sender: users[2], group: true, mention: true }),
+		);
+		const card = await waitFor(
+			() =>
+				fake.cards.size > before &&
+				[...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)),
+		);
 		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
 	});
 
@@ -254,16 +443,37 @@ describe('conversations through the published flows (n8n start)', () => {
 		try {
 			const before = fake.cards.size;
 			const startedAt = Date.now() - 1;
-			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage({ text: 'This one is stopped', sender: users[3], group: true, mention: true }));
-			const streamOpen = () => xpert.requests.some((r) => /runs\/stream$/.test(r.path) && r.at >= startedAt) && xpert.streamTimes.closed === undefined;
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage({ text: 'This one is stopped', sender: users[3], group: true, mention: true }),
+			);
+			const streamOpen = () =>
+				xpert.requests.some((r) => /runs\/stream$/.test(r.path) && r.at >= startedAt) &&
+				xpert.streamTimes.closed === undefined;
 			await waitFor(streamOpen, 60_000);
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: cardFlow.id, status: ['running'] }));
-			const running = await waitFor(async () => (await server.rest<{ results: Array<{ id: string }> }>('GET', `/executions?filter=${filter}`)).data.results[0], 30_000);
+			const filter = encodeURIComponent(
+				JSON.stringify({ workflowId: cardFlow.id, status: ['running'] }),
+			);
+			const running = await waitFor(
+				async () =>
+					(
+						await server.rest<{ results: Array<{ id: string }> }>(
+							'GET',
+							`/executions?filter=${filter}`,
+						)
+					).data.results[0],
+				30_000,
+			);
 			const stoppedAt = Date.now();
 			expect((await server.rest('POST', `/executions/${running.id}/stop`)).status).toBe(200);
 			await waitFor(() => xpert.streamTimes.closed !== undefined, 10_000);
 			expect((xpert.streamTimes.closed ?? Infinity) - stoppedAt).toBeLessThan(1000);
-			const card = await waitFor(() => fake.cards.size > before && [...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)), 30_000);
+			const card = await waitFor(
+				() =>
+					fake.cards.size > before &&
+					[...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)),
+				30_000,
+			);
 			expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
 		} finally {
 			xpert.streamOptions = {};
@@ -272,40 +482,88 @@ describe('conversations through the published flows (n8n start)', () => {
 
 	it('Broadcast: POSTing the keys to the Recall Request webhook takes the notice back from users and group', async () => {
 		expect(broadcastKeys.userKeys.length).toBeGreaterThan(0);
-		const response = await fetch(`${server.baseUrl}/webhook/dingtalk-broadcast-recall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(broadcastKeys) });
+		const response = await fetch(`${server.baseUrl}/webhook/dingtalk-broadcast-recall`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(broadcastKeys),
+		});
 		expect(response.status).toBe(200);
 		const all = [...broadcastKeys.userKeys, ...broadcastKeys.groupKeys];
-		await waitFor(() => fake.sentMessages.filter((m) => all.includes(m.processQueryKey as string)).every((m) => m.recalled));
+		await waitFor(() =>
+			fake.sentMessages
+				.filter((m) => all.includes(m.processQueryKey as string))
+				.every((m) => m.recalled),
+		);
 	});
 
-	it('MCP server: an MCP client lists the five DingTalk tools by the seed\'s names and calls them', async () => {
+	it("MCP server: an MCP client lists the five DingTalk tools by the seed's names and calls them", async () => {
 		const client = new McpClient(`${server.baseUrl}/mcp/dingtalk-tools`);
-		await waitFor(async () => await client.initialize().then(() => true, () => false), 30_000);
+		await waitFor(
+			async () =>
+				await client.initialize().then(
+					() => true,
+					() => false,
+				),
+			30_000,
+		);
 		const tools = await client.listTools();
-		expect(tools.map((t) => t.name).sort()).toEqual(['dingtalk_list_users', 'dingtalk_recall_message', 'dingtalk_send_rich_notification', 'dingtalk_send_text_notification', 'dingtalk_update_message']);
-		const listed = await client.callTool('dingtalk_list_users', { departmentId: '4', pageSize: 10 });
+		expect(tools.map((t) => t.name).sort()).toEqual([
+			'dingtalk_list_users',
+			'dingtalk_recall_message',
+			'dingtalk_send_rich_notification',
+			'dingtalk_send_text_notification',
+			'dingtalk_update_message',
+		]);
+		const listed = await client.callTool('dingtalk_list_users', {
+			departmentId: '4',
+			pageSize: 10,
+		});
 		expect(listed.isError).toBeFalsy();
 		expect(JSON.stringify(listed.content)).toContain('eng0003');
-		const sent = await client.callTool('dingtalk_send_text_notification', { userIds: 'eng0003,eng0004', content: 'Deploy finished (via MCP)' });
+		const sent = await client.callTool('dingtalk_send_text_notification', {
+			userIds: 'eng0003,eng0004',
+			content: 'Deploy finished (via MCP)',
+		});
 		expect(sent.isError).toBeFalsy();
-		const message = await waitFor(() => fake.sentMessages.find((m) => m.channel === 'oto' && JSON.stringify(m.msgParam).includes('Deploy finished (via MCP)')));
+		const message = await waitFor(() =>
+			fake.sentMessages.find(
+				(m) =>
+					m.channel === 'oto' && JSON.stringify(m.msgParam).includes('Deploy finished (via MCP)'),
+			),
+		);
 		expect(message.userIds?.sort()).toEqual(['eng0003', 'eng0004']);
 		expect(JSON.stringify(sent.content)).toContain(message.processQueryKey as string);
-		const recalled = await client.callTool('dingtalk_recall_message', { messageId: message.processQueryKey });
+		const recalled = await client.callTool('dingtalk_recall_message', {
+			messageId: message.processQueryKey,
+		});
 		expect(recalled.isError).toBeFalsy();
-		await waitFor(() => fake.sentMessages.find((m) => m.processQueryKey === message.processQueryKey)?.recalled);
+		await waitFor(
+			() => fake.sentMessages.find((m) => m.processQueryKey === message.processQueryKey)?.recalled,
+		);
 	});
 
 	it('AI Agent flow: a DingTalk message goes to the agent, which looks the users up with the DingTalk tool and replies', async () => {
 		const calls = model.requests.length;
-		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', fakeRobotMessage(fake, { text: 'Who works in department 4?', senderStaffId: users[4], conversationId: AGENT_CHAT }));
-		const reply = await waitFor(() => replies().find((r) => r.startsWith('Here is what DingTalk says')));
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			fakeRobotMessage(fake, {
+				text: 'Who works in department 4?',
+				senderStaffId: users[4],
+				conversationId: AGENT_CHAT,
+			}),
+		);
+		const reply = await waitFor(() =>
+			replies().find((r) => r.startsWith('Here is what DingTalk says')),
+		);
 		for (const user of ['eng0003', 'eng0004']) expect(reply).toContain(user);
 		expect(model.requests.length).toBeGreaterThanOrEqual(calls + 2);
 	});
 
-	it('over HTTP callbacks: an encrypted message gets the expert\'s answer', async () => {
-		const answer = await DingTalkCallbackPusher.send(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`, pusher.encrypted(robotMessage({ text: 'Is the office open on Friday?', sender: users[3] })));
+	it("over HTTP callbacks: an encrypted message gets the expert's answer", async () => {
+		const answer = await DingTalkCallbackPusher.send(
+			`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`,
+			pusher.encrypted(robotMessage({ text: 'Is the office open on Friday?', sender: users[3] })),
+		);
 		expect(pusher.readAnswer(answer.json)).toBe('success');
 		await waitFor(() => replies().includes(answerTo('Is the office open on Friday?', 1)));
 	});

@@ -46,10 +46,17 @@ const AUTHENTICATED_ROUTES: Record<string, Route> = {
 /** POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} → a short-lived URL on this fake. */
 function messageFileDownload(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
 	const body = (req.body ?? {}) as Record<string, unknown>;
-	if (body.robotCode !== app.robotCode) return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
+	if (body.robotCode !== app.robotCode)
+		return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
 	// UNCONFIRMED: the code for an unknown or expired downloadCode.
-	if (!fake.media.has(String(body.downloadCode ?? ''))) return apiError(400, 'invalidParameter.downloadCode.invalid', 'downloadCode 无效');
-	return { status: 200, body: { downloadUrl: `${fake.baseUrl}/__media/${encodeURIComponent(String(body.downloadCode))}` } };
+	if (!fake.media.has(String(body.downloadCode ?? '')))
+		return apiError(400, 'invalidParameter.downloadCode.invalid', 'downloadCode 无效');
+	return {
+		status: 200,
+		body: {
+			downloadUrl: `${fake.baseUrl}/__media/${encodeURIComponent(String(body.downloadCode))}`,
+		},
+	};
 }
 
 const TOKEN_PATHS = new Set(['/v1.0/oauth2/accessToken', '/gettoken']);
@@ -72,9 +79,15 @@ export class FakeDingTalk {
 	sentMessages: SentMessage[] = [];
 	cards = new Map<string, FakeCard>();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
-	readonly sessions = new Map<string, { conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }>();
+	readonly sessions = new Map<
+		string,
+		{ conversationType: '1' | '2'; conversationId: string; userId?: string; expiresAt: number }
+	>();
 	/** The Stream mode gateway: connections/open and the WebSocket at /connect. */
-	readonly gateway = new StreamGateway(() => this.apps, () => this.baseUrl);
+	readonly gateway = new StreamGateway(
+		() => this.apps,
+		() => this.baseUrl,
+	);
 	/** Files users "sent": downloadCode → content. */
 	readonly media = new Map<string, { bytes: Buffer; contentType: string; hideLength?: boolean }>();
 	/** Bytes of media files written to clients so far. */
@@ -95,7 +108,8 @@ export class FakeDingTalk {
 		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
 			this.departments.set(department.dept_id, department);
 		}
-		for (const conversation of options.conversations ?? []) this.conversations.set(conversation.openConversationId, conversation);
+		for (const conversation of options.conversations ?? [])
+			this.conversations.set(conversation.openConversationId, conversation);
 		this.flowControlledUserIds = new Set(options.flowControlledUserIds ?? []);
 		this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
 	}
@@ -139,7 +153,11 @@ export class FakeDingTalk {
 
 	/** Fields of a DingTalk HTTP API credential for the given app (adds the callback Token and AES Key). */
 	httpAppConfig(app: FakeApp = this.apps[0]) {
-		return { ...this.appConfig(app), callbackToken: app.callbackToken ?? '', callbackAesKey: app.callbackAesKey ?? '' };
+		return {
+			...this.appConfig(app),
+			callbackToken: app.callbackToken ?? '',
+			callbackAesKey: app.callbackAesKey ?? '',
+		};
 	}
 
 	/** Registers a file as if a user had sent it; returns its downloadCode. */
@@ -150,7 +168,9 @@ export class FakeDingTalk {
 	}
 
 	requestsTo(path: string | RegExp): RecordedRequest[] {
-		return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)));
+		return this.requests.filter((r) =>
+			typeof path === 'string' ? r.path === path : path.test(r.path),
+		);
 	}
 
 	tokenCalls(): number {
@@ -179,20 +199,39 @@ export class FakeDingTalk {
 		this.tokens.clear();
 	}
 
-	createSessionWebhook(opts: { conversationType: '1' | '2'; conversationId: string; userId?: string; ttlMs?: number }) {
+	createSessionWebhook(opts: {
+		conversationType: '1' | '2';
+		conversationId: string;
+		userId?: string;
+		ttlMs?: number;
+	}) {
 		const session = randomBytes(12).toString('hex');
 		const expiresAt = Date.now() + (opts.ttlMs ?? 5_400_000);
-		this.sessions.set(session, { conversationType: opts.conversationType, conversationId: opts.conversationId, userId: opts.userId, expiresAt });
-		return { sessionWebhook: `${this.baseUrl}/robot/sendBySession?session=${session}`, sessionWebhookExpiredTime: expiresAt };
+		this.sessions.set(session, {
+			conversationType: opts.conversationType,
+			conversationId: opts.conversationId,
+			userId: opts.userId,
+			expiresAt,
+		});
+		return {
+			sessionWebhook: `${this.baseUrl}/robot/sendBySession?session=${session}`,
+			sessionWebhookExpiredTime: expiresAt,
+		};
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://fake');
 		const path = url.pathname;
 		const query = Object.fromEntries(url.searchParams.entries());
-		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
+		const headers = Object.fromEntries(
+			Object.entries(req.headers).map(([k, v]) => [
+				k.toLowerCase(),
+				Array.isArray(v) ? v.join(',') : (v ?? ''),
+			]),
+		);
 		const raw = await readBody(req);
-		if (path.startsWith('/__fake/')) return send(res, await this.control(req.method ?? 'GET', path, raw));
+		if (path.startsWith('/__fake/'))
+			return send(res, await this.control(req.method ?? 'GET', path, raw));
 		if (path.startsWith('/__media/')) {
 			const file = this.media.get(decodeURIComponent(path.slice('/__media/'.length)));
 			if (!file) {
@@ -201,7 +240,10 @@ export class FakeDingTalk {
 				return;
 			}
 			// Written in 64 KiB chunks with backpressure, and counted, so a test sees how much a client really read.
-			res.writeHead(200, { 'Content-Type': file.contentType, ...(file.hideLength ? {} : { 'Content-Length': String(file.bytes.length) }) });
+			res.writeHead(200, {
+				'Content-Type': file.contentType,
+				...(file.hideLength ? {} : { 'Content-Length': String(file.bytes.length) }),
+			});
 			let offset = 0;
 			const writeMore = () => {
 				while (offset < file.bytes.length && !res.destroyed) {
@@ -239,18 +281,24 @@ export class FakeDingTalk {
 
 	private async route(req: FakeRequest): Promise<FakeReply> {
 		const fault = this.takeFault(req.path);
-		if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+		if (fault?.kind === 'slow')
+			await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
 		else if (fault && fault.kind !== 'expireToken') return faultReply(fault.kind, req.path);
 		if (fault?.kind === 'expireToken') this.expirePresentedToken(req);
 
-		if (req.method === 'POST' && req.path === '/v1.0/oauth2/accessToken') return newAccessToken(this, req);
+		if (req.method === 'POST' && req.path === '/v1.0/oauth2/accessToken')
+			return newAccessToken(this, req);
 		if (req.method === 'GET' && req.path === '/gettoken') return legacyAccessToken(this, req);
-		if (req.method === 'POST' && req.path === '/robot/sendBySession') return sendBySession(this, req);
-		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open') return this.gateway.open(req);
+		if (req.method === 'POST' && req.path === '/robot/sendBySession')
+			return sendBySession(this, req);
+		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open')
+			return this.gateway.open(req);
 		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
 		if (!route) {
 			// UNCONFIRMED: the api family's answer for an unknown path.
-			return isApiPath(req.path) ? apiError(404, 'InvalidAction.NotFound', 'Specified api is not found') : legacyError(22, '不合法的请求路径');
+			return isApiPath(req.path)
+				? apiError(404, 'InvalidAction.NotFound', 'Specified api is not found')
+				: legacyError(22, '不合法的请求路径');
 		}
 		const auth = this.authenticate(req);
 		return 'status' in auth ? auth : route(this, req, auth);
@@ -262,14 +310,24 @@ export class FakeDingTalk {
 		const token = api ? req.headers['x-acs-dingtalk-access-token'] : req.query.access_token;
 		if (!token) {
 			return api
-				? apiError(400, 'AuthenticationFailed.MissingParameter', '缺少参数：x-acs-dingtalk-access-token')
-				: legacyError(88, 'ding talk error[subcode=40000,submsg=access_token is blank]', { sub_code: '40000', sub_msg: 'access_token is blank' });
+				? apiError(
+						400,
+						'AuthenticationFailed.MissingParameter',
+						'缺少参数：x-acs-dingtalk-access-token',
+					)
+				: legacyError(88, 'ding talk error[subcode=40000,submsg=access_token is blank]', {
+						sub_code: '40000',
+						sub_msg: 'access_token is blank',
+					});
 		}
 		const issued = this.tokens.get(token);
 		if (!issued || issued.expiresAt < Date.now()) {
 			return api
 				? apiError(400, 'InvalidAuthentication', '不合法的access_token')
-				: legacyError(88, 'ding talk error[subcode=40014,submsg=不合法的access_token]', { sub_code: '40014', sub_msg: '不合法的access_token' });
+				: legacyError(88, 'ding talk error[subcode=40014,submsg=不合法的access_token]', {
+						sub_code: '40014',
+						sub_msg: '不合法的access_token',
+					});
 		}
 		return issued.app;
 	}
@@ -280,10 +338,13 @@ export class FakeDingTalk {
 	}
 
 	private takeFault(path: string): Fault | undefined {
-		const matching = this.faults.filter((f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)));
+		const matching = this.faults.filter(
+			(f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
+		);
 		// Faults still waiting for their `after` count see this request go by.
 		const fault = matching.find((f) => f.passed >= (f.after ?? 0));
-		for (const waiting of matching) if (waiting !== fault && waiting.passed < (waiting.after ?? 0)) waiting.passed++;
+		for (const waiting of matching)
+			if (waiting !== fault && waiting.passed < (waiting.after ?? 0)) waiting.passed++;
 		if (!fault) return undefined;
 		const index = this.faults.indexOf(fault);
 		if (--fault.remaining <= 0) this.faults.splice(index, 1);
@@ -314,32 +375,71 @@ export class FakeDingTalk {
 				this.expireAllTokens();
 				return { status: 200, body: { ok: true } };
 			case 'POST /__fake/faults': {
-				const path = typeof body.path === 'string' && body.path.startsWith('^') ? new RegExp(body.path) : (body.path as string | undefined);
+				const path =
+					typeof body.path === 'string' && body.path.startsWith('^')
+						? new RegExp(body.path)
+						: (body.path as string | undefined);
 				this.injectFault({ ...(body as unknown as Fault), path });
 				return { status: 200, body: { ok: true } };
 			}
 			case 'POST /__fake/stream/messages': {
 				// A user writes to the bot: `curl -d '{"text":"hi"}' <fake>/__fake/stream/messages`.
 				const sender = String(body.senderStaffId ?? [...this.users.keys()][0]);
-				const data = robotMessage(this, { text: String(body.text ?? 'hello'), senderStaffId: sender, group: body.group === true, mention: body.group === true });
+				const data = robotMessage(this, {
+					text: String(body.text ?? 'hello'),
+					senderStaffId: sender,
+					group: body.group === true,
+					mention: body.group === true,
+				});
 				const messageId = this.gateway.pushCallback('/v1.0/im/bot/messages/get', data);
-				return { status: 200, body: { messageId, msgId: data.msgId, connections: this.gateway.liveConnections().length } };
+				return {
+					status: 200,
+					body: {
+						messageId,
+						msgId: data.msgId,
+						connections: this.gateway.liveConnections().length,
+					},
+				};
 			}
 			case 'POST /__fake/http/messages': {
 				// A user writes to a bot in HTTP mode: DingTalk encrypts the message and POSTs it to the callback URL.
 				// `curl -d '{"text":"hi","callbackUrl":"http://localhost:5678/webhook/<id>/callback"}' <fake>/__fake/http/messages`
-				if (typeof body.callbackUrl !== 'string') return { status: 400, body: { error: 'callbackUrl is required' } };
+				if (typeof body.callbackUrl !== 'string')
+					return { status: 400, body: { error: 'callbackUrl is required' } };
 				const sender = String(body.senderStaffId ?? [...this.users.keys()][0]);
-				const data = robotMessage(this, { text: String(body.text ?? 'hello'), senderStaffId: sender, group: body.group === true, mention: body.group === true });
+				const data = robotMessage(this, {
+					text: String(body.text ?? 'hello'),
+					senderStaffId: sender,
+					group: body.group === true,
+					mention: body.group === true,
+				});
 				const pusher = new DingTalkCallbackPusher(this.apps[0]);
-				const answer = await DingTalkCallbackPusher.send(body.callbackUrl, body.plain === true ? pusher.signed(data) : pusher.encrypted(data));
+				const answer = await DingTalkCallbackPusher.send(
+					body.callbackUrl,
+					body.plain === true ? pusher.signed(data) : pusher.encrypted(data),
+				);
 				const decrypted = answer.json?.encrypt ? pusher.readAnswer(answer.json) : undefined;
-				return { status: 200, body: { msgId: data.msgId, callbackStatus: answer.status, answer: decrypted ?? answer.json ?? answer.text } };
+				return {
+					status: 200,
+					body: {
+						msgId: data.msgId,
+						callbackStatus: answer.status,
+						answer: decrypted ?? answer.json ?? answer.text,
+					},
+				};
 			}
 			case 'GET /__fake/replies':
-				return { status: 200, body: this.sentMessages.filter((m) => m.channel === 'session').map((m) => m.body) };
+				return {
+					status: 200,
+					body: this.sentMessages.filter((m) => m.channel === 'session').map((m) => m.body),
+				};
 			case 'POST /__fake/session-webhooks':
-				return { status: 200, body: this.createSessionWebhook(body as unknown as Parameters<FakeDingTalk['createSessionWebhook']>[0]) };
+				return {
+					status: 200,
+					body: this.createSessionWebhook(
+						body as unknown as Parameters<FakeDingTalk['createSessionWebhook']>[0],
+					),
+				};
 			default:
 				return { status: 404, body: { error: `no control route ${route}` } };
 		}
@@ -350,13 +450,28 @@ function faultReply(kind: Fault['kind'], path: string): FakeReply {
 	const api = isApiPath(path);
 	switch (kind) {
 		case 'flowControl':
-			return api ? apiError(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '应用调用该接口的QPS超过限制') : legacyError(90018, '当前企业调用该接口的QPS超过限制');
+			return api
+				? apiError(
+						403,
+						'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+						'应用调用该接口的QPS超过限制',
+					)
+				: legacyError(90018, '当前企业调用该接口的QPS超过限制');
 		case 'qpsLimitForApi':
-			return api ? apiError(403, 'Forbidden.AccessDenied.QpsLimitForApi', '该接口的全局QPS超过限制') : legacyError(90002, '该接口的全局QPS超过限制');
+			return api
+				? apiError(403, 'Forbidden.AccessDenied.QpsLimitForApi', '该接口的全局QPS超过限制')
+				: legacyError(90002, '该接口的全局QPS超过限制');
 		case 'http429':
-			return { status: 429, body: api ? { code: 'Throttling', message: 'Too many requests', requestid: requestId() } : { errcode: 90018, errmsg: 'Too many requests' } };
+			return {
+				status: 429,
+				body: api
+					? { code: 'Throttling', message: 'Too many requests', requestid: requestId() }
+					: { errcode: 90018, errmsg: 'Too many requests' },
+			};
 		case 'serverError':
-			return api ? apiError(500, 'unknownError', '系统错误') : { status: 200, body: { errcode: -1, errmsg: '系统繁忙', request_id: requestId() } };
+			return api
+				? apiError(500, 'unknownError', '系统错误')
+				: { status: 200, body: { errcode: -1, errmsg: '系统繁忙', request_id: requestId() } };
 		case 'invalidJson':
 			return { status: 200, body: undefined, raw: '<html><body>gateway error</body></html>' };
 		default:
@@ -387,7 +502,9 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 function send(res: ServerResponse, reply: FakeReply): void {
 	const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-	res.writeHead(reply.status, { 'Content-Type': reply.raw ? 'text/html' : 'application/json;charset=utf-8' });
+	res.writeHead(reply.status, {
+		'Content-Type': reply.raw ? 'text/html' : 'application/json;charset=utf-8',
+	});
 	res.end(text);
 }
 

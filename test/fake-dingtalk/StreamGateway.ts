@@ -50,7 +50,12 @@ export class StreamGateway {
 	readonly connections: GatewayConnection[] = [];
 	readonly acks: RecordedAck[] = [];
 	/** Every delivery of a CALLBACK frame: messageId and the connection it went to. */
-	readonly deliveries: Array<{ messageId: string; connectionId: string; redelivery: boolean; at: number }> = [];
+	readonly deliveries: Array<{
+		messageId: string;
+		connectionId: string;
+		redelivery: boolean;
+		at: number;
+	}> = [];
 	readonly malformedUpstream: string[] = [];
 	/** How long an un-ACKed CALLBACK waits before DingTalk sends it again (real DingTalk: 16–60 s). */
 	redeliveryMs = 2000;
@@ -58,22 +63,34 @@ export class StreamGateway {
 	maxDeliveries = 20;
 	/** Delay before the gateway processes an ACK (fault: slow ACK answers). */
 	ackDelayMs = 0;
-	private readonly tickets = new Map<string, { app: FakeApp; subscriptions: GatewayConnection['subscriptions']; expiresAt: number }>();
+	private readonly tickets = new Map<
+		string,
+		{ app: FakeApp; subscriptions: GatewayConnection['subscriptions']; expiresAt: number }
+	>();
 	private readonly pending = new Map<string, Pending>();
 	private readonly wss = new WebSocketServer({ noServer: true });
 	private stopped = false;
 
-	constructor(private readonly apps: () => FakeApp[], private readonly baseUrl: () => string) {}
+	constructor(
+		private readonly apps: () => FakeApp[],
+		private readonly baseUrl: () => string,
+	) {}
 
 	/** POST /v1.0/gateway/connections/open {clientId, clientSecret, subscriptions, ua}. */
 	open(req: FakeRequest): FakeReply {
 		const body = (req.body ?? {}) as Record<string, unknown>;
-		if (!body.clientId || !body.clientSecret) return apiError(400, 'MissingParameter', '缺少参数 clientId 或 clientSecret');
-		const app = this.apps().find((a) => a.clientId === body.clientId && a.clientSecret === body.clientSecret);
+		if (!body.clientId || !body.clientSecret)
+			return apiError(400, 'MissingParameter', '缺少参数 clientId 或 clientSecret');
+		const app = this.apps().find(
+			(a) => a.clientId === body.clientId && a.clientSecret === body.clientSecret,
+		);
 		// UNCONFIRMED: the gateway's exact error for bad credentials; the token endpoint's shape is used.
 		if (!app) return apiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
-		const subscriptions = Array.isArray(body.subscriptions) ? (body.subscriptions as GatewayConnection['subscriptions']) : [];
-		if (subscriptions.length === 0) return apiError(400, 'invalidParameter.subscriptions.empty', 'subscriptions 不能为空');
+		const subscriptions = Array.isArray(body.subscriptions)
+			? (body.subscriptions as GatewayConnection['subscriptions'])
+			: [];
+		if (subscriptions.length === 0)
+			return apiError(400, 'invalidParameter.subscriptions.empty', 'subscriptions 不能为空');
 		const ticket = randomUUID();
 		recordSecret('Stream connection ticket (issued by the fake)', ticket);
 		this.tickets.set(ticket, { app, subscriptions, expiresAt: Date.now() + TICKET_TTL_MS });
@@ -89,11 +106,23 @@ export class StreamGateway {
 			socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
 			return;
 		}
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, grant.app, grant.subscriptions));
+		this.wss.handleUpgrade(req, socket, head, (ws) =>
+			this.accept(ws, grant.app, grant.subscriptions),
+		);
 	}
 
-	private accept(socket: WebSocket, app: FakeApp, subscriptions: GatewayConnection['subscriptions']) {
-		const connection: GatewayConnection = { id: randomUUID(), app, subscriptions, socket, openedAt: Date.now() };
+	private accept(
+		socket: WebSocket,
+		app: FakeApp,
+		subscriptions: GatewayConnection['subscriptions'],
+	) {
+		const connection: GatewayConnection = {
+			id: randomUUID(),
+			app,
+			subscriptions,
+			socket,
+			openedAt: Date.now(),
+		};
 		this.connections.push(connection);
 		socket.on('message', (raw) => {
 			const text = raw.toString();
@@ -125,7 +154,13 @@ export class StreamGateway {
 		} catch {
 			// keep the raw string
 		}
-		this.acks.push({ messageId, code: Number(frame.code), data, connectionId: connection.id, at: Date.now() });
+		this.acks.push({
+			messageId,
+			code: Number(frame.code),
+			data,
+			connectionId: connection.id,
+			at: Date.now(),
+		});
 		const pending = this.pending.get(messageId);
 		if (pending && Number(frame.code) === 200) {
 			clearTimeout(pending.timer);
@@ -135,17 +170,31 @@ export class StreamGateway {
 
 	/** Live connections of an app (all apps when none given). */
 	liveConnections(appId?: string): GatewayConnection[] {
-		return this.connections.filter((c) => c.socket.readyState === WebSocket.OPEN && (!appId || c.app.clientId === appId));
+		return this.connections.filter(
+			(c) => c.socket.readyState === WebSocket.OPEN && (!appId || c.app.clientId === appId),
+		);
 	}
 
 	/** Pushes a CALLBACK (robot message or card callback) the way DingTalk does; returns its messageId. */
-	pushCallback(topic: string, data: Record<string, unknown>, opts: { appId?: string; messageId?: string } = {}): string {
+	pushCallback(
+		topic: string,
+		data: Record<string, unknown>,
+		opts: { appId?: string; messageId?: string } = {},
+	): string {
 		const appId = opts.appId ?? this.apps()[0].clientId;
-		const messageId = opts.messageId ?? `${randomBytes(4).toString('hex')}_${Date.now().toString(16)}_${randomBytes(3).toString('hex')}`;
+		const messageId =
+			opts.messageId ??
+			`${randomBytes(4).toString('hex')}_${Date.now().toString(16)}_${randomBytes(3).toString('hex')}`;
 		const frame: DownstreamFrame = {
 			specVersion: '1.0',
 			type: 'CALLBACK',
-			headers: { appId, contentType: 'application/json', messageId, time: String(Date.now()), topic },
+			headers: {
+				appId,
+				contentType: 'application/json',
+				messageId,
+				time: String(Date.now()),
+				topic,
+			},
 			data: JSON.stringify(data),
 		};
 		const pending: Pending = { frame, appId, deliveries: 0 };
@@ -157,12 +206,22 @@ export class StreamGateway {
 	private deliver(pending: Pending) {
 		if (this.stopped || !this.pending.has(pending.frame.headers.messageId)) return;
 		const topic = pending.frame.headers.topic;
-		const candidates = this.liveConnections(pending.appId).filter((c) => c.subscriptions.some((s) => s.type === 'CALLBACK' && s.topic === topic));
+		const candidates = this.liveConnections(pending.appId).filter((c) =>
+			c.subscriptions.some((s) => s.type === 'CALLBACK' && s.topic === topic),
+		);
 		if (candidates.length > 0 && pending.deliveries < this.maxDeliveries) {
 			const target = candidates[Math.floor(Math.random() * candidates.length)];
-			const frame: DownstreamFrame = { ...pending.frame, headers: { ...pending.frame.headers, connectionId: target.id } };
+			const frame: DownstreamFrame = {
+				...pending.frame,
+				headers: { ...pending.frame.headers, connectionId: target.id },
+			};
 			target.socket.send(JSON.stringify(frame));
-			this.deliveries.push({ messageId: pending.frame.headers.messageId, connectionId: target.id, redelivery: pending.deliveries > 0, at: Date.now() });
+			this.deliveries.push({
+				messageId: pending.frame.headers.messageId,
+				connectionId: target.id,
+				redelivery: pending.deliveries > 0,
+				at: Date.now(),
+			});
 			pending.deliveries++;
 		}
 		if (pending.deliveries >= this.maxDeliveries) {
@@ -182,7 +241,17 @@ export class StreamGateway {
 	sendPing(connection: GatewayConnection, opaque = randomUUID()): string {
 		const messageId = randomUUID();
 		connection.socket.send(
-			JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers: { contentType: 'application/json', messageId, time: String(Date.now()), topic: 'ping' }, data: JSON.stringify({ opaque }) }),
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'SYSTEM',
+				headers: {
+					contentType: 'application/json',
+					messageId,
+					time: String(Date.now()),
+					topic: 'ping',
+				},
+				data: JSON.stringify({ opaque }),
+			}),
 		);
 		return messageId;
 	}
@@ -193,7 +262,12 @@ export class StreamGateway {
 			JSON.stringify({
 				specVersion: '1.0',
 				type: 'SYSTEM',
-				headers: { contentType: 'application/json', messageId: randomUUID(), time: String(Date.now()), topic: 'disconnect' },
+				headers: {
+					contentType: 'application/json',
+					messageId: randomUUID(),
+					time: String(Date.now()),
+					topic: 'disconnect',
+				},
 				data: JSON.stringify({ reason: 'connection is expired' }),
 			}),
 		);

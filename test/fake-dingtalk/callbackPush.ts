@@ -29,12 +29,16 @@ export class DingTalkCallbackPusher {
 		readonly app: FakeApp,
 		private readonly now: () => number = Date.now,
 	) {
-		if (!app.callbackToken || !app.callbackAesKey) throw new Error(`app ${app.clientId} has no callback Token / AES Key`);
+		if (!app.callbackToken || !app.callbackAesKey)
+			throw new Error(`app ${app.clientId} has no callback Token / AES Key`);
 		this.crypto = new CallbackCrypto(app.callbackToken, app.callbackAesKey, app.clientId);
 	}
 
 	/** An encrypted event push: body {encrypt}, query msg_signature / timestamp / nonce. */
-	encrypted(payload: unknown, opts: { timestamp?: string; nonce?: string; plaintext?: string } = {}): PushedCallback {
+	encrypted(
+		payload: unknown,
+		opts: { timestamp?: string; nonce?: string; plaintext?: string } = {},
+	): PushedCallback {
 		const timestamp = opts.timestamp ?? String(this.now());
 		const nonce = opts.nonce ?? randomBytes(8).toString('hex');
 		const encrypt = this.crypto.encrypt(opts.plaintext ?? JSON.stringify(payload));
@@ -53,12 +57,19 @@ export class DingTalkCallbackPusher {
 	 * reads as seconds); `movedPadding` moves the ciphertext's `=` padding there. Fresh pushes are tried until their
 	 * sort order allows the move; the returned replay is checked to carry a valid signature.
 	 */
-	reshapedReplay(payload: unknown, how: 'shiftedDigits' | 'movedPadding'): { original: PushedCallback; replay: PushedCallback } {
+	reshapedReplay(
+		payload: unknown,
+		how: 'shiftedDigits' | 'movedPadding',
+	): { original: PushedCallback; replay: PushedCallback } {
 		for (let attempt = 0; attempt < 5000; attempt++) {
 			const timestamp = String(this.now() - (attempt % 1000));
 			// Trailing spaces (still the same JSON) add 0-2 AES blocks of 32 bytes, so some ciphertexts end in `=` padding.
 			const plaintext = JSON.stringify(payload) + ' '.repeat(32 * (attempt % 3));
-			const original = this.encrypted(payload, { timestamp, nonce: randomBytes(8).toString('hex'), plaintext });
+			const original = this.encrypted(payload, {
+				timestamp,
+				nonce: randomBytes(8).toString('hex'),
+				plaintext,
+			});
 			const { msg_signature: signature, nonce } = original.query;
 			const encrypt = (JSON.parse(original.body) as { encrypt: string }).encrypt;
 			const padding = /=+$/.exec(encrypt)?.[0] ?? '';
@@ -68,7 +79,11 @@ export class DingTalkCallbackPusher {
 					? [timestamp.slice(0, -3), timestamp.slice(-3) + nonce, encrypt]
 					: [timestamp, padding + nonce, encrypt.slice(0, -padding.length)];
 			if (this.crypto.signature(t, n, e) !== signature) continue;
-			const replay = { ...original, query: { msg_signature: signature, timestamp: t, nonce: n }, body: JSON.stringify({ encrypt: e }) };
+			const replay = {
+				...original,
+				query: { msg_signature: signature, timestamp: t, nonce: n },
+				body: JSON.stringify({ encrypt: e }),
+			};
 			return { original, replay };
 		}
 		throw new Error(`no push found whose signature survives ${how}`);
@@ -80,7 +95,11 @@ export class DingTalkCallbackPusher {
 		return {
 			method: 'POST',
 			query: {},
-			headers: { 'content-type': 'application/json', timestamp, sign: robotSignature(this.app.clientSecret, timestamp) },
+			headers: {
+				'content-type': 'application/json',
+				timestamp,
+				sign: robotSignature(this.app.clientSecret, timestamp),
+			},
 			body: JSON.stringify(payload),
 		};
 	}
@@ -105,8 +124,14 @@ export class DingTalkCallbackPusher {
 
 	/** Checks the signature of an encrypted answer and returns its plaintext (DingTalk expects "success"). */
 	readAnswer(answer: Record<string, unknown> | undefined): string {
-		const { msg_signature: signature, timeStamp, nonce, encrypt } = (answer ?? {}) as Record<string, string>;
-		if (!this.crypto.verifySignature(signature, timeStamp, nonce, encrypt)) throw new Error('answer signature mismatch');
+		const {
+			msg_signature: signature,
+			timeStamp,
+			nonce,
+			encrypt,
+		} = (answer ?? {}) as Record<string, string>;
+		if (!this.crypto.verifySignature(signature, timeStamp, nonce, encrypt))
+			throw new Error('answer signature mismatch');
 		return this.crypto.decrypt(encrypt);
 	}
 }

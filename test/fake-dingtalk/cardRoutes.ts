@@ -7,7 +7,8 @@ import type { FakeDingTalk } from './FakeDingTalk';
 type Body = Record<string, unknown>;
 
 function paramMapProblem(map: unknown): string | undefined {
-	if (typeof map !== 'object' || map === null || Array.isArray(map)) return 'cardData.cardParamMap is required';
+	if (typeof map !== 'object' || map === null || Array.isArray(map))
+		return 'cardData.cardParamMap is required';
 	const nonString = Object.entries(map).find(([, v]) => typeof v !== 'string');
 	return nonString ? `cardParamMap.${nonString[0]} must be a string` : undefined;
 }
@@ -15,11 +16,14 @@ function paramMapProblem(map: unknown): string | undefined {
 /** POST /v1.0/card/instances/createAndDeliver: one card, delivered to one robot chat or group. */
 export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
 	const body = req.body as Body;
-	if (!body.cardTemplateId) return apiError(400, 'invalidParameter.cardTemplateId.empty', 'cardTemplateId 不能为空');
-	if (!body.outTrackId) return apiError(400, 'invalidParameter.outTrackId.empty', 'outTrackId 不能为空');
+	if (!body.cardTemplateId)
+		return apiError(400, 'invalidParameter.cardTemplateId.empty', 'cardTemplateId 不能为空');
+	if (!body.outTrackId)
+		return apiError(400, 'invalidParameter.outTrackId.empty', 'outTrackId 不能为空');
 	const outTrackId = String(body.outTrackId);
 	// UNCONFIRMED: the code DingTalk uses for a reused outTrackId.
-	if (fake.cards.has(outTrackId)) return apiError(400, 'invalidParameter.outTrackId.duplicated', 'outTrackId 已存在');
+	if (fake.cards.has(outTrackId))
+		return apiError(400, 'invalidParameter.outTrackId.duplicated', 'outTrackId 已存在');
 	const cardParamMap = (body.cardData as Body | undefined)?.cardParamMap;
 	const problem = paramMapProblem(cardParamMap);
 	if (problem) return apiError(400, 'invalidParameter.cardData.invalid', problem);
@@ -27,12 +31,20 @@ export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: Fake
 	const space = /^dtv1\.card\/\/(IM_GROUP|IM_ROBOT)\.(.+)$/.exec(openSpaceId);
 	if (!space) return apiError(400, 'invalidParameter.openSpaceId.invalid', 'openSpaceId 格式错误');
 	const [, spaceType, spaceId] = space;
-	const deliverModel = (spaceType === 'IM_GROUP' ? body.imGroupOpenDeliverModel : body.imRobotOpenDeliverModel) as Body | undefined;
-	if (!deliverModel) return apiError(400, 'invalidParameter.deliverModel.empty', `${spaceType === 'IM_GROUP' ? 'imGroupOpenDeliverModel' : 'imRobotOpenDeliverModel'} 不能为空`);
+	const deliverModel = (
+		spaceType === 'IM_GROUP' ? body.imGroupOpenDeliverModel : body.imRobotOpenDeliverModel
+	) as Body | undefined;
+	if (!deliverModel)
+		return apiError(
+			400,
+			'invalidParameter.deliverModel.empty',
+			`${spaceType === 'IM_GROUP' ? 'imGroupOpenDeliverModel' : 'imRobotOpenDeliverModel'} 不能为空`,
+		);
 	if (deliverModel.robotCode !== undefined && deliverModel.robotCode !== app.robotCode) {
 		return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
 	}
-	const known = spaceType === 'IM_GROUP' ? fake.conversations.has(spaceId) : fake.users.has(spaceId);
+	const known =
+		spaceType === 'IM_GROUP' ? fake.conversations.has(spaceId) : fake.users.has(spaceId);
 	fake.cards.set(outTrackId, {
 		cardTemplateId: String(body.cardTemplateId),
 		cardData: { ...(cardParamMap as Record<string, string>) },
@@ -53,7 +65,11 @@ export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: Fake
 					spaceType,
 					spaceId,
 					success: known,
-					errorMsg: known ? '' : spaceType === 'IM_GROUP' ? 'group not found or robot not in group' : 'user not found',
+					errorMsg: known
+						? ''
+						: spaceType === 'IM_GROUP'
+							? 'group not found or robot not in group'
+							: 'user not found',
 					carrierId: known ? randomBytes(6).toString('hex') : '',
 				},
 			],
@@ -70,7 +86,9 @@ export function updateCard(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 	const problem = paramMapProblem(cardParamMap);
 	if (problem) return apiError(400, 'invalidParameter.cardData.invalid', problem);
 	const byKey = (body.cardUpdateOptions as Body | undefined)?.updateCardDataByKey === true;
-	card.cardData = byKey ? { ...card.cardData, ...(cardParamMap as Record<string, string>) } : { ...(cardParamMap as Record<string, string>) };
+	card.cardData = byKey
+		? { ...card.cardData, ...(cardParamMap as Record<string, string>) }
+		: { ...(cardParamMap as Record<string, string>) };
 	if (body.privateData !== undefined) card.privateData = body.privateData;
 	return ok({ success: true, result: true });
 }
@@ -91,7 +109,9 @@ export function streamCard(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 		guid: String(body.guid),
 	};
 	card.streams.push(update);
-	card.fieldValues[update.key] = update.isFull ? update.content : (card.fieldValues[update.key] ?? '') + update.content;
+	card.fieldValues[update.key] = update.isFull
+		? update.content
+		: (card.fieldValues[update.key] ?? '') + update.content;
 	if (update.isFinalize) card.finalized = true;
 	if (update.isError) card.failed = true;
 	return ok({ success: true, result: true });

@@ -4,11 +4,15 @@ import type { FakeDingTalk } from './FakeDingTalk';
 
 type Body = Record<string, unknown>;
 
-function page(fake: FakeDingTalk, body: Body): FakeReply | { members: FakeUser[]; cursor: number; size: number } {
+function page(
+	fake: FakeDingTalk,
+	body: Body,
+): FakeReply | { members: FakeUser[]; cursor: number; size: number } {
 	const deptId = Number(body.dept_id);
 	if (!fake.departments.has(deptId)) return legacyError(60003, '部门不存在');
 	const size = Number(body.size ?? 0);
-	if (!Number.isInteger(size) || size < 1 || size > 100) return legacyError(400002, '无效的参数: size');
+	if (!Number.isInteger(size) || size < 1 || size > 100)
+		return legacyError(400002, '无效的参数: size');
 	const cursor = Number(body.cursor ?? 0);
 	if (!Number.isInteger(cursor) || cursor < 0) return legacyError(400002, '无效的参数: cursor');
 	// Direct members only, as DingTalk does; sub-departments are separate calls.
@@ -16,10 +20,17 @@ function page(fake: FakeDingTalk, body: Body): FakeReply | { members: FakeUser[]
 	return { members, cursor, size };
 }
 
-function paged(members: FakeUser[], cursor: number, size: number, shape: (u: FakeUser) => Record<string, unknown>): FakeReply {
+function paged(
+	members: FakeUser[],
+	cursor: number,
+	size: number,
+	shape: (u: FakeUser) => Record<string, unknown>,
+): FakeReply {
 	const list = members.slice(cursor, cursor + size).map(shape);
 	const hasMore = cursor + size < members.length;
-	return legacyOk({ result: { has_more: hasMore, ...(hasMore ? { next_cursor: cursor + size } : {}), list } });
+	return legacyOk({
+		result: { has_more: hasMore, ...(hasMore ? { next_cursor: cursor + size } : {}), list },
+	});
 }
 
 const fullProfile = (u: FakeUser) => ({
@@ -50,7 +61,9 @@ const fullProfile = (u: FakeUser) => ({
 
 export function listSimple(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 	const p = page(fake, req.body as Body);
-	return 'status' in p ? p : paged(p.members, p.cursor, p.size, (u) => ({ userid: u.userid, name: u.name }));
+	return 'status' in p
+		? p
+		: paged(p.members, p.cursor, p.size, (u) => ({ userid: u.userid, name: u.name }));
 }
 
 export function listFull(fake: FakeDingTalk, req: FakeRequest): FakeReply {
@@ -61,7 +74,16 @@ export function listFull(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 export function getUser(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 	const user = fake.users.get(String((req.body as Body).userid ?? ''));
 	if (!user) return legacyError(60121, '找不到该用户');
-	return legacyOk({ result: { ...fullProfile(user), manager_userid: '', real_authed: true, senior: false, role_list: [], leader_in_dept: [] } });
+	return legacyOk({
+		result: {
+			...fullProfile(user),
+			manager_userid: '',
+			real_authed: true,
+			senior: false,
+			role_list: [],
+			leader_in_dept: [],
+		},
+	});
 }
 
 export function listSubDepartments(fake: FakeDingTalk, req: FakeRequest): FakeReply {
@@ -69,6 +91,12 @@ export function listSubDepartments(fake: FakeDingTalk, req: FakeRequest): FakeRe
 	if (!fake.departments.has(deptId)) return legacyError(60003, '部门不存在');
 	const result = [...fake.departments.values()]
 		.filter((d) => d.parent_id === deptId && d.dept_id !== deptId)
-		.map((d) => ({ dept_id: d.dept_id, name: d.name, parent_id: d.parent_id, create_dept_group: false, auto_add_user: false }));
+		.map((d) => ({
+			dept_id: d.dept_id,
+			name: d.name,
+			parent_id: d.parent_id,
+			create_dept_group: false,
+			auto_add_user: false,
+		}));
 	return legacyOk({ result });
 }

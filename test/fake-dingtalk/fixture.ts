@@ -52,8 +52,16 @@ export function defaultFixture(): {
 		users,
 		departments,
 		conversations: [
-			{ openConversationId: 'cidFakeGroup001==', title: 'Engineering', memberUserIds: users.slice(2, 8).map((u) => u.userid) },
-			{ openConversationId: 'cidFakeGroup002==', title: 'All hands', memberUserIds: users.map((u) => u.userid) },
+			{
+				openConversationId: 'cidFakeGroup001==',
+				title: 'Engineering',
+				memberUserIds: users.slice(2, 8).map((u) => u.userid),
+			},
+			{
+				openConversationId: 'cidFakeGroup002==',
+				title: 'All hands',
+				memberUserIds: users.map((u) => u.userid),
+			},
 		],
 	};
 }

@@ -10,7 +10,11 @@ export function apiError(status: number, code: string, message: string): FakeRep
 }
 
 /** oapi.dingtalk.com's shape: HTTP 200 and {errcode, errmsg} (errcode 0 = ok). */
-export function legacyError(errcode: number, errmsg: string, extra: Record<string, unknown> = {}): FakeReply {
+export function legacyError(
+	errcode: number,
+	errmsg: string,
+	extra: Record<string, unknown> = {},
+): FakeReply {
 	return { status: 200, body: { errcode, errmsg, request_id: requestId(), ...extra } };
 }
 

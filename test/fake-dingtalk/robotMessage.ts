@@ -18,10 +18,19 @@ export interface RobotMessageOptions {
  * A robot message payload as DingTalk pushes it on `/v1.0/im/bot/messages/get` (fields per the protocol notes),
  * with a working session webhook on this fake.
  */
-export function robotMessage(fake: FakeDingTalk, opts: RobotMessageOptions): Record<string, unknown> {
+export function robotMessage(
+	fake: FakeDingTalk,
+	opts: RobotMessageOptions,
+): Record<string, unknown> {
 	const groupConversation = [...fake.conversations.values()][0];
-	const conversationId = opts.conversationId ?? (opts.group ? groupConversation.openConversationId : `cidDirect${opts.senderStaffId}==`);
-	const webhook = fake.createSessionWebhook({ conversationType: opts.group ? '2' : '1', conversationId, userId: opts.senderStaffId });
+	const conversationId =
+		opts.conversationId ??
+		(opts.group ? groupConversation.openConversationId : `cidDirect${opts.senderStaffId}==`);
+	const webhook = fake.createSessionWebhook({
+		conversationType: opts.group ? '2' : '1',
+		conversationId,
+		userId: opts.senderStaffId,
+	});
 	const app = fake.apps[0];
 	return {
 		conversationId,

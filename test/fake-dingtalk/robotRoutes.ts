@@ -25,16 +25,26 @@ const MAX_KEYS_PER_RECALL = 20;
 const MAX_GROUP_MSG_PARAM_BYTES = 15_000;
 
 type Body = Record<string, unknown>;
-const processQueryKey = () => randomBytes(12).toString('base64').replace(/[^a-zA-Z0-9]/g, '') + '=';
+const processQueryKey = () =>
+	randomBytes(12)
+		.toString('base64')
+		.replace(/[^a-zA-Z0-9]/g, '') + '=';
 
 /** Shared checks of robotCode, msgKey and msgParam, with DingTalk's own codes. */
-function checkTemplate(app: FakeApp, body: Body): FakeReply | { msgParam: Record<string, unknown> } {
-	if (!body.robotCode) return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
-	if (body.robotCode !== app.robotCode) return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
+function checkTemplate(
+	app: FakeApp,
+	body: Body,
+): FakeReply | { msgParam: Record<string, unknown> } {
+	if (!body.robotCode)
+		return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
+	if (body.robotCode !== app.robotCode)
+		return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
 	if (!body.msgKey) return apiError(400, 'invalidParameter.msgKey.empty', 'msgKey 不能为空');
 	const fields = TEMPLATE_FIELDS[String(body.msgKey)];
-	if (!fields) return apiError(400, 'invalidParameter.msgKey.invalid', `msgKey ${String(body.msgKey)} 不存在`);
-	if (typeof body.msgParam !== 'string') return apiError(400, 'invalidParameter.msgParam.invalid', 'msgParam must be JSON');
+	if (!fields)
+		return apiError(400, 'invalidParameter.msgKey.invalid', `msgKey ${String(body.msgKey)} 不存在`);
+	if (typeof body.msgParam !== 'string')
+		return apiError(400, 'invalidParameter.msgParam.invalid', 'msgParam must be JSON');
 	let msgParam: unknown;
 	try {
 		msgParam = JSON.parse(body.msgParam);
@@ -45,7 +55,12 @@ function checkTemplate(app: FakeApp, body: Body): FakeReply | { msgParam: Record
 		return apiError(400, 'invalidParameter.msgParam.invalid', 'msgParam must be JSON');
 	}
 	const missing = fields.filter((f) => (msgParam as Record<string, unknown>)[f] === undefined);
-	if (missing.length) return apiError(400, 'invalidParameter.msgParam.invalid', `msgParam 缺少字段 ${missing.join(',')}`);
+	if (missing.length)
+		return apiError(
+			400,
+			'invalidParameter.msgParam.invalid',
+			`msgParam 缺少字段 ${missing.join(',')}`,
+		);
 	return { msgParam: msgParam as Record<string, unknown> };
 }
 
@@ -54,10 +69,18 @@ export function batchSendToUsers(fake: FakeDingTalk, req: FakeRequest, app: Fake
 	const checked = checkTemplate(app, body);
 	if ('status' in checked) return checked;
 	const userIds = Array.isArray(body.userIds) ? body.userIds.map(String) : [];
-	if (userIds.length === 0) return apiError(400, 'invalidParameter.userIds.empty', 'userIds 不能为空');
-	if (userIds.length > MAX_USERS_PER_SEND) return apiError(400, 'invalidParameter.userIds.overMax', `userIds 超过最大值 ${MAX_USERS_PER_SEND}`);
+	if (userIds.length === 0)
+		return apiError(400, 'invalidParameter.userIds.empty', 'userIds 不能为空');
+	if (userIds.length > MAX_USERS_PER_SEND)
+		return apiError(
+			400,
+			'invalidParameter.userIds.overMax',
+			`userIds 超过最大值 ${MAX_USERS_PER_SEND}`,
+		);
 	const invalid = userIds.filter((id) => !fake.users.has(id));
-	const flowControlled = userIds.filter((id) => fake.users.has(id) && fake.flowControlledUserIds.has(id));
+	const flowControlled = userIds.filter(
+		(id) => fake.users.has(id) && fake.flowControlledUserIds.has(id),
+	);
 	const delivered = userIds.filter((id) => !invalid.includes(id) && !flowControlled.includes(id));
 	const key = processQueryKey();
 	if (delivered.length) {
@@ -71,7 +94,11 @@ export function batchSendToUsers(fake: FakeDingTalk, req: FakeRequest, app: Fake
 			at: Date.now(),
 		});
 	}
-	return ok({ processQueryKey: key, invalidStaffIdList: invalid, flowControlledStaffIdList: flowControlled });
+	return ok({
+		processQueryKey: key,
+		invalidStaffIdList: invalid,
+		flowControlledStaffIdList: flowControlled,
+	});
 }
 
 export function sendToGroup(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
@@ -83,7 +110,12 @@ export function sendToGroup(fake: FakeDingTalk, req: FakeRequest, app: FakeApp):
 		return apiError(400, 'invalidParameter.msgParam.overMax', 'msgParam 超过 15000 字节');
 	}
 	const group = fake.conversations.get(String(body.openConversationId ?? ''));
-	if (!group) return apiError(400, 'invalidParameter.openConversationId.invalid', '群会话不存在或机器人不在群内');
+	if (!group)
+		return apiError(
+			400,
+			'invalidParameter.openConversationId.invalid',
+			'群会话不存在或机器人不在群内',
+		);
 	const key = processQueryKey();
 	fake.sentMessages.push({
 		channel: 'group',
@@ -97,13 +129,26 @@ export function sendToGroup(fake: FakeDingTalk, req: FakeRequest, app: FakeApp):
 	return ok({ processQueryKey: key });
 }
 
-export function recall(fake: FakeDingTalk, req: FakeRequest, app: FakeApp, channel: 'oto' | 'group'): FakeReply {
+export function recall(
+	fake: FakeDingTalk,
+	req: FakeRequest,
+	app: FakeApp,
+	channel: 'oto' | 'group',
+): FakeReply {
 	const body = req.body as Body;
-	if (!body.robotCode) return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
-	if (body.robotCode !== app.robotCode) return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
+	if (!body.robotCode)
+		return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
+	if (body.robotCode !== app.robotCode)
+		return apiError(400, 'invalidParameter.robotCode.auth', 'robotCode 与应用不匹配');
 	const keys = Array.isArray(body.processQueryKeys) ? body.processQueryKeys.map(String) : [];
-	if (keys.length === 0) return apiError(400, 'invalidParameter.processQueryKeys.empty', 'processQueryKeys 不能为空');
-	if (keys.length > MAX_KEYS_PER_RECALL) return apiError(400, 'invalidParameter.processQueryKeys.overMax', 'processQueryKeys 超过最大值 20');
+	if (keys.length === 0)
+		return apiError(400, 'invalidParameter.processQueryKeys.empty', 'processQueryKeys 不能为空');
+	if (keys.length > MAX_KEYS_PER_RECALL)
+		return apiError(
+			400,
+			'invalidParameter.processQueryKeys.overMax',
+			'processQueryKeys 超过最大值 20',
+		);
 	if (channel === 'group' && !fake.conversations.has(String(body.openConversationId ?? ''))) {
 		return apiError(400, 'invalidParameter.openConversationId.invalid', '群会话不存在');
 	}
@@ -111,7 +156,10 @@ export function recall(fake: FakeDingTalk, req: FakeRequest, app: FakeApp, chann
 	const failedResult: Record<string, string> = {};
 	for (const key of keys) {
 		const message = fake.sentMessages.find(
-			(m) => m.processQueryKey === key && m.channel === channel && (channel === 'oto' || m.openConversationId === body.openConversationId),
+			(m) =>
+				m.processQueryKey === key &&
+				m.channel === channel &&
+				(channel === 'oto' || m.openConversationId === body.openConversationId),
 		);
 		if (!message) failedResult[key] = 'message not found';
 		else if (message.recalled) failedResult[key] = 'message already recalled';
@@ -156,7 +204,9 @@ function sessionBodyProblem(body: Body): string | undefined {
 			return single || buttons ? undefined : 'actionCard.singleTitle/btns';
 		}
 		case 'link':
-			return part('link').title && part('link').text && part('link').messageUrl ? undefined : 'link.title/text/messageUrl';
+			return part('link').title && part('link').text && part('link').messageUrl
+				? undefined
+				: 'link.title/text/messageUrl';
 		case 'feedCard':
 			return Array.isArray(part('feedCard').links) ? undefined : 'feedCard.links';
 		default:

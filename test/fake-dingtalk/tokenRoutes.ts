@@ -15,8 +15,11 @@ function issue(fake: FakeDingTalk, app: FakeApp): { token: string; ttl: number }
 /** POST /v1.0/oauth2/accessToken {appKey, appSecret}. */
 export function newAccessToken(fake: FakeDingTalk, req: FakeRequest): FakeReply {
 	const body = (req.body ?? {}) as Record<string, unknown>;
-	if (!body.appKey || !body.appSecret) return apiError(400, 'MissingParameter', '缺少参数 appKey 或 appSecret');
-	const app = fake.apps.find((a) => a.clientId === body.appKey && a.clientSecret === body.appSecret);
+	if (!body.appKey || !body.appSecret)
+		return apiError(400, 'MissingParameter', '缺少参数 appKey 或 appSecret');
+	const app = fake.apps.find(
+		(a) => a.clientId === body.appKey && a.clientSecret === body.appSecret,
+	);
 	if (!app) return apiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
 	const { token, ttl } = issue(fake, app);
 	return ok({ accessToken: token, expireIn: ttl });

@@ -52,7 +52,14 @@ export interface RecordedRequest {
 	at: number;
 }
 
-export type FaultKind = 'flowControl' | 'qpsLimitForApi' | 'http429' | 'serverError' | 'expireToken' | 'slow' | 'invalidJson';
+export type FaultKind =
+	| 'flowControl'
+	| 'qpsLimitForApi'
+	| 'http429'
+	| 'serverError'
+	| 'expireToken'
+	| 'slow'
+	| 'invalidJson';
 
 export interface Fault {
 	/** Exact path, or a RegExp over the path; none = any path. */

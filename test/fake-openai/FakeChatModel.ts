@@ -31,7 +31,6 @@ export class FakeChatModel extends LoopbackServer {
 		recordSecret('OpenAI API key (fake model)', FAKE_OPENAI_API_KEY);
 	}
 
-
 	/** Fields of n8n's OpenAI credential pointing here. */
 	credentials() {
 		return { apiKey: FAKE_OPENAI_API_KEY, url: `${this.baseUrl}/v1` };
@@ -47,34 +46,75 @@ export class FakeChatModel extends LoopbackServer {
 			res.writeHead(status, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify(value));
 		};
-		if (req.headers.authorization !== `Bearer ${FAKE_OPENAI_API_KEY}`) return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
-		if (req.method === 'GET' && path === '/v1/models') return json(200, { object: 'list', data: [{ id: 'fake-gpt', object: 'model', owned_by: 'fake' }] });
-		if (req.method !== 'POST' || path !== '/v1/chat/completions') return json(404, { error: { message: `no route ${path}` } });
+		if (req.headers.authorization !== `Bearer ${FAKE_OPENAI_API_KEY}`)
+			return json(401, {
+				error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+			});
+		if (req.method === 'GET' && path === '/v1/models')
+			return json(200, {
+				object: 'list',
+				data: [{ id: 'fake-gpt', object: 'model', owned_by: 'fake' }],
+			});
+		if (req.method !== 'POST' || path !== '/v1/chat/completions')
+			return json(404, { error: { message: `no route ${path}` } });
 
 		const messages = (body.messages as ChatMessage[]) ?? [];
 		const tools = ((body.tools as ToolSpec[]) ?? []).map((t) => t.function.name);
 		const lastUser = [...messages].reverse().find((m) => m.role === 'user');
 		const afterUser = messages.slice(messages.lastIndexOf(lastUser as ChatMessage) + 1);
 		const toolResult = afterUser.find((m) => m.role === 'tool');
-		let message: { content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
+		let message: {
+			content: string | null;
+			tool_calls?: Array<{
+				id: string;
+				type: 'function';
+				function: { name: string; arguments: string };
+			}>;
+		};
 		if (toolResult) {
-			message = { content: `Here is what DingTalk says: ${String(toolResult.content).slice(0, 600)}` };
+			message = {
+				content: `Here is what DingTalk says: ${String(toolResult.content).slice(0, 600)}`,
+			};
 		} else if (tools.includes('dingtalk_list_users')) {
 			const department = /department\s+(\d+)/i.exec(String(lastUser?.content ?? ''))?.[1] ?? '1';
-			message = { content: null, tool_calls: [{ id: 'call_list_users_1', type: 'function', function: { name: 'dingtalk_list_users', arguments: JSON.stringify({ departmentId: department, pageSize: 10 }) } }] };
+			message = {
+				content: null,
+				tool_calls: [
+					{
+						id: 'call_list_users_1',
+						type: 'function',
+						function: {
+							name: 'dingtalk_list_users',
+							arguments: JSON.stringify({ departmentId: department, pageSize: 10 }),
+						},
+					},
+				],
+			};
 		} else {
 			message = { content: 'I have no DingTalk tools to answer that.' };
 		}
 		const finish = message.tool_calls ? 'tool_calls' : 'stop';
-		const base = { id: `chatcmpl-${this.requests.length}`, created: Math.floor(Date.now() / 1000), model: String(body.model ?? 'fake-gpt') };
+		const base = {
+			id: `chatcmpl-${this.requests.length}`,
+			created: Math.floor(Date.now() / 1000),
+			model: String(body.model ?? 'fake-gpt'),
+		};
 		if (!body.stream) {
-			return json(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } });
+			return json(200, {
+				...base,
+				object: 'chat.completion',
+				choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }],
+				usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+			});
 		}
 		res.writeHead(200, { 'Content-Type': 'text/event-stream' });
 		const chunk = (delta: unknown, finishReason: string | null = null) =>
-			res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`);
+			res.write(
+				`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`,
+			);
 		chunk({ role: 'assistant', content: message.content ?? '' });
-		if (message.tool_calls) chunk({ tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) });
+		if (message.tool_calls)
+			chunk({ tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) });
 		chunk({}, finish);
 		res.write('data: [DONE]\n\n');
 		res.end();

@@ -68,8 +68,16 @@ export const FAKE_XPERT_API_KEY = 'sk-x-fake-xpert-key-0001';
  */
 export class FakeXpert extends LoopbackServer {
 	readonly experts: FakeExpert[] = [
-		{ assistant_id: 'xpert-helpdesk-0001', name: 'IT Helpdesk', description: 'Answers IT questions' },
-		{ assistant_id: 'xpert-hr-0002', name: 'HR Assistant', description: 'Leave, payroll and benefits' },
+		{
+			assistant_id: 'xpert-helpdesk-0001',
+			name: 'IT Helpdesk',
+			description: 'Answers IT questions',
+		},
+		{
+			assistant_id: 'xpert-hr-0002',
+			name: 'HR Assistant',
+			description: 'Leave, payroll and benefits',
+		},
 	];
 	readonly threads = new Map<string, Thread>();
 	requests: XpertRequestRecord[] = [];
@@ -80,7 +88,6 @@ export class FakeXpert extends LoopbackServer {
 		super();
 		recordSecret('Xpert AI API key (fake Xpert)', apiKey);
 	}
-
 
 	/** Credential fields pointing at this fake. */
 	credentials() {
@@ -122,15 +129,27 @@ export class FakeXpert extends LoopbackServer {
 		if (fault) {
 			fault.times = (fault.times ?? 1) - 1;
 			if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-			if (fault.status) return this.send(req, res, path, body, fault.status, { message: `injected ${fault.status}` });
+			if (fault.status)
+				return this.send(req, res, path, body, fault.status, {
+					message: `injected ${fault.status}`,
+				});
 		}
-		const key = req.headers['x-api-key'] ?? String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-		if (!url.pathname.startsWith('/api/ai/')) return this.send(req, res, path, body, 404, { message: 'Cannot find route' });
-		if (key !== this.apiKey) return this.send(req, res, path, body, 401, { message: 'Unauthorized', statusCode: 401 });
+		const key =
+			req.headers['x-api-key'] ??
+			String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+		if (!url.pathname.startsWith('/api/ai/'))
+			return this.send(req, res, path, body, 404, { message: 'Cannot find route' });
+		if (key !== this.apiKey)
+			return this.send(req, res, path, body, 401, { message: 'Unauthorized', statusCode: 401 });
 		return this.route(req, res, path, body as Record<string, unknown> | undefined);
 	}
 
-	private route(req: IncomingMessage, res: ServerResponse, path: string, body: Record<string, unknown> = {}): void {
+	private route(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		body: Record<string, unknown> = {},
+	): void {
 		const method = req.method ?? 'GET';
 		const send = (status: number, json: unknown) => this.send(req, res, path, body, status, json);
 		if (method === 'POST' && path === '/assistants/search') {
@@ -139,19 +158,38 @@ export class FakeXpert extends LoopbackServer {
 			const now = new Date(0).toISOString();
 			return send(
 				200,
-				this.experts.slice(offset, offset + limit).map((e) => ({ ...e, graph_id: e.assistant_id, version: 1, created_at: now, updated_at: now, config: {}, metadata: {} })),
+				this.experts.slice(offset, offset + limit).map((e) => ({
+					...e,
+					graph_id: e.assistant_id,
+					version: 1,
+					created_at: now,
+					updated_at: now,
+					config: {},
+					metadata: {},
+				})),
 			);
 		}
 		let match = /^\/assistants\/([^/]+)$/.exec(path);
 		if (method === 'GET' && match) {
 			const expert = this.experts.find((e) => e.assistant_id === match?.[1]);
-			return expert ? send(200, expert) : send(404, { message: `Xpert ${match[1]} not found`, statusCode: 404 });
+			return expert
+				? send(200, expert)
+				: send(404, { message: `Xpert ${match[1]} not found`, statusCode: 404 });
 		}
 		if (method === 'POST' && path === '/threads') {
 			const id = typeof body.thread_id === 'string' ? body.thread_id : randomUUID();
 			const existing = this.threads.get(id);
-			if (existing) return body.if_exists === 'do_nothing' ? send(200, this.threadView(existing)) : send(409, { message: `Thread ${id} already exists` });
-			const thread: Thread = { thread_id: id, assistant_id: body.assistant_id as string | undefined, metadata: (body.metadata as Record<string, unknown>) ?? {}, messages: [], created_at: new Date().toISOString() };
+			if (existing)
+				return body.if_exists === 'do_nothing'
+					? send(200, this.threadView(existing))
+					: send(409, { message: `Thread ${id} already exists` });
+			const thread: Thread = {
+				thread_id: id,
+				assistant_id: body.assistant_id as string | undefined,
+				metadata: (body.metadata as Record<string, unknown>) ?? {},
+				messages: [],
+				created_at: new Date().toISOString(),
+			};
 			this.threads.set(id, thread);
 			return send(200, this.threadView(thread));
 		}
@@ -170,14 +208,27 @@ export class FakeXpert extends LoopbackServer {
 			const thread = this.threads.get(match[1]);
 			if (!thread) return send(404, { message: `Thread ${match[1]} not found`, statusCode: 404 });
 			const expert = this.experts.find((e) => e.assistant_id === body.assistant_id);
-			if (!expert) return send(404, { message: `Xpert ${String(body.assistant_id)} not found`, statusCode: 404 });
-			const input = body.input as { action?: string; message?: { input?: { input?: unknown } } } | undefined;
+			if (!expert)
+				return send(404, {
+					message: `Xpert ${String(body.assistant_id)} not found`,
+					statusCode: 404,
+				});
+			const input = body.input as
+				| { action?: string; message?: { input?: { input?: unknown } } }
+				| undefined;
 			const text = input?.message?.input?.input;
 			if (input?.action !== 'send' || typeof text !== 'string') {
-				return send(400, { message: 'input.action must be "send" with input.message.input.input (string)', statusCode: 400 });
+				return send(400, {
+					message: 'input.action must be "send" with input.message.input.input (string)',
+					statusCode: 400,
+				});
 			}
 			thread.messages.push({ role: 'human', content: text });
-			const answer = FakeXpert.answer(expert, text, thread.messages.filter((m) => m.role === 'human').length);
+			const answer = FakeXpert.answer(
+				expert,
+				text,
+				thread.messages.filter((m) => m.role === 'human').length,
+			);
 			thread.messages.push({ role: 'ai', content: answer });
 			if (match[2] === 'wait') return send(200, { role: 'ai', content: answer });
 			return this.stream(req, res, path, body, answer);
@@ -186,15 +237,32 @@ export class FakeXpert extends LoopbackServer {
 	}
 
 	private threadView(thread: Thread) {
-		return { thread_id: thread.thread_id, status: 'idle', created_at: thread.created_at, updated_at: thread.created_at, metadata: { ...thread.metadata, assistant_id: thread.assistant_id }, values: { messages: thread.messages } };
+		return {
+			thread_id: thread.thread_id,
+			status: 'idle',
+			created_at: thread.created_at,
+			updated_at: thread.created_at,
+			metadata: { ...thread.metadata, assistant_id: thread.assistant_id },
+			values: { messages: thread.messages },
+		};
 	}
 
 	/** SSE as Xpert sends it: events around message chunks, then `event: complete` (paced by streamOptions). */
-	private stream(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, answer: string): void {
+	private stream(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		body: unknown,
+		answer: string,
+	): void {
 		this.requests.push({ method: req.method ?? 'POST', path, body, status: 200, at: Date.now() });
 		const options = this.streamOptions;
 		const times: FakeStreamTimes = (this.streamTimes = {});
-		res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+		res.writeHead(200, {
+			'Content-Type': 'text/event-stream',
+			'Cache-Control': 'no-cache',
+			Connection: 'keep-alive',
+		});
 		let closed = false;
 		res.on('close', () => {
 			closed = true;
@@ -238,7 +306,14 @@ export class FakeXpert extends LoopbackServer {
 		})();
 	}
 
-	private send(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, status: number, json: unknown): void {
+	private send(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		body: unknown,
+		status: number,
+		json: unknown,
+	): void {
 		this.requests.push({ method: req.method ?? 'GET', path, body, status, at: Date.now() });
 		res.writeHead(status, json === undefined ? {} : { 'Content-Type': 'application/json' });
 		res.end(json === undefined ? undefined : JSON.stringify(json));

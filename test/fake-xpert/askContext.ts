@@ -26,17 +26,34 @@ export function askStreamingContext(
 			responseType: options.encoding === 'stream' ? 'stream' : 'json',
 			validateStatus: options.ignoreHttpStatusErrors ? () => true : undefined,
 		});
-		return options.returnFullResponse ? { statusCode: response.status, headers: response.headers, body: response.data } : response.data;
+		return options.returnFullResponse
+			? { statusCode: response.status, headers: response.headers, body: response.data }
+			: response.data;
 	};
-	const all: Record<string, unknown> = { expert: 'xpert-helpdesk-0001', sessionKey: '', cardField: 'content', options: {}, ...params };
+	const all: Record<string, unknown> = {
+		expert: 'xpert-helpdesk-0001',
+		sessionKey: '',
+		cardField: 'content',
+		options: {},
+		...params,
+	};
 	const context = {
 		getNodeParameter: (name: string, _i: number, fallback?: unknown) => all[name] ?? fallback,
-		getNode: () => ({ id: '1', name: 'Xpert AI', type: 'xpertAi', typeVersion: 1, position: [0, 0], parameters: {} }),
-		getCredentials: async (type: string) => (type === 'xpertAiApi' ? xpert.credentials() : dingTalk.appConfig()),
+		getNode: () => ({
+			id: '1',
+			name: 'Xpert AI',
+			type: 'xpertAi',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
+		getCredentials: async (type: string) =>
+			type === 'xpertAiApi' ? xpert.credentials() : dingTalk.appConfig(),
 		getExecutionCancelSignal: () => cancel,
 		helpers: {
 			httpRequest: request,
-			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => await request(options, { 'x-api-key': xpert.apiKey }),
+			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) =>
+				await request(options, { 'x-api-key': xpert.apiKey }),
 		},
 	};
 	return context as unknown as IExecuteFunctions;
@@ -44,5 +61,15 @@ export function askStreamingContext(
 
 /** An AI card the fake DingTalk knows, as Card → Send would have created it. */
 export function fakeAiCard(dingTalk: FakeDingTalk, outTrackId: string): void {
-	dingTalk.cards.set(outTrackId, { cardTemplateId: 'ai-card', cardData: {}, privateData: undefined, openSpaceId: 'x', callbackType: undefined, streams: [], fieldValues: {}, finalized: false, failed: false });
+	dingTalk.cards.set(outTrackId, {
+		cardTemplateId: 'ai-card',
+		cardData: {},
+		privateData: undefined,
+		openSpaceId: 'x',
+		callbackType: undefined,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
 }

@@ -1,2 +1,8 @@
-export { FAKE_XPERT_API_KEY, FakeXpert, type FakeExpert, type FakeStreamOptions, type XpertFault } from './FakeXpert';
+export {
+	FAKE_XPERT_API_KEY,
+	FakeXpert,
+	type FakeExpert,
+	type FakeStreamOptions,
+	type XpertFault,
+} from './FakeXpert';
 export { askStreamingContext, fakeAiCard } from './askContext';

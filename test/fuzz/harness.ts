@@ -61,7 +61,11 @@ export function describeInput(input: unknown): string {
 	} catch (error) {
 		text = `(not serialisable: ${(error as Error).message}) ${Object.prototype.toString.call(input)}`;
 	}
-	return text === undefined ? 'undefined' : text.length > 600 ? `${text.slice(0, 600)}… (${text.length} chars)` : text;
+	return text === undefined
+		? 'undefined'
+		: text.length > 600
+			? `${text.slice(0, 600)}… (${text.length} chars)`
+			: text;
 }
 
 function heapMB(): number {
@@ -70,10 +74,22 @@ function heapMB(): number {
 }
 
 export async function runTarget(target: FuzzTarget, options: RunOptions): Promise<TargetReport> {
-	const report: TargetReport = { target: target.name, inputs: 0, accepted: 0, refused: 0, maxInputMs: 0, heapGrowthMB: 0, violations: 0, firstViolations: [] };
+	const report: TargetReport = {
+		target: target.name,
+		inputs: 0,
+		accepted: 0,
+		refused: 0,
+		maxInputMs: 0,
+		heapGrowthMB: 0,
+		violations: 0,
+		firstViolations: [],
+	};
 	const maxViolations = options.maxViolations ?? 5;
 	const heapBefore = heapMB();
-	const seeds = options.onlySeed !== undefined ? [options.onlySeed] : Array.from({ length: options.inputs }, (_, i) => inputSeed(options.seed, i));
+	const seeds =
+		options.onlySeed !== undefined
+			? [options.onlySeed]
+			: Array.from({ length: options.inputs }, (_, i) => inputSeed(options.seed, i));
 	for (let index = 0; index < seeds.length; index++) {
 		const seed = seeds[index];
 		const started = performance.now();
@@ -85,22 +101,42 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
 			violation =
 				error instanceof OracleViolation
 					? { message: error.message, input: error.input }
-					: { message: `threw ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`, input: '(see the target for the input of this seed)' };
+					: {
+							message: `threw ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`,
+							input: '(see the target for the input of this seed)',
+						};
 		}
 		const ms = performance.now() - started;
 		report.inputs++;
 		report.maxInputMs = Math.max(report.maxInputMs, Math.round(ms * 100) / 100);
-		if (!violation && options.maxInputMs !== undefined && ms > options.maxInputMs) violation = { message: `input took ${Math.round(ms)} ms (limit ${options.maxInputMs})`, input: '' };
+		if (!violation && options.maxInputMs !== undefined && ms > options.maxInputMs)
+			violation = {
+				message: `input took ${Math.round(ms)} ms (limit ${options.maxInputMs})`,
+				input: '',
+			};
 		if (violation) {
 			report.violations++;
-			if (report.firstViolations.length < Math.min(maxViolations, 100000)) report.firstViolations.push({ target: target.name, seed, index, message: violation.message, input: describeInput(violation.input) });
+			if (report.firstViolations.length < Math.min(maxViolations, 100000))
+				report.firstViolations.push({
+					target: target.name,
+					seed,
+					index,
+					message: violation.message,
+					input: describeInput(violation.input),
+				});
 			if (report.violations >= maxViolations) break;
 		}
 	}
 	report.heapGrowthMB = Math.round((heapMB() - heapBefore) * 10) / 10;
 	if (options.maxHeapGrowthMB !== undefined && report.heapGrowthMB > options.maxHeapGrowthMB) {
 		report.violations++;
-		report.firstViolations.push({ target: target.name, seed: options.seed, index: -1, message: `heap grew ${report.heapGrowthMB} MB (limit ${options.maxHeapGrowthMB})`, input: '' });
+		report.firstViolations.push({
+			target: target.name,
+			seed: options.seed,
+			index: -1,
+			message: `heap grew ${report.heapGrowthMB} MB (limit ${options.maxHeapGrowthMB})`,
+			input: '',
+		});
 	}
 	return report;
 }
@@ -110,15 +146,25 @@ export function mustNotThrow<T>(input: unknown, what: string, fn: () => T): T {
 	try {
 		return fn();
 	} catch (error) {
-		throw new OracleViolation(`${what} threw ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`, input);
+		throw new OracleViolation(
+			`${what} threw ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`,
+			input,
+		);
 	}
 }
 
-export async function mustNotReject<T>(input: unknown, what: string, fn: () => Promise<T>): Promise<T> {
+export async function mustNotReject<T>(
+	input: unknown,
+	what: string,
+	fn: () => Promise<T>,
+): Promise<T> {
 	try {
 		return await fn();
 	} catch (error) {
-		throw new OracleViolation(`${what} rejected with ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`, input);
+		throw new OracleViolation(
+			`${what} rejected with ${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`,
+			input,
+		);
 	}
 }
 

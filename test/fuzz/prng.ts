@@ -44,7 +44,8 @@ export class Rng {
 	text(max = 24): string {
 		const n = this.int(max + 1);
 		let out = '';
-		for (let i = 0; i < n; i++) out += String.fromCharCode(this.chance(0.7) ? 32 + this.int(95) : this.int(0x10000));
+		for (let i = 0; i < n; i++)
+			out += String.fromCharCode(this.chance(0.7) ? 32 + this.int(95) : this.int(0x10000));
 		return out;
 	}
 }
@@ -73,15 +74,31 @@ export function hostileValue(rng: Rng, depth = 0): unknown {
 		case 4:
 			return '';
 		case 5:
-			return rng.pick(['__proto__', 'constructor', 'toString', '[object Object]', '{}', 'null', '1700000000000', '\u0000']);
+			return rng.pick([
+				'__proto__',
+				'constructor',
+				'toString',
+				'[object Object]',
+				'{}',
+				'null',
+				'1700000000000',
+				'\u0000',
+			]);
 		case 6:
 			return JSON.parse('{"toString":1,"valueOf":1}') as unknown;
 		case 7:
-			return JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}') as unknown;
+			return JSON.parse(
+				'{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+			) as unknown;
 		case 8:
 			return Array.from({ length: rng.int(4) }, () => hostileValue(rng, depth + 1));
 		case 9:
-			return Object.fromEntries(Array.from({ length: rng.int(4) }, () => [rng.pick(['a', 'text', 'content', 'type', 'data', rng.text(6)]), hostileValue(rng, depth + 1)]));
+			return Object.fromEntries(
+				Array.from({ length: rng.int(4) }, () => [
+					rng.pick(['a', 'text', 'content', 'type', 'data', rng.text(6)]),
+					hostileValue(rng, depth + 1),
+				]),
+			);
 		case 10:
 			return deepNest(rng.pick([100, 1000, 2000]), rng.chance(0.5));
 		default:
@@ -91,7 +108,11 @@ export function hostileValue(rng: Rng, depth = 0): unknown {
 
 /** A value nested `depth` levels deep (objects or arrays): recursion without a bound overflows the stack. */
 export function deepNest(depth: number, arrays: boolean): unknown {
-	return JSON.parse(arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown;
+	return JSON.parse(
+		arrays
+			? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+			: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+	) as unknown;
 }
 
 /** Replaces or deletes a few fields of a JSON object (parsed again, so `__proto__` keys are own properties). */
@@ -100,9 +121,18 @@ export function mutateObject(rng: Rng, base: Record<string, unknown>): Record<st
 	const keys = Object.keys(out);
 	const n = 1 + rng.int(4);
 	for (let i = 0; i < n; i++) {
-		const key = rng.chance(0.85) && keys.length ? rng.pick(keys) : rng.pick(['__proto__', 'constructor', rng.text(8)]);
+		const key =
+			rng.chance(0.85) && keys.length
+				? rng.pick(keys)
+				: rng.pick(['__proto__', 'constructor', rng.text(8)]);
 		if (rng.chance(0.1)) delete out[key];
-		else if (key === '__proto__') Object.defineProperty(out, key, { value: hostileValue(rng), enumerable: true, writable: true, configurable: true });
+		else if (key === '__proto__')
+			Object.defineProperty(out, key, {
+				value: hostileValue(rng),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		else out[key] = hostileValue(rng);
 	}
 	return out;

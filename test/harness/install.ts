@@ -16,7 +16,10 @@ export function ensureN8n(): void {
 export function packPackage(destination: string): string {
 	mkdirSync(destination, { recursive: true });
 	sh('npm', ['run', 'build', '--silent']);
-	const packed = sh('npm', ['pack', '--pack-destination', destination, '--silent']).trim().split('\n').pop() as string;
+	const packed = sh('npm', ['pack', '--pack-destination', destination, '--silent'])
+		.trim()
+		.split('\n')
+		.pop() as string;
 	return path.join(destination, path.basename(packed));
 }
 
@@ -24,9 +27,16 @@ export function packPackage(destination: string): string {
 export function installIntoUserFolder(tarball: string, userFolder: string): void {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
-	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }),
+	);
 	// --legacy-peer-deps: n8n provides n8n-workflow; without it npm would install (and try to build) its own.
-	sh('npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'], nodesDir);
+	sh(
+		'npm',
+		['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'],
+		nodesDir,
+	);
 	if (!existsSync(path.join(nodesDir, 'node_modules', PACKAGE_PREFIX, 'package.json'))) {
 		throw new Error('The packed package did not install into .n8n/nodes');
 	}
@@ -47,11 +57,22 @@ export function installLikeCommunityNodes(tarball: string, userFolder: string): 
 	mkdirSync(packageDir, { recursive: true });
 	sh('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	const packageJsonPath = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
+	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(
+		readFileSync(packageJsonPath, 'utf8'),
+	);
 	writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2));
 	sh(
 		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
 		packageDir,
 	);
 	const ledger = existsSync(ledgerPath)

@@ -15,14 +15,20 @@ export interface CliResult {
 
 /** The Node 24 that n8n 2.x needs, installed by scripts/ensure-n8n.sh. */
 export function nodeBinDir(): string {
-	const found = readdirSync(CACHE_DIR).filter((name) => /^node-24\./.test(name)).sort().pop();
+	const found = readdirSync(CACHE_DIR)
+		.filter((name) => /^node-24\./.test(name))
+		.sort()
+		.pop();
 	if (!found) throw new Error(`No Node 24 under ${CACHE_DIR}: run scripts/ensure-n8n.sh`);
 	return path.join(CACHE_DIR, found, 'bin');
 }
 
 export function n8nBin(): string {
 	const bin = path.join(CACHE_DIR, `n8n-${N8N_VERSION}`, 'node_modules', 'n8n', 'bin', 'n8n');
-	if (!existsSync(bin)) throw new Error(`n8n ${N8N_VERSION} is not installed under ${CACHE_DIR}: run scripts/ensure-n8n.sh`);
+	if (!existsSync(bin))
+		throw new Error(
+			`n8n ${N8N_VERSION} is not installed under ${CACHE_DIR}: run scripts/ensure-n8n.sh`,
+		);
 	return bin;
 }
 
@@ -47,9 +53,16 @@ export function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** `extraEnv` overrides the suite's environment, e.g. `{ N8N_USER_FOLDER }` for a test with its own user folder. */
-export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+export async function runN8n(
+	args: string[],
+	timeoutMs = 120_000,
+	extraEnv: Record<string, string> = {},
+): Promise<CliResult> {
 	return await new Promise((resolve, reject) => {
-		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], { env: n8nEnv(extraEnv), cwd: scratchDir() });
+		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...args], {
+			env: n8nEnv(extraEnv),
+			cwd: scratchDir(),
+		});
 		// Everything n8n prints (the run data of `n8n execute` included) also goes to .e2e/logs for secretLeaks.e2e.test.ts.
 		const log = openProcessLog(`cli-${args[0]}`);
 		log.write(`$ n8n ${args.join(' ')}\n`);
@@ -65,7 +78,9 @@ export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Reco
 		});
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+			reject(
+				new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`),
+			);
 		}, timeoutMs);
 		child.on('error', reject);
 		child.on('close', (code, signal) => {
@@ -76,11 +91,16 @@ export async function runN8n(args: string[], timeoutMs = 120_000, extraEnv: Reco
 	});
 }
 
-async function importFile(kind: 'credentials' | 'workflow', data: unknown, extraEnv: Record<string, string> = {}): Promise<void> {
+async function importFile(
+	kind: 'credentials' | 'workflow',
+	data: unknown,
+	extraEnv: Record<string, string> = {},
+): Promise<void> {
 	const file = path.join(scratchDir(), `import-${kind}-${process.pid}-${Date.now()}.json`);
 	writeFileSync(file, JSON.stringify(data));
 	const result = await runN8n([`import:${kind}`, `--input=${file}`], 120_000, extraEnv);
-	if (result.code !== 0) throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
+	if (result.code !== 0)
+		throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export interface CredentialFile {
@@ -91,16 +111,28 @@ export interface CredentialFile {
 }
 
 /** n8n import:credentials takes plain credential data and encrypts it with the instance's key. */
-export async function importCredentials(credentials: CredentialFile[], extraEnv: Record<string, string> = {}): Promise<void> {
+export async function importCredentials(
+	credentials: CredentialFile[],
+	extraEnv: Record<string, string> = {},
+): Promise<void> {
 	// Their secrets (deliberately wrong ones too) must show up in no output: secretLeaks.e2e.test.ts checks.
 	recordCredentialSecrets(credentials);
 	await importFile('credentials', credentials, extraEnv);
 }
-export const importWorkflows = async (workflows: unknown[], extraEnv: Record<string, string> = {}) => await importFile('workflow', workflows, extraEnv);
+export const importWorkflows = async (
+	workflows: unknown[],
+	extraEnv: Record<string, string> = {},
+) => await importFile('workflow', workflows, extraEnv);
 
 export interface NodeRun {
 	executionStatus?: string;
-	error?: { message?: string; description?: string; name?: string; httpCode?: string; [key: string]: unknown };
+	error?: {
+		message?: string;
+		description?: string;
+		name?: string;
+		httpCode?: string;
+		[key: string]: unknown;
+	};
 	data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
 }
 
@@ -116,11 +148,17 @@ export interface ExecutionResult {
 }
 
 /** Runs a workflow once with `n8n execute` (it must start with a Manual Trigger) and parses the run. */
-export async function executeWorkflow(id: string, extraEnv: Record<string, string> = {}): Promise<ExecutionResult> {
+export async function executeWorkflow(
+	id: string,
+	extraEnv: Record<string, string> = {},
+): Promise<ExecutionResult> {
 	const raw = await runN8n(['execute', `--id=${id}`, '--rawOutput'], 120_000, extraEnv);
 	// The CLI prints the run as JSON: alone on success, after "Execution error:" and a line of "=" on failure.
 	const start = raw.stdout.search(/^\{\n {2}"data"/m);
-	let parsed: { status?: string; data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } } } = {};
+	let parsed: {
+		status?: string;
+		data?: { resultData?: { runData?: Record<string, NodeRun[]>; error?: NodeRun['error'] } };
+	} = {};
 	if (start >= 0) {
 		try {
 			// Pretty-printed: the object ends at the first "}" alone at the start of a line; logs may follow.
@@ -142,7 +180,11 @@ export async function executeWorkflow(id: string, extraEnv: Record<string, strin
 }
 
 /** The JSON of the items a node output on its first run and output. */
-export function outputOf(result: ExecutionResult, nodeName: string, output = 0): Array<Record<string, unknown>> {
+export function outputOf(
+	result: ExecutionResult,
+	nodeName: string,
+	output = 0,
+): Array<Record<string, unknown>> {
 	const run = result.runData[nodeName]?.[0];
 	return (run?.data?.main?.[output] ?? []).map((item) => item.json);
 }

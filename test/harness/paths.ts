@@ -19,7 +19,9 @@ export const CACHE_DIR = process.env.N8N_CACHE_DIR ?? path.join(PROJECT_ROOT, '.
  * The package's npm name, which is also the prefix of its node and credential types as n8n names them
  * (`<package>.<node>`). Read from package.json so a rename is one edit there (and in the flows' JSON).
  */
-export const PACKAGE_PREFIX: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string }).name;
+export const PACKAGE_PREFIX: string = (
+	JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string }
+).name;
 /** `npm pack`'s file name stem for the package: `@scope/name` becomes `scope-name`. */
 export const TARBALL_STEM = PACKAGE_PREFIX.replace(/^@/, '').replace('/', '-');
 

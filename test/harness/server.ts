@@ -30,7 +30,12 @@ export class N8nServer {
 	port = 0;
 
 	/** `n8n start` by default; queue mode also starts `n8n worker` processes (ready when they print their line). */
-	constructor(private readonly command: { args: string[]; readyLine: string } = { args: ['start'], readyLine: 'Editor is now accessible' }) {}
+	constructor(
+		private readonly command: { args: string[]; readyLine: string } = {
+			args: ['start'],
+			readyLine: 'Editor is now accessible',
+		},
+	) {}
 
 	get pid(): number | undefined {
 		return this.child?.pid;
@@ -43,7 +48,12 @@ export class N8nServer {
 		const brokerPort = await freePort();
 		this.child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), ...this.command.args], {
 			cwd: scratchDir(),
-			env: n8nEnv({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv }),
+			env: n8nEnv({
+				N8N_PORT: String(this.port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				...extraEnv,
+			}),
 		});
 		// Also written through to .e2e/logs (one file per start), so a failing test loses none of it.
 		const log = openProcessLog(`server-${this.command.args[0]}`);
@@ -58,8 +68,10 @@ export class N8nServer {
 		const deadline = Date.now() + 150_000;
 		// /healthz answers early; the editor (and activation of published workflows) is ready with this line.
 		while (!this.logs.includes(this.command.readyLine)) {
-			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.logs}`);
-			if (Date.now() > deadline) throw new Error(`n8n did not start in time:\n${this.logs.slice(-3000)}`);
+			if (this.child.exitCode !== null)
+				throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.logs}`);
+			if (Date.now() > deadline)
+				throw new Error(`n8n did not start in time:\n${this.logs.slice(-3000)}`);
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 	}
@@ -92,9 +104,13 @@ export class N8nServer {
 			});
 		let response = await post('/owner/setup', { ...owner, firstName: 'E2E', lastName: 'Owner' });
 		if (response.status === 400 && (await response.clone().text()).includes('already setup')) {
-			response = await post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+			response = await post('/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
 		}
-		if (!response.ok) throw new Error(`owner setup/login failed: ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`owner setup/login failed: ${response.status} ${await response.text()}`);
 		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
 	}
 
@@ -105,21 +121,37 @@ export class N8nServer {
 	 */
 	async executionCount(workflowId: string): Promise<number> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const { data } = await this.rest<{ count: number; results?: Array<{ status?: string }> }>('GET', `/executions?filter=${filter}&limit=100`);
-		if (typeof data.count !== 'number' || !Array.isArray(data.results)) throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
-		return data.count + data.results.filter((e) => e.status === 'new' || e.status === 'running').length;
+		const { data } = await this.rest<{ count: number; results?: Array<{ status?: string }> }>(
+			'GET',
+			`/executions?filter=${filter}&limit=100`,
+		);
+		if (typeof data.count !== 'number' || !Array.isArray(data.results))
+			throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
+		return (
+			data.count + data.results.filter((e) => e.status === 'new' || e.status === 'running').length
+		);
 	}
 
 	/** GET of a path outside /rest with the session cookie, e.g. the editor's `/types/nodes.json`. */
 	async getJson<T = unknown>(urlPath: string): Promise<{ status: number; data: T }> {
-		const response = await fetch(`${this.baseUrl}${urlPath}`, { headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' } });
+		const response = await fetch(`${this.baseUrl}${urlPath}`, {
+			headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' },
+		});
 		return { status: response.status, data: (await response.json().catch(() => undefined)) as T };
 	}
 
-	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {
+	async rest<T = unknown>(
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<{ status: number; data: T }> {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
-			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e-browser' },
+			headers: {
+				'Content-Type': 'application/json',
+				cookie: this.cookie,
+				'browser-id': 'e2e-browser',
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();

@@ -13,7 +13,14 @@ type NodeCredentials = Record<string, { id: string; name: string }>;
 export const link = (to: string, index = 0) => ({ node: to, type: 'main', index });
 
 /** A workflow as `n8n import:workflow` takes it. */
-export const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({ id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+export const flow = (id: string, nodes: unknown[], connections: Record<string, unknown>) => ({
+	id,
+	name: id,
+	active: false,
+	nodes,
+	connections,
+	settings: { executionOrder: 'v1' },
+});
 
 export interface TriggerNodeOptions {
 	/** Stream mode is the trigger's default and is left out of the parameters, as the editor saves it. */
@@ -30,7 +37,15 @@ export interface TriggerNodeOptions {
 
 /** The DingTalk Trigger node. */
 export function triggerNode(options: TriggerNodeOptions) {
-	const { mode = 'stream', parameters = {}, credentials, webhookId, name = 'DingTalk Trigger', position = [0, 0], typeVersion = 1.1 } = options;
+	const {
+		mode = 'stream',
+		parameters = {},
+		credentials,
+		webhookId,
+		name = 'DingTalk Trigger',
+		position = [0, 0],
+		typeVersion = 1.1,
+	} = options;
 	return {
 		id: 'trigger',
 		name,
@@ -44,7 +59,14 @@ export function triggerNode(options: TriggerNodeOptions) {
 }
 
 /** n8n's Manual Trigger, named Start. */
-export const manualTriggerNode = (id = 'start') => ({ id, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
+export const manualTriggerNode = (id = 'start') => ({
+	id,
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+});
 
 /** An If node that sends DingTalk Trigger messages to its first output and everything else (card clicks) to its second. */
 export function isMessageRouter(position: [number, number] = [200, 0]) {
@@ -57,7 +79,14 @@ export function isMessageRouter(position: [number, number] = [200, 0]) {
 		parameters: {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'c1', leftValue: '={{ $json.event }}', rightValue: 'message', operator: { type: 'string', operation: 'equals' } }],
+				conditions: [
+					{
+						id: 'c1',
+						leftValue: '={{ $json.event }}',
+						rightValue: 'message',
+						operator: { type: 'string', operation: 'equals' },
+					},
+				],
 				combinator: 'and',
 			},
 			options: {},
@@ -66,7 +95,10 @@ export function isMessageRouter(position: [number, number] = [200, 0]) {
 }
 
 /** Builds DingTalk action nodes of one credential (and, for the HTTP credential, its authentication choice). */
-export function dingTalkNodeFactory(credentials: NodeCredentials, baseParameters: Record<string, unknown> = {}) {
+export function dingTalkNodeFactory(
+	credentials: NodeCredentials,
+	baseParameters: Record<string, unknown> = {},
+) {
 	return (name: string, parameters: Record<string, unknown>, x: number, y = 0) => ({
 		id: name.replace(/\W/g, ''),
 		name,
@@ -103,7 +135,10 @@ function dingTalkNode(step: DingTalkStep, credential: CredentialRef) {
 		type: `${PACKAGE_PREFIX}.dingTalk`,
 		typeVersion: 1,
 		position: [position * 220, 0],
-		parameters: { authentication: ref.type === 'dingTalkHttpApi' ? 'httpApi' : 'streamApi', ...step.parameters },
+		parameters: {
+			authentication: ref.type === 'dingTalkHttpApi' ? 'httpApi' : 'streamApi',
+			...step.parameters,
+		},
 		credentials: { [ref.type]: { id: ref.id, name: ref.name } },
 		...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		...(step.executeOnce ? { executeOnce: true } : {}),

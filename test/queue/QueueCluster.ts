@@ -21,7 +21,10 @@ export class QueueCluster {
 	}
 
 	async addWorker(): Promise<N8nServer> {
-		const worker = new N8nServer({ args: ['worker', `--concurrency=${this.concurrency}`], readyLine: 'n8n worker is now ready' });
+		const worker = new N8nServer({
+			args: ['worker', `--concurrency=${this.concurrency}`],
+			readyLine: 'n8n worker is now ready',
+		});
 		this.workers.push(worker);
 		await worker.start({ ...this.env, QUEUE_HEALTH_CHECK_PORT: String(await freePort()) });
 		return worker;
@@ -46,7 +49,9 @@ export class QueueCluster {
 
 	/** How many executions each worker started (from its log). */
 	startedPerWorker(): number[] {
-		return this.workers.map((worker) => (worker.logs.match(/Worker started execution/g) ?? []).length);
+		return this.workers.map(
+			(worker) => (worker.logs.match(/Worker started execution/g) ?? []).length,
+		);
 	}
 
 	async stop(): Promise<void> {

@@ -17,21 +17,28 @@ export interface Service {
 function ensureDebianPackage(found: () => string | undefined, pkg: string): string {
 	const existing = found();
 	if (existing) return existing;
-	if (process.getuid?.() !== 0) throw new Error(`${pkg} is not installed and this is not root: apt-get install ${pkg}`);
+	if (process.getuid?.() !== 0)
+		throw new Error(`${pkg} is not installed and this is not root: apt-get install ${pkg}`);
 	process.stderr.write(`[queue] installing ${pkg} from Debian's packages\n`);
 	execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-	execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
+		stdio: 'ignore',
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
 	const installed = found();
 	if (!installed) throw new Error(`apt-get installed ${pkg} but its server binary was not found`);
 	return installed;
 }
 
-const onPath = (name: string) => (spawnSync('which', [name], { encoding: 'utf8' }).stdout.trim() || undefined);
+const onPath = (name: string) =>
+	spawnSync('which', [name], { encoding: 'utf8' }).stdout.trim() || undefined;
 
 function postgresBinDir(): string | undefined {
 	const root = '/usr/lib/postgresql';
 	if (!existsSync(root)) return undefined;
-	const version = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))[0];
+	const version = readdirSync(root)
+		.filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+		.sort((a, b) => Number(b) - Number(a))[0];
 	return version ? path.join(root, version, 'bin') : undefined;
 }
 
@@ -55,9 +62,20 @@ async function waitUntil(ready: () => boolean, what: string, timeoutMs = 30_000)
 export async function startRedis(): Promise<Service> {
 	const bin = ensureDebianPackage(() => onPath('redis-server'), 'redis-server');
 	const port = await freePort();
-	const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	const child = spawn(
+		bin,
+		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+		{ stdio: 'ignore' },
+	);
 	const cli = onPath('redis-cli');
-	await waitUntil(() => (cli ? spawnSync(cli, ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG' : true), 'redis-server');
+	await waitUntil(
+		() =>
+			cli
+				? spawnSync(cli, ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() ===
+					'PONG'
+				: true,
+		'redis-server',
+	);
 	return { port, stop: async () => await stopChild(child) };
 }
 
@@ -80,16 +98,50 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
 		chownSync(dir, uid, gid);
 	}
-	const run = (cmd: string, args: string[]) => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
+	const run = (cmd: string, args: string[]) =>
+		(asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [
+			string,
+			string[],
+		];
 	const data = path.join(dir, 'data');
-	execFileSync(...run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '--no-sync']), { stdio: 'ignore' });
+	execFileSync(
+		...run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '--no-sync']),
+		{ stdio: 'ignore' },
+	);
 	const port = await freePort();
-	const child = spawn(...run(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), {
-		stdio: 'ignore',
-	});
-	const isReady = () => spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
+	const child = spawn(
+		...run(path.join(bin, 'postgres'), [
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+		]),
+		{
+			stdio: 'ignore',
+		},
+	);
+	const isReady = () =>
+		spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
 	await waitUntil(isReady, 'postgres');
-	execFileSync(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
+	execFileSync(path.join(bin, 'createdb'), [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		'n8n',
+		'n8n',
+	]);
 	return {
 		port,
 		env: {
@@ -100,10 +152,17 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: 'n8n',
 		},
-		dump: () => execFileSync(path.join(bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+		dump: () =>
+			execFileSync(
+				path.join(bin, 'pg_dump'),
+				['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'],
+				{ encoding: 'utf8', maxBuffer: 1 << 30 },
+			),
 		stop: async () => {
 			// Through runuser the child is not postgres itself: ask postgres to stop (immediately, test data only).
-			spawnSync(...run(path.join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate']), { stdio: 'ignore' });
+			spawnSync(...run(path.join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'immediate']), {
+				stdio: 'ignore',
+			});
 			await stopChild(child);
 		},
 	};

@@ -33,7 +33,10 @@ export interface SoakReport {
 const CONVERSATION = 'cidSoak==';
 const WORKFLOW_ID = 'soakWorkflow0001';
 
-const rssMbOf = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rssMbOf = (pid: number) =>
+	Math.round(
+		Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+	);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -47,21 +50,44 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		// Redelivery compressed with the hour (DingTalk: 16–60 s, for about a minute).
 		fake.gateway.redeliveryMs = 2000;
 		fake.gateway.maxDeliveries = 30;
-		const credentials = { dingTalkStreamApi: { id: 'soakStreamCred01', name: 'DingTalk Stream (soak)' } };
-		await importCredentials([{ id: 'soakStreamCred01', name: 'DingTalk Stream (soak)', type: 'dingTalkStreamApi', data: fake.appConfig() }]);
+		const credentials = {
+			dingTalkStreamApi: { id: 'soakStreamCred01', name: 'DingTalk Stream (soak)' },
+		};
+		await importCredentials([
+			{
+				id: 'soakStreamCred01',
+				name: 'DingTalk Stream (soak)',
+				type: 'dingTalkStreamApi',
+				data: fake.appConfig(),
+			},
+		]);
 		const dingTalk = dingTalkNodeFactory(credentials);
 		await importWorkflows([
 			flow(
 				WORKFLOW_ID,
 				[
-					triggerNode({ parameters: { events: ['message'], options: { allowedConversationIds: CONVERSATION } }, credentials }),
-					dingTalk('Notify', { resource: 'message', operation: 'sendToUsers', userIds: '={{ $json.senderStaffId }}', messageType: 'text', text: '=S {{ $json.text }}' }, 300),
+					triggerNode({
+						parameters: { events: ['message'], options: { allowedConversationIds: CONVERSATION } },
+						credentials,
+					}),
+					dingTalk(
+						'Notify',
+						{
+							resource: 'message',
+							operation: 'sendToUsers',
+							userIds: '={{ $json.senderStaffId }}',
+							messageType: 'text',
+							text: '=S {{ $json.text }}',
+						},
+						300,
+					),
 				],
 				{ 'DingTalk Trigger': { main: [[link('Notify')]] } },
 			),
 		]);
 		const published = await runN8n(['publish:workflow', `--id=${WORKFLOW_ID}`]);
-		if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+		if (published.code !== 0)
+			throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
 		await server.start();
 		await server.setupOwner();
 		await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
@@ -79,7 +105,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 				if (fake.gateway.drop() > 0) faults.refusals++;
 			} else if (m % 5 === 0 && fake.gateway.drop() > 0) faults.drops++;
 			if (m % 4 === 0) {
-				fake.injectFault({ path: '/v1.0/robot/oToMessages/batchSend', kind: 'flowControl', times: 5 });
+				fake.injectFault({
+					path: '/v1.0/robot/oToMessages/batchSend',
+					kind: 'flowControl',
+					times: 5,
+				});
 				faults.flowControl++;
 			}
 			if (m % 15 === 0) {
@@ -91,7 +121,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		const timers = [setInterval(() => ++minute < 60 && minuteOf(minute), minuteMs)];
 		const rss: number[] = [];
 		const pid = server.pid as number;
-		const sampler = setInterval(() => rss.push(rssMbOf(pid)), Math.max(1000, (options.seconds * 1000) / 60));
+		const sampler = setInterval(
+			() => rss.push(rssMbOf(pid)),
+			Math.max(1000, (options.seconds * 1000) / 60),
+		);
 
 		const texts: string[] = [];
 		const started = Date.now();
@@ -101,20 +134,38 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 			if (due > Date.now()) await sleep(due - Date.now());
 			const text = `soak-${i}`;
 			texts.push(text);
-			fake.gateway.pushCallback('/v1.0/im/bot/messages/get', robotMessage(fake, { text, senderStaffId: users[i % users.length], conversationId: CONVERSATION }));
-			if (i % 500 === 499) options.log(`sent ${i + 1}/${total}; rss ${rss.at(-1)} MB; faults ${JSON.stringify(faults)}`);
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage(fake, {
+					text,
+					senderStaffId: users[i % users.length],
+					conversationId: CONVERSATION,
+				}),
+			);
+			if (i % 500 === 499)
+				options.log(
+					`sent ${i + 1}/${total}; rss ${rss.at(-1)} MB; faults ${JSON.stringify(faults)}`,
+				);
 		}
 		for (const timer of timers) clearInterval(timer);
 		if (minute < 59) options.log(`the feed ended at minute ${minute}`);
-		const notified = () => fake.sentMessages.filter((m) => m.channel === 'oto').map((m) => String((m.msgParam as { content?: string }).content ?? ''));
-		await waitFor(() => new Set(notified().filter((t) => t.startsWith('S soak-'))).size >= total, 120_000).catch(() => undefined);
+		const notified = () =>
+			fake.sentMessages
+				.filter((m) => m.channel === 'oto')
+				.map((m) => String((m.msgParam as { content?: string }).content ?? ''));
+		await waitFor(
+			() => new Set(notified().filter((t) => t.startsWith('S soak-'))).size >= total,
+			120_000,
+		).catch(() => undefined);
 		// Let any redelivery still due (after a drop) come in: it must not produce a second reply.
 		await sleep(5000);
 		clearInterval(sampler);
 		rss.push(rssMbOf(pid));
 
 		const counts = new Map<string, number>();
-		for (const text of notified()) if (text.startsWith('S soak-')) counts.set(text.slice(2), (counts.get(text.slice(2)) ?? 0) + 1);
+		for (const text of notified())
+			if (text.startsWith('S soak-'))
+				counts.set(text.slice(2), (counts.get(text.slice(2)) ?? 0) + 1);
 		const lost = texts.filter((t) => !counts.has(t)).length;
 		const duplicated = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
 		const executed = (await server.executionCount(WORKFLOW_ID)) - executedBefore;
@@ -123,13 +174,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 			seconds: +((Date.now() - started) / 1000).toFixed(1),
 			faults,
 			counts: { sent: total, executed, replied: counts.size, lost, duplicated },
-			deliveries: { total: fake.gateway.deliveries.length, redeliveries: fake.gateway.deliveries.filter((d) => d.redelivery).length },
+			deliveries: {
+				total: fake.gateway.deliveries.length,
+				redeliveries: fake.gateway.deliveries.filter((d) => d.redelivery).length,
+			},
 			tokenCalls: fake.tokenCalls(),
-			flowControlAnswers: fake.requestsTo('/v1.0/robot/oToMessages/batchSend').filter((r) => r.status === 403).length,
-			rssMb: { samples: rss, firstThirdMax: Math.max(...rss.slice(0, third)), lastThirdMax: Math.max(...rss.slice(-third)), max: Math.max(...rss) },
+			flowControlAnswers: fake
+				.requestsTo('/v1.0/robot/oToMessages/batchSend')
+				.filter((r) => r.status === 403).length,
+			rssMb: {
+				samples: rss,
+				firstThirdMax: Math.max(...rss.slice(0, third)),
+				lastThirdMax: Math.max(...rss.slice(-third)),
+				max: Math.max(...rss),
+			},
 			problems,
 		};
-		if (lost) problems.push(`${lost} messages got no reply (e.g. ${texts.filter((t) => !counts.has(t)).slice(0, 3).join(', ')})`);
+		if (lost)
+			problems.push(
+				`${lost} messages got no reply (e.g. ${texts
+					.filter((t) => !counts.has(t))
+					.slice(0, 3)
+					.join(', ')})`,
+			);
 		if (duplicated) problems.push(`${duplicated} duplicated replies`);
 		if (executed < total) problems.push(`${executed} executions for ${total} messages`);
 		return report;

@@ -42,12 +42,23 @@ export function recordSecret(kind: string, value: unknown): void {
 }
 
 /** The credential fields that hold secrets, by field name (any credential type). */
-const SECRET_FIELDS = ['clientSecret', 'callbackToken', 'callbackAesKey', 'apiKey', 'password', 'token', 'accessToken'];
+const SECRET_FIELDS = [
+	'clientSecret',
+	'callbackToken',
+	'callbackAesKey',
+	'apiKey',
+	'password',
+	'token',
+	'accessToken',
+];
 
 /** Records the secret fields of credentials handed to n8n (including deliberately wrong ones). */
-export function recordCredentialSecrets(credentials: Array<{ type: string; data: Record<string, unknown> }>): void {
+export function recordCredentialSecrets(
+	credentials: Array<{ type: string; data: Record<string, unknown> }>,
+): void {
 	for (const credential of credentials) {
-		for (const field of SECRET_FIELDS) recordSecret(`${credential.type}.${field}`, credential.data[field]);
+		for (const field of SECRET_FIELDS)
+			recordSecret(`${credential.type}.${field}`, credential.data[field]);
 	}
 }
 
@@ -55,7 +66,9 @@ let logSequence = 0;
 
 /** Which suite (test file) or script is running, for log file names. */
 function runnerName(): string {
-	const state = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
+	const state = (
+		globalThis as { expect?: { getState?: () => { testPath?: string } } }
+	).expect?.getState?.();
 	const file = state?.testPath ?? process.argv[1] ?? 'unknown';
 	return path.basename(file).replace(/\.(e2e\.)?(test\.)?[jt]s$/, '');
 }
@@ -64,18 +77,27 @@ function runnerName(): string {
  * A log file for one n8n process, written through as chunks arrive (appendFileSync: nothing buffered in this
  * process is lost when a test throws). Returns a no-op writer when logging is off.
  */
-export function openProcessLog(label: string): { file?: string; write: (chunk: Buffer | string) => void } {
+export function openProcessLog(label: string): {
+	file?: string;
+	write: (chunk: Buffer | string) => void;
+} {
 	const dir = process.env[LOGS_DIR_ENV];
 	if (!dir) return { write: () => undefined };
 	mkdirSync(dir, { recursive: true });
 	const safe = label.replace(/[^\w.-]+/g, '_').slice(0, 60);
-	const file = path.join(dir, `${Date.now()}-${process.pid}-${++logSequence}-${runnerName()}-${safe}.log`);
+	const file = path.join(
+		dir,
+		`${Date.now()}-${process.pid}-${++logSequence}-${runnerName()}-${safe}.log`,
+	);
 	appendFileSync(file, '');
 	return { file, write: (chunk) => appendFileSync(file, chunk) };
 }
 
 /** Every registered secret once, and the values left out for being too short (kind and length only). */
-export function loadSecrets(dir: string): { secrets: RegisteredSecret[]; skipped: Array<{ kind: string; length: number }> } {
+export function loadSecrets(dir: string): {
+	secrets: RegisteredSecret[];
+	skipped: Array<{ kind: string; length: number }>;
+} {
 	const byValue = new Map<string, RegisteredSecret>();
 	const skipped = new Map<string, { kind: string; length: number }>();
 	const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')) : [];
@@ -100,7 +122,10 @@ export interface Finding {
 	kinds: string[];
 }
 
-export function scanFiles(files: string[], secrets: RegisteredSecret[]): { findings: Finding[]; bytes: number } {
+export function scanFiles(
+	files: string[],
+	secrets: RegisteredSecret[],
+): { findings: Finding[]; bytes: number } {
 	const findings: Finding[] = [];
 	let bytes = 0;
 	for (const file of files) {
@@ -113,7 +138,11 @@ export function scanFiles(files: string[], secrets: RegisteredSecret[]): { findi
 }
 
 /** All files below `dir` that match (by name and full path), not descending into the given directory names. */
-export function filesUnder(dir: string, match: (name: string, fullPath: string) => boolean, skipDirs: string[] = ['node_modules']): string[] {
+export function filesUnder(
+	dir: string,
+	match: (name: string, fullPath: string) => boolean,
+	skipDirs: string[] = ['node_modules'],
+): string[] {
 	if (!existsSync(dir)) return [];
 	const out: string[] = [];
 	for (const name of readdirSync(dir)) {
@@ -172,13 +201,18 @@ export interface SqliteScan {
 }
 
 /** Scans an n8n SQLite database with the given Node (≥ 22.13, for node:sqlite; n8n's own Node 24 is). */
-export function scanSqlite(database: string, secrets: RegisteredSecret[], nodeBinary: string): SqliteScan {
+export function scanSqlite(
+	database: string,
+	secrets: RegisteredSecret[],
+	nodeBinary: string,
+): SqliteScan {
 	const run = spawnSync(nodeBinary, ['--no-warnings', '-e', SQLITE_SCAN, database], {
 		input: JSON.stringify(secrets.map((s) => s.value)),
 		encoding: 'utf8',
 		maxBuffer: 64 * 1024 * 1024,
 	});
-	if (run.status !== 0) throw new Error(`scanning ${database} failed (${run.status}): ${run.stderr}`);
+	if (run.status !== 0)
+		throw new Error(`scanning ${database} failed (${run.status}): ${run.stderr}`);
 	const result = JSON.parse(run.stdout) as Omit<SqliteScan, 'findings'> & {
 		findings: Array<{ table: string; column: string; rowid: number | null; hits: number[] }>;
 	};
@@ -192,4 +226,5 @@ export function scanSqlite(database: string, secrets: RegisteredSecret[], nodeBi
 }
 
 /** One line per finding: where, and which kinds of secret (the values are never printed). */
-export const describeFindings = (findings: Finding[]) => findings.map((f) => `${f.where}: ${f.kinds.join(', ')}`);
+export const describeFindings = (findings: Finding[]) =>
+	findings.map((f) => `${f.where}: ${f.kinds.join(', ')}`);

@@ -16,8 +16,16 @@ const fastRetry = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 };
 describe('DingTalkClient against the fake DingTalk', () => {
 	const fake = new FakeDingTalk(fixture);
 	let config: DingTalkAppConfig;
-	const client = (overrides: Partial<DingTalkAppConfig> = {}, sender: HttpSender = axiosSender, timeoutMs?: number) =>
-		new DingTalkClient({ ...config, ...overrides }, sender, { retry: fastRetry, tokenCache: new AccessTokenCache(), timeoutMs });
+	const client = (
+		overrides: Partial<DingTalkAppConfig> = {},
+		sender: HttpSender = axiosSender,
+		timeoutMs?: number,
+	) =>
+		new DingTalkClient({ ...config, ...overrides }, sender, {
+			retry: fastRetry,
+			tokenCache: new AccessTokenCache(),
+			timeoutMs,
+		});
 
 	beforeAll(async () => {
 		await fake.start();
@@ -27,7 +35,12 @@ describe('DingTalkClient against the fake DingTalk', () => {
 	beforeEach(() => fake.reset());
 
 	const listUsers = async (c: DingTalkClient) =>
-		await c.legacy('POST', '/topapi/user/listsimple', { dept_id: 1, cursor: 0, size: 10 }, { idempotent: true });
+		await c.legacy(
+			'POST',
+			'/topapi/user/listsimple',
+			{ dept_id: 1, cursor: 0, size: 10 },
+			{ idempotent: true },
+		);
 
 	it('fetches one token for 100 parallel calls and reuses it', async () => {
 		const c = client();
@@ -69,10 +82,12 @@ describe('DingTalkClient against the fake DingTalk', () => {
 		fake.injectFault({ path: '/topapi/user/listsimple', kind: 'http429', times: 1 });
 		fake.injectFault({ path: '/topapi/user/listsimple', kind: 'serverError', times: 1 });
 		await listUsers(c);
-		expect(fake.requestsTo('/topapi/user/listsimple').map((r) => r.status)).toEqual([200, 429, 200, 200]);
+		expect(fake.requestsTo('/topapi/user/listsimple').map((r) => r.status)).toEqual([
+			200, 429, 200, 200,
+		]);
 	});
 
-	it('gives up after the bounded retries with DingTalk\'s code, message and request id', async () => {
+	it("gives up after the bounded retries with DingTalk's code, message and request id", async () => {
 		const c = client();
 		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 10 });
 		const error = await c
@@ -84,14 +99,22 @@ describe('DingTalkClient against the fake DingTalk', () => {
 			})
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DingTalkApiError);
-		expect(error).toMatchObject({ code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', kind: 'flowControl', httpStatus: 403 });
+		expect(error).toMatchObject({
+			code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+			kind: 'flowControl',
+			httpStatus: 403,
+		});
 		expect((error as DingTalkApiError).requestId).toBeTruthy();
-		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(1 + fastRetry.maxRetries);
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(
+			1 + fastRetry.maxRetries,
+		);
 	});
 
-	it('reports a wrong secret with DingTalk\'s own text and without the secret', async () => {
+	it("reports a wrong secret with DingTalk's own text and without the secret", async () => {
 		const wrongSecret = 'wrong-secret-value-123';
-		const error = (await client({ clientSecret: wrongSecret }).fetchAccessToken().catch((e: unknown) => e)) as DingTalkApiError;
+		const error = (await client({ clientSecret: wrongSecret })
+			.fetchAccessToken()
+			.catch((e: unknown) => e)) as DingTalkApiError;
 		expect(error).toMatchObject({ code: 'invalidClientIdOrSecret', kind: 'credentials' });
 		expect(error.dingTalkMessage).toContain('无效的clientId或者clientSecret');
 		expect(error.hint).toMatch(/Credentials & Basic Info/);
@@ -132,7 +155,9 @@ describe('DingTalkClient against the fake DingTalk', () => {
 
 	it('falls back to the legacy token endpoint where the new one does not exist', async () => {
 		const without404: HttpSender = async (request) =>
-			request.url.endsWith('/v1.0/oauth2/accessToken') ? { status: 404, headers: {}, body: { code: 'NotFound', message: 'no' } } : await axiosSender(request);
+			request.url.endsWith('/v1.0/oauth2/accessToken')
+				? { status: 404, headers: {}, body: { code: 'NotFound', message: 'no' } }
+				: await axiosSender(request);
 		const issued = await client({}, without404).fetchAccessToken();
 		expect(issued.token).toBeTruthy();
 		expect(fake.requestsTo('/gettoken')).toHaveLength(1);
@@ -148,8 +173,17 @@ describe('fake DingTalk fault scheduling', () => {
 		try {
 			fake.injectFault({ path: '/gettoken', kind: 'serverError', times: 1, after: 2 });
 			const statuses = [];
-			for (let i = 0; i < 4; i++) statuses.push((await fetch(`${fake.baseUrl}/gettoken?appkey=${app.clientId}&appsecret=${app.clientSecret}`)).status);
-			expect(fake.requestsTo('/gettoken').map((r) => (r.response as { errcode: number }).errcode)).toEqual([0, 0, -1, 0]);
+			for (let i = 0; i < 4; i++)
+				statuses.push(
+					(
+						await fetch(
+							`${fake.baseUrl}/gettoken?appkey=${app.clientId}&appsecret=${app.clientSecret}`,
+						)
+					).status,
+				);
+			expect(
+				fake.requestsTo('/gettoken').map((r) => (r.response as { errcode: number }).errcode),
+			).toEqual([0, 0, -1, 0]);
 			expect(statuses).toEqual([200, 200, 200, 200]);
 		} finally {
 			await fake.stop();

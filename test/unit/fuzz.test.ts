@@ -10,12 +10,20 @@ import { TARGETS } from '../fuzz/targets';
 
 const SEED = 20261128;
 /** Inputs per target: a few seconds each on a slow machine. */
-const INPUTS: Record<string, number> = { httpCallback: 3000, streamFrames: 1500, pipeline: 3000, cardMerge: 300, sse: 2000 };
+const INPUTS: Record<string, number> = {
+	httpCallback: 3000,
+	streamFrames: 1500,
+	pipeline: 3000,
+	cardMerge: 300,
+	sse: 2000,
+};
 
 describe('fuzz reference (independent of the package, from dingtalk-protocol.md §3)', () => {
 	it('reproduces the vectors V1–V4 and the robot signature fixture', () => {
 		expect(() => checkReference()).not.toThrow();
-		expect(VECTORS.map((v) => refSignature(v.token, v.timestamp, v.nonce, v.encrypt) === v.signature)).toEqual([true, true, true, true]);
+		expect(
+			VECTORS.map((v) => refSignature(v.token, v.timestamp, v.nonce, v.encrypt) === v.signature),
+		).toEqual([true, true, true, true]);
 	});
 	it('refuses a ciphertext with one flipped byte', () => {
 		const v = VECTORS[1];
@@ -26,9 +34,21 @@ describe('fuzz reference (independent of the package, from dingtalk-protocol.md 
 });
 
 describe('fuzz targets (seeded edition)', () => {
-	it.each(TARGETS.map((t) => [t.name, t] as const))('%s: no oracle violation', async (name, target) => {
-		const report = await runTarget(target, { inputs: INPUTS[name] ?? 1000, seed: SEED, maxViolations: 3 });
-		expect({ target: name, seed: SEED, violations: report.firstViolations }).toEqual({ target: name, seed: SEED, violations: [] });
-		expect(report.inputs).toBe(INPUTS[name] ?? 1000);
-	}, 60_000);
+	it.each(TARGETS.map((t) => [t.name, t] as const))(
+		'%s: no oracle violation',
+		async (name, target) => {
+			const report = await runTarget(target, {
+				inputs: INPUTS[name] ?? 1000,
+				seed: SEED,
+				maxViolations: 3,
+			});
+			expect({ target: name, seed: SEED, violations: report.firstViolations }).toEqual({
+				target: name,
+				seed: SEED,
+				violations: [],
+			});
+			expect(report.inputs).toBe(INPUTS[name] ?? 1000);
+		},
+		60_000,
+	);
 });

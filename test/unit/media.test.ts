@@ -16,7 +16,10 @@ let client: DingTalkClient;
 const context = {
 	helpers: {
 		httpRequest: async (options: { url: string; encoding?: string; timeout?: number }) => {
-			const response = await axios.get(options.url, { responseType: options.encoding === 'stream' ? 'stream' : 'arraybuffer', timeout: options.timeout });
+			const response = await axios.get(options.url, {
+				responseType: options.encoding === 'stream' ? 'stream' : 'arraybuffer',
+				timeout: options.timeout,
+			});
 			return { body: response.data as unknown, headers: response.headers };
 		},
 		prepareBinaryData: async (data: Buffer | Readable, fileName?: string, mimeType?: string) => {
@@ -24,7 +27,12 @@ const context = {
 			if (Buffer.isBuffer(data)) chunks.push(data);
 			else for await (const chunk of data) chunks.push(chunk as Buffer);
 			const bytes = Buffer.concat(chunks);
-			return { data: bytes.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream', bytes: bytes.length };
+			return {
+				data: bytes.toString('base64'),
+				fileName,
+				mimeType: mimeType ?? 'application/octet-stream',
+				bytes: bytes.length,
+			};
 		},
 	},
 } as unknown as ITriggerFunctions;
@@ -36,7 +44,9 @@ const message = (msgtype: string, downloadCode: string, fileName?: string): IDat
 
 beforeAll(async () => {
 	await fake.start();
-	client = new DingTalkClient(fake.appConfig(), axiosSender, { tokenCache: new AccessTokenCache() });
+	client = new DingTalkClient(fake.appConfig(), axiosSender, {
+		tokenCache: new AccessTokenCache(),
+	});
 });
 afterAll(async () => await fake.stop());
 
@@ -44,8 +54,15 @@ describe('Download Media with Max Media Size', () => {
 	it('a file under the cap arrives intact as binary data', async () => {
 		const bytes = Buffer.alloc(300_000, 9);
 		const code = fake.addMedia(bytes, 'application/pdf');
-		const item = await attachMedia(context, client, message('file', code, 'report.pdf'), maxMediaBytes(1));
-		expect(item.json.media).toEqual([{ type: 'file', binaryProperty: 'media0', fileName: 'report.pdf', size: 300_000 }]);
+		const item = await attachMedia(
+			context,
+			client,
+			message('file', code, 'report.pdf'),
+			maxMediaBytes(1),
+		);
+		expect(item.json.media).toEqual([
+			{ type: 'file', binaryProperty: 'media0', fileName: 'report.pdf', size: 300_000 },
+		]);
 		expect(Buffer.from(item.binary?.media0.data ?? '', 'base64').equals(bytes)).toBe(true);
 	});
 
@@ -55,7 +72,11 @@ describe('Download Media with Max Media Size', () => {
 		const item = await attachMedia(context, client, message('video', code), maxMediaBytes(1));
 		expect(item.binary?.media0).toBeUndefined();
 		expect(item.json.media).toEqual([
-			expect.objectContaining({ type: 'video', tooLarge: true, error: expect.stringMatching(/larger than Max Media Size \(1 MB\).*Raise Max Media Size/) }),
+			expect.objectContaining({
+				type: 'video',
+				tooLarge: true,
+				error: expect.stringMatching(/larger than Max Media Size \(1 MB\).*Raise Max Media Size/),
+			}),
 		]);
 		// Stopped at once: the fake wrote no more than loopback's socket buffers took before the client hung up.
 		expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
@@ -63,10 +84,19 @@ describe('Download Media with Max Media Size', () => {
 
 	it('a file without a declared length is stopped once it passes the cap', async () => {
 		const sentBefore = fake.mediaBytesSent;
-		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 2), 'application/zip', { hideLength: true });
-		const item = await attachMedia(context, client, message('file', code, 'big.zip'), maxMediaBytes(0.5));
+		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 2), 'application/zip', {
+			hideLength: true,
+		});
+		const item = await attachMedia(
+			context,
+			client,
+			message('file', code, 'big.zip'),
+			maxMediaBytes(0.5),
+		);
 		expect(item.binary?.media0).toBeUndefined();
-		expect(item.json.media).toEqual([expect.objectContaining({ type: 'file', fileName: 'big.zip', tooLarge: true })]);
+		expect(item.json.media).toEqual([
+			expect.objectContaining({ type: 'file', fileName: 'big.zip', tooLarge: true }),
+		]);
 		expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
 	});
 

@@ -3,10 +3,23 @@ import type { IDataObject } from 'n8n-workflow';
 import { Aggregator } from '../../nodes/DingTalk/pipeline/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/pipeline/Deduplicator';
 import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
-import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../nodes/DingTalk/pipeline/options';
-import { mediaOf, stripMention, toCardCallbackEvent, toMessageEvent, unreadableEvent } from '../../nodes/DingTalk/pipeline/events';
+import {
+	DEFAULT_PIPELINE_OPTIONS,
+	type PipelineOptions,
+} from '../../nodes/DingTalk/pipeline/options';
+import {
+	mediaOf,
+	stripMention,
+	toCardCallbackEvent,
+	toMessageEvent,
+	unreadableEvent,
+} from '../../nodes/DingTalk/pipeline/events';
 import { SessionStore } from '../../nodes/DingTalk/pipeline/SessionStore';
-import { callbackAck, parseCallbackData, parseDownstream } from '../../nodes/DingTalk/stream/frames';
+import {
+	callbackAck,
+	parseCallbackData,
+	parseDownstream,
+} from '../../nodes/DingTalk/stream/frames';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
@@ -14,13 +27,24 @@ const CARD = '/v1.0/card/instances/callback';
 describe('Stream frames', () => {
 	it('accepts the documented robot frame and refuses bad ones with a reason', () => {
 		const good = parseDownstream(
-			JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { messageId: 'm1', topic: ROBOT, time: '1' }, data: '{"msgId":"x"}' }),
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'CALLBACK',
+				headers: { messageId: 'm1', topic: ROBOT, time: '1' },
+				data: '{"msgId":"x"}',
+			}),
 		);
 		expect('frame' in good && parseCallbackData(good.frame)).toEqual({ msgId: 'x' });
 		expect(parseDownstream('nope')).toEqual({ problem: 'frame is not JSON' });
-		expect(parseDownstream('{"type":"OTHER","headers":{}}')).toEqual({ problem: 'unknown frame type' });
-		expect(parseDownstream('{"type":"CALLBACK","headers":{"topic":"x"}}')).toEqual({ problem: 'frame headers lack messageId or topic' });
-		expect(parseDownstream(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toMatchObject({ problem: expect.stringMatching(/exceeds/) });
+		expect(parseDownstream('{"type":"OTHER","headers":{}}')).toEqual({
+			problem: 'unknown frame type',
+		});
+		expect(parseDownstream('{"type":"CALLBACK","headers":{"topic":"x"}}')).toEqual({
+			problem: 'frame headers lack messageId or topic',
+		});
+		expect(parseDownstream(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toMatchObject({
+			problem: expect.stringMatching(/exceeds/),
+		});
 	});
 	it('ACKs with the same messageId and {"response": …} as a JSON string', () => {
 		expect(JSON.parse(callbackAck('m1', { a: 1 }))).toEqual({
@@ -65,22 +89,63 @@ describe('events', () => {
 		expect(stripMention('@Bot hello @Bot', ['Bot'])).toBe('hello');
 	});
 	it('reads rich text, audio recognition and files', () => {
-		expect(toMessageEvent({ msgtype: 'richText', content: { richText: [{ text: 'a' }, { type: 'picture' }, { text: 'b' }] } }).text).toBe('ab');
-		expect(toMessageEvent({ msgtype: 'audio', content: { recognition: '你好' } }).text).toBe('你好');
-		expect(toMessageEvent({ msgtype: 'picture', content: {} })).toMatchObject({ text: '', messageType: 'picture', conversationType: 'direct' });
+		expect(
+			toMessageEvent({
+				msgtype: 'richText',
+				content: { richText: [{ text: 'a' }, { type: 'picture' }, { text: 'b' }] },
+			}).text,
+		).toBe('ab');
+		expect(toMessageEvent({ msgtype: 'audio', content: { recognition: '你好' } }).text).toBe(
+			'你好',
+		);
+		expect(toMessageEvent({ msgtype: 'picture', content: {} })).toMatchObject({
+			text: '',
+			messageType: 'picture',
+			conversationType: 'direct',
+		});
 	});
 	it('finds the downloadable files of picture, file and rich-text messages', () => {
-		expect(mediaOf({ msgtype: 'picture', content: { pictureDownloadCode: 'p1', downloadCode: 'p1' } })).toEqual([{ type: 'picture', downloadCode: 'p1' }]);
-		expect(mediaOf({ msgtype: 'file', content: { downloadCode: 'f1', fileName: 'a.zip' } })).toEqual([{ type: 'file', downloadCode: 'f1', fileName: 'a.zip' }]);
-		expect(mediaOf({ msgtype: 'richText', content: { richText: [{ text: 'x' }, { type: 'picture', downloadCode: 'r1' }, { type: 'picture', pictureDownloadCode: 'r2' }] } })).toEqual([
+		expect(
+			mediaOf({ msgtype: 'picture', content: { pictureDownloadCode: 'p1', downloadCode: 'p1' } }),
+		).toEqual([{ type: 'picture', downloadCode: 'p1' }]);
+		expect(
+			mediaOf({ msgtype: 'file', content: { downloadCode: 'f1', fileName: 'a.zip' } }),
+		).toEqual([{ type: 'file', downloadCode: 'f1', fileName: 'a.zip' }]);
+		expect(
+			mediaOf({
+				msgtype: 'richText',
+				content: {
+					richText: [
+						{ text: 'x' },
+						{ type: 'picture', downloadCode: 'r1' },
+						{ type: 'picture', pictureDownloadCode: 'r2' },
+					],
+				},
+			}),
+		).toEqual([
 			{ type: 'picture', downloadCode: 'r1' },
 			{ type: 'picture', downloadCode: 'r2' },
 		]);
 		expect(mediaOf({ msgtype: 'text', text: { content: 'hi' } })).toEqual([]);
 	});
 	it('parses a card callback (content/value are JSON strings)', () => {
-		const value = JSON.stringify({ cardPrivateData: { actionIds: ['btn1'], params: { action: 'like' } } });
-		expect(toCardCallbackEvent({ userId: 'u1', outTrackId: 'o1', spaceId: 'cid', spaceType: 'im', type: 'actionCallback', content: value, value }, 0)).toMatchObject({
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['btn1'], params: { action: 'like' } },
+		});
+		expect(
+			toCardCallbackEvent(
+				{
+					userId: 'u1',
+					outTrackId: 'o1',
+					spaceId: 'cid',
+					spaceType: 'im',
+					type: 'actionCallback',
+					content: value,
+					value,
+				},
+				0,
+			),
+		).toMatchObject({
 			event: 'cardCallback',
 			userId: 'u1',
 			outTrackId: 'o1',
@@ -92,7 +157,18 @@ describe('events', () => {
 
 describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 	// Values JSON can carry that break naive reads: String() and Number() throw on the first two, .map on the rest.
-	const hostile: unknown[] = [{ toString: 1 }, { toString: 1, valueOf: 1 }, 'x', 42, true, null, [], {}, [[1]], [{ toString: 1 }]];
+	const hostile: unknown[] = [
+		{ toString: 1 },
+		{ toString: 1, valueOf: 1 },
+		'x',
+		42,
+		true,
+		null,
+		[],
+		{},
+		[[1]],
+		[{ toString: 1 }],
+	];
 	const messages: Record<string, Record<string, unknown>> = {
 		text: { text: { content: ' hi ' } },
 		richText: { content: { richText: [{ text: 'a' }, { type: 'picture', downloadCode: 'r1' }] } },
@@ -122,67 +198,115 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 		...messages[msgtype],
 	});
 	/** Every field, and every field inside `text` and `content` (and the first rich-text part), replaced in turn. */
-	function* variants(payload: Record<string, unknown>): Generator<[string, Record<string, unknown>]> {
+	function* variants(
+		payload: Record<string, unknown>,
+	): Generator<[string, Record<string, unknown>]> {
 		for (const key of Object.keys(payload)) {
-			for (const value of hostile) yield [`${key} = ${JSON.stringify(value)}`, { ...payload, [key]: value }];
+			for (const value of hostile)
+				yield [`${key} = ${JSON.stringify(value)}`, { ...payload, [key]: value }];
 			const inner = payload[key];
 			if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) continue;
 			for (const [field, fieldValue] of Object.entries(inner)) {
-				for (const value of hostile) yield [`${key}.${field} = ${JSON.stringify(value)}`, { ...payload, [key]: { ...inner, [field]: value } }];
+				for (const value of hostile)
+					yield [
+						`${key}.${field} = ${JSON.stringify(value)}`,
+						{ ...payload, [key]: { ...inner, [field]: value } },
+					];
 				if (Array.isArray(fieldValue) && typeof fieldValue[0] === 'object') {
 					for (const part of Object.keys(fieldValue[0] as object)) {
 						for (const value of hostile) {
-							const parts = [{ ...(fieldValue[0] as object), [part]: value }, ...fieldValue.slice(1)];
-							yield [`${key}.${field}[0].${part} = ${JSON.stringify(value)}`, { ...payload, [key]: { ...inner, [field]: parts } }];
+							const parts = [
+								{ ...(fieldValue[0] as object), [part]: value },
+								...fieldValue.slice(1),
+							];
+							yield [
+								`${key}.${field}[0].${part} = ${JSON.stringify(value)}`,
+								{ ...payload, [key]: { ...inner, [field]: parts } },
+							];
 						}
 					}
 				}
 			}
 		}
 	}
-	const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'], aggregationWindowSeconds: 0 };
+	const options: PipelineOptions = {
+		...DEFAULT_PIPELINE_OPTIONS,
+		events: ['message', 'cardCallback'],
+		aggregationWindowSeconds: 0,
+	};
 	const expectNormalised = (item: Record<string, unknown>) => {
-		for (const key of ['text', 'rawText', 'messageType', 'msgId', 'senderStaffId', 'conversationId', 'sessionId', 'sessionWebhook', 'robotCode']) {
+		for (const key of [
+			'text',
+			'rawText',
+			'messageType',
+			'msgId',
+			'senderStaffId',
+			'conversationId',
+			'sessionId',
+			'sessionWebhook',
+			'robotCode',
+		]) {
 			expect(typeof item[key]).toBe('string');
 		}
-		expect(Number.isFinite(item.sessionWebhookExpiredTime) && Number.isFinite(item.createdAt)).toBe(true);
+		expect(Number.isFinite(item.sessionWebhookExpiredTime) && Number.isFinite(item.createdAt)).toBe(
+			true,
+		);
 		expect(Array.isArray(item.mentionedUsers)).toBe(true);
 	};
 
-	it.each(Object.keys(messages))('%s message: each wrongly typed field gives a normalised item or a refusal, never a throw', async (msgtype) => {
-		let cases = 0;
-		let refused = 0;
-		for (const [label, data] of variants(base(msgtype))) {
-			cases++;
-			const emitted: Array<Record<string, unknown>> = [];
-			const p = new EventPipeline({ ...options, groupMentionsOnly: false }, async (item) => (emitted.push(item), { ok: true }));
-			const outcome = await p.handle({ topic: ROBOT, messageId: `frame-${cases}`, data }).then(
-				() => 'resolved',
-				(error: Error) => `threw on ${label}: ${error.message}`,
-			);
-			expect(outcome).toBe('resolved');
-			expect(() => mediaOf(data as IDataObject)).not.toThrow();
-			const problem = unreadableEvent(ROBOT, data);
-			if (problem) {
-				refused++;
-				expect(emitted).toEqual([]);
-			} else {
-				expect(emitted).toHaveLength(1);
-				expectNormalised(emitted[0]);
+	it.each(Object.keys(messages))(
+		'%s message: each wrongly typed field gives a normalised item or a refusal, never a throw',
+		async (msgtype) => {
+			let cases = 0;
+			let refused = 0;
+			for (const [label, data] of variants(base(msgtype))) {
+				cases++;
+				const emitted: Array<Record<string, unknown>> = [];
+				const p = new EventPipeline(
+					{ ...options, groupMentionsOnly: false },
+					async (item) => (emitted.push(item), { ok: true }),
+				);
+				const outcome = await p.handle({ topic: ROBOT, messageId: `frame-${cases}`, data }).then(
+					() => 'resolved',
+					(error: Error) => `threw on ${label}: ${error.message}`,
+				);
+				expect(outcome).toBe('resolved');
+				expect(() => mediaOf(data as IDataObject)).not.toThrow();
+				const problem = unreadableEvent(ROBOT, data);
+				if (problem) {
+					refused++;
+					expect(emitted).toEqual([]);
+				} else {
+					expect(emitted).toHaveLength(1);
+					expectNormalised(emitted[0]);
+				}
 			}
-		}
-		expect(cases).toBeGreaterThan(150);
-		// Only the fields that say what a message is (type, conversation, ID) may refuse it: 3 fields x 10 values at most.
-		expect(refused).toBeLessThanOrEqual(30);
-	});
+			expect(cases).toBeGreaterThan(150);
+			// Only the fields that say what a message is (type, conversation, ID) may refuse it: 3 fields x 10 values at most.
+			expect(refused).toBeLessThanOrEqual(30);
+		},
+	);
 
 	it('refuses a message only when its type, conversation or ID cannot be read', () => {
 		const good = base('text');
 		expect(unreadableEvent(ROBOT, good)).toBeUndefined();
-		expect(unreadableEvent(ROBOT, { ...good, msgtype: { toString: 1 } })).toBe('robot message without a msgtype');
-		expect(unreadableEvent(ROBOT, { ...good, conversationId: ['cid'] })).toBe('robot message without a conversationId');
-		expect(unreadableEvent(ROBOT, { ...good, msgId: 7 })).toBe('robot message whose msgId is not a string');
-		expect(toMessageEvent({ ...(good as IDataObject), atUsers: 'x', sessionWebhookExpiredTime: { toString: 1 }, text: { content: { a: 1 } } })).toMatchObject({
+		expect(unreadableEvent(ROBOT, { ...good, msgtype: { toString: 1 } })).toBe(
+			'robot message without a msgtype',
+		);
+		expect(unreadableEvent(ROBOT, { ...good, conversationId: ['cid'] })).toBe(
+			'robot message without a conversationId',
+		);
+		expect(unreadableEvent(ROBOT, { ...good, msgId: 7 })).toBe(
+			'robot message whose msgId is not a string',
+		);
+		expect(
+			toMessageEvent({
+				...(good as IDataObject),
+				atUsers: 'x',
+				sessionWebhookExpiredTime: { toString: 1 },
+				text: { content: { a: 1 } },
+			}),
+		).toMatchObject({
 			mentionedUsers: [],
 			sessionWebhookExpiredTime: 0,
 			text: '',
@@ -191,7 +315,10 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 	});
 
 	it('card callbacks: each wrongly typed field gives a normalised item or a refusal, never a throw', async () => {
-		const privateData = { actionIds: ['end_session', 'b2'], params: { action: 'end_session', n: 1 } };
+		const privateData = {
+			actionIds: ['end_session', 'b2'],
+			params: { action: 'end_session', n: 1 },
+		};
 		const payloads: Array<[string, Record<string, unknown>]> = [];
 		const card = (value: unknown, extra: Record<string, unknown> = {}) => ({
 			userId: 'u1',
@@ -204,12 +331,31 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 			...extra,
 		});
 		for (const value of hostile) {
-			for (const key of Object.keys(card({}))) payloads.push([`${key} = ${JSON.stringify(value)}`, card({ cardPrivateData: privateData }, { [key]: value })]);
-			payloads.push([`cardPrivateData = ${JSON.stringify(value)}`, card({ cardPrivateData: value })]);
-			payloads.push([`actionIds = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, actionIds: value } })]);
-			payloads.push([`params = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, params: value } })]);
-			payloads.push([`params.action = ${JSON.stringify(value)}`, card({ cardPrivateData: { ...privateData, params: { action: value } } })]);
-			payloads.push([`value object, actionIds = ${JSON.stringify(value)}`, card(null, { value: { cardPrivateData: { actionIds: value } } })]);
+			for (const key of Object.keys(card({})))
+				payloads.push([
+					`${key} = ${JSON.stringify(value)}`,
+					card({ cardPrivateData: privateData }, { [key]: value }),
+				]);
+			payloads.push([
+				`cardPrivateData = ${JSON.stringify(value)}`,
+				card({ cardPrivateData: value }),
+			]);
+			payloads.push([
+				`actionIds = ${JSON.stringify(value)}`,
+				card({ cardPrivateData: { ...privateData, actionIds: value } }),
+			]);
+			payloads.push([
+				`params = ${JSON.stringify(value)}`,
+				card({ cardPrivateData: { ...privateData, params: value } }),
+			]);
+			payloads.push([
+				`params.action = ${JSON.stringify(value)}`,
+				card({ cardPrivateData: { ...privateData, params: { action: value } } }),
+			]);
+			payloads.push([
+				`value object, actionIds = ${JSON.stringify(value)}`,
+				card(null, { value: { cardPrivateData: { actionIds: value } } }),
+			]);
 		}
 		payloads.push(['value is not JSON', card(null, { value: '{', content: '{' })]);
 		let refused = 0;
@@ -228,15 +374,27 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 			}
 			expect(emitted).toHaveLength(1);
 			const item = emitted[0];
-			for (const key of ['userId', 'outTrackId', 'conversationId', 'spaceType']) expect(typeof item[key]).toBe('string');
-			expect(Array.isArray(item.actionIds) && (item.actionIds as unknown[]).every((id) => typeof id === 'string')).toBe(true);
-			expect(typeof item.params === 'object' && item.params !== null && !Array.isArray(item.params)).toBe(true);
+			for (const key of ['userId', 'outTrackId', 'conversationId', 'spaceType'])
+				expect(typeof item[key]).toBe('string');
+			expect(
+				Array.isArray(item.actionIds) &&
+					(item.actionIds as unknown[]).every((id) => typeof id === 'string'),
+			).toBe(true);
+			expect(
+				typeof item.params === 'object' && item.params !== null && !Array.isArray(item.params),
+			).toBe(true);
 		}
 		expect(payloads.length).toBeGreaterThan(100);
 		expect(refused).toBeGreaterThan(0);
-		expect(unreadableEvent(CARD, card(null, { value: '{', content: '{' }))).toBe('card callback whose value is not a JSON object');
-		expect(unreadableEvent(CARD, card({}, { outTrackId: 5 }))).toBe('card callback without an outTrackId');
-		expect(toCardCallbackEvent(card({ cardPrivateData: { actionIds: {}, params: 'x' } }))).toMatchObject({ actionIds: [], params: {} });
+		expect(unreadableEvent(CARD, card(null, { value: '{', content: '{' }))).toBe(
+			'card callback whose value is not a JSON object',
+		);
+		expect(unreadableEvent(CARD, card({}, { outTrackId: 5 }))).toBe(
+			'card callback without an outTrackId',
+		);
+		expect(
+			toCardCallbackEvent(card({ cardPrivateData: { actionIds: {}, params: 'x' } })),
+		).toMatchObject({ actionIds: [], params: {} });
 	});
 });
 
@@ -348,7 +506,12 @@ describe('Aggregator', () => {
 	afterEach(() => jest.useRealTimers());
 	it('restarts the window on each message and flushes after the max wait', () => {
 		const flushed: string[][] = [];
-		const a = new Aggregator<string>(1000, 2500, (_k, items) => flushed.push(items), () => Date.now());
+		const a = new Aggregator<string>(
+			1000,
+			2500,
+			(_k, items) => flushed.push(items),
+			() => Date.now(),
+		);
 		a.add('k', 'a');
 		jest.advanceTimersByTime(900);
 		a.add('k', 'b');
@@ -365,16 +528,33 @@ describe('Aggregator', () => {
 });
 
 describe('EventPipeline', () => {
-	const options: PipelineOptions = { ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'], language: 'zh-CN' };
+	const options: PipelineOptions = {
+		...DEFAULT_PIPELINE_OPTIONS,
+		events: ['message', 'cardCallback'],
+		language: 'zh-CN',
+	};
 	const message = (msgId: string, extra: Record<string, unknown> = {}) => ({
 		topic: ROBOT,
 		messageId: `frame-${msgId}`,
-		data: { msgId, conversationId: 'cid', conversationType: '1', senderStaffId: 'u1', senderId: 'sender-u1', chatbotUserId: 'bot', msgtype: 'text', text: { content: `text ${msgId}` }, ...extra },
+		data: {
+			msgId,
+			conversationId: 'cid',
+			conversationType: '1',
+			senderStaffId: 'u1',
+			senderId: 'sender-u1',
+			chatbotUserId: 'bot',
+			msgtype: 'text',
+			text: { content: `text ${msgId}` },
+			...extra,
+		},
 	});
 
 	it('filters: group without mention, own messages, allow-lists', async () => {
 		const emitted: Array<Record<string, unknown>> = [];
-		const p = new EventPipeline({ ...options, allowedSenderIds: ['u1'] }, async (item) => (emitted.push(item), { ok: true }));
+		const p = new EventPipeline(
+			{ ...options, allowedSenderIds: ['u1'] },
+			async (item) => (emitted.push(item), { ok: true }),
+		);
 		await p.handle(message('1', { conversationType: '2' }));
 		await p.handle(message('2', { senderId: 'bot' }));
 		await p.handle(message('3', { senderStaffId: 'u2' }));
@@ -416,22 +596,37 @@ describe('EventPipeline', () => {
 	it('aggregates a burst into one event with all parts', async () => {
 		jest.useFakeTimers();
 		const emitted: Array<Record<string, unknown>> = [];
-		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+		const p = new EventPipeline(
+			{ ...options, aggregationWindowSeconds: 2 },
+			async (item) => (emitted.push(item), { ok: true }),
+		);
 		const handled = [p.handle(message('a')), p.handle(message('b'))];
 		await Promise.resolve();
 		jest.advanceTimersByTime(2000);
 		jest.useRealTimers();
 		await Promise.all(handled);
 		expect(emitted).toHaveLength(1);
-		expect(emitted[0]).toMatchObject({ text: 'text a\ntext b', msgIds: ['a', 'b'], isNewSession: true });
+		expect(emitted[0]).toMatchObject({
+			text: 'text a\ntext b',
+			msgIds: ['a', 'b'],
+			isNewSession: true,
+		});
 	});
 
 	it('aggregates per sender, also external users (no staff ID) writing in one conversation', async () => {
 		jest.useFakeTimers();
 		const emitted: Array<Record<string, unknown>> = [];
-		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
-		const external = (msgId: string, senderId: string) => message(msgId, { senderStaffId: undefined, senderId });
-		const handled = [p.handle(external('e1', 'ext-1')), p.handle(external('e2', 'ext-2')), p.handle(external('e3', 'ext-1'))];
+		const p = new EventPipeline(
+			{ ...options, aggregationWindowSeconds: 2 },
+			async (item) => (emitted.push(item), { ok: true }),
+		);
+		const external = (msgId: string, senderId: string) =>
+			message(msgId, { senderStaffId: undefined, senderId });
+		const handled = [
+			p.handle(external('e1', 'ext-1')),
+			p.handle(external('e2', 'ext-2')),
+			p.handle(external('e3', 'ext-1')),
+		];
 		await Promise.resolve();
 		jest.advanceTimersByTime(2000);
 		jest.useRealTimers();
@@ -443,7 +638,10 @@ describe('EventPipeline', () => {
 		jest.useFakeTimers();
 		try {
 			const emitted: Array<Record<string, unknown>> = [];
-			const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+			const p = new EventPipeline(
+				{ ...options, aggregationWindowSeconds: 2 },
+				async (item) => (emitted.push(item), { ok: true }),
+			);
 			const pending = [p.handle(message('a')), p.handle(message('b'))];
 			await Promise.resolve();
 			p.close('drop');
@@ -460,7 +658,10 @@ describe('EventPipeline', () => {
 
 	it('close (HTTP): pending aggregated messages are sent at once (DingTalk will not redeliver them), then nothing more runs', async () => {
 		const emitted: Array<Record<string, unknown>> = [];
-		const p = new EventPipeline({ ...options, aggregationWindowSeconds: 2 }, async (item) => (emitted.push(item), { ok: true }));
+		const p = new EventPipeline(
+			{ ...options, aggregationWindowSeconds: 2 },
+			async (item) => (emitted.push(item), { ok: true }),
+		);
 		const pending = p.handle(message('a'));
 		await Promise.resolve();
 		p.close('flush');
@@ -474,7 +675,12 @@ describe('EventPipeline', () => {
 		try {
 			const warnings: string[] = [];
 			let runs = 0;
-			const p = new EventPipeline({ ...options, runDeadlineSeconds: 5 }, async () => (runs++, await new Promise<never>(() => undefined)), Date.now, (m) => warnings.push(m));
+			const p = new EventPipeline(
+				{ ...options, runDeadlineSeconds: 5 },
+				async () => (runs++, await new Promise<never>(() => undefined)),
+				Date.now,
+				(m) => warnings.push(m),
+			);
 			let settled = false;
 			const handled = p.handle(message('w')).finally(() => (settled = true));
 			await jest.advanceTimersByTimeAsync(4_999);
@@ -492,7 +698,9 @@ describe('EventPipeline', () => {
 	it('a run that ends in time clears its deadline timer', async () => {
 		jest.useFakeTimers();
 		try {
-			const p = new EventPipeline({ ...options, runDeadlineSeconds: 5 }, async () => ({ ok: true }));
+			const p = new EventPipeline({ ...options, runDeadlineSeconds: 5 }, async () => ({
+				ok: true,
+			}));
 			await p.handle(message('q'));
 			expect(jest.getTimerCount()).toBe(0);
 		} finally {
@@ -500,14 +708,25 @@ describe('EventPipeline', () => {
 		}
 	});
 
-	it('end session: the card button ends the sender\'s session and answers in the Preferred Language', async () => {
+	it("end session: the card button ends the sender's session and answers in the Preferred Language", async () => {
 		const emitted: Array<Record<string, unknown>> = [];
 		const p = new EventPipeline(options, async (item) => (emitted.push(item), { ok: true }));
 		await p.handle(message('s1'));
 		const value = JSON.stringify({ cardPrivateData: { actionIds: ['end_session'], params: {} } });
-		const response = await p.handle({ topic: CARD, messageId: 'c1', data: { userId: 'u1', spaceId: 'cid', spaceType: 'im', outTrackId: 'o', value } });
-		expect(response).toEqual({ cardData: { cardParamMap: { sessionNotice: '会话已结束，下一条消息将开始新的对话。' } }, cardUpdateOptions: { updateCardDataByKey: true } });
-		expect(emitted[1]).toMatchObject({ event: 'cardCallback', sessionEnded: true, endedSessionId: emitted[0].sessionId });
+		const response = await p.handle({
+			topic: CARD,
+			messageId: 'c1',
+			data: { userId: 'u1', spaceId: 'cid', spaceType: 'im', outTrackId: 'o', value },
+		});
+		expect(response).toEqual({
+			cardData: { cardParamMap: { sessionNotice: '会话已结束，下一条消息将开始新的对话。' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		});
+		expect(emitted[1]).toMatchObject({
+			event: 'cardCallback',
+			sessionEnded: true,
+			endedSessionId: emitted[0].sessionId,
+		});
 		await p.handle(message('s2'));
 		expect(emitted[2]).toMatchObject({ isNewSession: true });
 		expect(emitted[2].sessionId).not.toBe(emitted[0].sessionId);

@@ -31,7 +31,12 @@ function run(sessionWebhook: string) {
 		{ tokenCache: new AccessTokenCache() },
 	);
 	const params: Record<string, unknown> = {
-		event: { conversationType: '2', conversationId: 'cid', sessionWebhook, sessionWebhookExpiredTime: Date.now() + 3_600_000 },
+		event: {
+			conversationType: '2',
+			conversationId: 'cid',
+			sessionWebhook,
+			sessionWebhookExpiredTime: Date.now() + 3_600_000,
+		},
 		options: {},
 		messageType: 'text',
 		text: 'hi',

@@ -24,7 +24,10 @@ beforeEach(() => {
 });
 afterEach(() => {
 	rmSync(dir, { recursive: true, force: true });
-	for (const [name, value] of [[SECRETS_DIR_ENV, saved.secrets], [LOGS_DIR_ENV, saved.logs]] as const) {
+	for (const [name, value] of [
+		[SECRETS_DIR_ENV, saved.secrets],
+		[LOGS_DIR_ENV, saved.logs],
+	] as const) {
 		if (value === undefined) delete process.env[name];
 		else process.env[name] = value;
 	}
@@ -35,7 +38,15 @@ const TOKEN = '0123456789abcdef0123456789abcdef';
 
 it('records credential secrets and issued tokens; skips values too short to search for, and says which', () => {
 	recordCredentialSecrets([
-		{ type: 'dingTalkHttpApi', data: { clientId: 'dingfakeappkey0001', clientSecret: SECRET, callbackToken: 'tok', callbackAesKey: 'a'.repeat(43) } },
+		{
+			type: 'dingTalkHttpApi',
+			data: {
+				clientId: 'dingfakeappkey0001',
+				clientSecret: SECRET,
+				callbackToken: 'tok',
+				callbackAesKey: 'a'.repeat(43),
+			},
+		},
 	]);
 	recordSecret('DingTalk access token', TOKEN);
 	recordSecret('DingTalk access token', TOKEN);

@@ -1,8 +1,15 @@
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
-import { mergeAnswers, StreamConnection, type StreamConnectionOptions } from '../../nodes/DingTalk/stream/StreamConnection';
+import {
+	mergeAnswers,
+	StreamConnection,
+	type StreamConnectionOptions,
+} from '../../nodes/DingTalk/stream/StreamConnection';
 import { openStreamConnection } from '../../nodes/DingTalk/api/gateway';
 import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
-import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../nodes/DingTalk/pipeline/options';
+import {
+	DEFAULT_PIPELINE_OPTIONS,
+	type PipelineOptions,
+} from '../../nodes/DingTalk/pipeline/options';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
@@ -24,7 +31,10 @@ describe('StreamConnection against the fake gateway', () => {
 	const connections: StreamConnection[] = [];
 	const connect = (overrides: Partial<StreamConnectionOptions> = {}, secret = app.clientSecret) => {
 		const config = { ...fake.appConfig(), clientSecret: secret };
-		const client = new DingTalkClient(config, axiosSender, { tokenCache: new AccessTokenCache(), retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+		const client = new DingTalkClient(config, axiosSender, {
+			tokenCache: new AccessTokenCache(),
+			retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+		});
 		const c = new StreamConnection(app.clientId, secret, {
 			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
 			backoff: { baseMs: 20, maxMs: 200 },
@@ -67,10 +77,15 @@ describe('StreamConnection against the fake gateway', () => {
 		await waitFor(() => fake.gateway.liveConnections().length === 0);
 	});
 
-	it('fails the first subscribe with DingTalk\'s error for a wrong secret and leaves nothing running', async () => {
+	it("fails the first subscribe with DingTalk's error for a wrong secret and leaves nothing running", async () => {
 		const c = connect({}, 'wrong-secret');
-		await expect(c.subscribe(async () => null)).rejects.toMatchObject({ code: 'invalidClientIdOrSecret' });
-		expect(c.status()).toMatchObject({ state: 'stopped', lastError: expect.stringMatching(/invalidClientIdOrSecret/) });
+		await expect(c.subscribe(async () => null)).rejects.toMatchObject({
+			code: 'invalidClientIdOrSecret',
+		});
+		expect(c.status()).toMatchObject({
+			state: 'stopped',
+			lastError: expect.stringMatching(/invalidClientIdOrSecret/),
+		});
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(fake.requestsTo('/v1.0/gateway/connections/open')).toHaveLength(1);
 	});
@@ -87,7 +102,10 @@ describe('StreamConnection against the fake gateway', () => {
 		await waitFor(() => seenOnDisconnect.length > 0);
 		// What a Connection Events item reports for the drop: no longer connected.
 		expect(seenOnDisconnect[0]).toMatchObject({ state: 'retrying', connected: false });
-		await waitFor(() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1, 10_000);
+		await waitFor(
+			() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1,
+			10_000,
+		);
 		const opens = fake.requestsTo('/v1.0/gateway/connections/open').slice(1);
 		expect(opens.map((r) => r.status)).toEqual([500, 500, 500, 500, 200]);
 		const gaps = opens.slice(1).map((r, i) => r.at - opens[i].at);
@@ -109,7 +127,10 @@ describe('StreamConnection against the fake gateway', () => {
 			await waitFor(() => authFailures.length > 0);
 			const refused = fake.requestsTo('/v1.0/gateway/connections/open').slice(1);
 			expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
-			expect(authFailures[0]).toMatchObject({ code: 'invalidClientIdOrSecret', hint: expect.stringMatching(/Client Secret in the credential/) });
+			expect(authFailures[0]).toMatchObject({
+				code: 'invalidClientIdOrSecret',
+				hint: expect.stringMatching(/Client Secret in the credential/),
+			});
 			expect(c.status().state).not.toBe('stopped');
 			await waitFor(() => fake.requestsTo('/v1.0/gateway/connections/open').length >= 7);
 			expect(authFailures).toHaveLength(1);
@@ -154,28 +175,77 @@ describe('StreamConnection against the fake gateway', () => {
 	});
 
 	it('survives any frame: after each hostile one, a good message on the same socket is ACKed within 1 s', async () => {
-		const pipeline = new EventPipeline({ ...DEFAULT_PIPELINE_OPTIONS, groupMentionsOnly: false }, async () => ({ ok: true }));
+		const pipeline = new EventPipeline(
+			{ ...DEFAULT_PIPELINE_OPTIONS, groupMentionsOnly: false },
+			async () => ({ ok: true }),
+		);
 		const c = connect();
 		const problems: string[] = [];
 		c.on('error-status', (message: string) => problems.push(message));
 		await c.subscribe(async (cb) => await pipeline.handle(cb));
 		const [socket] = fake.gateway.liveConnections();
 		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`; // JSON.parse takes it; JSON.stringify overflows the stack
-		const frame = (type: string, headers: string, data = '"{}"') => `{"specVersion":"1.0","type":${type},"headers":${headers},"data":${data}}`;
+		const frame = (type: string, headers: string, data = '"{}"') =>
+			`{"specVersion":"1.0","type":${type},"headers":${headers},"data":${data}}`;
 		const message = (extra: Record<string, unknown>) =>
-			JSON.stringify(JSON.stringify({ msgId: `m${Math.random()}`, msgtype: 'text', conversationId: 'c', conversationType: '1', senderStaffId: 'u', text: { content: 'hi' }, ...extra }));
+			JSON.stringify(
+				JSON.stringify({
+					msgId: `m${Math.random()}`,
+					msgtype: 'text',
+					conversationId: 'c',
+					conversationType: '1',
+					senderStaffId: 'u',
+					text: { content: 'hi' },
+					...extra,
+				}),
+			);
 		const hostile: Array<[string, string, string?]> = [
 			['type that String() throws on', '{"type":{"toString":1}}'],
 			['type that is an array', '{"type":["CALLBACK"],"headers":{"messageId":"a","topic":"b"}}'],
-			['SYSTEM ping with a deeply nested header', frame('"SYSTEM"', `{"messageId":"p1","topic":"ping","x":${deep}}`)],
-			['EVENT with a deeply nested messageId', frame('"EVENT"', `{"messageId":${deep},"topic":"t"}`)],
-			['CALLBACK with a deeply nested messageId', frame('"CALLBACK"', `{"messageId":${deep},"topic":"${ROBOT}"}`)],
-			['CALLBACK whose messageId String() throws on', frame('"CALLBACK"', `{"messageId":{"toString":1},"topic":"${ROBOT}"}`)],
-			['CALLBACK whose topic String() throws on', frame('"CALLBACK"', '{"messageId":"t1","topic":{"toString":1}}')],
-			['CALLBACK whose data is an object', frame('"CALLBACK"', `{"messageId":"d1","topic":"${ROBOT}"}`, '{"toString":1}'), 'd1'],
-			['CALLBACK whose data is deeply nested JSON text', frame('"CALLBACK"', `{"messageId":"d2","topic":"${ROBOT}"}`, JSON.stringify(deep)), 'd2'],
-			['robot message with atUsers: "x"', frame('"CALLBACK"', `{"messageId":"w1","topic":"${ROBOT}"}`, message({ atUsers: 'x' })), 'w1'],
-			['robot message with a msgId String() throws on', frame('"CALLBACK"', `{"messageId":"w2","topic":"${ROBOT}"}`, message({ msgId: { toString: 1 } })), 'w2'],
+			[
+				'SYSTEM ping with a deeply nested header',
+				frame('"SYSTEM"', `{"messageId":"p1","topic":"ping","x":${deep}}`),
+			],
+			[
+				'EVENT with a deeply nested messageId',
+				frame('"EVENT"', `{"messageId":${deep},"topic":"t"}`),
+			],
+			[
+				'CALLBACK with a deeply nested messageId',
+				frame('"CALLBACK"', `{"messageId":${deep},"topic":"${ROBOT}"}`),
+			],
+			[
+				'CALLBACK whose messageId String() throws on',
+				frame('"CALLBACK"', `{"messageId":{"toString":1},"topic":"${ROBOT}"}`),
+			],
+			[
+				'CALLBACK whose topic String() throws on',
+				frame('"CALLBACK"', '{"messageId":"t1","topic":{"toString":1}}'),
+			],
+			[
+				'CALLBACK whose data is an object',
+				frame('"CALLBACK"', `{"messageId":"d1","topic":"${ROBOT}"}`, '{"toString":1}'),
+				'd1',
+			],
+			[
+				'CALLBACK whose data is deeply nested JSON text',
+				frame('"CALLBACK"', `{"messageId":"d2","topic":"${ROBOT}"}`, JSON.stringify(deep)),
+				'd2',
+			],
+			[
+				'robot message with atUsers: "x"',
+				frame('"CALLBACK"', `{"messageId":"w1","topic":"${ROBOT}"}`, message({ atUsers: 'x' })),
+				'w1',
+			],
+			[
+				'robot message with a msgId String() throws on',
+				frame(
+					'"CALLBACK"',
+					`{"messageId":"w2","topic":"${ROBOT}"}`,
+					message({ msgId: { toString: 1 } }),
+				),
+				'w2',
+			],
 			['headers that are an array', '{"type":"CALLBACK","headers":[1],"data":"{}"}'],
 			['not an object', '[]'],
 			['null', 'null'],
@@ -183,14 +253,28 @@ describe('StreamConnection against the fake gateway', () => {
 		];
 		for (const [label, raw, ackedId] of hostile) {
 			fake.gateway.sendRaw(socket, raw);
-			const id = fake.gateway.pushCallback(ROBOT, { msgId: `good-${label}`, msgtype: 'text', conversationId: 'c', conversationType: '1', senderStaffId: 'u', text: { content: 'ok' } });
-			const acked = await waitFor(() => fake.gateway.acks.some((a) => a.messageId === id), 1000).then(
+			const id = fake.gateway.pushCallback(ROBOT, {
+				msgId: `good-${label}`,
+				msgtype: 'text',
+				conversationId: 'c',
+				conversationType: '1',
+				senderStaffId: 'u',
+				text: { content: 'ok' },
+			});
+			const acked = await waitFor(
+				() => fake.gateway.acks.some((a) => a.messageId === id),
+				1000,
+			).then(
 				() => 'ACKed',
 				() => `no ACK within 1 s after: ${label}`,
 			);
 			expect(acked).toBe('ACKed');
 			// Answered, not left for redelivery: a frame that cannot be used is ACKed when it says which one it is.
-			if (ackedId) expect([label, fake.gateway.acks.some((a) => a.messageId === ackedId)]).toEqual([label, true]);
+			if (ackedId)
+				expect([label, fake.gateway.acks.some((a) => a.messageId === ackedId)]).toEqual([
+					label,
+					true,
+				]);
 		}
 		expect(fake.gateway.liveConnections()).toEqual([socket]);
 		expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 0 });
@@ -201,10 +285,19 @@ describe('StreamConnection against the fake gateway', () => {
 		const c = connect();
 		await c.subscribe(async () => null);
 		const [socket] = fake.gateway.liveConnections();
-		const closed = new Promise<number>((resolve) => socket.socket.once('close', (code: number) => resolve(code)));
+		const closed = new Promise<number>((resolve) =>
+			socket.socket.once('close', (code: number) => resolve(code)),
+		);
 		fake.gateway.sendRaw(socket, `"${'x'.repeat(1024 * 1024)}"`);
-		expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(1009);
-		await waitFor(() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1);
+		expect(
+			await Promise.race([
+				closed,
+				new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000)),
+			]),
+		).toBe(1009);
+		await waitFor(
+			() => c.status().state === 'connected' && fake.gateway.liveConnections().length === 1,
+		);
 		const id = fake.gateway.pushCallback(ROBOT, { msgId: 'after-big' });
 		await waitFor(() => fake.gateway.acks.some((a) => a.messageId === id));
 	});
@@ -223,7 +316,14 @@ describe('StreamConnection against the fake gateway', () => {
 		fake.gateway.maxDeliveries = 1000;
 		let drops = 0;
 		for (let i = 0; i < 1000; i++) {
-			fake.gateway.pushCallback(ROBOT, { msgId: `m${i}`, conversationId: 'c', conversationType: '1', senderStaffId: 'u', msgtype: 'text', text: { content: String(i) } });
+			fake.gateway.pushCallback(ROBOT, {
+				msgId: `m${i}`,
+				conversationId: 'c',
+				conversationType: '1',
+				senderStaffId: 'u',
+				msgtype: 'text',
+				text: { content: String(i) },
+			});
 			if (i % 10 === 9) {
 				drops += fake.gateway.drop();
 				await waitFor(() => fake.gateway.liveConnections().length === 1, 10_000);
@@ -235,22 +335,42 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(new Set(runs).size).toBe(1000);
 		expect(runs).toHaveLength(1000);
 		const redelivered = fake.gateway.deliveries.filter((d) => d.redelivery).length;
-		console.log(JSON.stringify({ messages: 1000, drops, deliveries: fake.gateway.deliveries.length, redelivered, runs: runs.length, unique: new Set(runs).size }));
+		console.log(
+			JSON.stringify({
+				messages: 1000,
+				drops,
+				deliveries: fake.gateway.deliveries.length,
+				redelivered,
+				runs: runs.length,
+				unique: new Set(runs).size,
+			}),
+		);
 	}, 120_000);
 });
 
 describe('mergeAnswers (several workflows answering one card click)', () => {
 	it('merges card updates deeply; a later plain value wins', () => {
-		const a = { cardData: { cardParamMap: { sessionNotice: 'ended' } }, cardUpdateOptions: { updateCardDataByKey: true } };
-		const b = { cardData: { cardParamMap: { status: 'ok', sessionNotice: 'b' } }, cardUpdateOptions: { updateCardDataByKey: true } };
-		expect(mergeAnswers(a, b)).toEqual({ cardData: { cardParamMap: { sessionNotice: 'b', status: 'ok' } }, cardUpdateOptions: { updateCardDataByKey: true } });
+		const a = {
+			cardData: { cardParamMap: { sessionNotice: 'ended' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		};
+		const b = {
+			cardData: { cardParamMap: { status: 'ok', sessionNotice: 'b' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		};
+		expect(mergeAnswers(a, b)).toEqual({
+			cardData: { cardParamMap: { sessionNotice: 'b', status: 'ok' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		});
 		expect(mergeAnswers('x', { y: 1 })).toEqual({ y: 1 });
 		expect(mergeAnswers({ y: 1 }, undefined)).toEqual({ y: 1 });
 	});
 
 	it('keeps __proto__ and constructor keys as data, and merges answers of any depth without recursing past a bound', () => {
 		const a = JSON.parse('{"cardData":{"cardParamMap":{"a":"1"}},"constructor":{"x":1}}');
-		const b = JSON.parse('{"cardData":{"cardParamMap":{"__proto__":{"polluted":"yes"}}},"__proto__":{"polluted":"yes"}}');
+		const b = JSON.parse(
+			'{"cardData":{"cardParamMap":{"__proto__":{"polluted":"yes"}}},"__proto__":{"polluted":"yes"}}',
+		);
 		const merged = mergeAnswers(a, b) as Record<string, Record<string, unknown>>;
 		expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
 		expect(Object.getPrototypeOf(merged.cardData.cardParamMap)).toBe(Object.prototype);

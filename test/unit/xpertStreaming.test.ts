@@ -9,28 +9,57 @@ const cardUpdates: Array<{ content: string; isFinalize: boolean; isError: boolea
 jest.mock('../../nodes/shared/dingTalk', () => ({
 	...jest.requireActual('../../nodes/shared/dingTalk'),
 	clientFor: jest.fn(async () => ({})),
-	streamCardContent: jest.fn(async (_client: unknown, update: { content: string; isFinalize: boolean; isError: boolean }) => {
-		cardUpdates.push({ content: update.content, isFinalize: update.isFinalize, isError: update.isError });
-		return { guid: 'g' };
-	}),
+	streamCardContent: jest.fn(
+		async (
+			_client: unknown,
+			update: { content: string; isFinalize: boolean; isError: boolean },
+		) => {
+			cardUpdates.push({
+				content: update.content,
+				isFinalize: update.isFinalize,
+				isError: update.isError,
+			});
+			return { guid: 'g' };
+		},
+	),
 }));
 
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 
 /** A small execute context: Xpert's runs/stream answers with `stream`, whose writes the test controls. */
-function contextFor(stream: PassThrough, options: Record<string, unknown> = {}, cancel?: AbortSignal) {
+function contextFor(
+	stream: PassThrough,
+	options: Record<string, unknown> = {},
+	cancel?: AbortSignal,
+) {
 	const requests: IHttpRequestOptions[] = [];
-	const params: Record<string, unknown> = { expert: 'xpert-1', message: 'hi', sessionKey: 's', outTrackId: 'track-1', cardField: 'content', options };
+	const params: Record<string, unknown> = {
+		expert: 'xpert-1',
+		message: 'hi',
+		sessionKey: 's',
+		outTrackId: 'track-1',
+		cardField: 'content',
+		options,
+	};
 	const context = {
 		getNodeParameter: (name: string, _i: number, fallback?: unknown) => params[name] ?? fallback,
-		getNode: () => ({ id: '1', name: 'Xpert AI', type: 'xpertAi', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => ({
+			id: '1',
+			name: 'Xpert AI',
+			type: 'xpertAi',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
 		getCredentials: async () => ({ baseUrl: 'http://xpert.test/api/ai', apiKey: 'k' }),
 		getExecutionCancelSignal: () => cancel,
 		helpers: {
 			httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) => {
 				requests.push(request);
 				if (!String(request.url).endsWith('/runs/stream')) return {};
-				(request.abortSignal as AbortSignal | undefined)?.addEventListener('abort', () => stream.destroy());
+				(request.abortSignal as AbortSignal | undefined)?.addEventListener('abort', () =>
+					stream.destroy(),
+				);
 				return stream;
 			},
 		},
@@ -49,7 +78,12 @@ describe('Ask (Streaming)', () => {
 		const stream = new PassThrough();
 		const { context } = contextFor(stream);
 		const run = execute.call(context, xpertClientFor(context), 0);
-		const bytes = Buffer.from(answer.split('').map((c) => frame({ type: 'message', data: c })).join('') + 'event: complete\ndata: {}\n\n');
+		const bytes = Buffer.from(
+			answer
+				.split('')
+				.map((c) => frame({ type: 'message', data: c }))
+				.join('') + 'event: complete\ndata: {}\n\n',
+		);
 		// One byte per read: the reader takes each before the next is written (written at once, they would coalesce).
 		void (async () => {
 			for (const byte of bytes) {
@@ -69,7 +103,10 @@ describe('Ask (Streaming)', () => {
 		const stream = new PassThrough();
 		const { context } = contextFor(stream, { timeout: 5 });
 		const run = execute.call(context, xpertClientFor(context), 0);
-		const outcome = run.then(() => 'finished', (error: Error) => error.message);
+		const outcome = run.then(
+			() => 'finished',
+			(error: Error) => error.message,
+		);
 		await new Promise((resolve) => setImmediate(resolve));
 		stream.write(frame({ type: 'message', data: 'partial' }));
 		// Keep-alives every second: each resets a socket-idle timeout, none may extend the answer's deadline.
@@ -87,13 +124,19 @@ describe('Ask (Streaming)', () => {
 		const cancel = new AbortController();
 		const { context } = contextFor(stream, {}, cancel.signal);
 		const run = execute.call(context, xpertClientFor(context), 0);
-		const outcome = run.then(() => 'finished', (error: Error) => error.message);
+		const outcome = run.then(
+			() => 'finished',
+			(error: Error) => error.message,
+		);
 		await new Promise((resolve) => setImmediate(resolve));
 		stream.write(frame({ type: 'message', data: 'so far' }));
 		await new Promise((resolve) => setImmediate(resolve));
 		cancel.abort();
 		// Bounded: the operation must be over well before this.
-		const bounded = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still running'), 1000))]);
+		const bounded = await Promise.race([
+			outcome,
+			new Promise((resolve) => setTimeout(() => resolve('still running'), 1000)),
+		]);
 		expect(bounded).toBe('The execution was stopped while the expert was answering');
 		expect(stream.destroyed).toBe(true);
 		expect(cardUpdates.at(-1)).toEqual({ content: 'so far', isFinalize: true, isError: true });
@@ -117,6 +160,10 @@ describe('Ask (Streaming)', () => {
 		stream.end();
 		await jest.advanceTimersByTimeAsync(0);
 		await run;
-		expect(cardUpdates.at(-1)).toEqual({ content: 'Hello world', isFinalize: true, isError: false });
+		expect(cardUpdates.at(-1)).toEqual({
+			content: 'Hello world',
+			isFinalize: true,
+			isError: false,
+		});
 	});
 });

@@ -13,7 +13,13 @@ export type CardParamMap = Record<string, string>;
 /** Where a card goes: a user's one-to-one chat with the robot, or a group the robot is in. */
 export type CardSpace =
 	| { type: 'user'; userId: string; supportForward: boolean }
-	| { type: 'group'; openConversationId: string; supportForward: boolean; mentionUserIds: string[]; mentionAll: boolean };
+	| {
+			type: 'group';
+			openConversationId: string;
+			supportForward: boolean;
+			mentionUserIds: string[];
+			mentionAll: boolean;
+	  };
 
 export interface CardDelivery {
 	cardTemplateId: string;
@@ -83,7 +89,11 @@ export interface CardCallbackAnswer {
 
 type DeliveryTarget = Pick<
 	CreateAndDeliverRequest,
-	'openSpaceId' | 'imGroupOpenSpaceModel' | 'imGroupOpenDeliverModel' | 'imRobotOpenSpaceModel' | 'imRobotOpenDeliverModel'
+	| 'openSpaceId'
+	| 'imGroupOpenSpaceModel'
+	| 'imGroupOpenDeliverModel'
+	| 'imRobotOpenSpaceModel'
+	| 'imRobotOpenDeliverModel'
 >;
 
 function deliveryTarget(client: DingTalkClient, space: CardSpace): DeliveryTarget {
@@ -95,7 +105,10 @@ function deliveryTarget(client: DingTalkClient, space: CardSpace): DeliveryTarge
 		return {
 			openSpaceId: `dtv1.card//IM_GROUP.${space.openConversationId}`,
 			imGroupOpenSpaceModel: { supportForward: space.supportForward },
-			imGroupOpenDeliverModel: { robotCode: client.app.robotCode, ...(Object.keys(atUserIds).length ? { atUserIds } : {}) },
+			imGroupOpenDeliverModel: {
+				robotCode: client.app.robotCode,
+				...(Object.keys(atUserIds).length ? { atUserIds } : {}),
+			},
 		};
 	}
 	return {
@@ -105,7 +118,10 @@ function deliveryTarget(client: DingTalkClient, space: CardSpace): DeliveryTarge
 	};
 }
 
-export async function createAndDeliverCard(client: DingTalkClient, delivery: CardDelivery): Promise<CreateAndDeliverResponse> {
+export async function createAndDeliverCard(
+	client: DingTalkClient,
+	delivery: CardDelivery,
+): Promise<CreateAndDeliverResponse> {
 	const { callbackType, callbackRouteKey } = delivery;
 	const request: CreateAndDeliverRequest = {
 		cardTemplateId: delivery.cardTemplateId,
@@ -136,10 +152,16 @@ export async function updateCard(
 }
 
 /** UNCONFIRMED: DingTalk reads isFull=false as "append" (the Python SDK does the same). */
-export async function streamCard(client: DingTalkClient, request: CardStreamingRequest): Promise<void> {
+export async function streamCard(
+	client: DingTalkClient,
+	request: CardStreamingRequest,
+): Promise<void> {
 	await client.api('PUT', '/v1.0/card/streaming', request);
 }
 
-export function cardCallbackAnswer(cardParamMap: CardParamMap, updateCardDataByKey: boolean): CardCallbackAnswer {
+export function cardCallbackAnswer(
+	cardParamMap: CardParamMap,
+	updateCardDataByKey: boolean,
+): CardCallbackAnswer {
 	return { cardData: { cardParamMap }, cardUpdateOptions: { updateCardDataByKey } };
 }

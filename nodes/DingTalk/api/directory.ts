@@ -61,9 +61,20 @@ export function directoryLanguage(client: DingTalkClient): DirectoryLanguage {
 	return client.app.language === 'zh-CN' ? 'zh_CN' : 'en_US';
 }
 
-export async function listSubDepartments(client: DingTalkClient, parentId: number): Promise<Department[]> {
-	const request: ListSubDepartmentsRequest = { dept_id: parentId, language: directoryLanguage(client) };
-	const answer = await client.legacy<LegacyResult<Department[]>>('POST', '/topapi/v2/department/listsub', request, { idempotent: true });
+export async function listSubDepartments(
+	client: DingTalkClient,
+	parentId: number,
+): Promise<Department[]> {
+	const request: ListSubDepartmentsRequest = {
+		dept_id: parentId,
+		language: directoryLanguage(client),
+	};
+	const answer = await client.legacy<LegacyResult<Department[]>>(
+		'POST',
+		'/topapi/v2/department/listsub',
+		request,
+		{ idempotent: true },
+	);
 	return answer.result ?? [];
 }
 
@@ -97,7 +108,12 @@ export async function listDepartmentUsersPage(
 	detail: 'simple' | 'full',
 	size = MAX_PAGE_SIZE,
 ): Promise<{ users: DirectoryUser[]; nextCursor?: number }> {
-	const request: ListDepartmentUsersRequest = { dept_id: departmentId, cursor, size, language: directoryLanguage(client) };
+	const request: ListDepartmentUsersRequest = {
+		dept_id: departmentId,
+		cursor,
+		size,
+		language: directoryLanguage(client),
+	};
 	const answer = await client.legacy<LegacyResult<DepartmentUsersPage>>(
 		'POST',
 		detail === 'full' ? '/topapi/v2/user/list' : '/topapi/user/listsimple',
@@ -137,6 +153,11 @@ export async function listUsers(
 
 export async function getUser(client: DingTalkClient, userId: string): Promise<IDataObject> {
 	const request: GetUserRequest = { userid: userId, language: directoryLanguage(client) };
-	const answer = await client.legacy<LegacyResult<DirectoryUser>>('POST', '/topapi/v2/user/get', request, { idempotent: true });
+	const answer = await client.legacy<LegacyResult<DirectoryUser>>(
+		'POST',
+		'/topapi/v2/user/get',
+		request,
+		{ idempotent: true },
+	);
 	return answer.result ?? {};
 }

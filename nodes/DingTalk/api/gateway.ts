@@ -22,9 +22,23 @@ export interface StreamTicket {
 }
 
 /** Also the credential test's gateway probe. Safe to repeat: an unused ticket just expires. */
-export async function openStreamConnection(client: DingTalkClient, subscriptions: StreamSubscription[], ua: string): Promise<StreamTicket> {
-	const request: OpenConnectionRequest = { clientId: client.app.clientId, clientSecret: client.app.clientSecret, subscriptions, ua };
-	const answer = await client.withoutToken<Partial<StreamTicket>>('POST', OPEN_CONNECTION_PATH, request, { idempotent: true });
+export async function openStreamConnection(
+	client: DingTalkClient,
+	subscriptions: StreamSubscription[],
+	ua: string,
+): Promise<StreamTicket> {
+	const request: OpenConnectionRequest = {
+		clientId: client.app.clientId,
+		clientSecret: client.app.clientSecret,
+		subscriptions,
+		ua,
+	};
+	const answer = await client.withoutToken<Partial<StreamTicket>>(
+		'POST',
+		OPEN_CONNECTION_PATH,
+		request,
+		{ idempotent: true },
+	);
 	if (!answer?.endpoint || !answer.ticket) {
 		throw new DingTalkApiError({
 			code: 'INVALID_RESPONSE',

@@ -11,7 +11,14 @@ export interface MessageFileDownloadResponse {
 	downloadUrl?: string;
 }
 
-export async function messageFileDownloadUrl(client: DingTalkClient, downloadCode: string): Promise<MessageFileDownloadResponse> {
+export async function messageFileDownloadUrl(
+	client: DingTalkClient,
+	downloadCode: string,
+): Promise<MessageFileDownloadResponse> {
 	const request: MessageFileDownloadRequest = { downloadCode, robotCode: client.app.robotCode };
-	return await client.api<MessageFileDownloadResponse>('POST', '/v1.0/robot/messageFiles/download', request);
+	return await client.api<MessageFileDownloadResponse>(
+		'POST',
+		'/v1.0/robot/messageFiles/download',
+		request,
+	);
 }

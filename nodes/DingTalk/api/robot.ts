@@ -56,7 +56,11 @@ export interface RecallResponse {
 	failedResult?: Record<string, string>;
 }
 
-export async function sendToUsers(client: DingTalkClient, userIds: string[], template: RobotTemplate): Promise<SendToUsersResponse> {
+export async function sendToUsers(
+	client: DingTalkClient,
+	userIds: string[],
+	template: RobotTemplate,
+): Promise<SendToUsersResponse> {
 	const request: SendToUsersRequest = { robotCode: client.app.robotCode, userIds, ...template };
 	return await client.api<SendToUsersResponse>('POST', SEND_TO_USERS_PATH, request);
 }
@@ -66,11 +70,18 @@ export async function sendToGroup(
 	openConversationId: string,
 	template: RobotTemplate,
 ): Promise<SendToGroupResponse> {
-	const request: SendToGroupRequest = { robotCode: client.app.robotCode, openConversationId, ...template };
+	const request: SendToGroupRequest = {
+		robotCode: client.app.robotCode,
+		openConversationId,
+		...template,
+	};
 	return await client.api<SendToGroupResponse>('POST', SEND_TO_GROUP_PATH, request);
 }
 
-export async function recallUserMessages(client: DingTalkClient, processQueryKeys: string[]): Promise<RecallResponse> {
+export async function recallUserMessages(
+	client: DingTalkClient,
+	processQueryKeys: string[],
+): Promise<RecallResponse> {
 	const request: RecallRequest = { robotCode: client.app.robotCode, processQueryKeys };
 	return await client.api<RecallResponse>('POST', '/v1.0/robot/otoMessages/batchRecall', request);
 }
@@ -80,7 +91,11 @@ export async function recallGroupMessages(
 	openConversationId: string,
 	processQueryKeys: string[],
 ): Promise<RecallResponse> {
-	const request: RecallRequest = { robotCode: client.app.robotCode, openConversationId, processQueryKeys };
+	const request: RecallRequest = {
+		robotCode: client.app.robotCode,
+		openConversationId,
+		processQueryKeys,
+	};
 	return await client.api<RecallResponse>('POST', '/v1.0/robot/groupMessages/recall', request);
 }
 
@@ -88,6 +103,10 @@ export async function recallGroupMessages(
  * POST <sessionWebhook>: a reply into the conversation an event came from, while its webhook lives. The URL is the
  * one whose host was checked (its query authorises it); the body is a webhook message (msgtype text, markdown, …).
  */
-export async function replyBySessionWebhook(client: DingTalkClient, webhook: URL, body: IDataObject): Promise<void> {
+export async function replyBySessionWebhook(
+	client: DingTalkClient,
+	webhook: URL,
+	body: IDataObject,
+): Promise<void> {
 	await client.postToSessionWebhook(webhook, body);
 }

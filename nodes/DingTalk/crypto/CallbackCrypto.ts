@@ -1,11 +1,23 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import {
+	createCipheriv,
+	createDecipheriv,
+	createHash,
+	createHmac,
+	randomBytes,
+	timingSafeEqual,
+} from 'crypto';
 
 import { describeAesKeyProblem } from './aesKey';
 
 /** Why a callback was refused; codes follow DingTalk's own crypto library (900004 …). */
 export class CallbackCryptoError extends Error {
 	constructor(
-		readonly code: 'invalidAesKey' | 'signatureMismatch' | 'decryptFailed' | 'lengthMismatch' | 'ownerKeyMismatch',
+		readonly code:
+			| 'invalidAesKey'
+			| 'signatureMismatch'
+			| 'decryptFailed'
+			| 'lengthMismatch'
+			| 'ownerKeyMismatch',
 		message: string,
 	) {
 		super(message);
@@ -35,13 +47,19 @@ export class CallbackCrypto {
 		const problem = describeAesKeyProblem(aesKey);
 		if (problem) throw new CallbackCryptoError('invalidAesKey', problem);
 		this.key = Buffer.from(`${aesKey}=`, 'base64');
-		if (this.key.length !== 32) throw new CallbackCryptoError('invalidAesKey', 'Callback AES Key does not decode to 32 bytes');
+		if (this.key.length !== 32)
+			throw new CallbackCryptoError(
+				'invalidAesKey',
+				'Callback AES Key does not decode to 32 bytes',
+			);
 		this.iv = this.key.subarray(0, 16);
 		this.ownerKeyBytes = Buffer.from(ownerKey, 'utf8');
 	}
 
 	signature(timestamp: string, nonce: string, encrypt: string): string {
-		return createHash('sha1').update([this.token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
+		return createHash('sha1')
+			.update([this.token, timestamp, nonce, encrypt].sort().join(''))
+			.digest('hex');
 	}
 
 	/** Constant-time comparison of the signature DingTalk sent with the one we compute. */
@@ -52,14 +70,25 @@ export class CallbackCrypto {
 	}
 
 	/** `random` is the 16-byte prefix (DingTalk's libraries use 16 ASCII letters/digits); tests pass the vectors' own. */
-	encrypt(message: string, random: Buffer = Buffer.from(randomBytes(8).toString('hex'), 'utf8')): string {
+	encrypt(
+		message: string,
+		random: Buffer = Buffer.from(randomBytes(8).toString('hex'), 'utf8'),
+	): string {
 		const body = Buffer.from(message, 'utf8');
 		const length = Buffer.alloc(4);
 		length.writeUInt32BE(body.length, 0);
-		const plain = Buffer.concat([random.subarray(0, 16), length, body, Buffer.from(this.ownerKey, 'utf8')]);
+		const plain = Buffer.concat([
+			random.subarray(0, 16),
+			length,
+			body,
+			Buffer.from(this.ownerKey, 'utf8'),
+		]);
 		const pad = BLOCK - (plain.length % BLOCK);
 		const cipher = createCipheriv('aes-256-cbc', this.key, this.iv).setAutoPadding(false);
-		return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
+		return Buffer.concat([
+			cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
+			cipher.final(),
+		]).toString('base64');
 	}
 
 	decrypt(encrypt: string): string {
@@ -76,15 +105,22 @@ export class CallbackCrypto {
 		if (!plain) throw new CallbackCryptoError('decryptFailed', 'AES decryption failed');
 		const pad = plain[plain.length - 1];
 		let padOk = pad >= 1 && pad <= BLOCK && pad <= plain.length;
-		for (let i = 1; i <= Math.min(BLOCK, plain.length); i++) padOk = padOk && (i > pad || plain[plain.length - i] === pad);
+		for (let i = 1; i <= Math.min(BLOCK, plain.length); i++)
+			padOk = padOk && (i > pad || plain[plain.length - i] === pad);
 		const content = plain.subarray(0, padOk ? plain.length - pad : plain.length);
 		const length = content.length >= 20 ? content.readUInt32BE(16) : 0;
 		const lengthOk = content.length >= 20 && 20 + length <= content.length;
 		const owner = content.subarray(lengthOk ? 20 + length : content.length);
-		const ownerOk = owner.length === this.ownerKeyBytes.length && timingSafeEqual(owner, this.ownerKeyBytes);
+		const ownerOk =
+			owner.length === this.ownerKeyBytes.length && timingSafeEqual(owner, this.ownerKeyBytes);
 		if (!padOk) throw new CallbackCryptoError('decryptFailed', 'bad padding (wrong AES key?)');
-		if (!lengthOk) throw new CallbackCryptoError('lengthMismatch', 'message length does not fit the plaintext');
-		if (!ownerOk) throw new CallbackCryptoError('ownerKeyMismatch', 'the callback was encrypted for another app (AppKey mismatch)');
+		if (!lengthOk)
+			throw new CallbackCryptoError('lengthMismatch', 'message length does not fit the plaintext');
+		if (!ownerOk)
+			throw new CallbackCryptoError(
+				'ownerKeyMismatch',
+				'the callback was encrypted for another app (AppKey mismatch)',
+			);
 		return content.subarray(20, 20 + length).toString('utf8');
 	}
 
@@ -100,7 +136,12 @@ export class CallbackCrypto {
 	/** The encrypted "success" answer DingTalk requires (camel-case timeStamp, as its libraries send it). */
 	encryptedSuccess(timestamp = String(Date.now()), nonce = randomBytes(8).toString('hex')) {
 		const encrypt = this.encrypt('success');
-		return { msg_signature: this.signature(timestamp, nonce, encrypt), timeStamp: timestamp, nonce, encrypt };
+		return {
+			msg_signature: this.signature(timestamp, nonce, encrypt),
+			timeStamp: timestamp,
+			nonce,
+			encrypt,
+		};
 	}
 }
 
@@ -111,14 +152,21 @@ export class CallbackCrypto {
  */
 export function decodeCiphertext(encrypt: string): Buffer {
 	const data = typeof encrypt === 'string' ? Buffer.from(encrypt, 'base64') : Buffer.alloc(0);
-	if (data.length === 0 || data.toString('base64') !== encrypt) throw new CallbackCryptoError('decryptFailed', 'encrypt is not canonical base64');
-	if (data.length % 16 !== 0) throw new CallbackCryptoError('decryptFailed', 'ciphertext length is not a multiple of the AES block');
+	if (data.length === 0 || data.toString('base64') !== encrypt)
+		throw new CallbackCryptoError('decryptFailed', 'encrypt is not canonical base64');
+	if (data.length % 16 !== 0)
+		throw new CallbackCryptoError(
+			'decryptFailed',
+			'ciphertext length is not a multiple of the AES block',
+		);
 	return data;
 }
 
 /** Robot HTTP-mode signature: base64(HmacSHA256(key = appSecret, timestamp + "\n" + appSecret)). */
 export function robotSignature(appSecret: string, timestamp: string): string {
-	return createHmac('sha256', appSecret).update(`${timestamp}\n${appSecret}`, 'utf8').digest('base64');
+	return createHmac('sha256', appSecret)
+		.update(`${timestamp}\n${appSecret}`, 'utf8')
+		.digest('base64');
 }
 
 export function verifyRobotSignature(appSecret: string, timestamp: string, sign: string): boolean {

@@ -4,7 +4,8 @@
  */
 export function describeAesKeyProblem(aesKey: string | undefined): string | undefined {
 	const key = (aesKey ?? '').trim();
-	if (!key) return 'Callback AES Key is empty. Copy aes_key from Developer Console → your app → Event Subscription.';
+	if (!key)
+		return 'Callback AES Key is empty. Copy aes_key from Developer Console → your app → Event Subscription.';
 	if (key.length !== 43) {
 		return `Callback AES Key must be exactly 43 characters; this one has ${key.length}. Copy aes_key again from Developer Console → your app → Event Subscription.`;
 	}

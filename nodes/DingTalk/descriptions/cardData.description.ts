@@ -11,7 +11,8 @@ export const cardDataFields: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'One JSON object of variables' },
 		],
 		default: 'fields',
-		description: 'The card template\'s variables (cardParamMap). Non-text values are sent as JSON text, as DingTalk requires.',
+		description:
+			"The card template's variables (cardParamMap). Non-text values are sent as JSON text, as DingTalk requires.",
 	},
 	{
 		displayName: 'Variables',
@@ -54,7 +55,8 @@ export const cardUpdateOptions: INodeProperties = {
 			name: 'replaceAll',
 			type: 'boolean',
 			default: false,
-			description: 'Whether variables not given here are cleared (by default only the given ones change)',
+			description:
+				'Whether variables not given here are cleared (by default only the given ones change)',
 		},
 	],
 };

@@ -1,7 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /** A user picker: search the organisation's users, or type a user ID. */
-export function userLocator(overrides: Partial<INodeProperties> & Pick<INodeProperties, 'name'>): INodeProperties {
+export function userLocator(
+	overrides: Partial<INodeProperties> & Pick<INodeProperties, 'name'>,
+): INodeProperties {
 	return {
 		displayName: 'User',
 		type: 'resourceLocator',
@@ -43,14 +45,22 @@ export function departmentLocator(
 				name: 'id',
 				type: 'string',
 				placeholder: '1',
-				validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'A department ID is a number' } }],
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'A department ID is a number' },
+					},
+				],
 			},
 		],
 		...overrides,
 	};
 }
 
-export function returnAllAndLimit(show: { resource: string[]; operation: string[] }): INodeProperties[] {
+export function returnAllAndLimit(show: {
+	resource: string[];
+	operation: string[];
+}): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',

@@ -9,8 +9,16 @@ const show = (messageTypes: string[]) => ({
 
 const typeOption = {
 	text: { name: 'Text', value: 'text', description: 'Plain text' },
-	markdown: { name: 'Markdown', value: 'markdown', description: 'Markdown with a title shown in the chat list' },
-	actionCard: { name: 'ActionCard', value: 'actionCard', description: 'Markdown with one to five link buttons' },
+	markdown: {
+		name: 'Markdown',
+		value: 'markdown',
+		description: 'Markdown with a title shown in the chat list',
+	},
+	actionCard: {
+		name: 'ActionCard',
+		value: 'actionCard',
+		description: 'Markdown with one to five link buttons',
+	},
 	link: { name: 'Link', value: 'link', description: 'A link preview with title, text and picture' },
 	image: { name: 'Image', value: 'image', description: 'A picture by URL or media ID' },
 	file: { name: 'File', value: 'file', description: 'A file uploaded to DingTalk, by media ID' },
@@ -56,7 +64,8 @@ export const messageContentFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: show(['markdown', 'actionCard', 'link']),
-		description: 'Shown in the chat list and notifications. Left empty, a generic title in the Preferred Language is used.',
+		description:
+			'Shown in the chat list and notifications. Left empty, a generic title in the Preferred Language is used.',
 	},
 	{
 		displayName: 'Markdown',
@@ -87,9 +96,17 @@ export const messageContentFields: INodeProperties[] = [
 						name: 'title',
 						type: 'string',
 						default: '',
-						description: 'Left empty on a single button, "View Details" in the Preferred Language is used',
+						description:
+							'Left empty on a single button, "View Details" in the Preferred Language is used',
 					},
-					{ displayName: 'URL', name: 'url', type: 'string', default: '', required: true, placeholder: 'https://…' },
+					{
+						displayName: 'URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						required: true,
+						placeholder: 'https://…',
+					},
 				],
 			},
 		],
@@ -173,7 +190,8 @@ export const messageContentFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'sampleActionCard2',
 		displayOptions: show(['template']),
-		description: 'A DingTalk message template key, e.g. sampleText, sampleMarkdown, sampleAudio, sampleVideo',
+		description:
+			'A DingTalk message template key, e.g. sampleText, sampleMarkdown, sampleAudio, sampleVideo',
 	},
 	{
 		displayName: 'Msg Param (JSON)',
@@ -182,6 +200,6 @@ export const messageContentFields: INodeProperties[] = [
 		default: '{}',
 		required: true,
 		displayOptions: show(['template']),
-		description: 'The template\'s parameters as a JSON object',
+		description: "The template's parameters as a JSON object",
 	},
 ];

@@ -5,7 +5,10 @@ import { readJsonObject } from './messageContent';
 /** DingTalk's cardParamMap takes string values only; anything else is sent as its JSON text. */
 export function toCardParamMap(values: IDataObject): Record<string, string> {
 	return Object.fromEntries(
-		Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value ?? '')]),
+		Object.entries(values).map(([key, value]) => [
+			key,
+			typeof value === 'string' ? value : JSON.stringify(value ?? ''),
+		]),
 	);
 }
 
@@ -13,6 +16,13 @@ export function readCardParamMap(this: IExecuteFunctions, i: number): Record<str
 	if (this.getNodeParameter('cardDataMode', i, 'fields') === 'json') {
 		return toCardParamMap(readJsonObject.call(this, i, 'cardJson', 'Variables (JSON)'));
 	}
-	const fields = this.getNodeParameter('cardFields.field', i, []) as Array<{ key: string; value: unknown }>;
-	return toCardParamMap(Object.fromEntries(fields.filter((f) => f.key).map((f) => [f.key, f.value as IDataObject[string]])));
+	const fields = this.getNodeParameter('cardFields.field', i, []) as Array<{
+		key: string;
+		value: unknown;
+	}>;
+	return toCardParamMap(
+		Object.fromEntries(
+			fields.filter((f) => f.key).map((f) => [f.key, f.value as IDataObject[string]]),
+		),
+	);
 }

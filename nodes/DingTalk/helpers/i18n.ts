@@ -4,7 +4,10 @@ import type { DingTalkLanguage } from '../transport/types';
 const TEXTS = {
 	defaultButtonTitle: { en: 'View Details', 'zh-CN': '查看详情' },
 	defaultMessageTitle: { en: 'New message', 'zh-CN': '新消息' },
-	sessionEnded: { en: 'Session ended. Your next message starts a new conversation.', 'zh-CN': '会话已结束，下一条消息将开始新的对话。' },
+	sessionEnded: {
+		en: 'Session ended. Your next message starts a new conversation.',
+		'zh-CN': '会话已结束，下一条消息将开始新的对话。',
+	},
 } satisfies Record<string, Record<DingTalkLanguage, string>>;
 
 export type TextKey = keyof typeof TEXTS;

@@ -12,7 +12,13 @@ interface Button {
 export type MessageContent =
 	| { type: 'text'; text: string }
 	| { type: 'markdown'; title: string; markdown: string }
-	| { type: 'actionCard'; title: string; markdown: string; buttons: Button[]; layout: 'vertical' | 'horizontal' }
+	| {
+			type: 'actionCard';
+			title: string;
+			markdown: string;
+			buttons: Button[];
+			layout: 'vertical' | 'horizontal';
+	  }
 	| { type: 'link'; title: string; text: string; url: string; pictureUrl: string }
 	| { type: 'image'; photoUrl: string }
 	| { type: 'file'; mediaId: string; fileName: string; fileType: string }
@@ -21,7 +27,11 @@ export type MessageContent =
 /** DingTalk's limit on a group message's msgParam. */
 export const MAX_MSG_PARAM_BYTES = 15_000;
 
-export function readMessageContent(this: IExecuteFunctions, i: number, language: DingTalkLanguage): MessageContent {
+export function readMessageContent(
+	this: IExecuteFunctions,
+	i: number,
+	language: DingTalkLanguage,
+): MessageContent {
 	const type = this.getNodeParameter('messageType', i) as MessageContent['type'];
 	const param = (name: string) => String(this.getNodeParameter(name, i, '') ?? '');
 	const title = () => param('title').trim() || t(language, 'defaultMessageTitle');
@@ -29,32 +39,56 @@ export function readMessageContent(this: IExecuteFunctions, i: number, language:
 		case 'text':
 			return { type, text: required.call(this, i, param('text'), 'Text') };
 		case 'markdown':
-			return { type, title: title(), markdown: required.call(this, i, param('markdown'), 'Markdown') };
+			return {
+				type,
+				title: title(),
+				markdown: required.call(this, i, param('markdown'), 'Markdown'),
+			};
 		case 'actionCard': {
 			const raw = (this.getNodeParameter('buttons.button', i, []) as Button[]) ?? [];
-			const buttons = raw.map((b) => ({ title: String(b.title ?? '').trim(), url: String(b.url ?? '').trim() }));
+			const buttons = raw.map((b) => ({
+				title: String(b.title ?? '').trim(),
+				url: String(b.url ?? '').trim(),
+			}));
 			if (buttons.length === 0 || buttons.length > 5) {
 				throw new NodeOperationError(this.getNode(), 'An ActionCard needs one to five buttons', {
 					itemIndex: i,
 					description: `Add buttons under "Buttons" (now ${buttons.length}).`,
 				});
 			}
-			const layout = this.getNodeParameter('buttonLayout', i, 'vertical') as 'vertical' | 'horizontal';
+			const layout = this.getNodeParameter('buttonLayout', i, 'vertical') as
+				| 'vertical'
+				| 'horizontal';
 			if (layout === 'horizontal' && buttons.length !== 2) {
-				throw new NodeOperationError(this.getNode(), 'The horizontal button layout takes exactly two buttons', {
-					itemIndex: i,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					'The horizontal button layout takes exactly two buttons',
+					{
+						itemIndex: i,
+					},
+				);
 			}
 			buttons.forEach((button, index) => {
-				if (!button.url) throw new NodeOperationError(this.getNode(), `Button ${index + 1} has no URL`, { itemIndex: i });
+				if (!button.url)
+					throw new NodeOperationError(this.getNode(), `Button ${index + 1} has no URL`, {
+						itemIndex: i,
+					});
 				if (!button.title) {
 					if (buttons.length > 1) {
-						throw new NodeOperationError(this.getNode(), `Button ${index + 1} has no title`, { itemIndex: i });
+						throw new NodeOperationError(this.getNode(), `Button ${index + 1} has no title`, {
+							itemIndex: i,
+						});
 					}
 					button.title = t(language, 'defaultButtonTitle');
 				}
 			});
-			return { type, title: title(), markdown: required.call(this, i, param('markdown'), 'Markdown'), buttons, layout };
+			return {
+				type,
+				title: title(),
+				markdown: required.call(this, i, param('markdown'), 'Markdown'),
+				buttons,
+				layout,
+			};
 		}
 		case 'link':
 			return {
@@ -78,7 +112,9 @@ export function readMessageContent(this: IExecuteFunctions, i: number, language:
 			return { type, msgKey, msgParam: readJsonObject.call(this, i, 'msgParam', 'Msg Param') };
 		}
 		default:
-			throw new NodeOperationError(this.getNode(), `Unknown message type "${type as string}"`, { itemIndex: i });
+			throw new NodeOperationError(this.getNode(), `Unknown message type "${type as string}"`, {
+				itemIndex: i,
+			});
 	}
 }
 
@@ -101,7 +137,11 @@ export function toRobotTemplate(content: MessageContent): { msgKey: string; msgP
 		case 'image':
 			return robotTemplate('sampleImageMsg', { photoURL: content.photoUrl });
 		case 'file':
-			return robotTemplate('sampleFile', { mediaId: content.mediaId, fileName: content.fileName, fileType: content.fileType });
+			return robotTemplate('sampleFile', {
+				mediaId: content.mediaId,
+				fileName: content.fileName,
+				fileType: content.fileType,
+			});
 		case 'template':
 			return robotTemplate(content.msgKey, content.msgParam);
 	}
@@ -115,14 +155,23 @@ function robotTemplate(templateName: string, param: IDataObject) {
 function actionCardTemplate(content: Extract<MessageContent, { type: 'actionCard' }>) {
 	const { title, markdown: text, buttons } = content;
 	if (buttons.length === 1) {
-		return robotTemplate('sampleActionCard', { title, text, singleTitle: buttons[0].title, singleURL: buttons[0].url });
+		return robotTemplate('sampleActionCard', {
+			title,
+			text,
+			singleTitle: buttons[0].title,
+			singleURL: buttons[0].url,
+		});
 	}
 	const param: IDataObject = { title, text };
 	if (content.layout === 'horizontal') {
-		buttons.forEach((b, i) => Object.assign(param, { [`buttonTitle${i + 1}`]: b.title, [`buttonUrl${i + 1}`]: b.url }));
+		buttons.forEach((b, i) =>
+			Object.assign(param, { [`buttonTitle${i + 1}`]: b.title, [`buttonUrl${i + 1}`]: b.url }),
+		);
 		return robotTemplate('sampleActionCard6', param);
 	}
-	buttons.forEach((b, i) => Object.assign(param, { [`actionTitle${i + 1}`]: b.title, [`actionURL${i + 1}`]: b.url }));
+	buttons.forEach((b, i) =>
+		Object.assign(param, { [`actionTitle${i + 1}`]: b.title, [`actionURL${i + 1}`]: b.url }),
+	);
 	return robotTemplate(`sampleActionCard${buttons.length}`, param);
 }
 
@@ -146,7 +195,11 @@ export function toWebhookBody(content: MessageContent, mentions: Mentions): IDat
 		case 'text':
 			return { msgtype: 'text', text: { content: withMentions(content.text) }, at };
 		case 'markdown':
-			return { msgtype: 'markdown', markdown: { title: content.title, text: withMentions(content.markdown) }, at };
+			return {
+				msgtype: 'markdown',
+				markdown: { title: content.title, text: withMentions(content.markdown) },
+				at,
+			};
 		case 'actionCard': {
 			const { title, markdown: text, buttons } = content;
 			const actionCard: IDataObject =
@@ -163,7 +216,12 @@ export function toWebhookBody(content: MessageContent, mentions: Mentions): IDat
 		case 'link':
 			return {
 				msgtype: 'link',
-				link: { title: content.title, text: content.text, messageUrl: content.url, picUrl: content.pictureUrl },
+				link: {
+					title: content.title,
+					text: content.text,
+					messageUrl: content.url,
+					picUrl: content.pictureUrl,
+				},
 			};
 		default:
 			throw new Error(`A ${content.type} message cannot be sent through a session webhook`);
@@ -171,12 +229,18 @@ export function toWebhookBody(content: MessageContent, mentions: Mentions): IDat
 }
 
 function required(this: IExecuteFunctions, i: number, value: string, field: string): string {
-	if (!value.trim()) throw new NodeOperationError(this.getNode(), `"${field}" is empty`, { itemIndex: i });
+	if (!value.trim())
+		throw new NodeOperationError(this.getNode(), `"${field}" is empty`, { itemIndex: i });
 	return value;
 }
 
 /** Reads a JSON parameter that may arrive as an object (expression) or a string, and insists on an object. */
-export function readJsonObject(this: IExecuteFunctions, i: number, name: string, label: string): IDataObject {
+export function readJsonObject(
+	this: IExecuteFunctions,
+	i: number,
+	name: string,
+	label: string,
+): IDataObject {
 	const value = this.getNodeParameter(name, i, {}) as unknown;
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
@@ -190,7 +254,9 @@ export function readJsonObject(this: IExecuteFunctions, i: number, name: string,
 		}
 	}
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw new NodeOperationError(this.getNode(), `"${label}" must be a JSON object`, { itemIndex: i });
+		throw new NodeOperationError(this.getNode(), `"${label}" must be a JSON object`, {
+			itemIndex: i,
+		});
 	}
 	return parsed as IDataObject;
 }

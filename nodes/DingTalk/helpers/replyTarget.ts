@@ -14,11 +14,17 @@ export function replyTargetFromEvent(event: IDataObject): ReplyTarget | string {
 	const raw = (typeof event.raw === 'object' && event.raw !== null ? event.raw : {}) as IDataObject;
 	const field = (name: string) => event[name] ?? raw[name];
 	const type = String(field('conversationType') ?? '').toLowerCase();
-	const conversationType = type === '2' || type === 'group' ? 'group' : type === '1' || type === 'direct' ? 'direct' : undefined;
+	const conversationType =
+		type === '2' || type === 'group'
+			? 'group'
+			: type === '1' || type === 'direct'
+				? 'direct'
+				: undefined;
 	if (!conversationType) {
 		return 'The event has no conversationType: pass the DingTalk Trigger item (or its raw payload) to "Reply To Event"';
 	}
-	const text = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : String(value));
+	const text = (value: unknown) =>
+		value === undefined || value === null || value === '' ? undefined : String(value);
 	const expires = Number(field('sessionWebhookExpiredTime'));
 	return {
 		conversationType,
@@ -34,7 +40,10 @@ export const SESSION_WEBHOOK_MARGIN_MS = 10_000;
 
 export function sessionWebhookUsable(target: ReplyTarget, now = Date.now()): boolean {
 	if (!target.sessionWebhook) return false;
-	return target.sessionWebhookExpiredTime === undefined || target.sessionWebhookExpiredTime - now > SESSION_WEBHOOK_MARGIN_MS;
+	return (
+		target.sessionWebhookExpiredTime === undefined ||
+		target.sessionWebhookExpiredTime - now > SESSION_WEBHOOK_MARGIN_MS
+	);
 }
 
 /**

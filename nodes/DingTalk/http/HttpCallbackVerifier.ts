@@ -2,7 +2,11 @@ import { createHash } from 'crypto';
 
 import { CallbackCrypto, decodeCiphertext, verifyRobotSignature } from '../crypto/CallbackCrypto';
 import { describeAesKeyProblem } from '../crypto/aesKey';
-import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import {
+	type IncomingCallback,
+	TOPIC_CARD_CALLBACK,
+	TOPIC_ROBOT_MESSAGE,
+} from '../transport/callbacks';
 import { ReplayGuard } from './ReplayGuard';
 import { isJsonObject } from '../../shared/json';
 
@@ -59,8 +63,11 @@ export const DECRYPTION_REFUSAL = { status: 400, reason: 'cannot decrypt' } as c
 const URL_CHECK_EVENTS = new Set(['check_url', 'check_create_suite_url', 'check_update_suite_url']);
 
 const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
-	detail === undefined ? { kind: 'reject', status, reason } : { kind: 'reject', status, reason, detail };
-const cannotDecrypt = (detail: string): HttpVerdict => reject(DECRYPTION_REFUSAL.status, DECRYPTION_REFUSAL.reason, detail);
+	detail === undefined
+		? { kind: 'reject', status, reason }
+		: { kind: 'reject', status, reason, detail };
+const cannotDecrypt = (detail: string): HttpVerdict =>
+	reject(DECRYPTION_REFUSAL.status, DECRYPTION_REFUSAL.reason, detail);
 const digest = (...parts: Array<string | Buffer>): string => {
 	const hash = createHash('sha256');
 	for (const part of parts) hash.update(part).update('\0');
@@ -86,7 +93,12 @@ export class HttpCallbackVerifier {
 		this.encryptionProblem = !settings.callbackToken
 			? 'The credential has no Callback Token.'
 			: describeAesKeyProblem(settings.callbackAesKey);
-		if (!this.encryptionProblem) this.crypto = new CallbackCrypto(settings.callbackToken, settings.callbackAesKey.trim(), settings.clientId);
+		if (!this.encryptionProblem)
+			this.crypto = new CallbackCrypto(
+				settings.callbackToken,
+				settings.callbackAesKey.trim(),
+				settings.clientId,
+			);
 	}
 
 	verify(request: HttpCallbackRequest): HttpVerdict {
@@ -94,11 +106,15 @@ export class HttpCallbackVerifier {
 		if (method === 'GET' || method === 'HEAD') return { kind: 'reachability' };
 		if (method !== 'POST') return reject(405, 'method not allowed');
 		const contentType = String(header(request.headers, 'content-type') ?? '').toLowerCase();
-		if (!contentType.startsWith('application/json')) return reject(415, 'content type must be application/json');
+		if (!contentType.startsWith('application/json'))
+			return reject(415, 'content type must be application/json');
 		if (request.bodyBytes > MAX_CALLBACK_BODY_BYTES) return reject(413, 'body too large');
 		const body = request.body;
-		if (!isJsonObject(body) || Object.keys(body).length === 0) return reject(400, 'body is not a JSON object');
-		return 'encrypt' in body ? this.verifyEncrypted(request, body) : this.verifyPlain(request, body);
+		if (!isJsonObject(body) || Object.keys(body).length === 0)
+			return reject(400, 'body is not a JSON object');
+		return 'encrypt' in body
+			? this.verifyEncrypted(request, body)
+			: this.verifyPlain(request, body);
 	}
 
 	/** The encrypted "success" DingTalk expects after an encrypted callback. */
@@ -107,10 +123,14 @@ export class HttpCallbackVerifier {
 		return this.crypto.encryptedSuccess();
 	}
 
-	private verifyEncrypted(request: HttpCallbackRequest, body: Record<string, unknown>): HttpVerdict {
+	private verifyEncrypted(
+		request: HttpCallbackRequest,
+		body: Record<string, unknown>,
+	): HttpVerdict {
 		if (!this.crypto) return reject(503, 'encrypted callbacks are not configured on this trigger');
 		const encrypt = body.encrypt;
-		if (typeof encrypt !== 'string' || !encrypt) return reject(400, 'encrypt must be a non-empty string');
+		if (typeof encrypt !== 'string' || !encrypt)
+			return reject(400, 'encrypt must be a non-empty string');
 		// DingTalk's pages disagree on the names; its own crypto library reads both spellings.
 		const signature = first(request.query, 'msg_signature', 'signature');
 		const timestamp = first(request.query, 'timestamp', 'timeStamp');
@@ -120,14 +140,17 @@ export class HttpCallbackVerifier {
 		if (!nonce) return reject(400, 'missing query parameter nonce');
 		const stale = this.timestampProblem(timestamp);
 		if (stale) return stale;
-		if (!this.crypto.verifySignature(signature, timestamp, nonce, encrypt)) return reject(401, 'signature mismatch');
+		if (!this.crypto.verifySignature(signature, timestamp, nonce, encrypt))
+			return reject(401, 'signature mismatch');
 		let ciphertext: Buffer;
 		let event: unknown;
 		try {
 			ciphertext = decodeCiphertext(encrypt);
 			event = JSON.parse(this.crypto.decryptCiphertext(ciphertext));
 		} catch (error) {
-			return cannotDecrypt(error instanceof SyntaxError ? 'decrypted payload is not JSON' : (error as Error).message);
+			return cannotDecrypt(
+				error instanceof SyntaxError ? 'decrypted payload is not JSON' : (error as Error).message,
+			);
 		}
 		if (!isJsonObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
 		// Keyed on the ciphertext (16 random bytes in each), not on timestamp and nonce: those can be reshaped with the
@@ -135,7 +158,8 @@ export class HttpCallbackVerifier {
 		const replayKey = digest('encrypted', ciphertext);
 		const replay = this.replayProblem(replayKey, timestamp);
 		if (replay) return replay;
-		if (typeof event.EventType === 'string' && URL_CHECK_EVENTS.has(event.EventType)) return { kind: 'urlCheck' };
+		if (typeof event.EventType === 'string' && URL_CHECK_EVENTS.has(event.EventType))
+			return { kind: 'urlCheck' };
 		return this.classify(event, true, replayKey);
 	}
 
@@ -145,23 +169,33 @@ export class HttpCallbackVerifier {
 		if (!timestamp || !sign) return reject(401, 'missing timestamp or sign header');
 		const stale = this.timestampProblem(timestamp);
 		if (stale) return stale;
-		if (!verifyRobotSignature(this.settings.clientSecret, timestamp, sign)) return reject(401, 'signature mismatch');
+		if (!verifyRobotSignature(this.settings.clientSecret, timestamp, sign))
+			return reject(401, 'signature mismatch');
 		const verdict = this.classify(body, false, timestamp);
 		if (verdict.kind !== 'callback') return verdict;
 		// The signature covers the timestamp only, so the Deduplicator (10 minutes) alone would let an identical
 		// request run again later in the hour: held for the whole window, keyed on what identifies the delivery.
-		return this.replayProblem(digest('plain', timestamp, sign, verdict.callback.messageId), timestamp) ?? verdict;
+		return (
+			this.replayProblem(digest('plain', timestamp, sign, verdict.callback.messageId), timestamp) ??
+			verdict
+		);
 	}
 
 	private replayProblem(key: string, timestamp: string): HttpVerdict | undefined {
 		const seen = this.replays.check(key, Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS);
 		if (seen === 'replay') return reject(409, 'already received (replay)');
-		if (seen === 'tooOld') return reject(401, 'timestamp too old', 'replay memory is full: callbacks older than those it dropped are refused');
+		if (seen === 'tooOld')
+			return reject(
+				401,
+				'timestamp too old',
+				'replay memory is full: callbacks older than those it dropped are refused',
+			);
 		return undefined;
 	}
 
 	private timestampProblem(value: string): HttpVerdict | undefined {
-		if (!TIMESTAMP_FORMAT.test(value)) return reject(400, 'timestamp must be 13-digit milliseconds');
+		if (!TIMESTAMP_FORMAT.test(value))
+			return reject(400, 'timestamp must be 13-digit milliseconds');
 		const drift = Number(value) - this.now();
 		if (drift < -CALLBACK_TIMESTAMP_WINDOW_MS) return reject(401, 'timestamp too old');
 		if (drift > CALLBACK_TIMESTAMP_WINDOW_MS) return reject(401, 'timestamp in the future');
@@ -169,15 +203,28 @@ export class HttpCallbackVerifier {
 	}
 
 	/** Robot message or card callback; anything else is refused, so it can start no run. */
-	private classify(event: Record<string, unknown>, encrypted: boolean, deliveryKey: string): HttpVerdict {
+	private classify(
+		event: Record<string, unknown>,
+		encrypted: boolean,
+		deliveryKey: string,
+	): HttpVerdict {
 		if (typeof event.msgtype === 'string' && typeof event.conversationId === 'string') {
-			if (typeof event.msgId !== 'string' || !event.msgId) return reject(400, 'robot message without msgId');
-			return { kind: 'callback', encrypted, callback: { topic: TOPIC_ROBOT_MESSAGE, messageId: event.msgId, data: event } };
+			if (typeof event.msgId !== 'string' || !event.msgId)
+				return reject(400, 'robot message without msgId');
+			return {
+				kind: 'callback',
+				encrypted,
+				callback: { topic: TOPIC_ROBOT_MESSAGE, messageId: event.msgId, data: event },
+			};
 		}
 		if (typeof event.outTrackId === 'string' && ('content' in event || 'value' in event)) {
 			// Card callbacks carry no ID of their own; two clicks on one button differ only in when they were sent.
 			const id = createHash('sha1').update(deliveryKey).update(JSON.stringify(event)).digest('hex');
-			return { kind: 'callback', encrypted, callback: { topic: TOPIC_CARD_CALLBACK, messageId: `card-${id}`, data: event } };
+			return {
+				kind: 'callback',
+				encrypted,
+				callback: { topic: TOPIC_CARD_CALLBACK, messageId: `card-${id}`, data: event },
+			};
 		}
 		return reject(400, 'unsupported event type');
 	}
@@ -194,7 +241,6 @@ export function refusalAnswer(verdict: HttpRefusal): { status: number; body: { e
 export function refusalLogLine(verdict: HttpRefusal): string {
 	return `DingTalk Trigger: refused a callback (${verdict.status} ${verdict.reason})${verdict.detail ? `: ${verdict.detail}` : ''}`;
 }
-
 
 function header(headers: HttpCallbackRequest['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];

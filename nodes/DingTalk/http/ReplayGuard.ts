@@ -32,7 +32,8 @@ export class ReplayGuard {
 		if (known !== undefined && known > now) return 'replay';
 		if (known !== undefined) this.expiries.delete(key);
 		this.expiries.set(key, expiresAt);
-		if (this.expiries.size > this.maxEntries || ++this.insertsSincePrune >= PRUNE_EVERY_INSERTS) this.prune(now);
+		if (this.expiries.size > this.maxEntries || ++this.insertsSincePrune >= PRUNE_EVERY_INSERTS)
+			this.prune(now);
 		return 'new';
 	}
 

@@ -40,14 +40,23 @@ const tokenCheck: CredentialCheck = async (context, app) => {
 const streamGatewayCheck: CredentialCheck = async (context, app) => {
 	const outcome = await probeStreamGateway(testClient(context, app)).then(
 		({ topics }) => ({ topics }),
-		(error: Error) => ({ reason: error instanceof DingTalkApiError ? [error.message, error.hint].filter(Boolean).join('. ') : error.message }),
+		(error: Error) => ({
+			reason:
+				error instanceof DingTalkApiError
+					? [error.message, error.hint].filter(Boolean).join('. ')
+					: error.message,
+		}),
 	);
-	if ('reason' in outcome) throw new Error(`mode long_connection, connected no, last error: ${outcome.reason}`);
+	if ('reason' in outcome)
+		throw new Error(`mode long_connection, connected no, last error: ${outcome.reason}`);
 	return `mode long_connection, connected yes, topics ${outcome.topics.join(', ')}`;
 };
 
 const callbackSettingsCheck: CredentialCheck = async (_context, _app, data) => {
-	if (!String(data?.callbackToken ?? '').trim()) throw new Error('Callback Token is empty. Copy Token from Developer Console → your app → Event Subscription.');
+	if (!String(data?.callbackToken ?? '').trim())
+		throw new Error(
+			'Callback Token is empty. Copy Token from Developer Console → your app → Event Subscription.',
+		);
 	const problem = describeAesKeyProblem(data?.callbackAesKey as string | undefined);
 	if (problem) throw new Error(problem);
 	return 'Callback Token set, Callback AES Key valid';
@@ -66,7 +75,8 @@ export async function dingTalkApiCredentialTest(
 	try {
 		const app = appConfigFromCredentials(credential.data ?? {});
 		const lines: string[] = [];
-		for (const check of credentialChecks[credential.type] ?? [tokenCheck]) lines.push(await check(this, app, credential.data));
+		for (const check of credentialChecks[credential.type] ?? [tokenCheck])
+			lines.push(await check(this, app, credential.data));
 		return { status: 'OK', message: `Connection successful: ${lines.join('; ')}` };
 	} catch (error) {
 		if (error instanceof DingTalkApiError) {

@@ -4,7 +4,12 @@ import { listDepartmentUsersPage, listDepartments, ROOT_DEPARTMENT_ID } from '..
 import { clientFor, toNodeError } from '../transport';
 
 const matches = (filter: string | undefined, ...values: unknown[]) =>
-	!filter || values.some((value) => String(value ?? '').toLowerCase().includes(filter.toLowerCase()));
+	!filter ||
+	values.some((value) =>
+		String(value ?? '')
+			.toLowerCase()
+			.includes(filter.toLowerCase()),
+	);
 
 /**
  * Users for the user picker: pages through the root department's members (the pagination token is DingTalk's
@@ -17,11 +22,19 @@ export async function searchUsers(
 ): Promise<INodeListSearchResult> {
 	try {
 		const client = await clientFor(this);
-		const page = await listDepartmentUsersPage(client, ROOT_DEPARTMENT_ID, Number(paginationToken ?? 0), 'simple');
+		const page = await listDepartmentUsersPage(
+			client,
+			ROOT_DEPARTMENT_ID,
+			Number(paginationToken ?? 0),
+			'simple',
+		);
 		return {
 			results: page.users
 				.filter((user) => matches(filter, user.name, user.userid))
-				.map((user) => ({ name: `${String(user.name)} (${String(user.userid)})`, value: String(user.userid) })),
+				.map((user) => ({
+					name: `${String(user.name)} (${String(user.userid)})`,
+					value: String(user.userid),
+				})),
 			paginationToken: page.nextCursor === undefined ? undefined : String(page.nextCursor),
 		};
 	} catch (error) {
@@ -30,7 +43,10 @@ export async function searchUsers(
 }
 
 /** Departments for the department picker: the whole tree (up to 500), filtered by name or ID. */
-export async function searchDepartments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchDepartments(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	try {
 		const client = await clientFor(this);
 		const departments = await listDepartments(client, ROOT_DEPARTMENT_ID, true, 500);

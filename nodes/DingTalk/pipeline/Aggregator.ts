@@ -3,7 +3,10 @@
  * `maxWaitMs` after the first one the batch goes anyway, so a chatty user is still answered.
  */
 export class Aggregator<T> {
-	private readonly batches = new Map<string, { items: T[]; first: number; timer: NodeJS.Timeout }>();
+	private readonly batches = new Map<
+		string,
+		{ items: T[]; first: number; timer: NodeJS.Timeout }
+	>();
 
 	constructor(
 		private readonly windowMs: number,
@@ -19,7 +22,11 @@ export class Aggregator<T> {
 			clearTimeout(batch.timer);
 			batch.items.push(item);
 		}
-		const current = batch ?? { items: [item], first: now, timer: undefined as unknown as NodeJS.Timeout };
+		const current = batch ?? {
+			items: [item],
+			first: now,
+			timer: undefined as unknown as NodeJS.Timeout,
+		};
 		const wait = Math.max(0, Math.min(this.windowMs, current.first + this.maxWaitMs - now));
 		current.timer = setTimeout(() => this.release(key), wait);
 		this.batches.set(key, current);

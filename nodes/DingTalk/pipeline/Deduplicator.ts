@@ -41,11 +41,17 @@ export class Deduplicator<T = unknown> {
 		if (this.entries.size > this.maxEntries || ++this.admitsSincePrune >= 1024) this.prune();
 		const found = this.entries.get(id);
 		// A settled entry older than the TTL counts as forgotten even before the next prune removes it.
-		const entry = found && (found.state === 'inFlight' || this.now() - found.at <= this.ttlMs) ? found : undefined;
+		const entry =
+			found && (found.state === 'inFlight' || this.now() - found.at <= this.ttlMs)
+				? found
+				: undefined;
 		if (found && !entry) this.entries.delete(id);
 		if (entry) {
 			if (entry.state === 'inFlight') {
-				return { run: false, outcome: new Promise((resolve) => (entry.waiters ??= []).push(resolve)) };
+				return {
+					run: false,
+					outcome: new Promise((resolve) => (entry.waiters ??= []).push(resolve)),
+				};
 			}
 			if (entry.state === 'succeeded' || entry.failures >= this.maxRunsPerMessage) {
 				return { run: false, outcome: Promise.resolve({ retry: false, value: entry.value }) };

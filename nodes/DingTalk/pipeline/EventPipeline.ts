@@ -1,10 +1,22 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { t } from '../helpers/i18n';
-import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import {
+	type IncomingCallback,
+	TOPIC_CARD_CALLBACK,
+	TOPIC_ROBOT_MESSAGE,
+} from '../transport/callbacks';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
-import { type BaseMessageEvent, cardActionOf, type MessageEvent, senderKeyOf, toCardCallbackEvent, toMessageEvent, unreadableEvent } from './events';
+import {
+	type BaseMessageEvent,
+	cardActionOf,
+	type MessageEvent,
+	senderKeyOf,
+	toCardCallbackEvent,
+	toMessageEvent,
+	unreadableEvent,
+} from './events';
 import type { PipelineOptions } from './options';
 import { SessionStore } from './SessionStore';
 
@@ -69,7 +81,10 @@ export class EventPipeline {
 		if (pending === 'flush') this.aggregator?.flushAll();
 		this.closing = true;
 		const dropped = this.aggregator?.discardAll().flat() ?? [];
-		if (dropped.length) this.warn(`DingTalk Trigger: closing; ${dropped.length} message(s) waiting for the aggregation window start no run (left for DingTalk to redeliver unless already ACKed)`);
+		if (dropped.length)
+			this.warn(
+				`DingTalk Trigger: closing; ${dropped.length} message(s) waiting for the aggregation window start no run (left for DingTalk to redeliver unless already ACKed)`,
+			);
 		for (const b of dropped) b.done(false);
 	}
 
@@ -84,7 +99,11 @@ export class EventPipeline {
 			let timer: NodeJS.Timeout | undefined;
 			const expired = new Promise<{ ok: boolean }>((resolve) => {
 				timer = setTimeout(() => {
-					this.warn(`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? 'an event')} still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message so DingTalk stops redelivering it`);
+					this.warn(
+						`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? 'an event')} ` +
+							`still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message ` +
+							`so DingTalk stops redelivering it`,
+					);
 					resolve({ ok: true });
 				}, deadlineMs);
 				timer.unref?.();
@@ -97,7 +116,10 @@ export class EventPipeline {
 		};
 	}
 
-	private async admitted(id: string, work: () => Promise<{ ok: boolean; response?: unknown }>): Promise<unknown> {
+	private async admitted(
+		id: string,
+		work: () => Promise<{ ok: boolean; response?: unknown }>,
+	): Promise<unknown> {
 		const admission = this.dedupe.admit(id);
 		if (!admission.run) {
 			// A redelivery: the first delivery's outcome answers it, unless that run failed and may run again.
@@ -119,43 +141,73 @@ export class EventPipeline {
 
 	private async handleMessage(callback: IncomingCallback): Promise<unknown> {
 		const data = callback.data as IDataObject;
-		return await this.admitted(typeof data.msgId === 'string' && data.msgId ? data.msgId : callback.messageId, async () => {
-			if (!this.options.events.includes('message')) return { ok: true };
-			const base = toMessageEvent(data, this.now());
-			if (!this.accepts(base, data)) return { ok: true };
-			const sender = senderKeyOf(base, data);
-			const sessionKey = SessionStore.keyFor(base.conversationId, sender, this.options.sharedGroupSession, base.conversationType === 'group');
-			const event = Object.assign(base, this.sessions.touch(sessionKey)) as MessageEvent;
-			if (!this.aggregator) return await this.emit(event);
-			const aggregator = this.aggregator;
-			return await new Promise<{ ok: boolean }>((resolve) => {
-				// Per sender, by the same ID as sessions: external users have no staff ID, and two of them must not share a batch.
-				aggregator.add(`${event.conversationId}|${sender}`, { event, done: (ok) => resolve({ ok }) });
-			});
-		});
+		return await this.admitted(
+			typeof data.msgId === 'string' && data.msgId ? data.msgId : callback.messageId,
+			async () => {
+				if (!this.options.events.includes('message')) return { ok: true };
+				const base = toMessageEvent(data, this.now());
+				if (!this.accepts(base, data)) return { ok: true };
+				const sender = senderKeyOf(base, data);
+				const sessionKey = SessionStore.keyFor(
+					base.conversationId,
+					sender,
+					this.options.sharedGroupSession,
+					base.conversationType === 'group',
+				);
+				const event = Object.assign(base, this.sessions.touch(sessionKey)) as MessageEvent;
+				if (!this.aggregator) return await this.emit(event);
+				const aggregator = this.aggregator;
+				return await new Promise<{ ok: boolean }>((resolve) => {
+					// Per sender, by the same ID as sessions: external users have no staff ID, and two of them must not share a batch.
+					aggregator.add(`${event.conversationId}|${sender}`, {
+						event,
+						done: (ok) => resolve({ ok }),
+					});
+				});
+			},
+		);
 	}
 
 	private accepts(event: BaseMessageEvent, data: IDataObject): boolean {
 		const o = this.options;
-		if (o.conversationTypes !== 'both' && o.conversationTypes !== event.conversationType) return false;
-		if (event.conversationType === 'group' && o.groupMentionsOnly && !event.isMentioned) return false;
+		if (o.conversationTypes !== 'both' && o.conversationTypes !== event.conversationType)
+			return false;
+		if (event.conversationType === 'group' && o.groupMentionsOnly && !event.isMentioned)
+			return false;
 		// The bot's own messages carry its own user ID as the sender.
-		if (o.ignoreOwnMessages && data.chatbotUserId && data.senderId === data.chatbotUserId) return false;
-		if (o.allowedSenderIds.length && !o.allowedSenderIds.includes(event.senderStaffId)) return false;
-		if (o.allowedConversationIds.length && !o.allowedConversationIds.includes(event.conversationId)) return false;
+		if (o.ignoreOwnMessages && data.chatbotUserId && data.senderId === data.chatbotUserId)
+			return false;
+		if (o.allowedSenderIds.length && !o.allowedSenderIds.includes(event.senderStaffId))
+			return false;
+		if (o.allowedConversationIds.length && !o.allowedConversationIds.includes(event.conversationId))
+			return false;
 		return true;
 	}
 
-	private async emitAggregated(batch: Array<{ event: MessageEvent; done: (ok: boolean) => void }>): Promise<void> {
+	private async emitAggregated(
+		batch: Array<{ event: MessageEvent; done: (ok: boolean) => void }>,
+	): Promise<void> {
 		const events = batch.map((b) => b.event);
 		const last = events[events.length - 1];
 		const combined: MessageEvent = {
 			...last,
-			text: events.map((e) => e.text).filter(Boolean).join('\n'),
-			rawText: events.map((e) => e.rawText).filter(Boolean).join('\n'),
+			text: events
+				.map((e) => e.text)
+				.filter(Boolean)
+				.join('\n'),
+			rawText: events
+				.map((e) => e.rawText)
+				.filter(Boolean)
+				.join('\n'),
 			isNewSession: events[0].isNewSession,
 			msgIds: events.map((e) => e.msgId),
-			parts: events.map((e) => ({ msgId: e.msgId, messageType: e.messageType, text: e.text, createdAt: e.createdAt, raw: e.raw })),
+			parts: events.map((e) => ({
+				msgId: e.msgId,
+				messageType: e.messageType,
+				text: e.text,
+				createdAt: e.createdAt,
+				raw: e.raw,
+			})),
 		};
 		let ok = false;
 		try {
@@ -171,16 +223,33 @@ export class EventPipeline {
 			const event = toCardCallbackEvent(callback.data as IDataObject, this.now());
 			event.callbackId = callback.messageId;
 			const action = cardActionOf(event);
-			const endsSession = !!this.options.endSessionAction && (action === this.options.endSessionAction || event.actionIds.includes(this.options.endSessionAction));
+			const endsSession =
+				!!this.options.endSessionAction &&
+				(action === this.options.endSessionAction ||
+					event.actionIds.includes(this.options.endSessionAction));
 			let response: unknown;
 			if (endsSession) {
 				const isGroup = event.spaceType.toUpperCase().includes('GROUP');
-				const key = SessionStore.keyFor(event.conversationId, event.userId, this.options.sharedGroupSession, isGroup);
-				const endedSessionId = this.sessions.end(key) ?? this.sessions.end(SessionStore.keyFor(event.conversationId, event.userId, false, false));
+				const key = SessionStore.keyFor(
+					event.conversationId,
+					event.userId,
+					this.options.sharedGroupSession,
+					isGroup,
+				);
+				const endedSessionId =
+					this.sessions.end(key) ??
+					this.sessions.end(SessionStore.keyFor(event.conversationId, event.userId, false, false));
 				const notice = t(this.options.language, 'sessionEnded');
-				Object.assign(event, { sessionEnded: true, endedSessionId: endedSessionId ?? null, notice });
+				Object.assign(event, {
+					sessionEnded: true,
+					endedSessionId: endedSessionId ?? null,
+					notice,
+				});
 				// UNCONFIRMED: shown where the card template has a `sessionNotice` variable.
-				response = { cardData: { cardParamMap: { sessionNotice: notice } }, cardUpdateOptions: { updateCardDataByKey: true } };
+				response = {
+					cardData: { cardParamMap: { sessionNotice: notice } },
+					cardUpdateOptions: { updateCardDataByKey: true },
+				};
 			}
 			const result = await this.emit(event);
 			return { ok: result.ok, response: result.response ?? response };

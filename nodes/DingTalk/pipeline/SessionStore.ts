@@ -14,7 +14,12 @@ export class SessionStore {
 		private readonly maxSessions = 50_000,
 	) {}
 
-	static keyFor(conversationId: string, senderId: string, sharedInGroup: boolean, isGroup: boolean): string {
+	static keyFor(
+		conversationId: string,
+		senderId: string,
+		sharedInGroup: boolean,
+		isGroup: boolean,
+	): string {
 		return isGroup && sharedInGroup ? `${conversationId}` : `${conversationId}|${senderId}`;
 	}
 

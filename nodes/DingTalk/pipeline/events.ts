@@ -50,25 +50,40 @@ export type CardCallbackEvent = CardCallbackFields & IDataObject;
  */
 
 /** A text field: strings as they are, numbers as their digits, anything else empty (String() throws on some objects). */
-const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '');
+const str = (value: unknown): string =>
+	typeof value === 'string'
+		? value
+		: typeof value === 'number' && Number.isFinite(value)
+			? String(value)
+			: '';
 
 /** A numeric field (DingTalk sends milliseconds as numbers, some as digit strings); 0 when unreadable. */
 function num(value: unknown): number {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : 0;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: 0;
 	return Number.isFinite(n) ? n : 0;
 }
 
 const obj = (value: unknown): IDataObject => (isJsonObject<IDataObject>(value) ? value : {});
 
 /** The plain objects of a list field; [] when it is not a list. */
-const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter((v) => isJsonObject<IDataObject>(v)) : []);
+const objects = (value: unknown): IDataObject[] =>
+	Array.isArray(value) ? value.filter((v) => isJsonObject<IDataObject>(v)) : [];
 
 /** The text a user wrote, for every message type that has one (rich text joins its text parts). */
 function textOf(data: IDataObject): string {
 	const type = str(data.msgtype);
 	const content = obj(data.content);
 	if (type === 'text') return str(obj(data.text).content);
-	if (type === 'richText') return objects(content.richText).map((p) => str(p.text)).filter(Boolean).join('');
+	if (type === 'richText')
+		return objects(content.richText)
+			.map((p) => str(p.text))
+			.filter(Boolean)
+			.join('');
 	if (type === 'audio') return str(content.recognition);
 	if (type === 'file') return str(content.fileName);
 	return '';
@@ -94,22 +109,34 @@ export function mediaOf(data: IDataObject): MediaRef[] {
 	const content = obj(data.content);
 	const type = str(data.msgtype);
 	const code = str(content.downloadCode) || str(content.pictureDownloadCode);
-	if ((type === 'picture' || type === 'audio' || type === 'video') && code) return [{ type, downloadCode: code }];
-	if (type === 'file' && code) return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
+	if ((type === 'picture' || type === 'audio' || type === 'video') && code)
+		return [{ type, downloadCode: code }];
+	if (type === 'file' && code)
+		return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
 	if (type === 'richText') {
 		return objects(content.richText)
-			.filter((part) => part.type === 'picture' && (str(part.downloadCode) || str(part.pictureDownloadCode)))
-			.map((part) => ({ type: 'picture' as const, downloadCode: str(part.downloadCode) || str(part.pictureDownloadCode) }));
+			.filter(
+				(part) =>
+					part.type === 'picture' && (str(part.downloadCode) || str(part.pictureDownloadCode)),
+			)
+			.map((part) => ({
+				type: 'picture' as const,
+				downloadCode: str(part.downloadCode) || str(part.pictureDownloadCode),
+			}));
 	}
 	return [];
 }
 
 export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessageEvent {
 	const rawText = textOf(data);
-	const atUsers = objects(data.atUsers).map((u) => ({ dingtalkId: str(u.dingtalkId), staffId: str(u.staffId) }));
+	const atUsers = objects(data.atUsers).map((u) => ({
+		dingtalkId: str(u.dingtalkId),
+		staffId: str(u.staffId),
+	}));
 	const isGroup = str(data.conversationType) === '2';
 	const botId = str(data.chatbotUserId);
-	const isMentioned = data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === botId);
+	const isMentioned =
+		data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === botId);
 	return {
 		event: 'message',
 		text: stripMention(rawText),
@@ -160,7 +187,9 @@ export function toCardCallbackEvent(data: IDataObject, now = Date.now()): CardCa
 		outTrackId: str(data.outTrackId),
 		conversationId: str(data.spaceId),
 		spaceType: str(data.spaceType),
-		actionIds: (Array.isArray(privateData.actionIds) ? privateData.actionIds : []).map(str).filter(Boolean),
+		actionIds: (Array.isArray(privateData.actionIds) ? privateData.actionIds : [])
+			.map(str)
+			.filter(Boolean),
 		params: obj(privateData.params),
 		value,
 		receivedAt: new Date(now).toISOString(),
@@ -182,12 +211,15 @@ export function cardActionOf(event: CardCallbackEvent): string {
 export function unreadableEvent(topic: string, data: Record<string, unknown>): string | undefined {
 	if (topic === TOPIC_ROBOT_MESSAGE) {
 		if (typeof data.msgtype !== 'string' || !data.msgtype) return 'robot message without a msgtype';
-		if (typeof data.conversationId !== 'string' || !data.conversationId) return 'robot message without a conversationId';
-		if (data.msgId !== undefined && (typeof data.msgId !== 'string' || !data.msgId)) return 'robot message whose msgId is not a string';
+		if (typeof data.conversationId !== 'string' || !data.conversationId)
+			return 'robot message without a conversationId';
+		if (data.msgId !== undefined && (typeof data.msgId !== 'string' || !data.msgId))
+			return 'robot message whose msgId is not a string';
 		return undefined;
 	}
 	if (topic === TOPIC_CARD_CALLBACK) {
-		if (typeof data.outTrackId !== 'string' || !data.outTrackId) return 'card callback without an outTrackId';
+		if (typeof data.outTrackId !== 'string' || !data.outTrackId)
+			return 'card callback without an outTrackId';
 		if (!cardValueOf(data as IDataObject)) return 'card callback whose value is not a JSON object';
 	}
 	return undefined;

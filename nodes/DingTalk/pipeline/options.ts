@@ -14,16 +14,24 @@ interface Setting<T> {
 	parameter: INodeProperties;
 }
 
-const setting = <T>(place: Setting<T>['place'], read: Reader<T>, parameter: INodeProperties): Setting<T> => ({ place, read, parameter });
+const setting = <T>(
+	place: Setting<T>['place'],
+	read: Reader<T>,
+	parameter: INodeProperties,
+): Setting<T> => ({ place, read, parameter });
 
 /** n8n gives node parameters their declared type. */
 const asIs = <T>(value: unknown): T => value as T;
 /** Options hold only what the user added: an absent option reads as its default. */
-const flag: Reader<boolean> = (value, fallback) => (typeof value === 'boolean' ? value : fallback === true);
+const flag: Reader<boolean> = (value, fallback) =>
+	typeof value === 'boolean' ? value : fallback === true;
 const text: Reader<string> = (value, fallback) => String(value ?? fallback);
 const ids: Reader<string[]> = (value) => parseIdList(value);
 /** Absent or emptied → the default; digits as text count; never below `min`. */
-const seconds = (min: number): Reader<number> => (value, fallback) => (value === undefined || value === '' ? Number(fallback) : Math.max(min, Number(value)));
+const seconds =
+	(min: number): Reader<number> =>
+	(value, fallback) =>
+		value === undefined || value === '' ? Number(fallback) : Math.max(min, Number(value));
 
 /**
  * The event pipeline's settings, each defined once: the trigger parameter that sets it (name, default, how n8n shows
@@ -36,8 +44,17 @@ export const PIPELINE_SETTINGS = {
 		name: 'events',
 		type: 'multiOptions',
 		options: [
-			{ name: 'Message', value: 'message', description: 'A user writes to the bot (direct chat, or a group)' },
-			{ name: 'Card Callback', value: 'cardCallback', description: 'A user clicks a button on a card the bot sent (cards sent with callback type Stream, or HTTP in HTTP mode)' },
+			{
+				name: 'Message',
+				value: 'message',
+				description: 'A user writes to the bot (direct chat, or a group)',
+			},
+			{
+				name: 'Card Callback',
+				value: 'cardCallback',
+				description:
+					'A user clicks a button on a card the bot sent (cards sent with callback type Stream, or HTTP in HTTP mode)',
+			},
 		],
 		default: ['message'],
 		required: true,
@@ -88,7 +105,8 @@ export const PIPELINE_SETTINGS = {
 		name: 'sessionTimeout',
 		type: 'number',
 		default: 3600,
-		description: 'A session ends after this long without messages; the next message starts a new one',
+		description:
+			'A session ends after this long without messages; the next message starts a new one',
 	}),
 	sharedGroupSession: setting('options', flag, {
 		displayName: 'One Session per Group',
@@ -102,21 +120,24 @@ export const PIPELINE_SETTINGS = {
 		name: 'aggregationWindow',
 		type: 'number',
 		default: 0,
-		description: 'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
+		description:
+			'Messages from one sender in one conversation within this many seconds become one event (texts joined by new lines). 0 = off.',
 	}),
 	aggregationMaxWaitSeconds: setting('options', seconds(0), {
 		displayName: 'Aggregation Max Wait (Seconds)',
 		name: 'aggregationMaxWait',
 		type: 'number',
 		default: 30,
-		description: 'With aggregation on, the longest a first message waits before the batch is sent anyway',
+		description:
+			'With aggregation on, the longest a first message waits before the batch is sent anyway',
 	}),
 	endSessionAction: setting('options', text, {
 		displayName: 'End Session Action',
 		name: 'endSessionAction',
 		type: 'string',
 		default: 'end_session',
-		description: 'A card button whose action ID or "action" param is this ends the sender\'s session',
+		description:
+			'A card button whose action ID or "action" param is this ends the sender\'s session',
 	}),
 	/** The longest the pipeline waits for a run before it ACKs the message anyway and releases its de-duplication entry (at least a second: every wait has a deadline). */
 	runDeadlineSeconds: setting('options', seconds(1), {
@@ -125,14 +146,17 @@ export const PIPELINE_SETTINGS = {
 		type: 'number',
 		default: 300,
 		typeOptions: { minValue: 1 },
-		description: 'With ACK Policy "After the Run Finished", the longest the trigger waits for a run (e.g. one parked in a Wait node) before it acknowledges the message anyway, so DingTalk stops redelivering it',
+		description:
+			'With ACK Policy "After the Run Finished", the longest the trigger waits for a run (e.g. one parked in a Wait node) before it acknowledges the message anyway, so DingTalk stops redelivering it',
 		displayOptions: { show: { '/mode': ['stream'] } },
 	}),
 };
 
 type Settings = typeof PIPELINE_SETTINGS;
 
-export type PipelineOptions = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never } & { language: DingTalkLanguage };
+export type PipelineOptions = {
+	[K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never;
+} & { language: DingTalkLanguage };
 
 /** The trigger and webhook contexts both read parameters this way. */
 interface ParameterReader {
@@ -140,12 +164,20 @@ interface ParameterReader {
 }
 
 /** The trigger's parameters as the event pipeline takes them (the same for Stream and HTTP mode). */
-export function readPipelineOptions(context: ParameterReader, language: DingTalkLanguage): PipelineOptions {
+export function readPipelineOptions(
+	context: ParameterReader,
+	language: DingTalkLanguage,
+): PipelineOptions {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const settings = Object.entries(PIPELINE_SETTINGS).map(([key, { place, read, parameter }]: [string, Setting<unknown>]) => {
-		const value = place === 'node' ? context.getNodeParameter(parameter.name, parameter.default) : options[parameter.name];
-		return [key, read(value, parameter.default)];
-	});
+	const settings = Object.entries(PIPELINE_SETTINGS).map(
+		([key, { place, read, parameter }]: [string, Setting<unknown>]) => {
+			const value =
+				place === 'node'
+					? context.getNodeParameter(parameter.name, parameter.default)
+					: options[parameter.name];
+			return [key, read(value, parameter.default)];
+		},
+	);
 	return { ...Object.fromEntries(settings), language } as PipelineOptions;
 }
 
@@ -157,4 +189,7 @@ export function pipelineParameters(place: Setting<unknown>['place']): INodePrope
 }
 
 /** The trigger's defaults (as its parameters show them), for tests and benches. */
-export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = readPipelineOptions({ getNodeParameter: (name, fallback) => (name === 'options' ? {} : fallback) }, 'en');
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = readPipelineOptions(
+	{ getNodeParameter: (name, fallback) => (name === 'options' ? {} : fallback) },
+	'en',
+);

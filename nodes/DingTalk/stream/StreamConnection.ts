@@ -1,6 +1,12 @@
 import { EventEmitter } from 'events';
 
-import { callbackAck, type DownstreamFrame, parseCallbackData, type StreamCallback, STREAM_TOPICS } from './frames';
+import {
+	callbackAck,
+	type DownstreamFrame,
+	parseCallbackData,
+	type StreamCallback,
+	STREAM_TOPICS,
+} from './frames';
 import { type OpenConnection, StreamSdkClient } from './StreamSdkClient';
 import { isJsonObject } from '../../shared/json';
 
@@ -41,7 +47,12 @@ export interface StreamConnectionOptions {
 	maxAuthFailures?: number;
 }
 
-const silentLogger: StreamLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silentLogger: StreamLogger = {
+	debug: () => undefined,
+	info: () => undefined,
+	warn: () => undefined,
+	error: () => undefined,
+};
 
 /**
  * One Stream connection for one DingTalk app in this n8n process, shared by every active trigger of that app
@@ -66,7 +77,10 @@ export class StreamConnection extends EventEmitter {
 	private retryTimer?: NodeJS.Timeout;
 	private keepAliveTimer?: NodeJS.Timeout;
 	private awaitingPong = false;
-	private readonly times = { lastConnectedAt: null as string | null, lastDisconnectedAt: null as string | null };
+	private readonly times = {
+		lastConnectedAt: null as string | null,
+		lastDisconnectedAt: null as string | null,
+	};
 	private lastCallbackMs = 0;
 	private lastError: string | null = null;
 	private reconnectCount = 0;
@@ -87,15 +101,27 @@ export class StreamConnection extends EventEmitter {
 		this.sdk = new StreamSdkClient(clientId, clientSecret, options.openConnection);
 		this.sdk.on('callback', (frame: DownstreamFrame) =>
 			// A rejection here would be unhandled (fatal in Node); onCallback catches its own, this is the last resort.
-			this.onCallback(frame).catch((error: Error) => this.logger.error(`DingTalk Stream: callback handling failed: ${error?.message}`, { clientId })),
+			this.onCallback(frame).catch((error: Error) =>
+				this.logger.error(`DingTalk Stream: callback handling failed: ${error?.message}`, {
+					clientId,
+				}),
+			),
 		);
-		this.sdk.on('close', (code: number, reason: string) => this.onSocketLost(`socket closed (${code}${reason ? `: ${reason}` : ''})`));
-		this.sdk.on('socket-error', (error: Error) => this.recordError(`socket error: ${error.message}`));
+		this.sdk.on('close', (code: number, reason: string) =>
+			this.onSocketLost(`socket closed (${code}${reason ? `: ${reason}` : ''})`),
+		);
+		this.sdk.on('socket-error', (error: Error) =>
+			this.recordError(`socket error: ${error.message}`),
+		);
 		this.sdk.on('pong', () => (this.awaitingPong = false));
-		this.sdk.on('frame-error', (problem: string) => this.logger.warn(`DingTalk Stream: ignored a bad frame (${problem})`, { clientId }));
+		this.sdk.on('frame-error', (problem: string) =>
+			this.logger.warn(`DingTalk Stream: ignored a bad frame (${problem})`, { clientId }),
+		);
 		this.sdk.on('server-disconnect', () => {
 			// DingTalk stops delivering on this socket and closes it ~10 s later: move to a fresh one now.
-			this.logger.info('DingTalk Stream: gateway asked to reconnect (SYSTEM disconnect)', { clientId });
+			this.logger.info('DingTalk Stream: gateway asked to reconnect (SYSTEM disconnect)', {
+				clientId,
+			});
 			this.onSocketLost('gateway sent SYSTEM disconnect', true);
 		});
 	}
@@ -230,7 +256,8 @@ export class StreamConnection extends EventEmitter {
 		const refusedCredentials = (error as { kind?: unknown }).kind === 'credentials';
 		this.authFailures = refusedCredentials ? this.authFailures + 1 : 0;
 		// Once per streak: the trigger hands it to n8n, which deactivates the workflow (and so unsubscribes).
-		if (refusedCredentials && this.authFailures === this.maxAuthFailures) this.emit('auth-failed', error);
+		if (refusedCredentials && this.authFailures === this.maxAuthFailures)
+			this.emit('auth-failed', error);
 		this.scheduleRetry();
 	}
 
@@ -256,7 +283,10 @@ export class StreamConnection extends EventEmitter {
 	}
 
 	/** The common case (one trigger per app) without allSettled's array and wrapper promises. */
-	private async runOne(handler: CallbackHandler, callback: StreamCallback): Promise<Array<PromiseSettledResult<unknown>>> {
+	private async runOne(
+		handler: CallbackHandler,
+		callback: StreamCallback,
+	): Promise<Array<PromiseSettledResult<unknown>>> {
 		try {
 			return [{ status: 'fulfilled', value: await handler(callback) }];
 		} catch (reason) {
@@ -275,7 +305,10 @@ export class StreamConnection extends EventEmitter {
 				text = callbackAck(frame.headers.messageId, response);
 			} catch (error) {
 				// A run's answer JSON cannot write (circular, BigInt, too deep): the callback is still answered.
-				this.logger.warn(`DingTalk Stream: a run's answer cannot be sent (${(error as Error).message}); ACKed without it`, { clientId: this.clientId });
+				this.logger.warn(
+					`DingTalk Stream: a run's answer cannot be sent (${(error as Error).message}); ACKed without it`,
+					{ clientId: this.clientId },
+				);
 				text = callbackAck(frame.headers.messageId, null);
 			}
 			socket.send(text);
@@ -283,34 +316,53 @@ export class StreamConnection extends EventEmitter {
 		this.lastCallbackMs = Date.now(); // formatted only when status() is asked for: this is the hot path
 		const data = parseCallbackData(frame);
 		if (!data || !STREAM_TOPICS.includes(frame.headers.topic)) {
-			this.logger.warn('DingTalk Stream: ACKed and ignored a callback with unusable data or an unknown topic', {
-				clientId: this.clientId,
-				topic: frame.headers.topic,
-			});
+			this.logger.warn(
+				'DingTalk Stream: ACKed and ignored a callback with unusable data or an unknown topic',
+				{
+					clientId: this.clientId,
+					topic: frame.headers.topic,
+				},
+			);
 			ack(null);
 			return;
 		}
-		const callback: StreamCallback = { topic: frame.headers.topic, messageId: frame.headers.messageId, headers: frame.headers, data, receivedAt: Date.now() };
+		const callback: StreamCallback = {
+			topic: frame.headers.topic,
+			messageId: frame.headers.messageId,
+			headers: frame.headers,
+			data,
+			receivedAt: Date.now(),
+		};
 		const results =
 			this.handlers.size === 1
 				? await this.runOne(this.handlers.values().next().value as CallbackHandler, callback)
-				: await Promise.allSettled([...this.handlers].map(async (handler) => await handler(callback)));
+				: await Promise.allSettled(
+						[...this.handlers].map(async (handler) => await handler(callback)),
+					);
 		if (results.some((r) => r.status === 'rejected')) {
 			// A subscriber's run failed: leave it un-ACKed so DingTalk delivers it again. Subscribers whose run
 			// succeeded drop the redelivery (de-duplication), so only the failed one runs again.
-			this.logger.warn('DingTalk Stream: a run for this callback failed; leaving it for redelivery', { clientId: this.clientId, messageId: callback.messageId });
+			this.logger.warn(
+				'DingTalk Stream: a run for this callback failed; leaving it for redelivery',
+				{ clientId: this.clientId, messageId: callback.messageId },
+			);
 			return;
 		}
 		const answers = results
-			.filter((r): r is PromiseFulfilledResult<unknown> => r.status === 'fulfilled' && r.value !== undefined && r.value !== null)
+			.filter(
+				(r): r is PromiseFulfilledResult<unknown> =>
+					r.status === 'fulfilled' && r.value !== undefined && r.value !== null,
+			)
 			.map((r) => r.value);
 		// Several workflows may answer one card click (say, one ends the session, one sets a status): DingTalk takes
 		// one answer, so their card updates are merged.
-		const answer: unknown = answers.length > 1 ? answers.reduce((merged, next) => mergeAnswers(merged, next)) : (answers[0] ?? null);
+		const answer: unknown =
+			answers.length > 1
+				? answers.reduce((merged, next) => mergeAnswers(merged, next))
+				: (answers[0] ?? null);
 		ack(answer);
 	}
 }
-
 
 /** Card updates are a few levels deep; below this the later answer's value wins whole (no recursion to exhaust). */
 const MAX_MERGE_DEPTH = 32;
@@ -324,7 +376,12 @@ export function mergeAnswers(a: unknown, b: unknown, depth = 0): unknown {
 	const merged: Record<string, unknown> = { ...a };
 	for (const [key, value] of Object.entries(b)) {
 		const next = Object.hasOwn(a, key) ? mergeAnswers(a[key], value, depth + 1) : value;
-		Object.defineProperty(merged, key, { value: next, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(merged, key, {
+			value: next,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return merged;
 }

@@ -1,7 +1,13 @@
 import { DWClient } from 'dingtalk-stream';
 import { WebSocket } from 'ws';
 
-import { type DownstreamFrame, eventAck, MAX_FRAME_BYTES, parseDownstream, STREAM_TOPICS } from './frames';
+import {
+	type DownstreamFrame,
+	eventAck,
+	MAX_FRAME_BYTES,
+	parseDownstream,
+	STREAM_TOPICS,
+} from './frames';
 
 /** The SDK's fields we have to reach; its typings mark them private. */
 interface SdkInternals {
@@ -106,7 +112,10 @@ export class StreamSdkClient extends DWClient {
 					this.emit('callback', frame);
 			}
 		} catch (error) {
-			this.emit('frame-error', `frame handling failed: ${(error as Error)?.message ?? 'unknown error'}`);
+			this.emit(
+				'frame-error',
+				`frame handling failed: ${(error as Error)?.message ?? 'unknown error'}`,
+			);
 		}
 	}
 

@@ -1,6 +1,10 @@
 /** DingTalk Stream frames (see the protocol notes: downstream frames carry `data` as a JSON string). */
 
-import { type IncomingCallback, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import {
+	type IncomingCallback,
+	TOPIC_CARD_CALLBACK,
+	TOPIC_ROBOT_MESSAGE,
+} from '../transport/callbacks';
 import { isJsonObject } from '../../shared/json';
 
 export const STREAM_TOPICS = [TOPIC_ROBOT_MESSAGE, TOPIC_CARD_CALLBACK];
@@ -30,7 +34,8 @@ const FRAME_TYPES = new Set(['SYSTEM', 'EVENT', 'CALLBACK']);
  * (String() throws on {"toString":1}; JSON.stringify overflows the stack on deeply nested arrays).
  */
 export function parseDownstream(raw: string): { frame: DownstreamFrame } | { problem: string } {
-	if (raw.length > MAX_FRAME_BYTES) return { problem: `frame of ${raw.length} bytes exceeds ${MAX_FRAME_BYTES}` };
+	if (raw.length > MAX_FRAME_BYTES)
+		return { problem: `frame of ${raw.length} bytes exceeds ${MAX_FRAME_BYTES}` };
 	let value: unknown;
 	try {
 		value = JSON.parse(raw);
@@ -39,10 +44,12 @@ export function parseDownstream(raw: string): { frame: DownstreamFrame } | { pro
 	}
 	if (!isJsonObject(value)) return { problem: 'frame is not an object' };
 	// The problems name what was wrong, never echo the frame (a log line must not carry the attacker's bytes).
-	if (typeof value.type !== 'string' || !FRAME_TYPES.has(value.type)) return { problem: 'unknown frame type' };
+	if (typeof value.type !== 'string' || !FRAME_TYPES.has(value.type))
+		return { problem: 'unknown frame type' };
 	if (!isJsonObject(value.headers)) return { problem: 'frame has no headers' };
 	const headers: Record<string, string> = {};
-	for (const [key, header] of Object.entries(value.headers)) if (typeof header === 'string') headers[key] = header;
+	for (const [key, header] of Object.entries(value.headers))
+		if (typeof header === 'string') headers[key] = header;
 	const { messageId, topic } = headers;
 	if (!messageId || !topic) return { problem: 'frame headers lack messageId or topic' };
 	const frame: DownstreamFrame = {
@@ -53,7 +60,6 @@ export function parseDownstream(raw: string): { frame: DownstreamFrame } | { pro
 	if (typeof value.specVersion === 'string') frame.specVersion = value.specVersion;
 	return { frame };
 }
-
 
 /** Parses a CALLBACK's data string (JSON text of an object). */
 export function parseCallbackData(frame: DownstreamFrame): Record<string, unknown> | undefined {
@@ -77,7 +83,12 @@ export function callbackAck(messageId: string, response: unknown = null): string
 
 /** Echo of a SYSTEM ping: same messageId, same data. */
 export function pingReply(frame: DownstreamFrame): string {
-	return JSON.stringify({ code: 200, headers: { contentType: 'application/json', messageId: frame.headers.messageId }, message: 'OK', data: frame.data });
+	return JSON.stringify({
+		code: 200,
+		headers: { contentType: 'application/json', messageId: frame.headers.messageId },
+		message: 'OK',
+		data: frame.data,
+	});
 }
 
 /** EVENT frames are ACKed at once with SUCCESS (the app subscribes to none, but the gateway may send some). */

@@ -25,6 +25,9 @@ export function acquireStreamConnection(
 	return connection;
 }
 
-export function findStreamConnection(clientId: string, apiBaseUrl: string): StreamConnection | undefined {
+export function findStreamConnection(
+	clientId: string,
+	apiBaseUrl: string,
+): StreamConnection | undefined {
 	return connections.get(keyOf(clientId, apiBaseUrl));
 }

@@ -60,13 +60,37 @@ export class DingTalkClient {
 	}
 
 	/** Calls the new OpenAPI (api.dingtalk.com) with the token in `x-acs-dingtalk-access-token`. */
-	async api<T = Record<string, unknown>>(method: HttpMethod, path: string, body?: unknown, options: CallOptions = {}) {
-		return await this.call<T>({ ...options, family: 'api', method, path, body, authenticated: true });
+	async api<T = Record<string, unknown>>(
+		method: HttpMethod,
+		path: string,
+		body?: unknown,
+		options: CallOptions = {},
+	) {
+		return await this.call<T>({
+			...options,
+			family: 'api',
+			method,
+			path,
+			body,
+			authenticated: true,
+		});
 	}
 
 	/** Calls the legacy OpenAPI (oapi.dingtalk.com) with the token in the `access_token` query parameter. */
-	async legacy<T = Record<string, unknown>>(method: HttpMethod, path: string, body?: unknown, options: CallOptions = {}) {
-		return await this.call<T>({ ...options, family: 'legacy', method, path, body, authenticated: true });
+	async legacy<T = Record<string, unknown>>(
+		method: HttpMethod,
+		path: string,
+		body?: unknown,
+		options: CallOptions = {},
+	) {
+		return await this.call<T>({
+			...options,
+			family: 'legacy',
+			method,
+			path,
+			body,
+			authenticated: true,
+		});
 	}
 
 	/**
@@ -74,15 +98,33 @@ export class DingTalkClient {
 	 * host was checked and requests exactly its serialization.
 	 */
 	async postToSessionWebhook(webhookUrl: URL, body: unknown): Promise<void> {
-		await this.call({ family: 'legacy', method: 'POST', path: webhookUrl.href, body, authenticated: false });
+		await this.call({
+			family: 'legacy',
+			method: 'POST',
+			path: webhookUrl.href,
+			body,
+			authenticated: false,
+		});
 	}
 
 	/**
 	 * Calls the new OpenAPI without an access token: for the endpoints that take the app's Client ID and Secret in
 	 * the body instead (the Stream gateway's connections/open).
 	 */
-	async withoutToken<T = Record<string, unknown>>(method: HttpMethod, path: string, body?: unknown, options: CallOptions = {}) {
-		return await this.call<T>({ ...options, family: 'api', method, path, body, authenticated: false });
+	async withoutToken<T = Record<string, unknown>>(
+		method: HttpMethod,
+		path: string,
+		body?: unknown,
+		options: CallOptions = {},
+	) {
+		return await this.call<T>({
+			...options,
+			family: 'api',
+			method,
+			path,
+			body,
+			authenticated: false,
+		});
 	}
 
 	async getAccessToken(): Promise<string> {
@@ -138,11 +180,13 @@ export class DingTalkClient {
 				});
 				body = response.body;
 				// DingTalk (or whatever answers at its URL) may echo the secret or token it was sent.
-				error = interpretResponse(call.family, endpointOf(call.path), response.status, body, response.headers)?.redacted([
-					this.app.clientSecret,
-					token,
-					...querySecretsOf(call.path),
-				]);
+				error = interpretResponse(
+					call.family,
+					endpointOf(call.path),
+					response.status,
+					body,
+					response.headers,
+				)?.redacted([this.app.clientSecret, token, ...querySecretsOf(call.path)]);
 			} catch (cause) {
 				error = this.networkError(cause, call.path, token);
 				if (!call.idempotent || attempt >= this.retry.maxRetries) throw error;
@@ -170,11 +214,16 @@ export class DingTalkClient {
 
 	private networkError(cause: unknown, path: string, token?: string): DingTalkApiError {
 		const raw = cause as { code?: string; message?: string };
-		const timedOut = raw?.code === 'ECONNABORTED' || raw?.code === 'ETIMEDOUT' || /timeout/i.test(raw?.message ?? '');
+		const timedOut =
+			raw?.code === 'ECONNABORTED' ||
+			raw?.code === 'ETIMEDOUT' ||
+			/timeout/i.test(raw?.message ?? '');
 		return new DingTalkApiError({
 			code: timedOut ? 'TIMEOUT' : (raw?.code ?? 'NETWORK'),
 			dingTalkMessage: redactSecrets(
-				timedOut ? `No answer from DingTalk within ${this.timeoutMs} ms` : (raw?.message ?? 'network error'),
+				timedOut
+					? `No answer from DingTalk within ${this.timeoutMs} ms`
+					: (raw?.message ?? 'network error'),
 				[this.app.clientSecret, token, ...querySecretsOf(path)],
 			),
 			kind: 'network',
@@ -183,7 +232,11 @@ export class DingTalkClient {
 	}
 }
 
-function issuedToken(token: string | undefined, expiresIn: number | undefined, endpoint: string): IssuedToken {
+function issuedToken(
+	token: string | undefined,
+	expiresIn: number | undefined,
+	endpoint: string,
+): IssuedToken {
 	if (!token) {
 		throw new DingTalkApiError({
 			code: 'INVALID_RESPONSE',

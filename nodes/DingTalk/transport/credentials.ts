@@ -10,7 +10,9 @@ export const HTTP_CREDENTIAL = 'dingTalkHttpApi';
  * Reads either credential type into the client's config, and refuses values that cannot work with a message
  * that says which field to fix (DingTalk's own answer to these is far less clear).
  */
-export function appConfigFromCredentials(credentials: ICredentialDataDecryptedObject): DingTalkAppConfig {
+export function appConfigFromCredentials(
+	credentials: ICredentialDataDecryptedObject,
+): DingTalkAppConfig {
 	const clientId = text(credentials.clientId);
 	const clientSecret = text(credentials.clientSecret);
 	if (!clientId) throw new Error('The DingTalk credential has no Client ID (AppKey).');
@@ -27,12 +29,20 @@ export function appConfigFromCredentials(credentials: ICredentialDataDecryptedOb
 		robotCode,
 		language: credentials.language === 'zh-CN' ? 'zh-CN' : 'en',
 		apiBaseUrl: baseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL'),
-		legacyApiBaseUrl: baseUrl(credentials.legacyApiBaseUrl, DEFAULT_LEGACY_API_BASE_URL, 'Legacy API Base URL'),
+		legacyApiBaseUrl: baseUrl(
+			credentials.legacyApiBaseUrl,
+			DEFAULT_LEGACY_API_BASE_URL,
+			'Legacy API Base URL',
+		),
 	};
 }
 
 function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? ''
+			: String(value);
 }
 
 function baseUrl(value: unknown, fallback: string, field: string): string {

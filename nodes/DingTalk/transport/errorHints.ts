@@ -45,7 +45,8 @@ const INVALID_TOKEN_CODES = [
 	'42001', // access_token expired
 	'40001',
 ];
-const PERMISSION_CODE = /AccessTokenPermissionDenied|^Forbidden\.AccessDenied\.(?!Qps|ApiCount)|^60011$/;
+const PERMISSION_CODE =
+	/AccessTokenPermissionDenied|^Forbidden\.AccessDenied\.(?!Qps|ApiCount)|^60011$/;
 
 /**
  * What /robot.*(not.*exist|不存在)/i matched ("robot", then "not" then "exist", or "不存在", on one line), by substring
@@ -75,7 +76,7 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 	{
 		match: { codes: ['Forbidden.AccessDenied.ApiCountLimitForOrg', '90020'] },
 		kind: 'quota',
-		hint: 'The organisation\'s monthly DingTalk API call quota is used up; it resets next month or with a paid plan.',
+		hint: "The organisation's monthly DingTalk API call quota is used up; it resets next month or with a paid plan.",
 	},
 	{
 		match: { codes: INVALID_TOKEN_CODES, subCodes: INVALID_TOKEN_CODES },
@@ -88,35 +89,48 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 		hint: 'Check Client ID (AppKey) and Client Secret in the credential: DingTalk Developer Console → your app → Credentials & Basic Info (凭证与基础信息).',
 	},
 	{
-		match: { pattern: (code) => code.startsWith('invalidParameter.robotCode') || saysRobotMissing(code) },
+		match: {
+			pattern: (code) => code.startsWith('invalidParameter.robotCode') || saysRobotMissing(code),
+		},
 		kind: 'robotCode',
 		hint: 'Check Robot Code in the credential: DingTalk Developer Console → your app → Robot (机器人) → RobotCode. For an internal app it usually equals the AppKey; it is never the literal "normal".',
 	},
 	{
 		match: { codes: ['60121', '60111', '33012', 'invalidParameter.userIds.invalid'] },
 		kind: 'userNotFound',
-		hint: 'Check the user ID (the staff userId, not the unionId) and that the user is in the app\'s visible range: Developer Console → your app → Version Management (版本管理与发布) → Visible Range.',
+		hint: "Check the user ID (the staff userId, not the unionId) and that the user is in the app's visible range: Developer Console → your app → Version Management (版本管理与发布) → Visible Range.",
 	},
 	{
 		match: { pattern: (code) => PERMISSION_CODE.test(code) },
 		kind: 'permission',
 		hint: (endpoint) =>
-			`The app lacks a permission for ${endpoint}. Grant ${permissionFor(endpoint) ?? 'the permission named in the message'} in DingTalk Developer Console → your app → Permissions (权限管理), then publish a new version.`,
+			`The app lacks a permission for ${endpoint}. Grant ` +
+			`${permissionFor(endpoint) ?? 'the permission named in the message'} in DingTalk Developer ` +
+			`Console → your app → Permissions (权限管理), then publish a new version.`,
 	},
 	{
 		match: { codes: ['unknownError', '-1'], status: (status) => status >= 500 },
 		kind: 'server',
 		hint: 'DingTalk answered with a server error after retries; try again later.',
 	},
-	{ match: { codes: ['60003'] }, kind: 'notFound', hint: 'The department ID does not exist in this organisation.' },
+	{
+		match: { codes: ['60003'] },
+		kind: 'notFound',
+		hint: 'The department ID does not exist in this organisation.',
+	},
 	{ match: { codes: ['22'], status: (status) => status === 404 }, kind: 'notFound' },
 	{
 		kind: 'network',
-		hint: 'DingTalk could not be reached. Check the API Base URL in the credential and the n8n host\'s network or proxy settings.',
+		hint: "DingTalk could not be reached. Check the API Base URL in the credential and the n8n host's network or proxy settings.",
 	},
 ];
 
-function matches(row: ErrorRow, code: string, httpStatus: number | undefined, subCode: string | undefined): boolean {
+function matches(
+	row: ErrorRow,
+	code: string,
+	httpStatus: number | undefined,
+	subCode: string | undefined,
+): boolean {
 	const match = row.match;
 	if (!match) return false;
 	return Boolean(
@@ -134,16 +148,28 @@ export function errorRowFor(
 	subCode?: string,
 	kind?: DingTalkErrorKind,
 ): ErrorRow | undefined {
-	const candidates = kind === undefined ? ERROR_ROWS : ERROR_ROWS.filter((row) => row.kind === kind);
-	return candidates.find((row) => matches(row, code, httpStatus, subCode)) ?? (kind === undefined ? undefined : candidates.at(-1));
+	const candidates =
+		kind === undefined ? ERROR_ROWS : ERROR_ROWS.filter((row) => row.kind === kind);
+	return (
+		candidates.find((row) => matches(row, code, httpStatus, subCode)) ??
+		(kind === undefined ? undefined : candidates.at(-1))
+	);
 }
 
-export function classify(code: string, httpStatus: number | undefined, subCode?: string): DingTalkErrorKind {
+export function classify(
+	code: string,
+	httpStatus: number | undefined,
+	subCode?: string,
+): DingTalkErrorKind {
 	return errorRowFor(code, httpStatus, subCode)?.kind ?? 'invalidRequest';
 }
 
 /** The hint for a failure of a known kind: its row for this code, else the kind's general row. */
-export function hintFor(kind: DingTalkErrorKind, endpoint: string, code: string): string | undefined {
+export function hintFor(
+	kind: DingTalkErrorKind,
+	endpoint: string,
+	code: string,
+): string | undefined {
 	const hint = errorRowFor(code, undefined, undefined, kind)?.hint;
 	return typeof hint === 'function' ? hint(endpoint) : hint;
 }

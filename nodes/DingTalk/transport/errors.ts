@@ -84,7 +84,8 @@ export function interpretResponse(
 		if (status >= 200 && status < 300 && body === undefined) return undefined;
 		return new DingTalkApiError({
 			code: status >= 400 ? `HTTP_${status}` : 'INVALID_RESPONSE',
-			dingTalkMessage: status >= 400 ? `HTTP ${status}` : 'DingTalk answered with something that is not JSON',
+			dingTalkMessage:
+				status >= 400 ? `HTTP ${status}` : 'DingTalk answered with something that is not JSON',
 			httpStatus: status,
 			kind: status === 429 || status >= 500 ? classify('', status) : 'invalidResponse',
 			endpoint,
@@ -119,7 +120,10 @@ export function interpretResponse(
 	});
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function headerValue(
+	headers: Record<string, string | string[] | undefined>,
+	name: string,
+): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
 }

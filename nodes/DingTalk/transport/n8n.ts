@@ -20,7 +20,9 @@ type NodeContext = IExecuteFunctions | ILoadOptionsFunctions;
  */
 export function credentialTypeOf(context: NodeContext, parameter = 'authentication'): string {
 	const authentication =
-		'getCurrentNodeParameter' in context ? context.getCurrentNodeParameter(parameter) : context.getNodeParameter(parameter, 0);
+		'getCurrentNodeParameter' in context
+			? context.getCurrentNodeParameter(parameter)
+			: context.getNodeParameter(parameter, 0);
 	return authentication === 'httpApi' ? HTTP_CREDENTIAL : STREAM_CREDENTIAL;
 }
 
@@ -39,7 +41,10 @@ export async function clientFor(context: NodeContext, parameter?: string): Promi
 /** Turns any failure into the n8n error the UI shows: DingTalk's code, message and request id, plus a hint. */
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): Error {
 	if (error instanceof DingTalkApiError) {
-		const description = [error.hint, error.requestId ? `DingTalk request ID: ${error.requestId}` : undefined]
+		const description = [
+			error.hint,
+			error.requestId ? `DingTalk request ID: ${error.requestId}` : undefined,
+		]
 			.filter(Boolean)
 			.join(' ');
 		return new NodeApiError(node, error.toJSON() as unknown as JsonObject, {

@@ -15,4 +15,5 @@ export function retryDelayMs(
 	return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 
-export const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number) =>
+	await new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -21,7 +21,11 @@ export function n8nHttpSender(helpers: N8nHttpHelpers): HttpSender {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
-		return { status: response.statusCode, headers: response.headers ?? {}, body: parseIfJson(response.body) };
+		return {
+			status: response.statusCode,
+			headers: response.headers ?? {},
+			body: parseIfJson(response.body),
+		};
 	};
 }
 
@@ -39,7 +43,11 @@ export function n8nLegacyRequestSender(helpers: ICredentialTestFunctions['helper
 			resolveWithFullResponse: true,
 			simple: false,
 		})) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
-		return { status: response.statusCode, headers: response.headers ?? {}, body: parseIfJson(response.body) };
+		return {
+			status: response.statusCode,
+			headers: response.headers ?? {},
+			body: parseIfJson(response.body),
+		};
 	};
 }
 
@@ -55,7 +63,11 @@ export const axiosSender: HttpSender = async (request) => {
 		validateStatus: () => true,
 		transitional: { silentJSONParsing: true },
 	});
-	return { status: response.status, headers: response.headers as HttpResponse['headers'], body: parseIfJson(response.data) };
+	return {
+		status: response.status,
+		headers: response.headers as HttpResponse['headers'],
+		body: parseIfJson(response.data),
+	};
 };
 
 function parseIfJson(body: unknown): unknown {

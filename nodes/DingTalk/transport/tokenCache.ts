@@ -34,7 +34,10 @@ export class AccessTokenCache {
 		const fetching = (async () => {
 			try {
 				const issued = await fetchToken();
-				this.tokens.set(key, { token: issued.token, expiresAt: this.now() + usableMs(issued.expiresInSeconds) });
+				this.tokens.set(key, {
+					token: issued.token,
+					expiresAt: this.now() + usableMs(issued.expiresInSeconds),
+				});
 				return issued.token;
 			} finally {
 				this.inflight.delete(key);

@@ -28,7 +28,11 @@ export class HttpCallbackReceiver {
 	 */
 	private readonly waiting = new Map<string, Array<(item: IDataObject) => void>>();
 
-	constructor(settings: HttpCallbackSettings, options: PipelineOptions, now: () => number = Date.now) {
+	constructor(
+		settings: HttpCallbackSettings,
+		options: PipelineOptions,
+		now: () => number = Date.now,
+	) {
 		this.verifier = new HttpCallbackVerifier(settings, now);
 		this.pipeline = new EventPipeline(
 			options,

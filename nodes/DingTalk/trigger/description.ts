@@ -4,7 +4,8 @@ import { pipelineParameters } from '../pipeline/options';
 import { DEFAULT_MAX_MEDIA_MB } from './media';
 
 /** n8n lists a collection's options alphabetically. */
-const byDisplayName = (properties: INodeProperties[]) => [...properties].sort((a, b) => (a.displayName < b.displayName ? -1 : 1));
+const byDisplayName = (properties: INodeProperties[]) =>
+	[...properties].sort((a, b) => (a.displayName < b.displayName ? -1 : 1));
 
 /**
  * The trigger's parameters. Those that configure the event pipeline (filters, sessions, aggregation) are defined in
@@ -16,15 +17,26 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'Stream (Recommended)', value: 'stream', description: 'Connects out from n8n to DingTalk; no public URL needed' },
-			{ name: 'HTTP Callbacks', value: 'http', description: 'DingTalk calls this workflow\'s webhook URL; needs a public HTTPS address' },
+			{
+				name: 'Stream (Recommended)',
+				value: 'stream',
+				description: 'Connects out from n8n to DingTalk; no public URL needed',
+			},
+			{
+				name: 'HTTP Callbacks',
+				value: 'http',
+				description: "DingTalk calls this workflow's webhook URL; needs a public HTTPS address",
+			},
 		],
 		default: 'stream',
-		description: 'How DingTalk delivers events to n8n. Must match the mode set for the robot in the Developer Console.',
+		description:
+			'How DingTalk delivers events to n8n. Must match the mode set for the robot in the Developer Console.',
 	},
 	{
 		displayName:
-			'Stream mode: n8n connects out to DingTalk, no public URL needed. In the Developer Console set the robot\'s message receiving mode to Stream. One connection per app is shared by all active DingTalk Triggers of that app in this n8n process.',
+			'Stream mode: n8n connects out to DingTalk, no public URL needed. In the Developer Console ' +
+			"set the robot's message receiving mode to Stream. One connection per app is shared by all " +
+			'active DingTalk Triggers of that app in this n8n process.',
 		name: 'streamNotice',
 		type: 'notice',
 		default: '',
@@ -32,7 +44,12 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'HTTP mode: in Developer Console → your app, paste this node\'s Production URL (under Webhook URLs above) as the robot\'s message receiving address (HTTP mode) and as the Event Subscription request URL, with the Token and AES Key from the credential (aes_key, 43 characters). Subscribe to robot messages and card callbacks. DingTalk checks the URL when you save it, so activate the workflow first. Only requests signed by DingTalk are accepted.',
+			"HTTP mode: in Developer Console → your app, paste this node's Production URL (under " +
+			"Webhook URLs above) as the robot's message receiving address (HTTP mode) and as the Event " +
+			'Subscription request URL, with the Token and AES Key from the credential (aes_key, 43 ' +
+			'characters). Subscribe to robot messages and card callbacks. DingTalk checks the URL when ' +
+			'you save it, so activate the workflow first. Only requests signed by DingTalk are ' +
+			'accepted.',
 		name: 'httpNotice',
 		type: 'notice',
 		default: '',
@@ -44,7 +61,8 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'emitConnectionEvents',
 		type: 'boolean',
 		default: false,
-		description: 'Whether connected / disconnected / error events come out of a second output, e.g. to alert on a dead bot',
+		description:
+			'Whether connected / disconnected / error events come out of a second output, e.g. to alert on a dead bot',
 		displayOptions: { show: { mode: ['stream'] } },
 	},
 	{
@@ -60,11 +78,20 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'ackPolicy',
 				type: 'options',
 				options: [
-					{ name: 'After the Run Finished', value: 'afterRun', description: 'A failed run is delivered again by DingTalk (once)' },
-					{ name: 'Immediately', value: 'immediately', description: 'Acknowledge on receipt; a failed run is not retried' },
+					{
+						name: 'After the Run Finished',
+						value: 'afterRun',
+						description: 'A failed run is delivered again by DingTalk (once)',
+					},
+					{
+						name: 'Immediately',
+						value: 'immediately',
+						description: 'Acknowledge on receipt; a failed run is not retried',
+					},
 				],
 				default: 'afterRun',
-				description: 'When DingTalk is told the message arrived. Redeliveries never start a second run either way. (HTTP mode always answers at once: DingTalk waits only about 1.5 s.)',
+				description:
+					'When DingTalk is told the message arrived. Redeliveries never start a second run either way. (HTTP mode always answers at once: DingTalk waits only about 1.5 s.)',
 				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
@@ -72,7 +99,8 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'downloadMedia',
 				type: 'boolean',
 				default: false,
-				description: 'Whether pictures, audio, video and files in messages are downloaded into binary data (media0, media1, …), listed in "media"',
+				description:
+					'Whether pictures, audio, video and files in messages are downloaded into binary data (media0, media1, …), listed in "media"',
 			},
 			{
 				displayName: 'Max Media Size (MB)',
@@ -80,7 +108,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.01, numberPrecision: 2 },
 				default: DEFAULT_MAX_MEDIA_MB,
-				description: 'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
+				description:
+					'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
 			},
 		]),
 	},

@@ -9,11 +9,28 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { type HttpCallbackSettings, type HttpVerdict, refusalAnswer, refusalLogLine } from '../http/HttpCallbackVerifier';
+import {
+	type HttpCallbackSettings,
+	type HttpVerdict,
+	refusalAnswer,
+	refusalLogLine,
+} from '../http/HttpCallbackVerifier';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
-import { appConfigFromCredentials, DingTalkClient, HTTP_CREDENTIAL, n8nHttpSender } from '../transport';
-import { type ActiveHttpTrigger, activeHttpTrigger, forgetHttpTrigger, handOverTestItem, type HttpTriggerSettings, takeTestItem } from './httpRegistry';
+import {
+	appConfigFromCredentials,
+	DingTalkClient,
+	HTTP_CREDENTIAL,
+	n8nHttpSender,
+} from '../transport';
+import {
+	type ActiveHttpTrigger,
+	activeHttpTrigger,
+	forgetHttpTrigger,
+	handOverTestItem,
+	type HttpTriggerSettings,
+	takeTestItem,
+} from './httpRegistry';
 import { attachMedia, maxMediaBytes } from './media';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
@@ -25,7 +42,9 @@ type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawB
  * a short reason (one for every decryption failure; the detail goes to n8n's log only) and start no run; nothing
  * here throws, so a bad request cannot create a failed execution either.
  */
-export async function handleHttpCallback(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+export async function handleHttpCallback(
+	context: IWebhookFunctions,
+): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject() as WebhookRequest;
 	const response = context.getResponseObject();
 	const answer = (status: number, body: unknown): IWebhookResponseData => {
@@ -52,7 +71,9 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	});
 	if (verdict.kind === 'reject') {
 		if (verdict.status === 503 && receiver.verifier.encryptionProblem) {
-			context.logger.error(`DingTalk Trigger: an encrypted callback arrived but ${receiver.verifier.encryptionProblem}`);
+			context.logger.error(
+				`DingTalk Trigger: an encrypted callback arrived but ${receiver.verifier.encryptionProblem}`,
+			);
 		}
 		context.logger.warn(refusalLogLine(verdict));
 		const refusal = refusalAnswer(verdict);
@@ -65,7 +86,9 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
 	const unreadable = unreadableEvent(callback.topic, callback.data);
 	if (unreadable) {
-		context.logger.warn(`DingTalk Trigger: refused a callback (400 unreadable event: ${unreadable})`);
+		context.logger.warn(
+			`DingTalk Trigger: refused a callback (400 unreadable event: ${unreadable})`,
+		);
 		return answer(400, { error: 'unreadable event' });
 	}
 	const isCard = callback.data.outTrackId !== undefined && callback.data.msgtype === undefined;
@@ -76,17 +99,25 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 	try {
 		reception = await receiver.receive(callback);
 	} catch (error) {
-		context.logger.warn(`DingTalk Trigger: callback ${callback.messageId} not processed: ${(error as Error).message}`);
+		context.logger.warn(
+			`DingTalk Trigger: callback ${callback.messageId} not processed: ${(error as Error).message}`,
+		);
 		if (isCard) answer(200, encrypted ? receiver.verifier.encryptedSuccess() : {});
 		return { noWebhookResponse: true };
 	}
-	if (isCard) answer(200, encrypted ? receiver.verifier.encryptedSuccess() : (reception.response ?? {}));
+	if (isCard)
+		answer(200, encrypted ? receiver.verifier.encryptedSuccess() : (reception.response ?? {}));
 	if (!reception.item) return { noWebhookResponse: true };
 
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const item: INodeExecutionData =
 		options.downloadMedia && reception.item.event === 'message'
-			? await attachMedia(context, new DingTalkClient(app, n8nHttpSender(context.helpers)), reception.item, maxMediaBytes(options.maxMediaSize))
+			? await attachMedia(
+					context,
+					new DingTalkClient(app, n8nHttpSender(context.helpers)),
+					reception.item,
+					maxMediaBytes(options.maxMediaSize),
+				)
 			: { json: reception.item };
 	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);
 	return { noWebhookResponse: true, workflowData: [[item]] };
@@ -95,7 +126,10 @@ export async function handleHttpCallback(context: IWebhookFunctions): Promise<IW
 export function startHttpTestRun(context: ITriggerFunctions): ITriggerResponse {
 	const item = takeTestItem(receiverKey(context));
 	if (!item) {
-		throw new NodeOperationError(context.getNode(), 'In HTTP mode the trigger starts from a callback: use "Listen for test event" and send one to the Test URL.');
+		throw new NodeOperationError(
+			context.getNode(),
+			'In HTTP mode the trigger starts from a callback: use "Listen for test event" and send one to the Test URL.',
+		);
 	}
 	return { manualTriggerFunction: async () => context.emit([[item]]) };
 }

@@ -41,15 +41,23 @@ export const SETTINGS_TTL_MS = 5000;
 const triggers = new Map<string, Entry>();
 
 /** The node's trigger, reading its settings (`read`) when they are older than SETTINGS_TTL_MS or were never read. */
-export async function activeHttpTrigger(key: string, read: () => Promise<HttpTriggerSettings>): Promise<ActiveHttpTrigger> {
+export async function activeHttpTrigger(
+	key: string,
+	read: () => Promise<HttpTriggerSettings>,
+): Promise<ActiveHttpTrigger> {
 	const cached = triggers.get(key);
 	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
 	const { app, callback, options } = await read();
-	const fingerprint = createHash('sha256').update(JSON.stringify([callback, options])).digest('hex');
+	const fingerprint = createHash('sha256')
+		.update(JSON.stringify([callback, options]))
+		.digest('hex');
 	// Looked up again: another request may have read the settings while this one waited.
 	const current = triggers.get(key);
 	if (current && current.fingerprint !== fingerprint) current.receiver.close();
-	const receiver = current?.fingerprint === fingerprint ? current.receiver : new HttpCallbackReceiver(callback, options);
+	const receiver =
+		current?.fingerprint === fingerprint
+			? current.receiver
+			: new HttpCallbackReceiver(callback, options);
 	const entry: Entry = { app, receiver, fingerprint, readAt: Date.now() };
 	triggers.set(key, entry);
 	return entry;

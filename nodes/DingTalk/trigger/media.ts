@@ -1,11 +1,21 @@
-import type { IBinaryKeyData, IDataObject, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	ITriggerFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { type Readable, Transform } from 'stream';
 
 import { messageFileDownloadUrl } from '../api/media';
 import type { DingTalkClient } from '../transport';
 import { mediaOf } from '../pipeline/events';
 
-const EXTENSIONS: Record<string, string> = { picture: 'png', audio: 'amr', video: 'mp4', file: 'bin' };
+const EXTENSIONS: Record<string, string> = {
+	picture: 'png',
+	audio: 'amr',
+	video: 'mp4',
+	file: 'bin',
+};
 
 /** Max Media Size's default, in MB. */
 export const DEFAULT_MAX_MEDIA_MB = 20;
@@ -19,7 +29,9 @@ export function maxMediaBytes(option: unknown): number {
 class MediaTooLargeError extends Error {
 	constructor(maxBytes: number) {
 		const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
-		super(`The file is larger than Max Media Size (${mb} MB), so it was not downloaded. Raise Max Media Size in the trigger's options to receive it.`);
+		super(
+			`The file is larger than Max Media Size (${mb} MB), so it was not downloaded. Raise Max Media Size in the trigger's options to receive it.`,
+		);
 	}
 }
 
@@ -70,12 +82,22 @@ export async function attachMedia(
 				throw new MediaTooLargeError(maxBytes);
 			}
 			const download = capped(response.body, maxBytes);
-			binary[property] = await context.helpers.prepareBinaryData(download.stream, fileName, response.headers['content-type']);
+			binary[property] = await context.helpers.prepareBinaryData(
+				download.stream,
+				fileName,
+				response.headers['content-type'],
+			);
 			media.push({ type: ref.type, binaryProperty: property, fileName, size: download.bytes() });
 		} catch (error) {
 			// The message still starts the run; the item says which file could not be fetched and why.
 			const tooLarge = error instanceof MediaTooLargeError;
-			media.push({ type: ref.type, downloadCode: ref.downloadCode, ...(ref.fileName ? { fileName: ref.fileName } : {}), error: (error as Error).message, ...(tooLarge ? { tooLarge } : {}) });
+			media.push({
+				type: ref.type,
+				downloadCode: ref.downloadCode,
+				...(ref.fileName ? { fileName: ref.fileName } : {}),
+				error: (error as Error).message,
+				...(tooLarge ? { tooLarge } : {}),
+			});
 		}
 	}
 	return { json: { ...item, media }, binary };

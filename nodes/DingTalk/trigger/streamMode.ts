@@ -15,7 +15,15 @@ import { readPipelineOptions } from '../pipeline/options';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
-import { appConfigFromCredentials, axiosSender, type DingTalkApiError, DingTalkClient, n8nHttpSender, STREAM_CREDENTIAL, toNodeError } from '../transport';
+import {
+	appConfigFromCredentials,
+	axiosSender,
+	type DingTalkApiError,
+	DingTalkClient,
+	n8nHttpSender,
+	STREAM_CREDENTIAL,
+	toNodeError,
+} from '../transport';
 import { attachMedia, maxMediaBytes } from './media';
 
 /**
@@ -35,11 +43,17 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	// other bot projects observe (16–60 s) but DingTalk's FAQ denies ("fire and forget"): UNCONFIRMED, never relied on.
 	const ackAfterRun = !manual && options.ackPolicy !== 'immediately';
 	const withConnectionOutput = context.getNodeParameter('emitConnectionEvents', false) as boolean;
-	const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] => (withConnectionOutput ? [events, []] : [events]);
+	const outputs = (events: INodeExecutionData[]): INodeExecutionData[][] =>
+		withConnectionOutput ? [events, []] : [events];
 
-	const mediaClient = options.downloadMedia ? new DingTalkClient(app, n8nHttpSender(context.helpers)) : undefined;
+	const mediaClient = options.downloadMedia
+		? new DingTalkClient(app, n8nHttpSender(context.helpers))
+		: undefined;
 	const emitEvent = async (item: IDataObject) => {
-		const data: INodeExecutionData = mediaClient && item.event === 'message' ? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize)) : { json: item };
+		const data: INodeExecutionData =
+			mediaClient && item.event === 'message'
+				? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize))
+				: { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (pipeline.isClosed) throw new Error('the trigger is closing');
 		if (!ackAfterRun) {
@@ -51,9 +65,14 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		// answer goes into the ACK as soon as it exists, so the card changes before the rest of the run finishes.
 		// UNCONFIRMED: DingTalk documents no deadline for a click's answer (other platforms allow 3 s); README
 		// "What DingTalk does not document" says how a slow flow answers early.
-		const answer = item.event === 'cardCallback' ? context.helpers.createDeferredPromise<IExecuteResponsePromiseData>() : undefined;
+		const answer =
+			item.event === 'cardCallback'
+				? context.helpers.createDeferredPromise<IExecuteResponsePromiseData>()
+				: undefined;
 		context.emit(outputs([data]), answer, done);
-		const finished = done.promise.then((run) => ({ ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed' }));
+		const finished = done.promise.then((run) => ({
+			ok: !run?.data?.resultData?.error && run?.status !== 'error' && run?.status !== 'crashed',
+		}));
 		if (!answer) return await finished;
 		// n8n also settles this promise when a run ends without answering (with a marker, or a rejection): then the
 		// run's own outcome decides.
@@ -63,24 +82,44 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(readPipelineOptions(context, app.language), emitEvent, Date.now, (message) => context.logger.warn(message));
+	const pipeline = new EventPipeline(
+		readPipelineOptions(context, app.language),
+		emitEvent,
+		Date.now,
+		(message) => context.logger.warn(message),
+	);
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
 		const problem = unreadableEvent(callback.topic, callback.data);
-		if (problem) context.logger.warn(`DingTalk Trigger: ACKed and dropped an unreadable callback (${problem})`, { messageId: callback.messageId });
+		if (problem)
+			context.logger.warn(
+				`DingTalk Trigger: ACKed and dropped an unreadable callback (${problem})`,
+				{ messageId: callback.messageId },
+			);
 		return !problem;
 	};
 	const handler: CallbackHandler = ackAfterRun
 		? async (callback) => (readable(callback) ? await pipeline.handle(callback) : null)
 		: async (callback) => {
-				if (readable(callback)) pipeline.handle(callback).catch((error: Error) => context.logger.warn(`DingTalk Trigger: run failed: ${error.message}`));
+				if (readable(callback))
+					pipeline
+						.handle(callback)
+						.catch((error: Error) =>
+							context.logger.warn(`DingTalk Trigger: run failed: ${error.message}`),
+						);
 				return null;
 			};
 
 	const connection = acquireStreamConnection(app, {
 		// The shared socket outlives any one execution context, so its gateway calls use the plain HTTP sender.
 		openConnection: async (subscriptions, ua) =>
-			await openStreamConnection(new DingTalkClient(app, axiosSender, { retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 } }), subscriptions, ua),
+			await openStreamConnection(
+				new DingTalkClient(app, axiosSender, {
+					retry: { maxRetries: 1, baseDelayMs: 500, maxDelayMs: 1000 },
+				}),
+				subscriptions,
+				ua,
+			),
 		logger: context.logger,
 	});
 	const connectionEvent = (event: string) => (detail?: string) => {
@@ -96,8 +135,11 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	// workflow, shows the error on it, runs the error workflow and retries the activation with backoff).
 	const onAuthFailed = (error: DingTalkApiError) => {
 		// n8n shows only the message on the deactivated workflow, so the fix goes into it.
-		const message = `DingTalk refused this trigger's credential on every reconnect (${error.message}). ${error.hint ?? ''}`.trim();
-		context.emitError(new NodeOperationError(context.getNode(), message, { description: error.hint }));
+		const message =
+			`DingTalk refused this trigger's credential on every reconnect (${error.message}). ${error.hint ?? ''}`.trim();
+		context.emitError(
+			new NodeOperationError(context.getNode(), message, { description: error.hint }),
+		);
 	};
 	connection.on('auth-failed', onAuthFailed);
 	for (const [name, listener] of listeners) connection.on(name, listener);
@@ -117,6 +159,14 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 }
 
 /** Card → Answer Callback and Respond to Webhook both send `{ body, … }`; DingTalk wants the body in the ACK. */
-function hasBody(response: IExecuteResponsePromiseData): response is IExecuteResponsePromiseData & { body: unknown } {
-	return typeof response === 'object' && response !== null && 'body' in response && response.body !== undefined && response.body !== null;
+function hasBody(
+	response: IExecuteResponsePromiseData,
+): response is IExecuteResponsePromiseData & { body: unknown } {
+	return (
+		typeof response === 'object' &&
+		response !== null &&
+		'body' in response &&
+		response.body !== undefined &&
+		response.body !== null
+	);
 }

@@ -1,5 +1,14 @@
 /** What kind of failure an Xpert AI call is: decides the message and the hint shown to the user. */
-export type XpertErrorKind = 'auth' | 'expertNotFound' | 'notFound' | 'timeout' | 'network' | 'rateLimit' | 'server' | 'badRequest' | 'unknown';
+export type XpertErrorKind =
+	| 'auth'
+	| 'expertNotFound'
+	| 'notFound'
+	| 'timeout'
+	| 'network'
+	| 'rateLimit'
+	| 'server'
+	| 'badRequest'
+	| 'unknown';
 
 /** A failed call as the rows see it. */
 export interface XpertFailure {
@@ -68,11 +77,16 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 ];
 
 /** The kind of a failure, the message n8n shows for it and the hint. */
-export function describeXpertFailure(failure: XpertFailure): { kind: XpertErrorKind; message: string; hint?: string } {
+export function describeXpertFailure(failure: XpertFailure): {
+	kind: XpertErrorKind;
+	message: string;
+	hint?: string;
+} {
 	const row = ERROR_ROWS.find((candidate) => candidate.match(failure)) as ErrorRow;
 	const message =
 		typeof row.message === 'function'
 			? row.message(failure)
-			: (row.message ?? `Xpert AI error${failure.status ? ` ${failure.status}` : ''}: ${failure.text ?? 'unknown'}`);
+			: (row.message ??
+				`Xpert AI error${failure.status ? ` ${failure.status}` : ''}: ${failure.text ?? 'unknown'}`);
 	return { kind: row.kind, message, hint: row.hint };
 }

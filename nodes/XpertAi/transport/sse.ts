@@ -12,7 +12,9 @@ export const SSE_MAX_EVENT_CHARS = 4 << 20;
 /** The stream sent a line or an event larger than the parser holds. */
 export class SseLimitError extends Error {
 	constructor(what: 'line' | 'event', limit: number) {
-		super(`The Xpert AI stream sent a${what === 'event' ? 'n event' : ' line'} longer than ${limit} characters`);
+		super(
+			`The Xpert AI stream sent a${what === 'event' ? 'n event' : ' line'} longer than ${limit} characters`,
+		);
 		this.name = 'SseLimitError';
 	}
 }
@@ -46,20 +48,23 @@ export class SseParser {
 		eol.lastIndex = pos;
 		let match: RegExpExecArray | null;
 		while ((match = eol.exec(chunk))) {
-			if (this.partial.length + match.index - pos > this.maxLine) this.fail(new SseLimitError('line', this.maxLine));
+			if (this.partial.length + match.index - pos > this.maxLine)
+				this.fail(new SseLimitError('line', this.maxLine));
 			const line = this.partial + chunk.slice(pos, match.index);
 			this.partial = '';
 			pos = match.index + match[0].length;
 			this.line(line, events);
 		}
-		if (this.partial.length + chunk.length - pos > this.maxLine) this.fail(new SseLimitError('line', this.maxLine));
+		if (this.partial.length + chunk.length - pos > this.maxLine)
+			this.fail(new SseLimitError('line', this.maxLine));
 		this.partial += chunk.slice(pos);
 		return events;
 	}
 
 	private line(line: string, events: SseEvent[]): void {
 		if (line === '') {
-			if (this.data.length) events.push({ event: this.event || 'message', data: this.data.join('\n'), id: this.id });
+			if (this.data.length)
+				events.push({ event: this.event || 'message', data: this.data.join('\n'), id: this.id });
 			this.data = [];
 			this.dataChars = 0;
 			this.event = '';
@@ -105,9 +110,20 @@ export function textOfXpertFrame(data: string): { text: string; event?: string; 
 	}
 	if (frame.type === 'event') {
 		const event = typeof frame.event === 'string' ? frame.event : undefined;
-		const detail = frame.data && typeof frame.data === 'object' ? (frame.data as { error?: unknown; status?: unknown }) : undefined;
+		const detail =
+			frame.data && typeof frame.data === 'object'
+				? (frame.data as { error?: unknown; status?: unknown })
+				: undefined;
 		const failed = event === 'on_conversation_end' && detail?.status === 'error';
-		return { text: '', event, error: failed ? (typeof detail?.error === 'string' && detail.error ? detail.error : 'the expert failed') : undefined };
+		return {
+			text: '',
+			event,
+			error: failed
+				? typeof detail?.error === 'string' && detail.error
+					? detail.error
+					: 'the expert failed'
+				: undefined,
+		};
 	}
 	return { text: '' };
 }

@@ -33,18 +33,26 @@ export interface XpertRequest {
 
 /** `<server>/api/ai` without a trailing slash, from the credential. */
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	return String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	return String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }
 
 /** Request options for one Xpert AI call: the API key is added by n8n (credential `authenticate`), the org here. */
-export function requestOptions(credentials: ICredentialDataDecryptedObject, request: XpertRequest): IHttpRequestOptions {
+export function requestOptions(
+	credentials: ICredentialDataDecryptedObject,
+	request: XpertRequest,
+): IHttpRequestOptions {
 	const organizationId = String(credentials.organizationId ?? '').trim();
 	return {
 		method: request.method,
 		url: `${baseUrlOf(credentials)}${request.path}`,
 		body: request.body,
 		json: !request.stream,
-		headers: { ...(organizationId ? { 'organization-id': organizationId } : {}), ...(request.stream ? { accept: 'text/event-stream' } : {}) },
+		headers: {
+			...(organizationId ? { 'organization-id': organizationId } : {}),
+			...(request.stream ? { accept: 'text/event-stream' } : {}),
+		},
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		...(request.stream ? { encoding: 'stream' as const } : {}),
 		...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
@@ -53,11 +61,18 @@ export function requestOptions(credentials: ICredentialDataDecryptedObject, requ
 
 async function send(context: XpertContext, request: XpertRequest): Promise<unknown> {
 	const credentials = await context.getCredentials(XPERT_CREDENTIAL);
-	return await context.helpers.httpRequestWithAuthentication.call(context, XPERT_CREDENTIAL, requestOptions(credentials, request));
+	return await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		XPERT_CREDENTIAL,
+		requestOptions(credentials, request),
+	);
 }
 
 /** Calls Xpert AI through n8n's authenticated request helper (proxy settings apply); errors say what to fix. */
-export async function xpertRequest<T = unknown>(context: XpertContext, request: XpertRequest): Promise<T> {
+export async function xpertRequest<T = unknown>(
+	context: XpertContext,
+	request: XpertRequest,
+): Promise<T> {
 	try {
 		return (await send(context, request)) as T;
 	} catch (error) {
@@ -99,7 +114,11 @@ const EXPERTS_PAGE = 100;
 export async function listExperts(xpert: XpertClient, max: number): Promise<IDataObject[]> {
 	const experts: IDataObject[] = [];
 	for (let offset = 0; experts.length < max; offset += EXPERTS_PAGE) {
-		const page = await xpert.request<IDataObject[]>({ method: 'POST', path: '/assistants/search', body: { limit: Math.min(EXPERTS_PAGE, max - experts.length), offset } });
+		const page = await xpert.request<IDataObject[]>({
+			method: 'POST',
+			path: '/assistants/search',
+			body: { limit: Math.min(EXPERTS_PAGE, max - experts.length), offset },
+		});
 		experts.push(...(page ?? []));
 		if (!page || page.length < EXPERTS_PAGE) break;
 	}
@@ -130,12 +149,25 @@ export function xpertError(
 ): NodeApiError {
 	const e = error as { code?: string; message?: string; cause?: { code?: string } };
 	const status = statusOf(error);
-	const failure = { status, code: e.code ?? e.cause?.code, text: e.message, path: request.path, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+	const failure = {
+		status,
+		code: e.code ?? e.cause?.code,
+		text: e.message,
+		path: request.path,
+		timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+	};
 	const { message: shown, hint } = describeXpertFailure(failure);
 	// Only the message goes in: given the raw error, n8n swaps ours for a generic text when it sees a network code.
 	const message = redactSecrets(shown, secrets);
-	const cause: JsonObject = { message: redactSecrets(e.message ?? message, secrets), ...(status ? { httpCode: String(status) } : {}) };
-	return new NodeApiError(node, cause, { message, description: hint, httpCode: status ? String(status) : undefined });
+	const cause: JsonObject = {
+		message: redactSecrets(e.message ?? message, secrets),
+		...(status ? { httpCode: String(status) } : {}),
+	};
+	return new NodeApiError(node, cause, {
+		message,
+		description: hint,
+		httpCode: status ? String(status) : undefined,
+	});
 }
 
 /**
@@ -165,5 +197,8 @@ export function textOf(content: unknown): string {
 
 /** The input Xpert accepts (the shape in its own docs fails validation: xpert-ai/xpert#338). */
 export function sendInput(text: string, files?: IDataObject[]): IDataObject {
-	return { action: 'send', message: { input: { input: text, ...(files?.length ? { files } : {}) } } };
+	return {
+		action: 'send',
+		message: { input: { input: text, ...(files?.length ? { files } : {}) } },
+	};
 }

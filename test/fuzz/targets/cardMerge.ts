@@ -23,7 +23,8 @@ function inspect(value: unknown): { depth: number; badPrototype: boolean } {
 		depth = Math.max(depth, d);
 		const proto = Object.getPrototypeOf(v) as unknown;
 		if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) badPrototype = true;
-		if (d < MAX_DEPTH_CHECKED) for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+		if (d < MAX_DEPTH_CHECKED)
+			for (const child of Object.values(v as object)) stack.push([child, d + 1]);
 	}
 	return { depth, badPrototype };
 }
@@ -31,12 +32,21 @@ function inspect(value: unknown): { depth: number; badPrototype: boolean } {
 function answer(rng: Rng): unknown {
 	switch (rng.int(5)) {
 		case 0:
-			return JSON.parse(`{"cardData":{"cardParamMap":{"a":"1","__proto__":{"polluted":"yes"}}},"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`) as unknown;
+			return JSON.parse(
+				`{"cardData":{"cardParamMap":{"a":"1","__proto__":{"polluted":"yes"}}},"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`,
+			) as unknown;
 		case 1:
 			// Deep answers are costly to build and walk: one in ten of these, so the full run stays in minutes.
-			return { cardData: rng.chance(0.1) ? deepNest(rng.pick([10_000, 20_000]), false) : deepNest(rng.pick([100, 1000]), false) };
+			return {
+				cardData: rng.chance(0.1)
+					? deepNest(rng.pick([10_000, 20_000]), false)
+					: deepNest(rng.pick([100, 1000]), false),
+			};
 		case 2:
-			return { cardData: { cardParamMap: { a: hostileValue(rng) } }, cardUpdateOptions: hostileValue(rng) };
+			return {
+				cardData: { cardParamMap: { a: hostileValue(rng) } },
+				cardUpdateOptions: hostileValue(rng),
+			};
 		default:
 			return hostileValue(rng);
 	}
@@ -48,11 +58,24 @@ export const cardMergeTarget: FuzzTarget = {
 		const answers = Array.from({ length: 2 + rng.int(3) }, () => answer(rng));
 		const input = answers;
 		const merged = mustNotThrow(input, 'mergeAnswers', () => merge(answers));
-		check(({} as Record<string, unknown>).polluted === undefined && Object.keys(Object.prototype).length === 0, 'Object.prototype was polluted', input);
+		check(
+			({} as Record<string, unknown>).polluted === undefined &&
+				Object.keys(Object.prototype).length === 0,
+			'Object.prototype was polluted',
+			input,
+		);
 		const result = inspect(merged);
-		check(!result.badPrototype, 'a merged object got another prototype (a __proto__ key was assigned)', input);
+		check(
+			!result.badPrototype,
+			'a merged object got another prototype (a __proto__ key was assigned)',
+			input,
+		);
 		const inputDepth = Math.max(...answers.map((a) => inspect(a).depth));
-		check(result.depth <= inputDepth, `merged depth ${result.depth} exceeds the inputs' ${inputDepth}`, input);
+		check(
+			result.depth <= inputDepth,
+			`merged depth ${result.depth} exceeds the inputs' ${inputDepth}`,
+			input,
+		);
 		return 'accepted';
 	},
 };

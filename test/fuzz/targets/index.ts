@@ -5,4 +5,10 @@ import { pipelineTarget } from './pipeline';
 import { sseTarget } from './sse';
 import { streamFramesTarget } from './streamFrames';
 
-export const TARGETS: FuzzTarget[] = [httpCallbackTarget, streamFramesTarget, pipelineTarget, cardMergeTarget, sseTarget];
+export const TARGETS: FuzzTarget[] = [
+	httpCallbackTarget,
+	streamFramesTarget,
+	pipelineTarget,
+	cardMergeTarget,
+	sseTarget,
+];

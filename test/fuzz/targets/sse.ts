@@ -10,7 +10,10 @@ import { hostileValue, type Rng } from '../prng';
 export const MAX_RETAINED_CHARS = 4 * 1024 * 1024;
 
 /** Adapter: parse a stream chunk by chunk; reports the characters the parser retains after each chunk. */
-function parse(chunks: string[]): { events: Array<{ event: string; data: string }>; maxRetained: number } {
+function parse(chunks: string[]): {
+	events: Array<{ event: string; data: string }>;
+	maxRetained: number;
+} {
 	const parser = new SseParser();
 	const events: Array<{ event: string; data: string }> = [];
 	let maxRetained = 0;
@@ -26,7 +29,8 @@ function retained(parser: object): number {
 	let total = 0;
 	for (const value of Object.values(parser)) {
 		if (typeof value === 'string') total += value.length;
-		else if (Array.isArray(value)) for (const v of value) total += typeof v === 'string' ? v.length : 0;
+		else if (Array.isArray(value))
+			for (const v of value) total += typeof v === 'string' ? v.length : 0;
 	}
 	return total;
 }
@@ -59,11 +63,32 @@ function referenceEvents(stream: string): Array<{ event: string; data: string }>
 function frameJson(rng: Rng): string {
 	switch (rng.int(6)) {
 		case 0:
-			return JSON.stringify({ type: 'message', data: rng.pick([rng.text(20), { type: 'text', text: rng.text(20) }, null, hostileValue(rng)]) });
+			return JSON.stringify({
+				type: 'message',
+				data: rng.pick([
+					rng.text(20),
+					{ type: 'text', text: rng.text(20) },
+					null,
+					hostileValue(rng),
+				]),
+			});
 		case 1:
-			return JSON.stringify({ type: 'event', event: rng.pick(['on_conversation_end', hostileValue(rng)]), data: rng.pick([null, { status: 'error', error: hostileValue(rng) }, hostileValue(rng)]) });
+			return JSON.stringify({
+				type: 'event',
+				event: rng.pick(['on_conversation_end', hostileValue(rng)]),
+				data: rng.pick([null, { status: 'error', error: hostileValue(rng) }, hostileValue(rng)]),
+			});
 		case 2:
-			return rng.pick(['null', '1', '"x"', '[]', 'true', '{"type":{"toString":1}}', '{"type":"message","data":null}', '{"type":"event","data":null}']);
+			return rng.pick([
+				'null',
+				'1',
+				'"x"',
+				'[]',
+				'true',
+				'{"type":{"toString":1}}',
+				'{"type":"message","data":null}',
+				'{"type":"event","data":null}',
+			]);
 		case 3:
 			return JSON.stringify(hostileValue(rng));
 		default:
@@ -122,7 +147,11 @@ export const sseTarget: FuzzTarget = {
 				}
 			});
 			maxRetained = Math.max(maxRetained, retained(parser));
-			check(maxRetained <= MAX_RETAINED_CHARS, `the parser retained ${maxRetained} characters of an unterminated line (limit ${MAX_RETAINED_CHARS})`, input);
+			check(
+				maxRetained <= MAX_RETAINED_CHARS,
+				`the parser retained ${maxRetained} characters of an unterminated line (limit ${MAX_RETAINED_CHARS})`,
+				input,
+			);
 			check(limited, 'an 8 MiB line without a newline was not refused with SseLimitError', input);
 			return 'refused';
 		}
@@ -130,10 +159,18 @@ export const sseTarget: FuzzTarget = {
 		const chunks = chunked(rng, text);
 		const input = { stream: text };
 		const { events } = mustNotThrow(input, 'SseParser.push', () => parse(chunks));
-		check(JSON.stringify(events) === JSON.stringify(referenceEvents(text)), 'events differ from the reference parser', input);
+		check(
+			JSON.stringify(events) === JSON.stringify(referenceEvents(text)),
+			'events differ from the reference parser',
+			input,
+		);
 		for (const event of events) {
-			const frame = mustNotThrow({ data: event.data }, 'textOfXpertFrame', () => textOfXpertFrame(event.data));
-			check(typeof frame.text === 'string', 'textOfXpertFrame gave a text that is not a string', { data: event.data });
+			const frame = mustNotThrow({ data: event.data }, 'textOfXpertFrame', () =>
+				textOfXpertFrame(event.data),
+			);
+			check(typeof frame.text === 'string', 'textOfXpertFrame gave a text that is not a string', {
+				data: event.data,
+			});
 		}
 		return events.length ? 'accepted' : 'refused';
 	},

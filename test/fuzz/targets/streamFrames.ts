@@ -28,14 +28,31 @@ interface Probe {
  * members (the SDK client, its socket, the subscriber set), so this is the function to adjust if they change.
  */
 function connectionProbe(): Probe {
-	const probe: Probe = { receive: () => undefined, sent: [], delivered: [], rejections: [], reattach: () => undefined, close: () => undefined };
-	const connection = new StreamConnection('dingfuzz', 'secret-not-used', { openConnection: async () => await Promise.reject(new Error('no gateway in the fuzz suite')) });
+	const probe: Probe = {
+		receive: () => undefined,
+		sent: [],
+		delivered: [],
+		rejections: [],
+		reattach: () => undefined,
+		close: () => undefined,
+	};
+	const connection = new StreamConnection('dingfuzz', 'secret-not-used', {
+		openConnection: async () => await Promise.reject(new Error('no gateway in the fuzz suite')),
+	});
 	const internals = connection as unknown as {
 		sdk: { onDownStream(raw: string): void; socket?: unknown };
 		handlers: Set<(callback: { messageId: unknown; data: unknown }) => Promise<unknown>>;
 		onCallback(frame: unknown): Promise<void>;
 	};
-	const socket = { readyState: 1, OPEN: 1, send: (text: string) => probe.sent.push(text), ping: () => undefined, terminate: () => undefined, removeAllListeners: () => undefined, on: () => undefined };
+	const socket = {
+		readyState: 1,
+		OPEN: 1,
+		send: (text: string) => probe.sent.push(text),
+		ping: () => undefined,
+		terminate: () => undefined,
+		removeAllListeners: () => undefined,
+		on: () => undefined,
+	};
 	internals.sdk.socket = socket;
 	probe.reattach = () => {
 		internals.sdk.socket ??= socket;
@@ -47,7 +64,8 @@ function connectionProbe(): Probe {
 	});
 	// The SDK listener calls this.onCallback(frame) and drops the promise: catch what it would leave unhandled.
 	const onCallback = internals.onCallback.bind(connection);
-	internals.onCallback = async (frame) => await onCallback(frame).catch((error: unknown) => void probe.rejections.push(error));
+	internals.onCallback = async (frame) =>
+		await onCallback(frame).catch((error: unknown) => void probe.rejections.push(error));
 	probe.receive = (raw) => internals.sdk.onDownStream(raw);
 	return probe;
 }
@@ -56,8 +74,19 @@ function goodFrame(rng: Rng, messageId: string): Record<string, unknown> {
 	return {
 		specVersion: '1.0',
 		type: 'CALLBACK',
-		headers: { appId: 'app', contentType: 'application/json', messageId, time: String(1_700_000_000_000 + rng.int(1e9)), topic: ROBOT },
-		data: JSON.stringify({ msgtype: 'text', msgId: `msg${rng.string(ALNUM, 6, 12)}`, conversationId: 'cid1', text: { content: rng.text(20) } }),
+		headers: {
+			appId: 'app',
+			contentType: 'application/json',
+			messageId,
+			time: String(1_700_000_000_000 + rng.int(1e9)),
+			topic: ROBOT,
+		},
+		data: JSON.stringify({
+			msgtype: 'text',
+			msgId: `msg${rng.string(ALNUM, 6, 12)}`,
+			conversationId: 'cid1',
+			text: { content: rng.text(20) },
+		}),
 	};
 }
 
@@ -70,7 +99,11 @@ function hostileFrame(rng: Rng): string {
 		case 2:
 			return '{"type":{"toString":1},"headers":{"messageId":"m","topic":"t"},"data":"{}"}';
 		case 3:
-			return JSON.stringify({ type: rng.pick(['CALLBACK', 'SYSTEM', 'EVENT']), headers: hostileValue(rng), data: hostileValue(rng) });
+			return JSON.stringify({
+				type: rng.pick(['CALLBACK', 'SYSTEM', 'EVENT']),
+				headers: hostileValue(rng),
+				data: hostileValue(rng),
+			});
 		case 4: {
 			const frame = goodFrame(rng, 'h1');
 			frame.headers = mutateObject(rng, frame.headers as Record<string, unknown>);
@@ -79,14 +112,29 @@ function hostileFrame(rng: Rng): string {
 		case 5: {
 			const frame = goodFrame(rng, 'h2');
 			frame.type = rng.pick(['SYSTEM', 'EVENT', 'CALLBACK']);
-			(frame.headers as Record<string, unknown>).topic = rng.pick(['ping', 'disconnect', ROBOT, '/v1.0/card/instances/callback', hostileValue(rng)]);
-			frame.data = rng.pick([hostileValue(rng), JSON.stringify(hostileValue(rng)), 'null', '[]', `${'['.repeat(2000)}${']'.repeat(2000)}`]);
+			(frame.headers as Record<string, unknown>).topic = rng.pick([
+				'ping',
+				'disconnect',
+				ROBOT,
+				'/v1.0/card/instances/callback',
+				hostileValue(rng),
+			]);
+			frame.data = rng.pick([
+				hostileValue(rng),
+				JSON.stringify(hostileValue(rng)),
+				'null',
+				'[]',
+				`${'['.repeat(2000)}${']'.repeat(2000)}`,
+			]);
 			return JSON.stringify(frame);
 		}
 		case 6:
 			return JSON.stringify(mutateObject(rng, goodFrame(rng, 'h3')));
 		default:
-			return JSON.stringify({ ...goodFrame(rng, 'h4'), data: JSON.stringify(deepNest(rng.pick([1000, 2000]), rng.chance(0.5))) });
+			return JSON.stringify({
+				...goodFrame(rng, 'h4'),
+				data: JSON.stringify(deepNest(rng.pick([1000, 2000]), rng.chance(0.5))),
+			});
 	}
 }
 
@@ -110,17 +158,31 @@ async function runOne(rng: Rng, probe: Probe): Promise<Outcome> {
 		const input = { frame: raw };
 		mustNotThrow(input, 'onDownStream (hostile frame)', () => probe.receive(raw));
 		await settle();
-		check(probe.rejections.length === 0, `the callback path rejected: ${String((probe.rejections[0] as Error)?.message)}`, input);
+		check(
+			probe.rejections.length === 0,
+			`the callback path rejected: ${String((probe.rejections[0] as Error)?.message)}`,
+			input,
+		);
 		const accepted = probe.delivered.length > 0;
 		probe.reattach();
 		// The connection keeps working: a good callback afterwards is delivered and ACKed.
 		const id = `good-${rng.string(ALNUM, 8, 8)}`;
 		const before = probe.delivered.length;
-		mustNotThrow(input, 'onDownStream (good frame after a hostile one)', () => probe.receive(JSON.stringify(goodFrame(rng, id))));
+		mustNotThrow(input, 'onDownStream (good frame after a hostile one)', () =>
+			probe.receive(JSON.stringify(goodFrame(rng, id))),
+		);
 		await settle();
 		await settle();
-		check(probe.delivered.length === before + 1 && probe.delivered[before].messageId === id, 'a good callback after a hostile frame did not reach the subscriber', input);
-		check(probe.sent.some((text) => text.includes(id)), 'a good callback after a hostile frame was not ACKed', input);
+		check(
+			probe.delivered.length === before + 1 && probe.delivered[before].messageId === id,
+			'a good callback after a hostile frame did not reach the subscriber',
+			input,
+		);
+		check(
+			probe.sent.some((text) => text.includes(id)),
+			'a good callback after a hostile frame was not ACKed',
+			input,
+		);
 		return accepted ? 'accepted' : 'refused';
 	}
 }

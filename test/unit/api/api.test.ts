@@ -1,5 +1,9 @@
 import * as api from '../../../nodes/DingTalk/api';
-import { AccessTokenCache, DingTalkClient, type HttpRequest } from '../../../nodes/DingTalk/transport';
+import {
+	AccessTokenCache,
+	DingTalkClient,
+	type HttpRequest,
+} from '../../../nodes/DingTalk/transport';
 
 const app = {
 	clientId: 'app',
@@ -16,7 +20,8 @@ function recordingClient(answer: unknown = {}) {
 	const client = new DingTalkClient(
 		app,
 		async (request) => {
-			if (request.url.endsWith('/v1.0/oauth2/accessToken')) return { status: 200, headers: {}, body: { accessToken: 't', expireIn: 7200 } };
+			if (request.url.endsWith('/v1.0/oauth2/accessToken'))
+				return { status: 200, headers: {}, body: { accessToken: 't', expireIn: 7200 } };
 			sent.push(request);
 			return { status: 200, headers: {}, body: answer };
 		},
@@ -53,7 +58,12 @@ describe('api/: the requests each endpoint function sends', () => {
 		],
 		[
 			'robot.replyBySessionWebhook',
-			async (c) => await api.robot.replyBySessionWebhook(c, new URL('https://oapi.test/robot/sendBySession?session=s'), { msgtype: 'text', text: { content: 'hi' } }),
+			async (c) =>
+				await api.robot.replyBySessionWebhook(
+					c,
+					new URL('https://oapi.test/robot/sendBySession?session=s'),
+					{ msgtype: 'text', text: { content: 'hi' } },
+				),
 			'POST https://oapi.test/robot/sendBySession?session=s {"msgtype":"text","text":{"content":"hi"}}',
 		],
 		[
@@ -65,7 +75,13 @@ describe('api/: the requests each endpoint function sends', () => {
 					cardParamMap: { a: '1' },
 					callbackType: 'HTTP',
 					callbackRouteKey: 'route',
-					space: { type: 'group', openConversationId: 'cid1', supportForward: false, mentionUserIds: ['u1'], mentionAll: true },
+					space: {
+						type: 'group',
+						openConversationId: 'cid1',
+						supportForward: false,
+						mentionUserIds: ['u1'],
+						mentionAll: true,
+					},
 				}),
 			'POST https://api.test/v1.0/card/instances/createAndDeliver {"cardTemplateId":"tpl","outTrackId":"o1","cardData":{"cardParamMap":{"a":"1"}},"userIdType":1,"callbackType":"HTTP","callbackRouteKey":"route","openSpaceId":"dtv1.card//IM_GROUP.cid1","imGroupOpenSpaceModel":{"supportForward":false},"imGroupOpenDeliverModel":{"robotCode":"robot","atUserIds":{"u1":"u1","@ALL":"@ALL"}}}',
 		],
@@ -89,7 +105,16 @@ describe('api/: the requests each endpoint function sends', () => {
 		],
 		[
 			'cards.streamCard',
-			async (c) => await api.cards.streamCard(c, { outTrackId: 'o1', key: 'content', content: 'x', isFull: true, isFinalize: false, isError: false, guid: 'g' }),
+			async (c) =>
+				await api.cards.streamCard(c, {
+					outTrackId: 'o1',
+					key: 'content',
+					content: 'x',
+					isFull: true,
+					isFinalize: false,
+					isError: false,
+					guid: 'g',
+				}),
 			'PUT https://api.test/v1.0/card/streaming {"outTrackId":"o1","key":"content","content":"x","isFull":true,"isFinalize":false,"isError":false,"guid":"g"}',
 		],
 		[
@@ -113,8 +138,13 @@ describe('api/: the requests each endpoint function sends', () => {
 			'POST https://api.test/v1.0/robot/messageFiles/download {"downloadCode":"dl1","robotCode":"robot"}',
 		],
 		[
-			'gateway.openStreamConnection (no token: the app\'s secret is in the body)',
-			async (c) => await api.gateway.openStreamConnection(c, [{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }], 'ua'),
+			"gateway.openStreamConnection (no token: the app's secret is in the body)",
+			async (c) =>
+				await api.gateway.openStreamConnection(
+					c,
+					[{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }],
+					'ua',
+				),
 			'POST https://api.test/v1.0/gateway/connections/open {"clientId":"app","clientSecret":"secret","subscriptions":[{"type":"CALLBACK","topic":"/v1.0/im/bot/messages/get"}],"ua":"ua"}',
 		],
 	])('%s', async (_name, call, expected) => {

@@ -33,10 +33,14 @@ const FLOORS: Array<[prefix: string, floor: number, name: string]> = [
 ];
 
 /** A node's files import only their own node, nodes/shared and credentials; the bridge between the nodes is the exception. */
-const ALLOWED_CROSS_NODE: Array<[from: string, to: string]> = [['nodes/shared/dingTalk.ts', 'nodes/DingTalk/']];
+const ALLOWED_CROSS_NODE: Array<[from: string, to: string]> = [
+	['nodes/shared/dingTalk.ts', 'nodes/DingTalk/'],
+];
 
 function floorOf(file: string): { floor: number; name: string } | undefined {
-	const match = FLOORS.filter(([prefix]) => file.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+	const match = FLOORS.filter(([prefix]) => file.startsWith(prefix)).sort(
+		(a, b) => b[0].length - a[0].length,
+	)[0];
 	return match && { floor: match[1], name: match[2] };
 }
 
@@ -58,7 +62,8 @@ function sourceFiles(dir: string): string[] {
 function resolveImport(from: string, specifier: string): string | undefined {
 	const base = resolve(root, dirname(from), specifier);
 	for (const candidate of [`${base}.ts`, join(base, 'index.ts'), base]) {
-		if (existsSync(candidate) && statSync(candidate).isFile()) return relative(root, candidate).split('\\').join('/');
+		if (existsSync(candidate) && statSync(candidate).isFile())
+			return relative(root, candidate).split('\\').join('/');
 	}
 	return undefined;
 }
@@ -88,10 +93,14 @@ function violations(): string[] {
 				found.push(`${file} imports ${target}, which is on no floor`);
 				continue;
 			}
-			if (floor.floor > source.floor) found.push(`${file} (${source.name}) imports ${target} (${floor.name}), a higher floor`);
+			if (floor.floor > source.floor)
+				found.push(`${file} (${source.name}) imports ${target} (${floor.name}), a higher floor`);
 			const [fromNode, toNode] = [nodeOf(file), nodeOf(target)];
-			const allowed = ALLOWED_CROSS_NODE.some(([from, to]) => file.startsWith(from) && target.startsWith(to));
-			if (toNode && fromNode !== toNode && !allowed) found.push(`${file} imports ${target}, inside another node`);
+			const allowed = ALLOWED_CROSS_NODE.some(
+				([from, to]) => file.startsWith(from) && target.startsWith(to),
+			);
+			if (toNode && fromNode !== toNode && !allowed)
+				found.push(`${file} imports ${target}, inside another node`);
 		}
 	}
 	return found;

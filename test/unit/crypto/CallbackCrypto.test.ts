@@ -1,4 +1,9 @@
-import { CallbackCrypto, CallbackCryptoError, robotSignature, verifyRobotSignature } from '../../../nodes/DingTalk/crypto/CallbackCrypto';
+import {
+	CallbackCrypto,
+	CallbackCryptoError,
+	robotSignature,
+	verifyRobotSignature,
+} from '../../../nodes/DingTalk/crypto/CallbackCrypto';
 import { itStaysLinear, MB, STAYS_LINEAR } from '../support/linearTime';
 
 /** Public vectors V1–V4 from ../shared/dingtalk-protocol.md §3.3 (official docs and DingTalk's crypto libraries). */
@@ -11,7 +16,8 @@ const vectors = [
 		signature: '9a95a004dd16f5c307e849b994173f76aa26e5eb',
 		timestamp: '1614767836',
 		nonce: 'A7Co0cJLMzIDtMMI',
-		encrypt: 'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==',
+		encrypt:
+			'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==',
 		plaintext: 'success',
 		random: 'dICkEDLj0eb6yAbc',
 	},
@@ -23,7 +29,8 @@ const vectors = [
 		signature: '03044561471240d4a14bb09372dfcfd4fd0e40cb',
 		timestamp: '1608001896814',
 		nonce: 'WL4PK6yA',
-		encrypt: '0vJiX6vliEpwG3U45CtXqi+m8PXbQRARJ8p8BbDuD1EMTDf0jKpQ79QS93qEk7XHpP6u+oTTrd15NRPvNvmBKyDCYxxOK+HZeKju4yhELOFchzNukR+t8SB/qk4ROMu3',
+		encrypt:
+			'0vJiX6vliEpwG3U45CtXqi+m8PXbQRARJ8p8BbDuD1EMTDf0jKpQ79QS93qEk7XHpP6u+oTTrd15NRPvNvmBKyDCYxxOK+HZeKju4yhELOFchzNukR+t8SB/qk4ROMu3',
 		plaintext: '{"EventType":"check_url"}',
 		random: 'l7Y3EcX2CU5w8av3',
 	},
@@ -35,7 +42,8 @@ const vectors = [
 		signature: 'f36f4ba5337d426c7d4bca0dbcb06b3ddc1388fc',
 		timestamp: '1605695694141',
 		nonce: 'WelUQl6bCqcBa2fM',
-		encrypt: 'X1VSe9cTJUMZu60d3kyLYTrBq5578ZRJtteU94wG0Q4Uk6E/wQYeJRIC0/UFW5Wkya1Ihz9oXAdLlyC9TRaqsQ==',
+		encrypt:
+			'X1VSe9cTJUMZu60d3kyLYTrBq5578ZRJtteU94wG0Q4Uk6E/wQYeJRIC0/UFW5Wkya1Ihz9oXAdLlyC9TRaqsQ==',
 		plaintext: 'success',
 		random: 'WelUQl6bCqcBa2fM',
 	},
@@ -49,7 +57,8 @@ const vectors = [
 		nonce: 'nEXhMP4r',
 		encrypt:
 			'1a3NBxmCFwkCJvfoQ7WhJHB+iX3qHPsc9JbaDznE1i03peOk1LaOQoRz3+nlyGNhwmwJ3vDMG+OzrHMeiZI7gTRWVdUBmfxjZ8Ej23JVYa9VrYeJ5as7XM/ZpulX8NEQis44w53h1qAgnC3PRzM7Zc/D6Ibr0rgUathB6zRHP8PYrfgnNOS9PhSBdHlegK+AGGanfwjXuQ9+0pZcy0w9lQ==',
-		plaintext: '{"EventType":"check_create_suite_url","Random":"LPIdSnlF","TestSuiteKey":"suite4xxxxxxxxxxxxxxx"}',
+		plaintext:
+			'{"EventType":"check_create_suite_url","Random":"LPIdSnlF","TestSuiteKey":"suite4xxxxxxxxxxxxxxx"}',
 		random: 'hU3bEfGZZewzhG5a',
 	},
 ];
@@ -59,7 +68,14 @@ describe.each(vectors)('CallbackCrypto with $name', (v) => {
 	it('computes and verifies the signature', () => {
 		expect(crypto.signature(v.timestamp, v.nonce, v.encrypt)).toBe(v.signature);
 		expect(crypto.verifySignature(v.signature, v.timestamp, v.nonce, v.encrypt)).toBe(true);
-		expect(crypto.verifySignature(v.signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')), v.timestamp, v.nonce, v.encrypt)).toBe(false);
+		expect(
+			crypto.verifySignature(
+				v.signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+				v.timestamp,
+				v.nonce,
+				v.encrypt,
+			),
+		).toBe(false);
 	});
 	it('decrypts to the plaintext', () => {
 		expect(crypto.decrypt(v.encrypt)).toBe(v.plaintext);
@@ -81,12 +97,22 @@ describe('CallbackCrypto refusals', () => {
 		return 'no error';
 	};
 	it('refuses a malformed AES key with its length', () => {
-		expect(() => new CallbackCrypto('t', 'short', 'k')).toThrow(/exactly 43 characters; this one has 5/);
+		expect(() => new CallbackCrypto('t', 'short', 'k')).toThrow(
+			/exactly 43 characters; this one has 5/,
+		);
 	});
 	it('refuses a wrong AES key, a wrong app, non-base64, truncated ciphertext', () => {
-		const otherKey = new CallbackCrypto(v.token, 'o1w0aum42yaptlz8alnhwikjd3jenzt9cb9wmzptgus', v.ownerKey);
-		expect(code(() => otherKey.decrypt(v.encrypt))).toMatch(/decryptFailed|lengthMismatch|ownerKeyMismatch/);
-		expect(code(() => new CallbackCrypto(v.token, v.aesKey, 'dingotherapp').decrypt(v.encrypt))).toBe('ownerKeyMismatch');
+		const otherKey = new CallbackCrypto(
+			v.token,
+			'o1w0aum42yaptlz8alnhwikjd3jenzt9cb9wmzptgus',
+			v.ownerKey,
+		);
+		expect(code(() => otherKey.decrypt(v.encrypt))).toMatch(
+			/decryptFailed|lengthMismatch|ownerKeyMismatch/,
+		);
+		expect(
+			code(() => new CallbackCrypto(v.token, v.aesKey, 'dingotherapp').decrypt(v.encrypt)),
+		).toBe('ownerKeyMismatch');
 		expect(code(() => crypto.decrypt('not base64!!'))).toBe('decryptFailed');
 		expect(code(() => crypto.decrypt(v.encrypt.slice(0, 20)))).toBe('decryptFailed');
 		expect(code(() => crypto.decrypt(''))).toBe('decryptFailed');
@@ -99,22 +125,42 @@ describe('CallbackCrypto refusals', () => {
 	});
 	it('answers with an encrypted, signed "success" DingTalk can verify', () => {
 		const answer = crypto.encryptedSuccess('1700000000000', 'abcdefgh');
-		expect(crypto.verifySignature(answer.msg_signature, answer.timeStamp, answer.nonce, answer.encrypt)).toBe(true);
+		expect(
+			crypto.verifySignature(answer.msg_signature, answer.timeStamp, answer.nonce, answer.encrypt),
+		).toBe(true);
 		expect(crypto.decrypt(answer.encrypt)).toBe('success');
 	});
 });
 
 describe('robot HTTP-mode signature', () => {
 	it('matches the fixture and verifies in constant time', () => {
-		expect(robotSignature('this is secret', '1700000000000')).toBe('sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=');
-		expect(verifyRobotSignature('this is secret', '1700000000000', 'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=')).toBe(true);
-		expect(verifyRobotSignature('this is secret', '1700000000001', 'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=')).toBe(false);
+		expect(robotSignature('this is secret', '1700000000000')).toBe(
+			'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=',
+		);
+		expect(
+			verifyRobotSignature(
+				'this is secret',
+				'1700000000000',
+				'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=',
+			),
+		).toBe(true);
+		expect(
+			verifyRobotSignature(
+				'this is secret',
+				'1700000000001',
+				'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=',
+			),
+		).toBe(false);
 		expect(verifyRobotSignature('this is secret', '1700000000000', '')).toBe(false);
 	});
 });
 
 describe(STAYS_LINEAR, () => {
-	const crypto = new CallbackCrypto('token', '1234567890123456789012345678901234567890123', 'dingapp');
+	const crypto = new CallbackCrypto(
+		'token',
+		'1234567890123456789012345678901234567890123',
+		'dingapp',
+	);
 	const decrypt = (text: string) => () => {
 		try {
 			crypto.decrypt(text);

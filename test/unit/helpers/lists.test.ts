@@ -9,7 +9,12 @@ describe('parseIdList and chunk', () => {
 	});
 	it('chunks to the given size', () => {
 		expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-		expect(chunk(Array.from({ length: 1000 }, (_, i) => i), 20)).toHaveLength(50);
+		expect(
+			chunk(
+				Array.from({ length: 1000 }, (_, i) => i),
+				20,
+			),
+		).toHaveLength(50);
 	});
 });
 

@@ -1,15 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_PIPELINE_OPTIONS, PIPELINE_SETTINGS, readPipelineOptions } from '../../../nodes/DingTalk/pipeline/options';
+import {
+	DEFAULT_PIPELINE_OPTIONS,
+	PIPELINE_SETTINGS,
+	readPipelineOptions,
+} from '../../../nodes/DingTalk/pipeline/options';
 import { triggerProperties } from '../../../nodes/DingTalk/trigger/description';
 
 /** A trigger whose node parameters are `node` (n8n fills in the defaults) and whose Options collection is `options`. */
 function trigger(node: Record<string, unknown>, options: Record<string, unknown>) {
-	return { getNodeParameter: (name: string, fallback?: unknown) => (name === 'options' ? options : (node[name] ?? fallback)) };
+	return {
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name === 'options' ? options : (node[name] ?? fallback),
+	};
 }
 
 describe('pipeline settings table', () => {
-	it('an untouched trigger reads as the defaults, and the defaults are the parameters\' defaults', () => {
+	it("an untouched trigger reads as the defaults, and the defaults are the parameters' defaults", () => {
 		expect(readPipelineOptions(trigger({}, {}), 'en')).toEqual(DEFAULT_PIPELINE_OPTIONS);
 		expect(DEFAULT_PIPELINE_OPTIONS).toEqual({
 			events: ['message'],
@@ -58,8 +65,9 @@ describe('pipeline settings table', () => {
 		});
 	});
 
-	it('every row\'s parameter is in the trigger\'s description, at its place', () => {
-		const collection = triggerProperties.find((property) => property.name === 'options')?.options as INodeProperties[];
+	it("every row's parameter is in the trigger's description, at its place", () => {
+		const collection = triggerProperties.find((property) => property.name === 'options')
+			?.options as INodeProperties[];
 		for (const { place, parameter } of Object.values(PIPELINE_SETTINGS)) {
 			expect(place === 'node' ? triggerProperties : collection).toContain(parameter);
 		}

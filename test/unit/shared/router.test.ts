@@ -2,7 +2,14 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { createRouter, type Operation } from '../../../nodes/shared/router';
 
-const node: INode = { id: 'n', name: 'Node', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n',
+	name: 'Node',
+	type: 'test',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 function contextFor(items: number, parameters: Record<string, string>, continueOnFail = false) {
 	return {
@@ -18,22 +25,39 @@ const echo: Operation<string> = {
 	description: [],
 	async execute(client, i): Promise<IDataObject | IDataObject[]> {
 		if (i === 1) throw new Error('item 1 failed');
-		return i === 2 ? [{ client, i }, { client, i, second: true }] : { client, i };
+		return i === 2
+			? [
+					{ client, i },
+					{ client, i, second: true },
+				]
+			: { client, i };
 	},
 };
 
 function router() {
 	const clientFor = jest.fn(async () => 'client');
-	const toNodeError = jest.fn((_node: INode, error: unknown, i: number) => new Error(`node error ${i}: ${(error as Error).message}`));
-	const run = createRouter<string>({ resources: { thing: { echo } }, clientFor, toNodeError, toItem: (error) => ({ error: (error as Error).message }) });
+	const toNodeError = jest.fn(
+		(_node: INode, error: unknown, i: number) =>
+			new Error(`node error ${i}: ${(error as Error).message}`),
+	);
+	const run = createRouter<string>({
+		resources: { thing: { echo } },
+		clientFor,
+		toNodeError,
+		toItem: (error) => ({ error: (error as Error).message }),
+	});
 	return { run, clientFor, toNodeError };
 }
 
-describe('createRouter (both nodes\' execute)', () => {
+describe("createRouter (both nodes' execute)", () => {
 	it('refuses an operation its resources do not have, before getting a client', async () => {
 		const { run, clientFor } = router();
-		await expect(run.call(contextFor(1, { resource: 'thing', operation: 'nope' }))).rejects.toThrow('The operation "nope" of "thing" is not supported');
-		await expect(run.call(contextFor(1, { resource: 'other', operation: 'echo' }))).rejects.toThrow('The operation "echo" of "other" is not supported');
+		await expect(run.call(contextFor(1, { resource: 'thing', operation: 'nope' }))).rejects.toThrow(
+			'The operation "nope" of "thing" is not supported',
+		);
+		await expect(run.call(contextFor(1, { resource: 'other', operation: 'echo' }))).rejects.toThrow(
+			'The operation "echo" of "other" is not supported',
+		);
 		expect(clientFor).not.toHaveBeenCalled();
 	});
 
@@ -49,9 +73,11 @@ describe('createRouter (both nodes\' execute)', () => {
 		expect(clientFor).toHaveBeenCalledTimes(1);
 	});
 
-	it('otherwise stops at the first failure with the node\'s error for that item', async () => {
+	it("otherwise stops at the first failure with the node's error for that item", async () => {
 		const { run, toNodeError } = router();
-		await expect(run.call(contextFor(3, { resource: 'thing', operation: 'echo' }))).rejects.toThrow('node error 1: item 1 failed');
+		await expect(run.call(contextFor(3, { resource: 'thing', operation: 'echo' }))).rejects.toThrow(
+			'node error 1: item 1 failed',
+		);
 		expect(toNodeError).toHaveBeenCalledWith(node, expect.any(Error), 1);
 	});
 });

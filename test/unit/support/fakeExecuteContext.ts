@@ -47,7 +47,11 @@ export interface FakeContext {
 	logs: Array<{ level: string; message: string }>;
 }
 
-const CREDENTIAL_TYPES: ICredentialType[] = [new DingTalkStreamApi(), new DingTalkHttpApi(), new XpertAiApi()];
+const CREDENTIAL_TYPES: ICredentialType[] = [
+	new DingTalkStreamApi(),
+	new DingTalkHttpApi(),
+	new XpertAiApi(),
+];
 
 export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 	const description = options.node.description;
@@ -55,10 +59,18 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 	const responses: IExecuteResponsePromiseData[] = [];
 	const cancel = new AbortController();
 	const logs: FakeContext['logs'] = [];
-	const userParameters = (i: number) => (typeof options.parameters === 'function' ? options.parameters(i) : options.parameters);
+	const userParameters = (i: number) =>
+		typeof options.parameters === 'function' ? options.parameters(i) : options.parameters;
 	// n8n stores a node's parameters with the defaults of every displayed field filled in (NodeHelpers does that).
 	const parametersOf = (i: number) =>
-		NodeHelpers.getNodeParameters(description.properties, userParameters(i), true, false, { typeVersion: 1 }, description) ?? {};
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			userParameters(i),
+			true,
+			false,
+			{ typeVersion: 1 },
+			description,
+		) ?? {};
 	const node: INode = {
 		id: 'node-under-test',
 		name: description.defaults.name ?? description.displayName,
@@ -70,10 +82,17 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 
 	const getCredentials = async (type: string) => {
 		if (!description.credentials?.some((c) => c.name === type)) {
-			throw new NodeOperationError(node, `Node type "${description.name}" does not have any credentials of type "${type}" defined`);
+			throw new NodeOperationError(
+				node,
+				`Node type "${description.name}" does not have any credentials of type "${type}" defined`,
+			);
 		}
 		const data = options.credentials?.[type];
-		if (!data) throw new NodeOperationError(node, `Node "${node.name}" does not have any credentials set for "${type}"`);
+		if (!data)
+			throw new NodeOperationError(
+				node,
+				`Node "${node.name}" does not have any credentials set for "${type}"`,
+			);
 		return { ...data };
 	};
 
@@ -87,15 +106,25 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 			responses.push(response);
 		},
 		logger: Object.fromEntries(
-			['debug', 'info', 'warn', 'error'].map((level) => [level, (message: string) => logs.push({ level, message })]),
+			['debug', 'info', 'warn', 'error'].map((level) => [
+				level,
+				(message: string) => logs.push({ level, message }),
+			]),
 		),
-		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, parameterOptions?: IGetNodeParameterOptions) {
+		getNodeParameter(
+			name: string,
+			itemIndex: number,
+			fallback?: unknown,
+			parameterOptions?: IGetNodeParameterOptions,
+		) {
 			// As n8n: lodash-style path lookup, the fallback only when the parameter is absent.
 			let value = pathGet(parametersOf(itemIndex), name);
 			if (value === undefined) value = fallback;
 			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
 			if (hasExpression(value)) {
-				throw new Error(`fakeExecuteContext evaluates no expressions: give "${name}" a value (got ${JSON.stringify(value)})`);
+				throw new Error(
+					`fakeExecuteContext evaluates no expressions: give "${name}" a value (got ${JSON.stringify(value)})`,
+				);
 			}
 			if (parameterOptions?.extractValue) value = extractResourceLocatorValue(value, name);
 			return value;
@@ -106,7 +135,9 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
 				try {
 					const credentials = await getCredentials(type);
-					return await httpRequest(authenticate(type, credentials, { ...request, abortSignal: cancel.signal }));
+					return await httpRequest(
+						authenticate(type, credentials, { ...request, abortSignal: cancel.signal }),
+					);
 				} catch (error) {
 					if (error instanceof NodeOperationError) throw error;
 					throw new NodeApiError(node, error as JsonObject);
@@ -114,11 +145,18 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 			},
 		}),
 	};
-	return { context: strict('context', context) as unknown as IExecuteFunctions, responses, cancel, logs };
+	return {
+		context: strict('context', context) as unknown as IExecuteFunctions,
+		responses,
+		cancel,
+		logs,
+	};
 }
 
 /** Runs the node's `execute` over a fake context; returns its main output and the fake's records. */
-export async function runNode(options: FakeContextOptions): Promise<FakeContext & { output: INodeExecutionData[] }> {
+export async function runNode(
+	options: FakeContextOptions,
+): Promise<FakeContext & { output: INodeExecutionData[] }> {
 	const fake = fakeExecuteContext(options);
 	if (!options.node.execute) throw new Error('The node has no execute method');
 	const [output] = (await options.node.execute.call(fake.context)) as INodeExecutionData[][];
@@ -132,45 +170,79 @@ async function httpRequest(request: IHttpRequestOptions): Promise<unknown> {
 		url: request.url,
 		method,
 		params: request.qs,
-		headers: { ...(request.json ? { Accept: 'application/json' } : {}), ...(request.headers ?? {}) },
+		headers: {
+			...(request.json ? { Accept: 'application/json' } : {}),
+			...(request.headers ?? {}),
+		},
 		timeout: request.timeout,
 		signal: request.abortSignal,
-		...(request.encoding ? { responseType: request.encoding as AxiosRequestConfig['responseType'] } : {}),
+		...(request.encoding
+			? { responseType: request.encoding as AxiosRequestConfig['responseType'] }
+			: {}),
 		...(request.ignoreHttpStatusErrors ? { validateStatus: () => true } : {}),
 	};
 	const body = request.body as unknown;
-	if (method !== 'GET' && body !== undefined && (typeof body === 'string' || Object.keys(body as object).length > 0)) config.data = body;
+	if (
+		method !== 'GET' &&
+		body !== undefined &&
+		(typeof body === 'string' || Object.keys(body as object).length > 0)
+	)
+		config.data = body;
 	const result = await axios.request(config);
 	if (!request.returnFullResponse) return result.data;
-	return { body: result.data, headers: result.headers, statusCode: result.status, statusMessage: result.statusText };
+	return {
+		body: result.data,
+		headers: result.headers,
+		statusCode: result.status,
+		statusMessage: result.statusText,
+	};
 }
 
 /** A credential type's generic `authenticate` (headers and query), resolving `={{$credentials.field}}` only. */
-function authenticate(type: string, credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): IHttpRequestOptions {
+function authenticate(
+	type: string,
+	credentials: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+): IHttpRequestOptions {
 	const authentication = CREDENTIAL_TYPES.find((c) => c.name === type)?.authenticate;
 	if (!authentication) return request;
-	if (typeof authentication === 'function' || authentication.type !== 'generic') throw new Error(`${type}: only generic authenticate is faked`);
+	if (typeof authentication === 'function' || authentication.type !== 'generic')
+		throw new Error(`${type}: only generic authenticate is faked`);
 	const resolve = (values: IDataObject = {}) =>
 		Object.fromEntries(
 			Object.entries(values).map(([key, value]) => {
 				const field = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(String(value))?.[1];
-				if (!field) throw new Error(`${type}: the fake resolves only {{$credentials.field}} (got ${String(value)})`);
+				if (!field)
+					throw new Error(
+						`${type}: the fake resolves only {{$credentials.field}} (got ${String(value)})`,
+					);
 				return [key, credentials[field]];
 			}),
 		);
 	const { headers, qs } = authentication.properties;
-	return { ...request, headers: { ...request.headers, ...resolve(headers) }, qs: { ...request.qs, ...resolve(qs) } };
+	return {
+		...request,
+		headers: { ...request.headers, ...resolve(headers) },
+		qs: { ...request.qs, ...resolve(qs) },
+	};
 }
 
 /** n8n's extractValue for resource locators: the value of the chosen mode (no mode here has an extract regex). */
 function extractResourceLocatorValue(value: unknown, name: string): unknown {
-	if (typeof value !== 'object' || value === null || !('mode' in value) || !('value' in value)) return value;
-	if (name.includes('.')) throw new Error(`fakeExecuteContext: extractValue on nested "${name}" is not faked`);
+	if (typeof value !== 'object' || value === null || !('mode' in value) || !('value' in value))
+		return value;
+	if (name.includes('.'))
+		throw new Error(`fakeExecuteContext: extractValue on nested "${name}" is not faked`);
 	return (value as { value: unknown }).value;
 }
 
 function pathGet(object: unknown, path: string): unknown {
-	return path.split('.').reduce<unknown>((at, key) => (at === null || typeof at !== 'object' ? undefined : (at as IDataObject)[key]), object);
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(at, key) => (at === null || typeof at !== 'object' ? undefined : (at as IDataObject)[key]),
+			object,
+		);
 }
 
 function hasExpression(value: unknown): boolean {
@@ -183,8 +255,11 @@ function hasExpression(value: unknown): boolean {
 function strict<T extends object>(what: string, target: T): T {
 	return new Proxy(target, {
 		get(object, property, receiver) {
-			if (typeof property === 'symbol' || property in object || property === 'then') return Reflect.get(object, property, receiver);
-			throw new Error(`fakeExecuteContext: ${what}.${property} is not faked; add it (as n8n-core does it) if a node needs it`);
+			if (typeof property === 'symbol' || property in object || property === 'then')
+				return Reflect.get(object, property, receiver);
+			throw new Error(
+				`fakeExecuteContext: ${what}.${property} is not faked; add it (as n8n-core does it) if a node needs it`,
+			);
 		},
 	});
 }

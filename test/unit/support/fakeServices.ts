@@ -9,7 +9,11 @@ import { runNode } from './fakeExecuteContext';
  * Starts the fake DingTalk for a test file and clears what happened between tests. Issued access tokens are kept:
  * the node caches its token per process, and a token the fake forgot would cost every test a refresh.
  */
-export function useFakeDingTalk(): { fake: FakeDingTalk; fixture: ReturnType<typeof defaultFixture>; credentials: () => ICredentialDataDecryptedObject } {
+export function useFakeDingTalk(): {
+	fake: FakeDingTalk;
+	fixture: ReturnType<typeof defaultFixture>;
+	credentials: () => ICredentialDataDecryptedObject;
+} {
 	const fixture = defaultFixture();
 	const fake = new FakeDingTalk(fixture);
 	beforeAll(async () => await fake.start());
@@ -23,7 +27,10 @@ export function useFakeDingTalk(): { fake: FakeDingTalk; fixture: ReturnType<typ
 	return { fake, fixture, credentials: () => ({ ...fake.appConfig() }) };
 }
 
-export function useFakeXpert(): { fake: FakeXpert; credentials: () => ICredentialDataDecryptedObject } {
+export function useFakeXpert(): {
+	fake: FakeXpert;
+	credentials: () => ICredentialDataDecryptedObject;
+} {
 	const fake = new FakeXpert();
 	beforeAll(async () => await fake.start());
 	afterAll(async () => await fake.stop());
@@ -32,7 +39,11 @@ export function useFakeXpert(): { fake: FakeXpert; credentials: () => ICredentia
 }
 
 /** An AI card as Card → Send leaves it at the fake, for the operations that write into an existing card. */
-export function seedCard(fake: FakeDingTalk, outTrackId: string, cardData: Record<string, string> = {}): void {
+export function seedCard(
+	fake: FakeDingTalk,
+	outTrackId: string,
+	cardData: Record<string, string> = {},
+): void {
 	fake.cards.set(outTrackId, {
 		cardTemplateId: 'tpl.schema',
 		cardData,
@@ -48,12 +59,22 @@ export function seedCard(fake: FakeDingTalk, outTrackId: string, cardData: Recor
  * Runs a DingTalk operation whose one per-item parameter is a resource locator by ID (a user, a department), one
  * input item per ID: `run(ids, extraParameters?, continueOnFail?)`.
  */
-export function locatorOperation(resource: string, operation: string, locator: string, credentials: () => ICredentialDataDecryptedObject) {
+export function locatorOperation(
+	resource: string,
+	operation: string,
+	locator: string,
+	credentials: () => ICredentialDataDecryptedObject,
+) {
 	return async (ids: string[], extra: INodeParameters = {}, continueOnFail = false) =>
 		await runNode({
 			node: new DingTalk(),
 			items: ids.map(() => ({ json: {} })),
-			parameters: (i) => ({ resource, operation, [locator]: { __rl: true, mode: 'id', value: ids[i] }, ...extra }),
+			parameters: (i) => ({
+				resource,
+				operation,
+				[locator]: { __rl: true, mode: 'id', value: ids[i] },
+				...extra,
+			}),
 			credentials: { dingTalkStreamApi: credentials() },
 			continueOnFail,
 		});

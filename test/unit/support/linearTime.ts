@@ -2,7 +2,8 @@ import { performance } from 'perf_hooks';
 import * as vm from 'vm';
 
 /** The check every module whose regexes see input data runs on its own: 1 MB adversarial strings stay linear. */
-export const STAYS_LINEAR = 'every regex that sees input data stays linear (1 MB adversarial strings)';
+export const STAYS_LINEAR =
+	'every regex that sees input data stays linear (1 MB adversarial strings)';
 export const MB = 1024 * 1024;
 const LIMIT_MS = 200;
 

@@ -15,7 +15,11 @@ describe('credentials', () => {
 	it('says which field to fix', () => {
 		expect(() => appConfigFromCredentials({ clientSecret: 'x' })).toThrow(/no Client ID/);
 		expect(() => appConfigFromCredentials({ clientId: 'x' })).toThrow(/no Client Secret/);
-		expect(() => appConfigFromCredentials({ ...base, robotCode: 'normal' })).toThrow(/message mode, not its code/);
-		expect(() => appConfigFromCredentials({ ...base, apiBaseUrl: 'api.dingtalk.com' })).toThrow(/API Base URL .* must start with https/);
+		expect(() => appConfigFromCredentials({ ...base, robotCode: 'normal' })).toThrow(
+			/message mode, not its code/,
+		);
+		expect(() => appConfigFromCredentials({ ...base, apiBaseUrl: 'api.dingtalk.com' })).toThrow(
+			/API Base URL .* must start with https/,
+		);
 	});
 });

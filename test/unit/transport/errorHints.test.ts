@@ -1,29 +1,51 @@
-import { classify, ERROR_ROWS, errorRowFor, hintFor } from '../../../nodes/DingTalk/transport/errorHints';
+import {
+	classify,
+	ERROR_ROWS,
+	errorRowFor,
+	hintFor,
+} from '../../../nodes/DingTalk/transport/errorHints';
 
 describe('error hint rows', () => {
 	it('no row is shadowed: each code a row lists selects that row', () => {
 		for (const row of ERROR_ROWS) {
-			for (const code of row.match?.codes ?? []) expect([code, errorRowFor(code, 200)]).toEqual([code, row]);
+			for (const code of row.match?.codes ?? [])
+				expect([code, errorRowFor(code, 200)]).toEqual([code, row]);
 		}
 	});
 
 	it('a kind raised by the client itself gets its general row (network, and a delivery failure as userNotFound)', () => {
-		expect(hintFor('network', '/v1.0/robot/x', 'ECONNREFUSED')).toMatch(/^DingTalk could not be reached/);
-		expect(hintFor('userNotFound', '/v1.0/card/instances/createAndDeliver', 'cardNotDelivered')).toMatch(/^Check the user ID/);
+		expect(hintFor('network', '/v1.0/robot/x', 'ECONNREFUSED')).toMatch(
+			/^DingTalk could not be reached/,
+		);
+		expect(
+			hintFor('userNotFound', '/v1.0/card/instances/createAndDeliver', 'cardNotDelivered'),
+		).toMatch(/^Check the user ID/);
 		expect(hintFor('invalidResponse', '/v1.0/robot/x', 'INVALID_RESPONSE')).toBeUndefined();
 	});
 
 	it('a not-found answer names the department only for 60003', () => {
-		expect([classify('60003', 200), hintFor('notFound', '/topapi/v2/department/listsub', '60003')]).toEqual([
+		expect([
+			classify('60003', 200),
+			hintFor('notFound', '/topapi/v2/department/listsub', '60003'),
+		]).toEqual(['notFound', 'The department ID does not exist in this organisation.']);
+		expect([classify('22', 200), hintFor('notFound', '/topapi/nope', '22')]).toEqual([
 			'notFound',
-			'The department ID does not exist in this organisation.',
+			undefined,
 		]);
-		expect([classify('22', 200), hintFor('notFound', '/topapi/nope', '22')]).toEqual(['notFound', undefined]);
-		expect([classify('HTTP_404', 404), hintFor('notFound', '/v1.0/nope', 'HTTP_404')]).toEqual(['notFound', undefined]);
+		expect([classify('HTTP_404', 404), hintFor('notFound', '/v1.0/nope', 'HTTP_404')]).toEqual([
+			'notFound',
+			undefined,
+		]);
 	});
 
 	it('the permission hint names the endpoint and its scope', () => {
-		expect(hintFor('permission', '/topapi/v2/user/get', 'Forbidden.AccessDenied.AccessTokenPermissionDenied')).toBe(
+		expect(
+			hintFor(
+				'permission',
+				'/topapi/v2/user/get',
+				'Forbidden.AccessDenied.AccessTokenPermissionDenied',
+			),
+		).toBe(
 			'The app lacks a permission for /topapi/v2/user/get. Grant qyapi_get_member (成员信息读权限) in DingTalk Developer Console → your app → Permissions (权限管理), then publish a new version.',
 		);
 	});

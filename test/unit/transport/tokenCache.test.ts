@@ -27,19 +27,27 @@ describe('AccessTokenCache', () => {
 		expect(new Set(await all)).toEqual(new Set(['shared']));
 		expect(calls).toBe(1);
 		const failing = new AccessTokenCache();
-		await expect(failing.get('k', async () => await Promise.reject(new Error('down')))).rejects.toThrow('down');
+		await expect(
+			failing.get('k', async () => await Promise.reject(new Error('down'))),
+		).rejects.toThrow('down');
 		expect(await failing.get('k', fetch)).toBe('shared');
 	});
 	it('invalidates only the token that failed', async () => {
 		const cache = new AccessTokenCache();
 		await cache.get('k', async () => ({ token: 'new', expiresInSeconds: 7200 }));
 		cache.invalidate('k', 'old');
-		expect(await cache.get('k', async () => ({ token: 'other', expiresInSeconds: 7200 }))).toBe('new');
+		expect(await cache.get('k', async () => ({ token: 'other', expiresInSeconds: 7200 }))).toBe(
+			'new',
+		);
 		cache.invalidate('k', 'new');
-		expect(await cache.get('k', async () => ({ token: 'other', expiresInSeconds: 7200 }))).toBe('other');
+		expect(await cache.get('k', async () => ({ token: 'other', expiresInSeconds: 7200 }))).toBe(
+			'other',
+		);
 	});
 	it('keys by base URL, app and secret', () => {
-		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toBe(AccessTokenCache.keyFor('u', 'a', 's2'));
+		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toBe(
+			AccessTokenCache.keyFor('u', 'a', 's2'),
+		);
 		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toContain('s1');
 	});
 });

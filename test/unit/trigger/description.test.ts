@@ -6,9 +6,16 @@ import { triggerProperties } from '../../../nodes/DingTalk/trigger/description';
 function savedShape(properties: INodeProperties[], prefix = ''): unknown[] {
 	return properties.flatMap((property) => {
 		const path = `${prefix}${property.name}`;
-		if (property.type === 'collection') return savedShape(property.options as INodeProperties[], `${path}.`);
-		const values = (property.options as Array<{ value?: unknown }> | undefined)?.map((option) => option.value);
-		return [values ? [path, property.type, property.default, values] : [path, property.type, property.default]];
+		if (property.type === 'collection')
+			return savedShape(property.options as INodeProperties[], `${path}.`);
+		const values = (property.options as Array<{ value?: unknown }> | undefined)?.map(
+			(option) => option.value,
+		);
+		return [
+			values
+				? [path, property.type, property.default, values]
+				: [path, property.type, property.default],
+		];
 	});
 }
 

@@ -11,7 +11,12 @@ import {
 } from '../../../nodes/DingTalk/trigger/httpRegistry';
 
 const app = { clientId: 'ding-app', clientSecret: 'secret-1', language: 'en' } as DingTalkAppConfig;
-const callback = { clientId: 'ding-app', clientSecret: 'secret-1', callbackToken: 'token', callbackAesKey: '' };
+const callback = {
+	clientId: 'ding-app',
+	clientSecret: 'secret-1',
+	callbackToken: 'token',
+	callbackAesKey: '',
+};
 
 /** A settings reader that counts its calls and answers what `current` holds at the time. */
 function reader(initial: HttpTriggerSettings) {
@@ -36,7 +41,7 @@ describe('HTTP-mode registry', () => {
 		jest.restoreAllMocks();
 	});
 
-	it('reads a node\'s settings at most once per SETTINGS_TTL_MS and keeps its receiver while they are unchanged', async () => {
+	it("reads a node's settings at most once per SETTINGS_TTL_MS and keeps its receiver while they are unchanged", async () => {
 		const { state, read } = reader({ app, callback, options: DEFAULT_PIPELINE_OPTIONS });
 		const first = await activeHttpTrigger(key, read);
 		expect((await activeHttpTrigger(key, read)).receiver).toBe(first.receiver);
@@ -50,19 +55,26 @@ describe('HTTP-mode registry', () => {
 		const close = jest.spyOn(HttpCallbackReceiver.prototype, 'close');
 		const { state, read } = reader({ app, callback, options: DEFAULT_PIPELINE_OPTIONS });
 		const first = await activeHttpTrigger(key, read);
-		state.current = { app, callback: { ...callback, clientSecret: 'secret-2' }, options: DEFAULT_PIPELINE_OPTIONS };
+		state.current = {
+			app,
+			callback: { ...callback, clientSecret: 'secret-2' },
+			options: DEFAULT_PIPELINE_OPTIONS,
+		};
 		expect((await activeHttpTrigger(key, read)).receiver).toBe(first.receiver);
 		jest.advanceTimersByTime(SETTINGS_TTL_MS);
 		const second = await activeHttpTrigger(key, read);
 		expect(second.receiver).not.toBe(first.receiver);
 		expect(close).toHaveBeenCalledTimes(1);
-		state.current = { ...state.current, options: { ...DEFAULT_PIPELINE_OPTIONS, sessionTimeoutSeconds: 60 } };
+		state.current = {
+			...state.current,
+			options: { ...DEFAULT_PIPELINE_OPTIONS, sessionTimeoutSeconds: 60 },
+		};
 		jest.advanceTimersByTime(SETTINGS_TTL_MS);
 		expect((await activeHttpTrigger(key, read)).receiver).not.toBe(second.receiver);
 		expect(close).toHaveBeenCalledTimes(2);
 	});
 
-	it('keeps one node\'s state apart from another\'s, and starts afresh after forgetHttpTrigger', async () => {
+	it("keeps one node's state apart from another's, and starts afresh after forgetHttpTrigger", async () => {
 		const close = jest.spyOn(HttpCallbackReceiver.prototype, 'close');
 		const { state, read } = reader({ app, callback, options: DEFAULT_PIPELINE_OPTIONS });
 		const first = await activeHttpTrigger(key, read);

@@ -9,7 +9,9 @@ import type { DingTalkClient } from '../../transport';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Answers the card click that started this run (DingTalk Trigger, Card Callback event, Stream mode with ACK Policy "After the Run Finished"): the card changes at once, without another API call. The first item answers; a run has one answer.',
+			'Answers the card click that started this run (DingTalk Trigger, Card Callback event, ' +
+			'Stream mode with ACK Policy "After the Run Finished"): the card changes at once, without ' +
+			'another API call. The first item answers; a run has one answer.',
 		name: 'answerCallbackNotice',
 		type: 'notice',
 		default: '',
@@ -18,13 +20,20 @@ const properties: INodeProperties[] = [
 	cardUpdateOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['answerCallback'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['card'], operation: ['answerCallback'] } },
+	properties,
+);
 
 /**
  * Hands the card update to the trigger through n8n's response mechanism (`sendResponse`, as Respond to Webhook does);
  * the DingTalk Trigger puts it into the callback's ACK, which is how DingTalk expects a card callback answered.
  */
-export async function execute(this: IExecuteFunctions, _client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	_client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	if (i > 0) return { answered: false, reason: 'the first item already answered the callback' };
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const cardParamMap = readCardParamMap.call(this, i);

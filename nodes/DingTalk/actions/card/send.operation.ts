@@ -2,7 +2,12 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { type CardDelivery, type CardSpace, createAndDeliverCard, CREATE_AND_DELIVER_PATH } from '../../api/cards';
+import {
+	type CardDelivery,
+	type CardSpace,
+	createAndDeliverCard,
+	CREATE_AND_DELIVER_PATH,
+} from '../../api/cards';
 import { cardDataFields } from '../../descriptions/cardData.description';
 import { userLocator } from '../../descriptions/common';
 import { readCardParamMap } from '../../helpers/cardData';
@@ -26,7 +31,7 @@ const properties: INodeProperties[] = [
 		name: 'target',
 		type: 'options',
 		options: [
-			{ name: 'User', value: 'user', description: 'The user\'s one-to-one chat with the robot' },
+			{ name: 'User', value: 'user', description: "The user's one-to-one chat with the robot" },
 			{ name: 'Group', value: 'group', description: 'A group chat the robot belongs to' },
 		],
 		default: 'user',
@@ -49,7 +54,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Allow Forwarding', name: 'supportForward', type: 'boolean', default: true, description: 'Whether users may forward the card' },
+			{
+				displayName: 'Allow Forwarding',
+				name: 'supportForward',
+				type: 'boolean',
+				default: true,
+				description: 'Whether users may forward the card',
+			},
 			{
 				displayName: 'Callback Route Key',
 				name: 'callbackRouteKey',
@@ -62,13 +73,27 @@ const properties: INodeProperties[] = [
 				name: 'callbackType',
 				type: 'options',
 				options: [
-					{ name: 'Stream', value: 'STREAM', description: 'Button clicks reach a DingTalk Trigger in Stream mode' },
-					{ name: 'HTTP', value: 'HTTP', description: 'Button clicks reach a DingTalk Trigger in HTTP mode' },
+					{
+						name: 'Stream',
+						value: 'STREAM',
+						description: 'Button clicks reach a DingTalk Trigger in Stream mode',
+					},
+					{
+						name: 'HTTP',
+						value: 'HTTP',
+						description: 'Button clicks reach a DingTalk Trigger in HTTP mode',
+					},
 					{ name: 'None', value: 'none', description: 'The card has no callbacks' },
 				],
 				default: 'STREAM',
 			},
-			{ displayName: 'Mention All', name: 'mentionAll', type: 'boolean', default: false, description: 'Whether to @mention everyone (group cards)' },
+			{
+				displayName: 'Mention All',
+				name: 'mentionAll',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to @mention everyone (group cards)',
+			},
 			{
 				displayName: 'Mention User IDs',
 				name: 'mentionUserIds',
@@ -81,15 +106,23 @@ const properties: INodeProperties[] = [
 				name: 'outTrackId',
 				type: 'string',
 				default: '',
-				description: 'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned.',
+				description:
+					'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned.',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['card'], operation: ['send'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const cardTemplateId = requiredString(this, 'cardTemplateId', i, 'Card Template ID');
 	const target = this.getNodeParameter('target', i) as 'user' | 'group';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -106,7 +139,11 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 					mentionUserIds: parseIdList(options.mentionUserIds),
 					mentionAll: Boolean(options.mentionAll),
 				}
-			: { type: 'user', userId: requiredString(this, 'userId', i, 'User', { extractValue: true }), supportForward };
+			: {
+					type: 'user',
+					userId: requiredString(this, 'userId', i, 'User', { extractValue: true }),
+					supportForward,
+				};
 	const spaceId = space.type === 'group' ? space.openConversationId : space.userId;
 	const answer = await createAndDeliverCard(client, {
 		cardTemplateId,
@@ -126,5 +163,11 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 			endpoint: CREATE_AND_DELIVER_PATH,
 		});
 	}
-	return { outTrackId: answer.result?.outTrackId ?? outTrackId, target, spaceId, delivered: failures.length === 0, deliverResults: deliverResults as IDataObject[] };
+	return {
+		outTrackId: answer.result?.outTrackId ?? outTrackId,
+		target,
+		spaceId,
+		delivered: failures.length === 0,
+		deliverResults: deliverResults as IDataObject[],
+	};
 }

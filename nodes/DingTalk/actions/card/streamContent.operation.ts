@@ -21,7 +21,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'content',
 		required: true,
-		description: 'The card variable that receives the streamed text (the AI card template\'s streaming field)',
+		description:
+			"The card variable that receives the streamed text (the AI card template's streaming field)",
 	},
 	{
 		displayName: 'Content',
@@ -57,15 +58,29 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['streamContent'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['card'], operation: ['streamContent'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const outTrackId = requiredString(this, 'outTrackId', i, 'Out Track ID');
 	const key = String(this.getNodeParameter('key', i, 'content')).trim() || 'content';
 	const content = String(this.getNodeParameter('content', i, '') ?? '');
 	const isFull = this.getNodeParameter('mode', i, 'append') === 'replace';
 	const isFinalize = this.getNodeParameter('isFinalize', i, false) as boolean;
 	const isError = this.getNodeParameter('isError', i, false) as boolean;
-	const { guid } = await streamCardContent(client, { outTrackId, key, content, isFull, isFinalize, isError });
+	const { guid } = await streamCardContent(client, {
+		outTrackId,
+		key,
+		content,
+		isFull,
+		isFinalize,
+		isError,
+	});
 	return { outTrackId, key, guid, mode: isFull ? 'replace' : 'append', isFinalize, isError };
 }

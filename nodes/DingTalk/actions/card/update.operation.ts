@@ -21,9 +21,16 @@ const properties: INodeProperties[] = [
 	cardUpdateOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['card'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['card'], operation: ['update'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const outTrackId = requiredString(this, 'outTrackId', i, 'Out Track ID');
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const cardParamMap = readCardParamMap.call(this, i);

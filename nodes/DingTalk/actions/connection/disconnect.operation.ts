@@ -6,7 +6,10 @@ import { isConnection, n8nProcessRole, streamConnectionOf } from './lookup';
 export const description: INodeProperties[] = [];
 
 /** Closes the socket until Connection → Reconnect; active triggers stay subscribed but receive nothing meanwhile. */
-export async function execute(this: IExecuteFunctions, client: DingTalkClient): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+): Promise<IDataObject> {
 	const connection = streamConnectionOf(client);
 	if (!isConnection(connection)) return connection;
 	connection.disconnect();

@@ -15,14 +15,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['connection'] } },
 		options: [
-			{ name: 'Disconnect', value: 'disconnect', action: 'Disconnect the stream connection', description: 'Close the app\'s Stream connection in this n8n process until Reconnect' },
-			{ name: 'Get Status', value: 'getStatus', action: 'Get the stream connection status', description: 'State, last connected/disconnected/callback times, last error, reconnects' },
-			{ name: 'Reconnect', value: 'reconnect', action: 'Reconnect the stream connection', description: 'Drop the socket and connect again now' },
+			{
+				name: 'Disconnect',
+				value: 'disconnect',
+				action: 'Disconnect the stream connection',
+				description: "Close the app's Stream connection in this n8n process until Reconnect",
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the stream connection status',
+				description: 'State, last connected/disconnected/callback times, last error, reconnects',
+			},
+			{
+				name: 'Reconnect',
+				value: 'reconnect',
+				action: 'Reconnect the stream connection',
+				description: 'Drop the socket and connect again now',
+			},
 		],
 		default: 'getStatus',
 	},
 	{
-		displayName: 'Acts on the Stream connection a DingTalk Trigger of this app holds in this n8n process (in queue mode: the main instance).',
+		displayName:
+			'Acts on the Stream connection a DingTalk Trigger of this app holds in this n8n process (in queue mode: the main instance).',
 		name: 'connectionNotice',
 		type: 'notice',
 		default: '',

@@ -6,7 +6,10 @@ import { isConnection, n8nProcessRole, streamConnectionOf } from './lookup';
 export const description: INodeProperties[] = [];
 
 /** Drops the socket and connects again at once; also resumes a connection stopped with Disconnect. */
-export async function execute(this: IExecuteFunctions, client: DingTalkClient): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+): Promise<IDataObject> {
 	const connection = streamConnectionOf(client);
 	if (!isConnection(connection)) return connection;
 	connection.reconnect();

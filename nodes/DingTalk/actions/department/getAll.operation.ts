@@ -27,8 +27,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject[]> {
-	const parentId = Number(this.getNodeParameter('parentDepartmentId', i, 1, { extractValue: true }));
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject[]> {
+	const parentId = Number(
+		this.getNodeParameter('parentDepartmentId', i, 1, { extractValue: true }),
+	);
 	const recursive = this.getNodeParameter('recursive', i, false) as boolean;
 	return await listDepartments(client, parentId, recursive, returnAllLimit(this, i));
 }

@@ -12,7 +12,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['department'] } },
-		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many departments', description: 'List the departments below a department' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many departments',
+				description: 'List the departments below a department',
+			},
+		],
 		default: 'getAll',
 	},
 	...getAll.description,

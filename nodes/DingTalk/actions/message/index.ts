@@ -7,7 +7,12 @@ import * as reply from './reply.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
 
-export const operations: Record<string, DingTalkOperation> = { reply, sendToUsers, sendToGroup, recall };
+export const operations: Record<string, DingTalkOperation> = {
+	reply,
+	sendToUsers,
+	sendToGroup,
+	recall,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -17,10 +22,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
-			{ name: 'Reply', value: 'reply', action: 'Reply to a message', description: 'Answer the conversation a DingTalk Trigger event came from' },
-			{ name: 'Send to Users', value: 'sendToUsers', action: 'Send a message to users', description: 'Notify any number of users one-to-one' },
-			{ name: 'Send to Group', value: 'sendToGroup', action: 'Send a message to a group', description: 'Post in a group chat the robot belongs to' },
-			{ name: 'Recall', value: 'recall', action: 'Recall messages', description: 'Withdraw messages the robot sent, by processQueryKey' },
+			{
+				name: 'Reply',
+				value: 'reply',
+				action: 'Reply to a message',
+				description: 'Answer the conversation a DingTalk Trigger event came from',
+			},
+			{
+				name: 'Send to Users',
+				value: 'sendToUsers',
+				action: 'Send a message to users',
+				description: 'Notify any number of users one-to-one',
+			},
+			{
+				name: 'Send to Group',
+				value: 'sendToGroup',
+				action: 'Send a message to a group',
+				description: 'Post in a group chat the robot belongs to',
+			},
+			{
+				name: 'Recall',
+				value: 'recall',
+				action: 'Recall messages',
+				description: 'Withdraw messages the robot sent, by processQueryKey',
+			},
 		],
 		default: 'reply',
 	},

@@ -13,8 +13,16 @@ const properties: INodeProperties[] = [
 		name: 'chatType',
 		type: 'options',
 		options: [
-			{ name: 'Users (One-to-One)', value: 'direct', description: 'Messages sent with Send to Users or a direct-chat reply' },
-			{ name: 'Group', value: 'group', description: 'Messages sent with Send to Group or a group reply' },
+			{
+				name: 'Users (One-to-One)',
+				value: 'direct',
+				description: 'Messages sent with Send to Users or a direct-chat reply',
+			},
+			{
+				name: 'Group',
+				value: 'group',
+				description: 'Messages sent with Send to Group or a group reply',
+			},
 		],
 		default: 'direct',
 	},
@@ -33,16 +41,27 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The processQueryKey of each message to recall (as returned when it was sent), separated by commas. Messages older than 24 hours cannot be recalled.',
+		description:
+			'The processQueryKey of each message to recall (as returned when it was sent), separated by commas. Messages older than 24 hours cannot be recalled.',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['recall'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['recall'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const keys = requiredList(this, 'processQueryKeys', i, 'Process Query Keys', parseIdList);
 	const chatType = this.getNodeParameter('chatType', i) as 'direct' | 'group';
-	const openConversationId = chatType === 'group' ? requiredString(this, 'openConversationId', i, 'Open Conversation ID') : undefined;
+	const openConversationId =
+		chatType === 'group'
+			? requiredString(this, 'openConversationId', i, 'Open Conversation ID')
+			: undefined;
 	const recalled: string[] = [];
 	const failed: IDataObject[] = [];
 	for (const batch of chunk(keys, MAX_KEYS_PER_RECALL)) {
@@ -50,7 +69,8 @@ export async function execute(this: IExecuteFunctions, client: DingTalkClient, i
 			? await recallGroupMessages(client, openConversationId, batch)
 			: await recallUserMessages(client, batch);
 		recalled.push(...(answer.successResult ?? []));
-		for (const [processQueryKey, reason] of Object.entries(answer.failedResult ?? {})) failed.push({ processQueryKey, reason });
+		for (const [processQueryKey, reason] of Object.entries(answer.failedResult ?? {}))
+			failed.push({ processQueryKey, reason });
 	}
 	return { chatType, ...(openConversationId ? { openConversationId } : {}), recalled, failed };
 }

@@ -1,4 +1,10 @@
-import { MAX_USERS_PER_SEND, type RobotTemplate, SEND_TO_GROUP_PATH, sendToGroup, sendToUsers } from '../../api/robot';
+import {
+	MAX_USERS_PER_SEND,
+	type RobotTemplate,
+	SEND_TO_GROUP_PATH,
+	sendToGroup,
+	sendToUsers,
+} from '../../api/robot';
 import { chunk } from '../../helpers/lists';
 import { MAX_MSG_PARAM_BYTES } from '../../helpers/messageContent';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
@@ -11,8 +17,17 @@ export interface UserSendResult {
 }
 
 /** Sends one robot message to any number of users, in chunks of DingTalk's per-call maximum. */
-export async function sendUserMessages(client: DingTalkClient, userIds: string[], template: RobotTemplate): Promise<UserSendResult> {
-	const result: UserSendResult = { processQueryKeys: [], sentUserIds: [], invalidUserIds: [], flowControlledUserIds: [] };
+export async function sendUserMessages(
+	client: DingTalkClient,
+	userIds: string[],
+	template: RobotTemplate,
+): Promise<UserSendResult> {
+	const result: UserSendResult = {
+		processQueryKeys: [],
+		sentUserIds: [],
+		invalidUserIds: [],
+		flowControlledUserIds: [],
+	};
 	for (const batch of chunk(userIds, MAX_USERS_PER_SEND)) {
 		const answer = await sendToUsers(client, batch, template);
 		const invalid = answer.invalidStaffIdList ?? [];
@@ -20,7 +35,9 @@ export async function sendUserMessages(client: DingTalkClient, userIds: string[]
 		if (answer.processQueryKey) result.processQueryKeys.push(answer.processQueryKey);
 		result.invalidUserIds.push(...invalid);
 		result.flowControlledUserIds.push(...flowControlled);
-		result.sentUserIds.push(...batch.filter((id) => !invalid.includes(id) && !flowControlled.includes(id)));
+		result.sentUserIds.push(
+			...batch.filter((id) => !invalid.includes(id) && !flowControlled.includes(id)),
+		);
 	}
 	return result;
 }

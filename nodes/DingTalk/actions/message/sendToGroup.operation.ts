@@ -20,9 +20,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToGroup'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendToGroup'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const openConversationId = requiredString(this, 'openConversationId', i, 'Open Conversation ID');
 	const content = readMessageContent.call(this, i, client.app.language);
 	const sent = await sendGroupMessage(client, openConversationId, toRobotTemplate(content));

@@ -22,9 +22,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToUsers'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendToUsers'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const userIds = requiredList(this, 'userIds', i, 'User IDs', parseIdList);
 	const content = readMessageContent.call(this, i, client.app.language);
 	const result = await sendUserMessages(client, userIds, toRobotTemplate(content));

@@ -9,9 +9,16 @@ import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [userLocator({ name: 'userId' })];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
 	const userId = requiredString(this, 'userId', i, 'User', { extractValue: true });
 	return await getUser(client, userId);
 }

@@ -24,7 +24,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'ID and Name', value: 'simple', description: 'Fast: user ID and name only' },
-			{ name: 'Full Profile', value: 'full', description: 'Title, email, mobile, departments and more (needs more permissions)' },
+			{
+				name: 'Full Profile',
+				value: 'full',
+				description: 'Title, email, mobile, departments and more (needs more permissions)',
+			},
 		],
 		default: 'simple',
 	},
@@ -33,12 +37,19 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DingTalkClient, i: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject[]> {
 	const departmentId = Number(this.getNodeParameter('departmentId', i, 1, { extractValue: true }));
 	const recursive = this.getNodeParameter('includeSubDepartments', i, false) as boolean;
 	const detail = this.getNodeParameter('detail', i, 'simple') as 'simple' | 'full';
 	const limit = returnAllLimit(this, i);
 	const departmentIds = [departmentId];
-	if (recursive) departmentIds.push(...(await listDepartments(client, departmentId, true)).map((d) => d.dept_id));
+	if (recursive)
+		departmentIds.push(
+			...(await listDepartments(client, departmentId, true)).map((d) => d.dept_id),
+		);
 	return await listUsers(client, departmentIds, detail, limit);
 }

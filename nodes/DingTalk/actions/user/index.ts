@@ -14,8 +14,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a user', description: 'Get one user\'s profile' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many users', description: 'List the members of a department' },
+			{ name: 'Get', value: 'get', action: 'Get a user', description: "Get one user's profile" },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many users',
+				description: 'List the members of a department',
+			},
 		],
 		default: 'getAll',
 	},

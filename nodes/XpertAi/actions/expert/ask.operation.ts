@@ -7,9 +7,16 @@ import { askOptions, messageField, openThread, readAsk } from './shared';
 
 const properties: INodeProperties[] = [expertLocator, messageField, sessionKeyField, askOptions];
 
-export const description = updateDisplayOptions({ show: { resource: ['expert'], operation: ['ask'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['expert'], operation: ['ask'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	xpert: XpertClient,
+	i: number,
+): Promise<IDataObject> {
 	const { expertId, message, sessionKey, timeoutMs, files } = readAsk.call(this, i);
 	const threadId = await openThread(xpert, expertId, sessionKey);
 	const result = await xpert.request<{ content?: unknown }>({

@@ -4,7 +4,12 @@ import type { Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 
 import { requiredString } from '../../../shared/parameters';
-import { clientFor, DingTalkApiError, streamCardContent, toNodeError } from '../../../shared/dingTalk';
+import {
+	clientFor,
+	DingTalkApiError,
+	streamCardContent,
+	toNodeError,
+} from '../../../shared/dingTalk';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
 import { sendInput, xpertError, type XpertClient } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
@@ -31,7 +36,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The AI card the answer types itself into: the outTrackId from DingTalk → Card → Send (an AI card template)',
+		description:
+			'The AI card the answer types itself into: the outTrackId from DingTalk → Card → Send (an AI card template)',
 	},
 	{
 		displayName: 'Card Field',
@@ -49,28 +55,44 @@ const properties: INodeProperties[] = [
 				name: 'updateIntervalMs',
 				type: 'number',
 				default: 500,
-				description: 'The card is updated at most this often: DingTalk throttles frequent streaming updates (HTTP 403 QpsLimit)',
+				description:
+					'The card is updated at most this often: DingTalk throttles frequent streaming updates (HTTP 403 QpsLimit)',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['expert'], operation: ['askStreaming'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['expert'], operation: ['askStreaming'] } },
+	properties,
+);
 
 /**
  * Reads the expert's answer as Server-Sent Events (`runs/stream`) and types it into a DingTalk AI card as it
  * arrives: the whole text so far, at most once per update interval, then a final update that finishes the card (or
  * marks it failed). Whole-text updates make a lost or throttled update harmless.
  */
-export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	xpert: XpertClient,
+	i: number,
+): Promise<IDataObject> {
 	const { expertId, message, sessionKey, timeoutMs, options, files } = readAsk.call(this, i);
-	const outTrackId = requiredString(this, 'outTrackId', i, 'AI Card Out Track ID', { message: 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)' });
+	const outTrackId = requiredString(this, 'outTrackId', i, 'AI Card Out Track ID', {
+		message: 'AI Card Out Track ID is empty: send an AI card first (DingTalk → Card → Send)',
+	});
 	const key = String(this.getNodeParameter('cardField', i, 'content') ?? '').trim() || 'content';
 	const intervalMs = Math.max(100, Number(options.updateIntervalMs ?? 500));
 	const dingTalk = await clientFor(this, 'dingTalkAuthentication');
 
 	const threadId = await openThread(xpert, expertId, sessionKey);
-	const request = { method: 'POST' as const, path: `/threads/${threadId}/runs/stream`, body: { assistant_id: expertId, input: sendInput(message, files) }, timeoutMs, stream: true };
+	const request = {
+		method: 'POST' as const,
+		path: `/threads/${threadId}/runs/stream`,
+		body: { assistant_id: expertId, input: sendInput(message, files) },
+		timeoutMs,
+		stream: true,
+	};
 	let answer = '';
 	let sent = '';
 	let updates = 0;
@@ -82,7 +104,14 @@ export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: nu
 			sent = answer;
 			lastUpdate = Date.now();
 			updates++;
-			await streamCardContent(dingTalk, { outTrackId, key, content: answer, isFull: true, isFinalize: !!final.isFinalize, isError: !!final.isError });
+			await streamCardContent(dingTalk, {
+				outTrackId,
+				key,
+				content: answer,
+				isFull: true,
+				isFinalize: !!final.isFinalize,
+				isError: !!final.isError,
+			});
 		});
 		queue = run.catch(() => undefined);
 		await run;
@@ -92,25 +121,45 @@ export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: nu
 	let flushTimer: ReturnType<typeof setTimeout> | undefined;
 	const scheduleFlush = () => {
 		if (flushTimer || answer === sent) return;
-		flushTimer = setTimeout(() => {
-			flushTimer = undefined;
-			if (answer !== sent) update().catch((error: unknown) => (failure ??= error));
-		}, Math.max(0, intervalMs - (Date.now() - lastUpdate)));
+		flushTimer = setTimeout(
+			() => {
+				flushTimer = undefined;
+				if (answer !== sent) update().catch((error: unknown) => (failure ??= error));
+			},
+			Math.max(0, intervalMs - (Date.now() - lastUpdate)),
+		);
 	};
 	// Timeout bounds the whole answer (the HTTP timeout only bounds socket silence: keep-alives reset it), and
 	// stopping the execution closes the stream.
 	const stop = new AbortController();
-	const deadline = setTimeout(() => stop.abort(Object.assign(new Error(`timeout of ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+	const deadline = setTimeout(
+		() => stop.abort(Object.assign(new Error(`timeout of ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+		timeoutMs,
+	);
 	const cancelSignal = this.getExecutionCancelSignal?.();
-	const onCancel = () => stop.abort(new NodeOperationError(this.getNode(), 'The execution was stopped while the expert was answering', { itemIndex: i }));
+	const onCancel = () =>
+		stop.abort(
+			new NodeOperationError(
+				this.getNode(),
+				'The execution was stopped while the expert was answering',
+				{ itemIndex: i },
+			),
+		);
 	if (cancelSignal?.aborted) onCancel();
 	else cancelSignal?.addEventListener('abort', onCancel, { once: true });
-	const stopped = new Promise<never>((_, reject) => stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true }));
+	const stopped = new Promise<never>((_, reject) =>
+		stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true }),
+	);
 	stopped.catch(() => undefined);
 	let body: Readable | undefined;
-	stop.signal.addEventListener('abort', () => body?.destroy(stop.signal.reason as Error), { once: true });
+	stop.signal.addEventListener('abort', () => body?.destroy(stop.signal.reason as Error), {
+		once: true,
+	});
 	try {
-		const response = await Promise.race([xpert.request<Readable | { body: Readable }>({ ...request, abortSignal: stop.signal }), stopped]);
+		const response = await Promise.race([
+			xpert.request<Readable | { body: Readable }>({ ...request, abortSignal: stop.signal }),
+			stopped,
+		]);
 		body = 'body' in response && response.body ? response.body : (response as Readable);
 		if (stop.signal.aborted) body.destroy(stop.signal.reason as Error);
 		const parser = new SseParser();
@@ -144,7 +193,9 @@ export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: nu
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
 		await update({ isFinalize: true, isError: true }).catch(() => undefined);
 		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
-		throw failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : xpertError(this.getNode(), failure, request, await xpert.secrets());
+		throw failure instanceof NodeApiError || failure instanceof NodeOperationError
+			? failure
+			: xpertError(this.getNode(), failure, request, await xpert.secrets());
 	}
 	await update({ isFinalize: true });
 	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };

@@ -5,7 +5,13 @@ import { returnAllLimit } from '../../../shared/parameters';
 import { listExperts, type XpertClient } from '../../transport/xpertApi';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
 	{
 		displayName: 'Limit',
 		name: 'limit',
@@ -17,9 +23,21 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['expert'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['expert'], operation: ['getAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, xpert: XpertClient, i: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	xpert: XpertClient,
+	i: number,
+): Promise<IDataObject[]> {
 	const experts = await listExperts(xpert, returnAllLimit(this, i));
-	return experts.map((e) => ({ id: e.assistant_id, name: e.name, description: e.description ?? '', ...e }));
+	return experts.map((e) => ({
+		id: e.assistant_id,
+		name: e.name,
+		description: e.description ?? '',
+		...e,
+	}));
 }

@@ -15,9 +15,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['expert'] } },
 		options: [
-			{ name: 'Ask', value: 'ask', action: 'Ask a digital expert', description: 'Send a message in the session\'s conversation and wait for the whole answer' },
-			{ name: 'Ask (Streaming)', value: 'askStreaming', action: 'Ask a digital expert and stream the answer into an AI card', description: 'The answer types itself into a DingTalk AI card as it is written' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many digital experts', description: 'The published Digital Experts this API key can see' },
+			{
+				name: 'Ask',
+				value: 'ask',
+				action: 'Ask a digital expert',
+				description: "Send a message in the session's conversation and wait for the whole answer",
+			},
+			{
+				name: 'Ask (Streaming)',
+				value: 'askStreaming',
+				action: 'Ask a digital expert and stream the answer into an AI card',
+				description: 'The answer types itself into a DingTalk AI card as it is written',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many digital experts',
+				description: 'The published Digital Experts this API key can see',
+			},
 		],
 		default: 'ask',
 	},

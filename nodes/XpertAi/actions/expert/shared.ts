@@ -15,7 +15,7 @@ export const messageField: INodeProperties = {
 	typeOptions: { rows: 3 },
 	default: '={{ $json.text }}',
 	required: true,
-	description: 'What the user says to the expert (the DingTalk Trigger\'s text by default)',
+	description: "What the user says to the expert (the DingTalk Trigger's text by default)",
 };
 
 export const askOptions: INodeProperties = {
@@ -33,17 +33,32 @@ export const askOptions: INodeProperties = {
 			description:
 				'Files for the expert, as a JSON array of the file objects Xpert AI returns when a file is uploaded to it (sent as message.input.files; the exact object shape is not documented publicly)',
 		},
-		{ displayName: 'Timeout (Seconds)', name: 'timeout', type: 'number', default: 120, description: 'How long to wait for the whole answer' },
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			default: 120,
+			description: 'How long to wait for the whole answer',
+		},
 	],
 };
 
 /** Opens (or reuses) the session's thread; returns its ID. Threads get a name-based ID, so reuse needs no lookup. */
-export async function openThread(xpert: XpertClient, expertId: string, sessionKey: string): Promise<string> {
+export async function openThread(
+	xpert: XpertClient,
+	expertId: string,
+	sessionKey: string,
+): Promise<string> {
 	const threadId = sessionKey ? threadIdFor(expertId, sessionKey) : randomUUID();
 	await xpert.request({
 		method: 'POST',
 		path: '/threads',
-		body: { thread_id: threadId, assistant_id: expertId, metadata: { title: sessionKey || 'n8n', sessionKey }, if_exists: 'do_nothing' },
+		body: {
+			thread_id: threadId,
+			assistant_id: expertId,
+			metadata: { title: sessionKey || 'n8n', sessionKey },
+			if_exists: 'do_nothing',
+		},
 	});
 	return threadId;
 }
@@ -58,7 +73,11 @@ export function readAsk(this: IExecuteFunctions, i: number) {
 	return { expertId, message, sessionKey, timeoutMs, options, files };
 }
 
-function parseFiles(context: IExecuteFunctions, value: unknown, i: number): IDataObject[] | undefined {
+function parseFiles(
+	context: IExecuteFunctions,
+	value: unknown,
+	i: number,
+): IDataObject[] | undefined {
 	if (value === undefined || value === '' || value === '[]') return undefined;
 	let files: unknown = value;
 	if (typeof value === 'string') {
@@ -68,6 +87,9 @@ function parseFiles(context: IExecuteFunctions, value: unknown, i: number): IDat
 			files = undefined;
 		}
 	}
-	if (!Array.isArray(files)) throw new NodeOperationError(context.getNode(), 'Files must be a JSON array of file objects', { itemIndex: i });
+	if (!Array.isArray(files))
+		throw new NodeOperationError(context.getNode(), 'Files must be a JSON array of file objects', {
+			itemIndex: i,
+		});
 	return files.length ? (files as IDataObject[]) : undefined;
 }

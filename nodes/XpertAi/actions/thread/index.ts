@@ -12,7 +12,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['thread'] } },
-		options: [{ name: 'Delete', value: 'delete', action: 'Delete a session s thread', description: 'End a conversation: the next message starts a new thread' }],
+		options: [
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a session s thread',
+				description: 'End a conversation: the next message starts a new thread',
+			},
+		],
 		default: 'delete',
 	},
 	...deleteThread.description,

@@ -9,7 +9,13 @@ const run = async (perItem: object[], continueOnFail = false) =>
 	await runNode({
 		node: new DingTalk(),
 		items: perItem.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'card', operation: 'answerCallback', cardDataMode: 'json', cardJson: '{"status":"Approved"}', ...perItem[i] }),
+		parameters: (i) => ({
+			resource: 'card',
+			operation: 'answerCallback',
+			cardDataMode: 'json',
+			cardJson: '{"status":"Approved"}',
+			...perItem[i],
+		}),
 		credentials: { dingTalkStreamApi: credentials() },
 		continueOnFail,
 	});
@@ -19,13 +25,19 @@ const run = async (perItem: object[], continueOnFail = false) =>
  * no DingTalk error can reach it; its failures are the node's own (here: variables that are not JSON).
  */
 describe('DingTalk → Card → Answer Callback', () => {
-	it('hands the card update to n8n\'s response once (first item), calling no DingTalk API', async () => {
+	it("hands the card update to n8n's response once (first item), calling no DingTalk API", async () => {
 		const { output, responses } = await run([{}, {}]);
-		const answer = { cardData: { cardParamMap: { status: 'Approved' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+		const answer = {
+			cardData: { cardParamMap: { status: 'Approved' } },
+			cardUpdateOptions: { updateCardDataByKey: true },
+		};
 		expect(responses).toEqual([{ body: answer }]);
 		expect(output).toEqual([
 			{ json: { answered: true, answer }, pairedItem: { item: 0 } },
-			{ json: { answered: false, reason: 'the first item already answered the callback' }, pairedItem: { item: 1 } },
+			{
+				json: { answered: false, reason: 'the first item already answered the callback' },
+				pairedItem: { item: 1 },
+			},
 		]);
 		expect(fake.requests).toHaveLength(0);
 	});
@@ -43,7 +55,9 @@ describe('DingTalk → Card → Answer Callback', () => {
 
 	it('under Continue On Fail, outputs an error item and sends no answer', async () => {
 		const { output, responses } = await run([{ cardJson: '{not json' }], true);
-		expect(output).toEqual([{ json: { error: '"Variables (JSON)" is not valid JSON' }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{ json: { error: '"Variables (JSON)" is not valid JSON' }, pairedItem: { item: 0 } },
+		]);
 		expect(responses).toEqual([]);
 	});
 });

@@ -9,34 +9,83 @@ const run = async (perItem: object[], clientSecret?: string, continueOnFail = fa
 	await runNode({
 		node: new DingTalk(),
 		items: perItem.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'card', operation: 'streamContent', outTrackId: 'ai-card-1', content: 'Hello', ...perItem[i] }),
-		credentials: { dingTalkStreamApi: { ...credentials(), ...(clientSecret ? { clientSecret } : {}) } },
+		parameters: (i) => ({
+			resource: 'card',
+			operation: 'streamContent',
+			outTrackId: 'ai-card-1',
+			content: 'Hello',
+			...perItem[i],
+		}),
+		credentials: {
+			dingTalkStreamApi: { ...credentials(), ...(clientSecret ? { clientSecret } : {}) },
+		},
 		continueOnFail,
 	});
 
 describe('DingTalk → Card → Stream Content', () => {
-	it('appends to the card\'s field, then finishes it, one update per item', async () => {
+	it("appends to the card's field, then finishes it, one update per item", async () => {
 		seedCard(fake, 'ai-card-1');
 		const { output } = await run([{}, { content: ', world', isFinalize: true }]);
-		const bodies = fake.requestsTo('/v1.0/card/streaming').map((r) => r.body as Record<string, unknown>);
+		const bodies = fake
+			.requestsTo('/v1.0/card/streaming')
+			.map((r) => r.body as Record<string, unknown>);
 		expect(bodies).toEqual([
-			{ outTrackId: 'ai-card-1', key: 'content', content: 'Hello', isFull: false, isFinalize: false, isError: false, guid: expect.any(String) },
-			{ outTrackId: 'ai-card-1', key: 'content', content: ', world', isFull: false, isFinalize: true, isError: false, guid: expect.any(String) },
+			{
+				outTrackId: 'ai-card-1',
+				key: 'content',
+				content: 'Hello',
+				isFull: false,
+				isFinalize: false,
+				isError: false,
+				guid: expect.any(String),
+			},
+			{
+				outTrackId: 'ai-card-1',
+				key: 'content',
+				content: ', world',
+				isFull: false,
+				isFinalize: true,
+				isError: false,
+				guid: expect.any(String),
+			},
 		]);
-		expect(fake.cards.get('ai-card-1')).toMatchObject({ fieldValues: { content: 'Hello, world' }, finalized: true });
+		expect(fake.cards.get('ai-card-1')).toMatchObject({
+			fieldValues: { content: 'Hello, world' },
+			finalized: true,
+		});
 		expect(output).toEqual([
-			{ json: { outTrackId: 'ai-card-1', key: 'content', guid: bodies[0].guid, mode: 'append', isFinalize: false, isError: false }, pairedItem: { item: 0 } },
-			{ json: { outTrackId: 'ai-card-1', key: 'content', guid: bodies[1].guid, mode: 'append', isFinalize: true, isError: false }, pairedItem: { item: 1 } },
+			{
+				json: {
+					outTrackId: 'ai-card-1',
+					key: 'content',
+					guid: bodies[0].guid,
+					mode: 'append',
+					isFinalize: false,
+					isError: false,
+				},
+				pairedItem: { item: 0 },
+			},
+			{
+				json: {
+					outTrackId: 'ai-card-1',
+					key: 'content',
+					guid: bodies[1].guid,
+					mode: 'append',
+					isFinalize: true,
+					isError: false,
+				},
+				pairedItem: { item: 1 },
+			},
 		]);
 	});
 
-	it('replaces the field\'s text in Replace mode', async () => {
+	it("replaces the field's text in Replace mode", async () => {
 		seedCard(fake, 'ai-card-1');
 		await run([{ content: 'old' }, { content: 'new', mode: 'replace', key: 'answer' }]);
 		expect(fake.cards.get('ai-card-1')?.fieldValues).toEqual({ content: 'old', answer: 'new' });
 	});
 
-	it('reports a wrong Client Secret with DingTalk\'s code and the credential hint', async () => {
+	it("reports a wrong Client Secret with DingTalk's code and the credential hint", async () => {
 		seedCard(fake, 'ai-card-1');
 		const error = (await run([{}], 'wrong-secret').catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -48,7 +97,16 @@ describe('DingTalk → Card → Stream Content', () => {
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		seedCard(fake, 'ai-card-1');
 		const { output } = await run([{ outTrackId: 'no-such-card' }, {}], undefined, true);
-		expect(output[0]).toMatchObject({ json: { code: 'invalidParameter.outTrackId.notExist', error: expect.stringMatching(/^DingTalk error/) }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { outTrackId: 'ai-card-1', mode: 'append' }, pairedItem: { item: 1 } });
+		expect(output[0]).toMatchObject({
+			json: {
+				code: 'invalidParameter.outTrackId.notExist',
+				error: expect.stringMatching(/^DingTalk error/),
+			},
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { outTrackId: 'ai-card-1', mode: 'append' },
+			pairedItem: { item: 1 },
+		});
 	});
 });

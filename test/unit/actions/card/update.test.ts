@@ -5,7 +5,12 @@ import { runNode } from '../../support/fakeExecuteContext';
 import { seedCard, useFakeDingTalk } from '../../support/fakeServices';
 
 const { fake, credentials } = useFakeDingTalk();
-const run = async (outTrackIds: string[], extra = {}, clientSecret?: string, continueOnFail = false) =>
+const run = async (
+	outTrackIds: string[],
+	extra = {},
+	clientSecret?: string,
+	continueOnFail = false,
+) =>
 	await runNode({
 		node: new DingTalk(),
 		items: outTrackIds.map(() => ({ json: {} })),
@@ -16,7 +21,9 @@ const run = async (outTrackIds: string[], extra = {}, clientSecret?: string, con
 			cardFields: { field: [{ key: 'status', value: 'Approved' }] },
 			...extra,
 		}),
-		credentials: { dingTalkStreamApi: { ...credentials(), ...(clientSecret ? { clientSecret } : {}) } },
+		credentials: {
+			dingTalkStreamApi: { ...credentials(), ...(clientSecret ? { clientSecret } : {}) },
+		},
 		continueOnFail,
 	});
 
@@ -33,8 +40,16 @@ describe('DingTalk → Card → Update', () => {
 				userIdType: 1,
 			},
 		});
-		expect(fake.cards.get('track-1')?.cardData).toEqual({ title: 'Leave request', status: 'Approved' });
-		expect(output).toEqual([{ json: { outTrackId: 'track-1', updated: true, variables: { status: 'Approved' } }, pairedItem: { item: 0 } }]);
+		expect(fake.cards.get('track-1')?.cardData).toEqual({
+			title: 'Leave request',
+			status: 'Approved',
+		});
+		expect(output).toEqual([
+			{
+				json: { outTrackId: 'track-1', updated: true, variables: { status: 'Approved' } },
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('replaces all variables when asked', async () => {
@@ -43,8 +58,10 @@ describe('DingTalk → Card → Update', () => {
 		expect(fake.cards.get('track-2')?.cardData).toEqual({ status: 'Approved' });
 	});
 
-	it('reports a wrong Client Secret with DingTalk\'s code and the credential hint', async () => {
-		const error = (await run(['track-1'], {}, 'wrong-secret').catch((e: unknown) => e)) as NodeApiError;
+	it("reports a wrong Client Secret with DingTalk's code and the credential hint", async () => {
+		const error = (await run(['track-1'], {}, 'wrong-secret').catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/^DingTalk error invalidClientIdOrSecret: /);
 		expect(error.description).toMatch(/Check Client ID \(AppKey\) and Client Secret/);
@@ -54,7 +71,16 @@ describe('DingTalk → Card → Update', () => {
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		seedCard(fake, 'track-3');
 		const { output } = await run(['track-unknown', 'track-3'], {}, undefined, true);
-		expect(output[0]).toMatchObject({ json: { code: 'invalidParameter.outTrackId.notExist', error: expect.stringMatching(/^DingTalk error/) }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { outTrackId: 'track-3', updated: true }, pairedItem: { item: 1 } });
+		expect(output[0]).toMatchObject({
+			json: {
+				code: 'invalidParameter.outTrackId.notExist',
+				error: expect.stringMatching(/^DingTalk error/),
+			},
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { outTrackId: 'track-3', updated: true },
+			pairedItem: { item: 1 },
+		});
 	});
 });

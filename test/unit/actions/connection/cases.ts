@@ -13,7 +13,9 @@ const credentials = {
 };
 
 /** The same cases for Get Status, Reconnect and Disconnect: with no trigger in this process, all say so. */
-export function connectionOperationCases(operation: 'getStatus' | 'reconnect' | 'disconnect'): void {
+export function connectionOperationCases(
+	operation: 'getStatus' | 'reconnect' | 'disconnect',
+): void {
 	const run = async (creds: Record<string, string>, items = 1) =>
 		await runNode({
 			node: new DingTalk(),
@@ -28,8 +30,15 @@ export function connectionOperationCases(operation: 'getStatus' | 'reconnect' | 
 		expect(output).toHaveLength(2);
 		output.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json).toMatchObject({ found: false, clientId: 'dingnoconnection01', instance: 'main', state: 'none' });
-			expect(item.json.message).toMatch(/No DingTalk Stream connection for app dingnoconnection01 in this n8n process/);
+			expect(item.json).toMatchObject({
+				found: false,
+				clientId: 'dingnoconnection01',
+				instance: 'main',
+				state: 'none',
+			});
+			expect(item.json.message).toMatch(
+				/No DingTalk Stream connection for app dingnoconnection01 in this n8n process/,
+			);
 		});
 	});
 

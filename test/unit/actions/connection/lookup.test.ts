@@ -1,8 +1,13 @@
-import { n8nProcessRole, streamConnectionOf } from '../../../../nodes/DingTalk/actions/connection/lookup';
+import {
+	n8nProcessRole,
+	streamConnectionOf,
+} from '../../../../nodes/DingTalk/actions/connection/lookup';
 
 describe('Connection operations: where the Stream connection lives', () => {
-	const client = { app: { clientId: 'dingNoSuchApp', apiBaseUrl: 'https://api.example' } } as Parameters<typeof streamConnectionOf>[0];
-	it('knows n8n\'s process roles from its command line', () => {
+	const client = {
+		app: { clientId: 'dingNoSuchApp', apiBaseUrl: 'https://api.example' },
+	} as Parameters<typeof streamConnectionOf>[0];
+	it("knows n8n's process roles from its command line", () => {
 		expect(n8nProcessRole(['node', 'n8n', 'worker', '--concurrency=5'])).toBe('worker');
 		expect(n8nProcessRole(['node', 'n8n', 'webhook'])).toBe('webhook');
 		expect(n8nProcessRole(['node', 'n8n', 'start'])).toBe('main');
@@ -15,6 +20,10 @@ describe('Connection operations: where the Stream connection lives', () => {
 			state: 'onMainInstance',
 			message: expect.stringContaining('lives on the main instance'),
 		});
-		expect(streamConnectionOf(client, 'main')).toMatchObject({ found: false, instance: 'main', state: 'none' });
+		expect(streamConnectionOf(client, 'main')).toMatchObject({
+			found: false,
+			instance: 'main',
+			state: 'none',
+		});
 	});
 });

@@ -8,7 +8,9 @@ const run = locatorOperation('department', 'getAll', 'parentDepartmentId', crede
 describe('DingTalk → Department → Get Many', () => {
 	it('lists the direct children of the parent, one item each', async () => {
 		const { output } = await run(['1']);
-		expect(fake.requestsTo('/topapi/v2/department/listsub').map((r) => r.body)).toEqual([{ dept_id: 1, language: 'en_US' }]);
+		expect(fake.requestsTo('/topapi/v2/department/listsub').map((r) => r.body)).toEqual([
+			{ dept_id: 1, language: 'en_US' },
+		]);
 		expect(output.map((o) => [o.json.dept_id, o.json.name, o.pairedItem])).toEqual([
 			[2, 'Engineering', { item: 0 }],
 			[3, 'Sales', { item: 0 }],
@@ -22,7 +24,7 @@ describe('DingTalk → Department → Get Many', () => {
 		expect(all.output.map((o) => o.json.dept_id)).toEqual([2, 3, 4, 5]);
 	});
 
-	it('reports an unknown department with DingTalk\'s code and a hint', async () => {
+	it("reports an unknown department with DingTalk's code and a hint", async () => {
 		const error = (await run(['999']).catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('DingTalk error 60003: 部门不存在');

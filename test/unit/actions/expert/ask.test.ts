@@ -11,25 +11,45 @@ const run = async (perItem: object[], extraCredentials = {}, continueOnFail = fa
 	await runNode({
 		node: new XpertAi(),
 		items: perItem.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'expert', operation: 'ask', expert: { __rl: true, mode: 'id', value: EXPERT }, message: 'VPN is down', sessionKey: 'session-a', ...perItem[i] }),
+		parameters: (i) => ({
+			resource: 'expert',
+			operation: 'ask',
+			expert: { __rl: true, mode: 'id', value: EXPERT },
+			message: 'VPN is down',
+			sessionKey: 'session-a',
+			...perItem[i],
+		}),
 		credentials: { xpertAiApi: { ...credentials(), ...extraCredentials } },
 		continueOnFail,
 	});
 
 describe('Xpert AI → Digital Expert → Ask', () => {
-	it('opens the session\'s thread, waits for the answer and outputs it', async () => {
+	it("opens the session's thread, waits for the answer and outputs it", async () => {
 		const { output } = await run([{}]);
 		const [open, wait] = fake.requests;
 		expect(open).toMatchObject({ method: 'POST', path: '/threads', status: 200 });
 		const threadId = (open.body as { thread_id: string }).thread_id;
-		expect(open.body).toEqual({ thread_id: threadId, assistant_id: EXPERT, metadata: { title: 'session-a', sessionKey: 'session-a' }, if_exists: 'do_nothing' });
+		expect(open.body).toEqual({
+			thread_id: threadId,
+			assistant_id: EXPERT,
+			metadata: { title: 'session-a', sessionKey: 'session-a' },
+			if_exists: 'do_nothing',
+		});
 		expect(wait).toMatchObject({
 			method: 'POST',
 			path: `/threads/${threadId}/runs/wait`,
-			body: { assistant_id: EXPERT, input: { action: 'send', message: { input: { input: 'VPN is down' } } } },
+			body: {
+				assistant_id: EXPERT,
+				input: { action: 'send', message: { input: { input: 'VPN is down' } } },
+			},
 		});
 		const answer = FakeXpert.answer(fake.experts[0], 'VPN is down', 1);
-		expect(output).toEqual([{ json: { answer, expertId: EXPERT, threadId, sessionKey: 'session-a' }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{
+				json: { answer, expertId: EXPERT, threadId, sessionKey: 'session-a' },
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('keeps one thread per session key and starts a new one without a key', async () => {
@@ -41,7 +61,9 @@ describe('Xpert AI → Digital Expert → Ask', () => {
 	});
 
 	it('reports a refused API key with what to check', async () => {
-		const error = (await run([{}], { apiKey: 'sk-x-wrong' }).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run([{}], { apiKey: 'sk-x-wrong' }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Xpert AI refused the API key');
 		expect(error.description).toMatch(/Check API Key/);
@@ -49,8 +71,18 @@ describe('Xpert AI → Digital Expert → Ask', () => {
 	});
 
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
-		const { output } = await run([{ expert: { __rl: true, mode: 'id', value: 'xpert-unknown' } }, {}], {}, true);
-		expect(output[0]).toEqual({ json: { error: 'Digital Expert not found' }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { expertId: EXPERT, answer: expect.stringMatching(/IT Helpdesk/) }, pairedItem: { item: 1 } });
+		const { output } = await run(
+			[{ expert: { __rl: true, mode: 'id', value: 'xpert-unknown' } }, {}],
+			{},
+			true,
+		);
+		expect(output[0]).toEqual({
+			json: { error: 'Digital Expert not found' },
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { expertId: EXPERT, answer: expect.stringMatching(/IT Helpdesk/) },
+			pairedItem: { item: 1 },
+		});
 	});
 });

@@ -21,23 +21,49 @@ const run = async (perItem: object[], dingTalkCredentials = {}, continueOnFail =
 			outTrackId: 'ai-card-1',
 			...perItem[i],
 		}),
-		credentials: { xpertAiApi: xpert.credentials(), dingTalkStreamApi: { ...dingTalk.credentials(), ...dingTalkCredentials } },
+		credentials: {
+			xpertAiApi: xpert.credentials(),
+			dingTalkStreamApi: { ...dingTalk.credentials(), ...dingTalkCredentials },
+		},
 		continueOnFail,
 	});
 
 describe('Xpert AI → Digital Expert → Ask (Streaming)', () => {
-	it('streams the expert\'s answer into the AI card, finishes the card and outputs the answer', async () => {
+	it("streams the expert's answer into the AI card, finishes the card and outputs the answer", async () => {
 		seedCard(dingTalk.fake, 'ai-card-1');
 		const { output } = await run([{}]);
 		const answer = FakeXpert.answer(xpert.fake.experts[0], 'VPN is down', 1);
 		const stream = xpert.fake.requests.find((r) => r.path.endsWith('/runs/stream'));
-		expect(stream?.body).toEqual({ assistant_id: EXPERT, input: { action: 'send', message: { input: { input: 'VPN is down' } } } });
-		const updates = dingTalk.fake.requestsTo('/v1.0/card/streaming').map((r) => r.body as Record<string, unknown>);
-		expect(updates.at(-1)).toMatchObject({ outTrackId: 'ai-card-1', key: 'content', content: answer, isFull: true, isFinalize: true, isError: false });
-		expect(dingTalk.fake.cards.get('ai-card-1')).toMatchObject({ fieldValues: { content: answer }, finalized: true, failed: false });
+		expect(stream?.body).toEqual({
+			assistant_id: EXPERT,
+			input: { action: 'send', message: { input: { input: 'VPN is down' } } },
+		});
+		const updates = dingTalk.fake
+			.requestsTo('/v1.0/card/streaming')
+			.map((r) => r.body as Record<string, unknown>);
+		expect(updates.at(-1)).toMatchObject({
+			outTrackId: 'ai-card-1',
+			key: 'content',
+			content: answer,
+			isFull: true,
+			isFinalize: true,
+			isError: false,
+		});
+		expect(dingTalk.fake.cards.get('ai-card-1')).toMatchObject({
+			fieldValues: { content: answer },
+			finalized: true,
+			failed: false,
+		});
 		expect(output).toEqual([
 			{
-				json: { answer, expertId: EXPERT, threadId: expect.any(String), sessionKey: 'session-a', outTrackId: 'ai-card-1', cardUpdates: updates.length },
+				json: {
+					answer,
+					expertId: EXPERT,
+					threadId: expect.any(String),
+					sessionKey: 'session-a',
+					outTrackId: 'ai-card-1',
+					cardUpdates: updates.length,
+				},
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -45,15 +71,19 @@ describe('Xpert AI → Digital Expert → Ask (Streaming)', () => {
 
 	it('marks the card failed when the expert cannot answer, and reports what to fix', async () => {
 		seedCard(dingTalk.fake, 'ai-card-1');
-		const error = (await run([{ expert: { __rl: true, mode: 'id', value: 'xpert-unknown' } }]).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run([
+			{ expert: { __rl: true, mode: 'id', value: 'xpert-unknown' } },
+		]).catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Digital Expert not found');
 		expect(dingTalk.fake.cards.get('ai-card-1')).toMatchObject({ finalized: true, failed: true });
 	});
 
-	it('reports a wrong DingTalk Client Secret with DingTalk\'s code and the credential hint', async () => {
+	it("reports a wrong DingTalk Client Secret with DingTalk's code and the credential hint", async () => {
 		seedCard(dingTalk.fake, 'ai-card-1');
-		const error = (await run([{}], { clientSecret: 'wrong-secret' }).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run([{}], { clientSecret: 'wrong-secret' }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/^DingTalk error invalidClientIdOrSecret: /);
 		expect(error.description).toMatch(/Check Client ID \(AppKey\) and Client Secret/);
@@ -62,7 +92,13 @@ describe('Xpert AI → Digital Expert → Ask (Streaming)', () => {
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		seedCard(dingTalk.fake, 'ai-card-1');
 		const { output } = await run([{ outTrackId: 'no-such-card' }, {}], {}, true);
-		expect(output[0]).toEqual({ json: { error: 'DingTalk error invalidParameter.outTrackId.notExist: 卡片实例不存在' }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { outTrackId: 'ai-card-1', answer: expect.stringMatching(/IT Helpdesk/) }, pairedItem: { item: 1 } });
+		expect(output[0]).toEqual({
+			json: { error: 'DingTalk error invalidParameter.outTrackId.notExist: 卡片实例不存在' },
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { outTrackId: 'ai-card-1', answer: expect.stringMatching(/IT Helpdesk/) },
+			pairedItem: { item: 1 },
+		});
 	});
 });

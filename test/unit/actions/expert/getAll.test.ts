@@ -17,7 +17,9 @@ const run = async (extra = {}, extraCredentials = {}, continueOnFail = false, it
 describe('Xpert AI → Digital Expert → Get Many', () => {
 	it('lists the experts the key can see, one item each', async () => {
 		const { output } = await run({ returnAll: true });
-		expect(fake.requests).toMatchObject([{ method: 'POST', path: '/assistants/search', body: { limit: 100, offset: 0 } }]);
+		expect(fake.requests).toMatchObject([
+			{ method: 'POST', path: '/assistants/search', body: { limit: 100, offset: 0 } },
+		]);
 		expect(output.map((o) => [o.json.id, o.json.name, o.json.description, o.pairedItem])).toEqual([
 			['xpert-helpdesk-0001', 'IT Helpdesk', 'Answers IT questions', { item: 0 }],
 			['xpert-hr-0002', 'HR Assistant', 'Leave, payroll and benefits', { item: 0 }],
@@ -31,7 +33,9 @@ describe('Xpert AI → Digital Expert → Get Many', () => {
 	});
 
 	it('reports a refused API key with what to check', async () => {
-		const error = (await run({}, { apiKey: 'sk-x-wrong' }).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run({}, { apiKey: 'sk-x-wrong' }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Xpert AI refused the API key');
 		expect(error.description).toMatch(/Check API Key/);

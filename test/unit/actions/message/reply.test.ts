@@ -17,41 +17,85 @@ const run = async (events: object[], extra = {}, robotCode?: string, continueOnF
 	await runNode({
 		node: new DingTalk(),
 		items: events.map((json) => ({ json: json as never })),
-		parameters: (i) => ({ resource: 'message', operation: 'reply', event: events[i] as never, messageType: 'text', text: 'on it', ...extra }),
+		parameters: (i) => ({
+			resource: 'message',
+			operation: 'reply',
+			event: events[i] as never,
+			messageType: 'text',
+			text: 'on it',
+			...extra,
+		}),
 		credentials: { dingTalkStreamApi: { ...credentials(), ...(robotCode ? { robotCode } : {}) } },
 		continueOnFail,
 	});
 
 describe('DingTalk → Message → Reply', () => {
-	it('answers through the conversation\'s session webhook while it is valid, @mentioning the sender when asked', async () => {
+	it("answers through the conversation's session webhook while it is valid, @mentioning the sender when asked", async () => {
 		const webhook = fake.createSessionWebhook({ conversationType: '2', conversationId: GROUP });
 		const { output } = await run([groupEvent(webhook)], { options: { mentionSender: true } });
 		const [request] = fake.requestsTo('/robot/sendBySession');
-		expect(request.body).toEqual({ msgtype: 'text', text: { content: 'on it @eng0002' }, at: { atUserIds: ['eng0002'], isAtAll: false } });
+		expect(request.body).toEqual({
+			msgtype: 'text',
+			text: { content: 'on it @eng0002' },
+			at: { atUserIds: ['eng0002'], isAtAll: false },
+		});
 		expect(fake.tokenCalls()).toBe(0);
 		expect(output).toEqual([
-			{ json: { via: 'sessionWebhook', conversationType: 'group', conversationId: GROUP, mentionedUserIds: ['eng0002'] }, pairedItem: { item: 0 } },
+			{
+				json: {
+					via: 'sessionWebhook',
+					conversationType: 'group',
+					conversationId: GROUP,
+					mentionedUserIds: ['eng0002'],
+				},
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
 	it('answers through the robot OpenAPI when the event has no session webhook', async () => {
-		const { output } = await run([{ conversationType: '1', senderStaffId: 'eng0001', conversationId: 'cidDirect==' }]);
+		const { output } = await run([
+			{ conversationType: '1', senderStaffId: 'eng0001', conversationId: 'cidDirect==' },
+		]);
 		const [request] = fake.requestsTo('/v1.0/robot/oToMessages/batchSend');
-		expect(request.body).toEqual({ robotCode: 'dingfakeappkey0001', userIds: ['eng0001'], msgKey: 'sampleText', msgParam: JSON.stringify({ content: 'on it' }) });
-		expect(output[0].json).toEqual({ via: 'openApi', conversationType: 'direct', conversationId: 'cidDirect==', userId: 'eng0001', processQueryKey: fake.sentMessages[0].processQueryKey });
+		expect(request.body).toEqual({
+			robotCode: 'dingfakeappkey0001',
+			userIds: ['eng0001'],
+			msgKey: 'sampleText',
+			msgParam: JSON.stringify({ content: 'on it' }),
+		});
+		expect(output[0].json).toEqual({
+			via: 'openApi',
+			conversationType: 'direct',
+			conversationId: 'cidDirect==',
+			userId: 'eng0001',
+			processQueryKey: fake.sentMessages[0].processQueryKey,
+		});
 	});
 
-	it('reports a wrong Robot Code on the OpenAPI path with DingTalk\'s code and the Robot Code hint', async () => {
-		const error = (await run([groupEvent()], {}, 'dingwrongrobot').catch((e: unknown) => e)) as NodeApiError;
+	it("reports a wrong Robot Code on the OpenAPI path with DingTalk's code and the Robot Code hint", async () => {
+		const error = (await run([groupEvent()], {}, 'dingwrongrobot').catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配');
+		expect(error.message).toBe(
+			'DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配',
+		);
 		expect(error.description).toMatch(/Check Robot Code in the credential/);
-		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')[0].body).toMatchObject({ openConversationId: GROUP });
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')[0].body).toMatchObject({
+			openConversationId: GROUP,
+		});
 	});
 
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		const { output } = await run([{ text: 'not an event' }, groupEvent()], {}, undefined, true);
-		expect(output[0]).toEqual({ json: { error: expect.stringMatching(/no conversationType/) }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { via: 'openApi', conversationType: 'group', conversationId: GROUP }, pairedItem: { item: 1 } });
+		expect(output[0]).toEqual({
+			json: { error: expect.stringMatching(/no conversationType/) },
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { via: 'openApi', conversationType: 'group', conversationId: GROUP },
+			pairedItem: { item: 1 },
+		});
 	});
 });

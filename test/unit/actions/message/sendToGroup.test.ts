@@ -10,7 +10,14 @@ const run = async (groups: string[], robotCode?: string, continueOnFail = false)
 	await runNode({
 		node: new DingTalk(),
 		items: groups.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'message', operation: 'sendToGroup', openConversationId: groups[i], messageType: 'markdown', title: 'Build', markdown: '**green**' }),
+		parameters: (i) => ({
+			resource: 'message',
+			operation: 'sendToGroup',
+			openConversationId: groups[i],
+			messageType: 'markdown',
+			title: 'Build',
+			markdown: '**green**',
+		}),
 		credentials: { dingTalkStreamApi: { ...credentials(), ...(robotCode ? { robotCode } : {}) } },
 		continueOnFail,
 	});
@@ -25,19 +32,35 @@ describe('DingTalk → Message → Send to Group', () => {
 			msgKey: 'sampleMarkdown',
 			msgParam: JSON.stringify({ title: 'Build', text: '**green**' }),
 		});
-		expect(output).toEqual([{ json: { processQueryKey: fake.sentMessages[0].processQueryKey, openConversationId: GROUP }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{
+				json: { processQueryKey: fake.sentMessages[0].processQueryKey, openConversationId: GROUP },
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
-	it('reports a wrong Robot Code with DingTalk\'s code and the Robot Code hint', async () => {
+	it("reports a wrong Robot Code with DingTalk's code and the Robot Code hint", async () => {
 		const error = (await run([GROUP], 'dingwrongrobot').catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配');
+		expect(error.message).toBe(
+			'DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配',
+		);
 		expect(error.description).toMatch(/Check Robot Code in the credential/);
 	});
 
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		const { output } = await run(['cidUnknown==', GROUP], undefined, true);
-		expect(output[0]).toMatchObject({ json: { code: 'invalidParameter.openConversationId.invalid', error: expect.stringMatching(/^DingTalk error/) }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { openConversationId: GROUP, processQueryKey: expect.any(String) }, pairedItem: { item: 1 } });
+		expect(output[0]).toMatchObject({
+			json: {
+				code: 'invalidParameter.openConversationId.invalid',
+				error: expect.stringMatching(/^DingTalk error/),
+			},
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { openConversationId: GROUP, processQueryKey: expect.any(String) },
+			pairedItem: { item: 1 },
+		});
 	});
 });

@@ -9,7 +9,13 @@ const run = async (userIds: string[], robotCode?: string, continueOnFail = false
 	await runNode({
 		node: new DingTalk(),
 		items: userIds.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: 'message', operation: 'sendToUsers', userIds: userIds[i], messageType: 'text', text: `hello ${i}` }),
+		parameters: (i) => ({
+			resource: 'message',
+			operation: 'sendToUsers',
+			userIds: userIds[i],
+			messageType: 'text',
+			text: `hello ${i}`,
+		}),
 		credentials: { dingTalkStreamApi: { ...credentials(), ...(robotCode ? { robotCode } : {}) } },
 		continueOnFail,
 	});
@@ -43,13 +49,21 @@ describe('DingTalk → Message → Send to Users', () => {
 	it('sends more than 20 users in batches of 20', async () => {
 		const many = Array.from({ length: 25 }, (_, i) => `user${i}`);
 		await run([many.join(',')]);
-		expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend').map((r) => (r.body as { userIds: string[] }).userIds.length)).toEqual([20, 5]);
+		expect(
+			fake
+				.requestsTo('/v1.0/robot/oToMessages/batchSend')
+				.map((r) => (r.body as { userIds: string[] }).userIds.length),
+		).toEqual([20, 5]);
 	});
 
-	it('reports a wrong Robot Code with DingTalk\'s code and the Robot Code hint', async () => {
-		const error = (await run(['eng0001'], 'dingwrongrobot').catch((e: unknown) => e)) as NodeApiError;
+	it("reports a wrong Robot Code with DingTalk's code and the Robot Code hint", async () => {
+		const error = (await run(['eng0001'], 'dingwrongrobot').catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配');
+		expect(error.message).toBe(
+			'DingTalk error invalidParameter.robotCode.auth: robotCode 与应用不匹配',
+		);
 		expect(error.description).toMatch(/Check Robot Code in the credential/);
 		expect(error.description).toMatch(/DingTalk request ID: \w+/);
 	});
@@ -60,6 +74,10 @@ describe('DingTalk → Message → Send to Users', () => {
 			['invalidParameter.robotCode.auth', { item: 0 }],
 			['invalidParameter.robotCode.auth', { item: 1 }],
 		]);
-		expect(output[0].json).toMatchObject({ error: expect.stringMatching(/^DingTalk error/), hint: expect.stringMatching(/Robot Code/), endpoint: '/v1.0/robot/oToMessages/batchSend' });
+		expect(output[0].json).toMatchObject({
+			error: expect.stringMatching(/^DingTalk error/),
+			hint: expect.stringMatching(/Robot Code/),
+			endpoint: '/v1.0/robot/oToMessages/batchSend',
+		});
 	});
 });

@@ -7,17 +7,28 @@ import { useFakeXpert } from '../../support/fakeServices';
 const { fake, credentials } = useFakeXpert();
 const EXPERT = 'xpert-helpdesk-0001';
 const expert = { __rl: true, mode: 'id', value: EXPERT };
-const run = async (operation: 'ask' | 'delete', sessionKeys: string[], extraCredentials = {}, continueOnFail = false) =>
+const run = async (
+	operation: 'ask' | 'delete',
+	sessionKeys: string[],
+	extraCredentials = {},
+	continueOnFail = false,
+) =>
 	await runNode({
 		node: new XpertAi(),
 		items: sessionKeys.map(() => ({ json: {} })),
-		parameters: (i) => ({ resource: operation === 'ask' ? 'expert' : 'thread', operation, expert, sessionKey: sessionKeys[i], ...(operation === 'ask' ? { message: 'hi' } : {}) }),
+		parameters: (i) => ({
+			resource: operation === 'ask' ? 'expert' : 'thread',
+			operation,
+			expert,
+			sessionKey: sessionKeys[i],
+			...(operation === 'ask' ? { message: 'hi' } : {}),
+		}),
 		credentials: { xpertAiApi: { ...credentials(), ...extraCredentials } },
 		continueOnFail,
 	});
 
 describe('Xpert AI → Thread → Delete', () => {
-	it('deletes the session\'s thread (the one Ask used), and says so when there is none', async () => {
+	it("deletes the session's thread (the one Ask used), and says so when there is none", async () => {
 		const asked = await run('ask', ['session-a']);
 		const threadId = asked.output[0].json.threadId as string;
 		fake.requests = [];
@@ -29,12 +40,17 @@ describe('Xpert AI → Thread → Delete', () => {
 		expect(fake.threads.has(threadId)).toBe(false);
 		expect(output).toEqual([
 			{ json: { deleted: true, threadId, sessionKey: 'session-a' }, pairedItem: { item: 0 } },
-			{ json: { deleted: false, reason: 'no such thread', threadId, sessionKey: 'session-a' }, pairedItem: { item: 1 } },
+			{
+				json: { deleted: false, reason: 'no such thread', threadId, sessionKey: 'session-a' },
+				pairedItem: { item: 1 },
+			},
 		]);
 	});
 
 	it('reports a refused API key with what to check', async () => {
-		const error = (await run('delete', ['session-a'], { apiKey: 'sk-x-wrong' }).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run('delete', ['session-a'], { apiKey: 'sk-x-wrong' }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Xpert AI refused the API key');
 		expect(error.description).toMatch(/Check API Key/);
@@ -42,7 +58,13 @@ describe('Xpert AI → Thread → Delete', () => {
 
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		const { output } = await run('delete', ['', 'session-b'], {}, true);
-		expect(output[0]).toEqual({ json: { error: 'Session Key is empty: which conversation should end?' }, pairedItem: { item: 0 } });
-		expect(output[1]).toMatchObject({ json: { deleted: false, sessionKey: 'session-b' }, pairedItem: { item: 1 } });
+		expect(output[0]).toEqual({
+			json: { error: 'Session Key is empty: which conversation should end?' },
+			pairedItem: { item: 0 },
+		});
+		expect(output[1]).toMatchObject({
+			json: { deleted: false, sessionKey: 'session-b' },
+			pairedItem: { item: 1 },
+		});
 	});
 });
