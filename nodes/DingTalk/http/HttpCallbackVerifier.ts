@@ -28,6 +28,31 @@ export interface HttpCallbackSettings {
 	callbackAesKey: string;
 }
 
+/** The two signatures DingTalk puts on callbacks (Connection → Get Status names them). */
+export const SIGNATURE_ALGORITHMS = {
+	encrypted:
+		'SHA-1: msg_signature over the sorted Token, timestamp, nonce and encrypt (encrypted event pushes, AES-256-CBC)',
+	plain:
+		'HmacSHA256: sign header, Base64 HMAC-SHA256 of timestamp + "\\n" + Client Secret (plain robot callbacks)',
+} as const;
+
+/** Which callback secrets are set and usable, as booleans only: the values never leave the credential. */
+export interface CallbackSecretsState {
+	tokenSet: boolean;
+	aesKeySet: boolean;
+	/** 43 letters and digits, which decode to the 32-byte AES key (crypto/aesKey). */
+	aesKeyValid: boolean;
+}
+
+export function callbackSecretsState(settings: HttpCallbackSettings): CallbackSecretsState {
+	const aesKeySet = settings.callbackAesKey.trim() !== '';
+	return {
+		tokenSet: settings.callbackToken.trim() !== '',
+		aesKeySet,
+		aesKeyValid: aesKeySet && describeAesKeyProblem(settings.callbackAesKey) === undefined,
+	};
+}
+
 export type HttpVerdict =
 	/** `reason` is what the caller is told; `detail`, when present, is for n8n's log only. */
 	| { kind: 'reject'; status: number; reason: string; detail?: string }

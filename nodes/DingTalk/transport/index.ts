@@ -4,4 +4,4 @@ export { DingTalkClient } from './DingTalkClient';
 export { AccessTokenCache, sharedTokenCache } from './tokenCache';
 export { axiosSender, n8nHttpSender, n8nLegacyRequestSender } from './senders';
 export { appConfigFromCredentials, HTTP_CREDENTIAL, STREAM_CREDENTIAL } from './credentials';
-export { clientFor, toNodeError } from './n8n';
+export { clientFor, credentialTypeOf, toNodeError } from './n8n';

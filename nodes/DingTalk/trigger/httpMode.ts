@@ -60,7 +60,7 @@ export async function handleHttpCallback(
 		context.logger.error(`DingTalk Trigger: cannot serve callbacks: ${(error as Error).message}`);
 		return answer(503, { error: 'trigger not configured' });
 	}
-	const { app, receiver } = state;
+	const { app, receiver, activity } = state;
 
 	const verdict: HttpVerdict = receiver.verifier.verify({
 		method: request.method,
@@ -76,11 +76,15 @@ export async function handleHttpCallback(
 			);
 		}
 		context.logger.warn(refusalLogLine(verdict));
+		activity.noteRefused(verdict.status, verdict.reason);
 		const refusal = refusalAnswer(verdict);
 		return answer(refusal.status, refusal.body);
 	}
 	if (verdict.kind === 'reachability') return answer(200, 'success');
-	if (verdict.kind === 'urlCheck') return answer(200, receiver.verifier.encryptedSuccess());
+	if (verdict.kind === 'urlCheck') {
+		activity.noteAccepted(true);
+		return answer(200, receiver.verifier.encryptedSuccess());
+	}
 
 	const { callback, encrypted } = verdict;
 	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
@@ -89,8 +93,10 @@ export async function handleHttpCallback(
 		context.logger.warn(
 			`DingTalk Trigger: refused a callback (400 unreadable event: ${unreadable})`,
 		);
+		activity.noteRefused(400, 'unreadable event');
 		return answer(400, { error: 'unreadable event' });
 	}
+	activity.noteAccepted(encrypted);
 	const isCard = callback.data.outTrackId !== undefined && callback.data.msgtype === undefined;
 	// Messages are answered before the pipeline runs (aggregation may hold them for seconds); card callbacks after,
 	// because a plain card callback's answer carries the card update, as the Stream ACK does.
@@ -135,7 +141,9 @@ export function startHttpTestRun(context: ITriggerFunctions): ITriggerResponse {
 }
 
 /** The node's credential and parameters, as the registry reads them when its copy is stale. */
-async function readSettings(context: IWebhookFunctions): Promise<HttpTriggerSettings> {
+async function readSettings(
+	context: IWebhookFunctions | IHookFunctions,
+): Promise<HttpTriggerSettings> {
 	const credentials = await context.getCredentials(HTTP_CREDENTIAL);
 	const app = appConfigFromCredentials(credentials);
 	const callback: HttpCallbackSettings = {
@@ -144,7 +152,15 @@ async function readSettings(context: IWebhookFunctions): Promise<HttpTriggerSett
 		callbackToken: String(credentials.callbackToken ?? '').trim(),
 		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
 	};
-	return { app, callback, options: readPipelineOptions(context, app.language) };
+	const production = context.getMode() !== 'manual';
+	return {
+		app,
+		callback,
+		options: readPipelineOptions(context, app.language),
+		production,
+		// The production URL in either context (a webhook context always answers that one).
+		callbackUrl: production ? context.getNodeWebhookUrl('default') : undefined,
+	};
 }
 
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
@@ -157,6 +173,7 @@ function receiverKey(context: IWebhookFunctions | IHookFunctions | ITriggerFunct
  * Webhook lifecycle. DingTalk has no API to register a robot's or an event subscription's callback URL (the admin
  * pastes it into the Developer Console), so there is nothing remote to create or delete: activation starts the node
  * with fresh state (sessions, de-duplication, replay guard), deactivation drops it and flushes pending aggregates.
+ * An activated node is in Connection → Get Status from then on, before its first callback.
  */
 export const httpWebhookLifecycle = {
 	default: {
@@ -164,7 +181,17 @@ export const httpWebhookLifecycle = {
 			return false;
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			forgetHttpTrigger(receiverKey(this));
+			const key = receiverKey(this);
+			forgetHttpTrigger(key);
+			if (this.getMode() === 'manual') return true;
+			try {
+				await activeHttpTrigger(key, async () => await readSettings(this));
+			} catch (error) {
+				// Activation goes on: the first callback reads the settings again and answers 503 while they fail.
+				this.logger.warn(
+					`DingTalk Trigger: cannot serve callbacks yet: ${(error as Error).message}`,
+				);
+			}
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {

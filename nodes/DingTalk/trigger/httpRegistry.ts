@@ -1,7 +1,12 @@
 import { createHash } from 'crypto';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { HttpCallbackSettings } from '../http/HttpCallbackVerifier';
+import {
+	type CallbackSecretsState,
+	callbackSecretsState,
+	type HttpCallbackSettings,
+	SIGNATURE_ALGORITHMS,
+} from '../http/HttpCallbackVerifier';
 import type { PipelineOptions } from '../pipeline/options';
 import type { DingTalkAppConfig } from '../transport';
 import { HttpCallbackReceiver } from './HttpCallbackReceiver';
@@ -17,17 +22,72 @@ export interface HttpTriggerSettings {
 	app: DingTalkAppConfig;
 	callback: HttpCallbackSettings;
 	options: PipelineOptions;
+	/** An active (published) workflow's trigger, not a "Listen for test event"; only these are in the status. */
+	production?: boolean;
+	/** The node's production webhook URL: what DingTalk's Developer Console must hold. */
+	callbackUrl?: string;
 }
 
 export interface ActiveHttpTrigger {
 	app: DingTalkAppConfig;
 	receiver: HttpCallbackReceiver;
+	activity: HttpCallbackActivity;
 }
 
 interface Entry extends ActiveHttpTrigger {
 	/** A hash of the settings the receiver was built with, so no secret is held to compare them. */
 	fingerprint: string;
 	readAt: number;
+	production: boolean;
+	callbackUrl?: string;
+	secrets: CallbackSecretsState;
+}
+
+/** Refusal reasons are the verifier's fixed phrases; cut anyway, so a status stays small whatever reaches it. */
+const MAX_REASON_CHARS = 80;
+
+/**
+ * What a trigger node's callbacks did since it was activated (Connection → Get Status): counts, the last accepted
+ * callback, the last refusal's class. Never a request's content: only the reason the trigger itself gave.
+ */
+export class HttpCallbackActivity {
+	private readonly since = Date.now();
+	private accepted = 0;
+	private refused = 0;
+	private lastCallback?: { at: number; encrypted: boolean };
+	private lastRefusal?: { at: number; status: number; reason: string };
+
+	noteAccepted(encrypted: boolean): void {
+		this.accepted++;
+		this.lastCallback = { at: Date.now(), encrypted };
+	}
+
+	noteRefused(status: number, reason: string): void {
+		this.refused++;
+		this.lastRefusal = { at: Date.now(), status, reason: reason.slice(0, MAX_REASON_CHARS) };
+	}
+
+	snapshot(): IDataObject {
+		const iso = (ms: number) => new Date(ms).toISOString();
+		return {
+			activeSince: iso(this.since),
+			lastCallbackAt: this.lastCallback ? iso(this.lastCallback.at) : null,
+			lastCallbackSignature: this.lastCallback
+				? this.lastCallback.encrypted
+					? 'SHA-1'
+					: 'HmacSHA256'
+				: null,
+			lastRefusal: this.lastRefusal
+				? {
+						at: iso(this.lastRefusal.at),
+						status: this.lastRefusal.status,
+						reason: this.lastRefusal.reason,
+					}
+				: null,
+			callbacksAccepted: this.accepted,
+			callbacksRefused: this.refused,
+		};
+	}
 }
 
 /**
@@ -47,7 +107,7 @@ export async function activeHttpTrigger(
 ): Promise<ActiveHttpTrigger> {
 	const cached = triggers.get(key);
 	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
-	const { app, callback, options } = await read();
+	const { app, callback, options, production = false, callbackUrl } = await read();
 	const fingerprint = createHash('sha256')
 		.update(JSON.stringify([callback, options]))
 		.digest('hex');
@@ -58,7 +118,17 @@ export async function activeHttpTrigger(
 		current?.fingerprint === fingerprint
 			? current.receiver
 			: new HttpCallbackReceiver(callback, options);
-	const entry: Entry = { app, receiver, fingerprint, readAt: Date.now() };
+	const entry: Entry = {
+		app,
+		receiver,
+		// Counted since activation: a changed secret or option keeps the node's history.
+		activity: current?.activity ?? new HttpCallbackActivity(),
+		fingerprint,
+		readAt: Date.now(),
+		production,
+		callbackUrl,
+		secrets: callbackSecretsState(callback),
+	};
 	triggers.set(key, entry);
 	return entry;
 }
@@ -67,6 +137,28 @@ export async function activeHttpTrigger(
 export function forgetHttpTrigger(key: string): void {
 	triggers.get(key)?.receiver.close();
 	triggers.delete(key);
+}
+
+/**
+ * The app's active HTTP-mode triggers in this process, as Connection → Get Status shows them: where DingTalk must
+ * send callbacks, what they are checked with, whether the secrets are set and usable (booleans, never the values),
+ * and what the callbacks did. Read-only.
+ */
+export function httpTriggerStatuses(clientId: string): IDataObject[] {
+	return [...triggers.values()]
+		.filter((entry) => entry.production && entry.app.clientId === clientId)
+		.map((entry) => {
+			const encryptedCallbacks = entry.secrets.tokenSet && entry.secrets.aesKeyValid;
+			return {
+				callbackUrl: entry.callbackUrl ?? null,
+				signatureAlgorithms: encryptedCallbacks
+					? [SIGNATURE_ALGORITHMS.encrypted, SIGNATURE_ALGORITHMS.plain]
+					: [SIGNATURE_ALGORITHMS.plain],
+				encryptedCallbacks,
+				...entry.secrets,
+				...entry.activity.snapshot(),
+			};
+		});
 }
 
 /**

@@ -74,6 +74,23 @@ describe('HTTP-mode registry', () => {
 		expect(close).toHaveBeenCalledTimes(2);
 	});
 
+	it("keeps a node's callback counts across a settings change, and starts them afresh after forgetHttpTrigger", async () => {
+		const { state, read } = reader({ app, callback, options: DEFAULT_PIPELINE_OPTIONS });
+		(await activeHttpTrigger(key, read)).activity.noteAccepted(false);
+		state.current = {
+			app,
+			callback: { ...callback, clientSecret: 'secret-2' },
+			options: DEFAULT_PIPELINE_OPTIONS,
+		};
+		jest.advanceTimersByTime(SETTINGS_TTL_MS);
+		const changed = await activeHttpTrigger(key, read);
+		expect(changed.activity.snapshot()).toMatchObject({ callbacksAccepted: 1 });
+		forgetHttpTrigger(key);
+		expect((await activeHttpTrigger(key, read)).activity.snapshot()).toMatchObject({
+			callbacksAccepted: 0,
+		});
+	});
+
 	it("keeps one node's state apart from another's, and starts afresh after forgetHttpTrigger", async () => {
 		const close = jest.spyOn(HttpCallbackReceiver.prototype, 'close');
 		const { state, read } = reader({ app, callback, options: DEFAULT_PIPELINE_OPTIONS });

@@ -1,14 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DingTalkClient } from '../../transport';
-import { isConnection, n8nProcessRole, streamConnectionOf } from './lookup';
+import { credentialTypeOf, type DingTalkClient, HTTP_CREDENTIAL } from '../../transport';
+import { httpStatusOf, isConnection, n8nProcessRole, streamConnectionOf } from './lookup';
 
 export const description: INodeProperties[] = [];
 
+/** Stream credential: the app's Stream connection. HTTP credential: the app's active HTTP-mode triggers. */
 export async function execute(
 	this: IExecuteFunctions,
 	client: DingTalkClient,
 ): Promise<IDataObject> {
+	if (credentialTypeOf(this) === HTTP_CREDENTIAL) return httpStatusOf(client);
 	const connection = streamConnectionOf(client);
 	return isConnection(connection)
 		? { found: true, instance: n8nProcessRole(), ...connection.status() }

@@ -24,8 +24,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Status',
 				value: 'getStatus',
-				action: 'Get the stream connection status',
-				description: 'State, last connected/disconnected/callback times, last error, reconnects',
+				action: 'Get the connection status',
+				description:
+					'Stream: state, last connected/disconnected/callback times, last error, reconnects. HTTP: callback URLs, signatures, secrets set, last callback and refusal.',
 			},
 			{
 				name: 'Reconnect',
@@ -38,7 +39,9 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Acts on the Stream connection a DingTalk Trigger of this app holds in this n8n process (in queue mode: the main instance).',
+			'Acts on the Stream connection a DingTalk Trigger of this app holds in this n8n process (in queue mode: ' +
+			'the main instance). With a DingTalk HTTP API credential, Get Status reports the HTTP-mode triggers of ' +
+			'the app in this process.',
 		name: 'connectionNotice',
 		type: 'notice',
 		default: '',

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { findStreamConnection } from '../../stream/registry';
 import type { StreamConnection } from '../../stream/StreamConnection';
 import type { DingTalkClient } from '../../transport';
+import { httpTriggerStatuses } from '../../trigger/httpRegistry';
 
 export type N8nProcessRole = 'main' | 'worker' | 'webhook';
 
@@ -32,11 +33,57 @@ export function streamConnectionOf(
 			? `This run is on an n8n queue-mode ${role}, which holds no DingTalk Stream connections: the ` +
 				`connection of app ${client.app.clientId} lives on the main instance, which runs the ` +
 				`active triggers. Watch it with the DingTalk Trigger's Connection Events output (its items ` +
-				`carry the main instance's status), or run this operation in a manual execution from the ` +
-				`editor (n8n 2.x runs those on main unless OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true).`
+				`carry the main instance's status), or ${RUN_ON_MAIN}`
 			: `No DingTalk Stream connection for app ${client.app.clientId} in this n8n process. It ` +
 				`exists while a DingTalk Trigger (Stream mode) of this app is active in this process (in ` +
 				`queue mode: on the main instance, not on workers).`,
+	};
+}
+
+/** Where a worker's run should go instead: both kinds of status live on the main instance. */
+const RUN_ON_MAIN =
+	'run this operation in a manual execution from the editor (n8n 2.x runs those on main unless ' +
+	'OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true).';
+
+/** Where DingTalk's Developer Console must send events for an HTTP-mode trigger (README → HTTP mode, step 2). */
+export const RECOMMENDED_HTTP_EVENTS = [
+	"Robot messages: the robot's message receiving mode set to HTTP, with the callback URL as its address",
+	'Card callbacks: the callback URL as the Event Subscription request URL, and cards sent with Callback Type HTTP',
+];
+
+/**
+ * Connection → Get Status with the HTTP credential: the app's active HTTP-mode triggers in this process (callback
+ * URL, signatures, whether Token and AES Key are set and valid, last callback, last refusal, counts), or the plain
+ * answer that there is none here and what to do.
+ */
+export function httpStatusOf(
+	client: DingTalkClient,
+	role: N8nProcessRole = n8nProcessRole(),
+): IDataObject {
+	const { clientId } = client.app;
+	const triggers = httpTriggerStatuses(clientId);
+	const common = {
+		mode: 'http',
+		clientId,
+		instance: role,
+		recommendedEvents: RECOMMENDED_HTTP_EVENTS,
+	};
+	if (triggers.length) return { found: true, ...common, state: 'active', triggers };
+	// Workers run no triggers and serve no webhooks; main (and `n8n webhook` processes) do.
+	const elsewhere = role === 'worker';
+	return {
+		found: false,
+		...common,
+		state: elsewhere ? 'onMainInstance' : 'none',
+		triggers: [],
+		message: elsewhere
+			? `This run is on an n8n queue-mode worker, which serves no DingTalk HTTP callbacks: the ` +
+				`callbacks of app ${clientId} are served by the main instance (or your n8n webhook processes), ` +
+				`which runs the active triggers. To see their status, ${RUN_ON_MAIN}`
+			: `No active DingTalk Trigger in HTTP mode for app ${clientId} in this n8n process. Activate a ` +
+				`workflow whose DingTalk Trigger has Mode "HTTP Callbacks" and a DingTalk HTTP API credential of ` +
+				`this app; its Production URL is the callback URL to paste into DingTalk's Developer Console (in ` +
+				`queue mode: the main instance serves the callbacks, or your n8n webhook processes; not workers).`,
 	};
 }
 

@@ -1,3 +1,175 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
+import { DingTalkTrigger } from '../../../../nodes/DingTalk/DingTalkTrigger.node';
+import { httpWebhookLifecycle } from '../../../../nodes/DingTalk/trigger/httpMode';
+import { DingTalkCallbackPusher, defaultFixture } from '../../../fake-dingtalk';
+import { runNode } from '../../support/fakeExecuteContext';
+import {
+	fakeHookContext,
+	fakeWebhookContext,
+	type FakeTriggerNode,
+} from '../../support/fakeWebhookContext';
 import { connectionOperationCases } from './cases';
 
 describe('DingTalk → Connection → getStatus', () => connectionOperationCases('getStatus'));
+
+describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-mode triggers)', () => {
+	const app = defaultFixture().apps[0];
+	// Reads the clock when it signs, so callbacks carry the fake timers' time.
+	const pusher = new DingTalkCallbackPusher(app, () => Date.now());
+	// No request leaves: Get Status reads this process's triggers only.
+	const credentials = {
+		clientId: app.clientId,
+		clientSecret: app.clientSecret,
+		robotCode: '',
+		apiBaseUrl: 'http://127.0.0.1:9',
+		legacyApiBaseUrl: 'http://127.0.0.1:9',
+		callbackToken: app.callbackToken as string,
+		callbackAesKey: app.callbackAesKey as string,
+	};
+	const secrets = [app.clientSecret, app.callbackToken as string, app.callbackAesKey as string];
+	const trigger: FakeTriggerNode = {
+		workflowId: 'wfStatus',
+		nodeId: 'trigger-1',
+		credentials,
+		productionUrl: 'https://n8n.example.com/webhook/status-hook/callback',
+	};
+	const message = (msgId: string) => ({
+		conversationId: 'cidDirecteng0001==',
+		conversationType: '1',
+		msgId,
+		senderStaffId: 'eng0001',
+		senderId: '$:LWCP_v1:$eng0001',
+		chatbotUserId: '$:LWCP_v1:$bot==',
+		robotCode: app.robotCode,
+		createAt: Date.now(),
+		msgtype: 'text',
+		text: { content: 'hello' },
+		sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x',
+		sessionWebhookExpiredTime: Date.now() + 60_000,
+	});
+
+	const getStatus = async (clientId = app.clientId): Promise<IDataObject> => {
+		const { output } = await runNode({
+			node: new DingTalk(),
+			parameters: { authentication: 'httpApi', resource: 'connection', operation: 'getStatus' },
+			credentials: { dingTalkHttpApi: { ...credentials, clientId } },
+		});
+		expect(output).toHaveLength(1);
+		for (const secret of secrets) expect(JSON.stringify(output)).not.toContain(secret);
+		return output[0].json;
+	};
+	const deliver = async (pushed: ReturnType<typeof pusher.encrypted>) => {
+		const { context, answer } = fakeWebhookContext(trigger, pushed);
+		await new DingTalkTrigger().webhook.call(context);
+		return answer;
+	};
+
+	beforeEach(() => {
+		jest.useFakeTimers({ advanceTimers: true });
+		jest.setSystemTime(new Date('2026-03-04T05:06:07.000Z'));
+	});
+	afterEach(async () => {
+		await httpWebhookLifecycle.default.delete.call(fakeHookContext(trigger));
+		jest.useRealTimers();
+	});
+
+	it('with no active HTTP-mode trigger of the app here, says so and what to do', async () => {
+		expect(await getStatus()).toEqual({
+			found: false,
+			mode: 'http',
+			clientId: app.clientId,
+			instance: 'main',
+			state: 'none',
+			triggers: [],
+			recommendedEvents: [
+				expect.stringMatching(/^Robot messages: /),
+				expect.stringMatching(/^Card callbacks: /),
+			],
+			message: expect.stringMatching(
+				new RegExp(
+					`^No active DingTalk Trigger in HTTP mode for app ${app.clientId} in this n8n process\\. ` +
+						'Activate a workflow whose DingTalk Trigger has Mode "HTTP Callbacks"',
+				),
+			),
+		});
+	});
+
+	it('lists an activated trigger before its first callback; a test listener ("Listen for test event") is not listed', async () => {
+		await httpWebhookLifecycle.default.create.call(fakeHookContext({ ...trigger, mode: 'manual' }));
+		expect(await getStatus()).toMatchObject({ found: false, triggers: [] });
+		await httpWebhookLifecycle.default.create.call(fakeHookContext(trigger));
+		const status = await getStatus();
+		expect(status).toMatchObject({ found: true, mode: 'http', state: 'active' });
+		expect(status.triggers).toEqual([
+			{
+				callbackUrl: 'https://n8n.example.com/webhook/status-hook/callback',
+				signatureAlgorithms: [
+					expect.stringMatching(/^SHA-1: msg_signature over the sorted Token, timestamp/),
+					expect.stringMatching(/^HmacSHA256: sign header/),
+				],
+				encryptedCallbacks: true,
+				tokenSet: true,
+				aesKeySet: true,
+				aesKeyValid: true,
+				activeSince: '2026-03-04T05:06:07.000Z',
+				lastCallbackAt: null,
+				lastCallbackSignature: null,
+				lastRefusal: null,
+				callbacksAccepted: 0,
+				callbacksRefused: 0,
+			},
+		]);
+		// Another app's credential sees none of this app's triggers.
+		expect(await getStatus('dingOtherApp')).toMatchObject({ found: false, state: 'none' });
+	});
+
+	it('after a good callback: its time, its signature, one accepted', async () => {
+		await httpWebhookLifecycle.default.create.call(fakeHookContext(trigger));
+		jest.setSystemTime(new Date('2026-03-04T05:10:00.000Z'));
+		expect((await deliver(pusher.encrypted(message('msgStatusGood01==')))).status).toBe(200);
+		const [status] = (await getStatus()).triggers as IDataObject[];
+		expect(status).toMatchObject({
+			activeSince: '2026-03-04T05:06:07.000Z',
+			lastCallbackAt: '2026-03-04T05:10:00.000Z',
+			lastCallbackSignature: 'SHA-1',
+			lastRefusal: null,
+			callbacksAccepted: 1,
+			callbacksRefused: 0,
+		});
+	});
+
+	it("after a refused callback: the refusal's class and time (never the request's content), one refused", async () => {
+		await httpWebhookLifecycle.default.create.call(fakeHookContext(trigger));
+		expect((await deliver(pusher.signed(message('msgStatusGood02==')))).status).toBe(200);
+		jest.setSystemTime(new Date('2026-03-04T05:20:00.000Z'));
+		const forged = pusher.encrypted(message('msgStatusForged==<script>'));
+		forged.query.msg_signature = 'f'.repeat(40);
+		expect(await deliver(forged)).toEqual({ status: 401, body: { error: 'signature mismatch' } });
+		const [status] = (await getStatus()).triggers as IDataObject[];
+		expect(status).toMatchObject({
+			lastCallbackSignature: 'HmacSHA256',
+			lastRefusal: { at: '2026-03-04T05:20:00.000Z', status: 401, reason: 'signature mismatch' },
+			callbacksAccepted: 1,
+			callbacksRefused: 1,
+		});
+		expect(JSON.stringify(status)).not.toContain('msgStatusForged');
+	});
+
+	it('says when the trigger cannot read encrypted callbacks: booleans only, no key', async () => {
+		const badKey = { ...credentials, callbackAesKey: 'too-short-aes-key' };
+		await httpWebhookLifecycle.default.create.call(
+			fakeHookContext({ ...trigger, credentials: badKey }),
+		);
+		const [status] = (await getStatus()).triggers as IDataObject[];
+		expect(status).toMatchObject({
+			encryptedCallbacks: false,
+			signatureAlgorithms: [expect.stringMatching(/^HmacSHA256/)],
+			tokenSet: true,
+			aesKeySet: true,
+			aesKeyValid: false,
+		});
+		expect(JSON.stringify(status)).not.toContain('too-short-aes-key');
+	});
+});

@@ -1,4 +1,5 @@
 import {
+	httpStatusOf,
 	n8nProcessRole,
 	streamConnectionOf,
 } from '../../../../nodes/DingTalk/actions/connection/lookup';
@@ -25,5 +26,19 @@ describe('Connection operations: where the Stream connection lives', () => {
 			instance: 'main',
 			state: 'none',
 		});
+	});
+	it('HTTP mode on a queue-mode worker: the callbacks are served on main (or webhook processes), and how to look', () => {
+		expect(httpStatusOf(client, 'worker')).toMatchObject({
+			found: false,
+			mode: 'http',
+			instance: 'worker',
+			state: 'onMainInstance',
+			triggers: [],
+			message: expect.stringContaining(
+				'served by the main instance (or your n8n webhook processes)',
+			),
+		});
+		// `n8n webhook` processes do serve callbacks: there, no trigger is a plain "none".
+		expect(httpStatusOf(client, 'webhook')).toMatchObject({ found: false, state: 'none' });
 	});
 });
