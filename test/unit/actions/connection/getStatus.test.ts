@@ -35,19 +35,14 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 		credentials,
 		productionUrl: 'https://n8n.example.com/webhook/status-hook/callback',
 	};
+	/** A direct text message, as much of one as the trigger needs to accept it. */
 	const message = (msgId: string) => ({
 		conversationId: 'cidDirecteng0001==',
 		conversationType: '1',
 		msgId,
 		senderStaffId: 'eng0001',
-		senderId: '$:LWCP_v1:$eng0001',
-		chatbotUserId: '$:LWCP_v1:$bot==',
-		robotCode: app.robotCode,
-		createAt: Date.now(),
 		msgtype: 'text',
 		text: { content: 'hello' },
-		sessionWebhook: 'http://127.0.0.1:9/robot/sendBySession?session=x',
-		sessionWebhookExpiredTime: Date.now() + 60_000,
 	});
 
 	const getStatus = async (clientId = app.clientId): Promise<IDataObject> => {
