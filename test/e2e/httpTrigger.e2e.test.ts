@@ -108,6 +108,25 @@ const aggregateFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+const STATUS_HOOK = 'dingtalk-http-status';
+/** n8n's Webhook → DingTalk → Connection → Get Status (HTTP credential): runs in the server, which holds the triggers. */
+const statusFlow = flow(
+	'htStatusFlow0001',
+	[
+		{
+			id: 'statusHook',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: STATUS_HOOK,
+			parameters: { httpMethod: 'GET', path: STATUS_HOOK, responseMode: 'lastNode', options: {} },
+		},
+		dingTalk('Get Status', { resource: 'connection', operation: 'getStatus' }, 200),
+	],
+	{ Webhook: { main: [[link('Get Status')]] } },
+);
+
 const url = (hook: string) => `${server.baseUrl}/webhook/${hook}/callback`;
 const send = (hook: string, callback: ReturnType<typeof pusher.encrypted>) =>
 	DingTalkCallbackPusher.send(url(hook), callback);
@@ -129,7 +148,7 @@ const executionCount = async (workflowId: string) => await server.executionCount
 beforeAll(async () => {
 	await fake.start();
 	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
-	const flows = [echoFlow, aggregateFlow];
+	const flows = [echoFlow, aggregateFlow, statusFlow];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -370,6 +389,9 @@ it('an event that cannot be read is refused before the 200 and starts no run; wr
 	await waitFor(() => replies().includes('HTTP said: typed wrongly (new session: true)'));
 });
 
+/** What the trigger answered the last bad-input case: Get Status must report it as the last refusal. */
+let lastRefusal: { status: number; reason?: unknown } | undefined;
+
 describe('bad input: refused with a 4xx and a short reason, no run, nothing leaked, and the trigger keeps serving', () => {
 	const cases = badCallbackCases(pusher, () =>
 		robotMessage({ text: 'must never run', sender: users[5] }),
@@ -390,6 +412,7 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 		if (badCase.before) expect((await send(ECHO_HOOK, badCase.before())).status).toBe(200);
 		const answer = await send(ECHO_HOOK, badCase.request());
 		expect(answer.status).toBe(badCase.status);
+		lastRefusal = { status: answer.status, reason: answer.json?.error };
 		if (badCase.decryption) decryptionAnswers.set(badCase.name, `${answer.status} ${answer.text}`);
 		else expect(answer.text.toLowerCase()).toContain(badCase.reason.toLowerCase());
 		for (const secret of [
@@ -431,4 +454,45 @@ describe('bad input: refused with a 4xx and a short reason, no run, nothing leak
 			expect(server.logs).toContain(line);
 		}
 	});
+});
+
+it('Connection → Get Status with the HTTP credential, run in the server, reports these callbacks and no secret', async () => {
+	const response = await fetch(`${server.baseUrl}/webhook/${STATUS_HOOK}`);
+	const text = await response.text();
+	expect(response.status).toBe(200);
+	for (const secret of [
+		app.clientSecret,
+		app.callbackAesKey as string,
+		app.callbackToken as string,
+	])
+		expect(text).not.toContain(secret);
+	const status = JSON.parse(text) as {
+		triggers: Array<{ callbackUrl: string; lastCallbackAt: string } & Record<string, unknown>>;
+	};
+	expect(status).toMatchObject({
+		found: true,
+		mode: 'http',
+		clientId: app.clientId,
+		instance: 'main',
+		state: 'active',
+	});
+	const paths = status.triggers.map((t) => new URL(t.callbackUrl).pathname);
+	expect([...paths].sort()).toEqual([
+		`/webhook/${AGGREGATE_HOOK}/callback`,
+		`/webhook/${ECHO_HOOK}/callback`,
+	]);
+	const echo = status.triggers[paths.indexOf(`/webhook/${ECHO_HOOK}/callback`)];
+	expect(lastRefusal).toEqual({ status: 400, reason: 'unsupported event type' });
+	expect(echo).toMatchObject({
+		tokenSet: true,
+		aesKeySet: true,
+		aesKeyValid: true,
+		encryptedCallbacks: true,
+		lastCallbackSignature: 'SHA-1',
+		lastRefusal: lastRefusal,
+	});
+	// The last accepted one is "still serving", a few seconds ago.
+	expect(Date.now() - Date.parse(echo.lastCallbackAt)).toBeLessThan(120_000);
+	expect(echo.callbacksAccepted).toBeGreaterThanOrEqual(10);
+	expect(echo.callbacksRefused).toBeGreaterThanOrEqual(30);
 });
