@@ -28,6 +28,7 @@ import {
 	activeHttpTrigger,
 	forgetHttpTrigger,
 	handOverTestItem,
+	httpTriggerUrl,
 	type HttpTriggerSettings,
 	takeTestItem,
 } from './httpRegistry';
@@ -164,8 +165,10 @@ async function readSettings(
 }
 
 /** The receiver of one trigger node; test ("Listen for test event") and production runs keep separate state. */
-function receiverKey(context: IWebhookFunctions | IHookFunctions | ITriggerFunctions): string {
-	const scope = context.getMode() === 'manual' ? 'test' : 'production';
+function receiverKey(
+	context: IWebhookFunctions | IHookFunctions | ITriggerFunctions,
+	scope: 'test' | 'production' = context.getMode() === 'manual' ? 'test' : 'production',
+): string {
 	return `${context.getWorkflow().id ?? ''}|${context.getNode().id}|${scope}`;
 }
 
@@ -195,7 +198,13 @@ export const httpWebhookLifecycle = {
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			forgetHttpTrigger(receiverKey(this));
+			// n8n removes a test webhook (a "Listen for test event" ended) with a deactivation's mode ('internal'); only
+			// the URL it reports, the test URL, tells them apart. Forgetting the production node there wiped its replay
+			// memory, sessions and counts while the workflow stayed active.
+			const production = receiverKey(this, 'production');
+			const url = this.getNodeWebhookUrl('default');
+			const deactivated = url !== undefined && url === httpTriggerUrl(production);
+			forgetHttpTrigger(deactivated ? production : receiverKey(this, 'test'));
 			return true;
 		},
 	},

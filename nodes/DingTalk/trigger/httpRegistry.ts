@@ -133,6 +133,11 @@ export async function activeHttpTrigger(
 	return entry;
 }
 
+/** The production URL a node's trigger was read with (the hooks tell a deactivation from a test webhook's removal). */
+export function httpTriggerUrl(key: string): string | undefined {
+	return triggers.get(key)?.callbackUrl;
+}
+
 /** The node was activated or deactivated: its receiver closes (pending aggregates are sent) and its state goes. */
 export function forgetHttpTrigger(key: string): void {
 	triggers.get(key)?.receiver.close();

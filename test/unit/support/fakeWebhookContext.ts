@@ -19,8 +19,8 @@ export interface FakeTriggerNode {
 	/** The trigger's parameters (defaults fill in the rest). */
 	parameters?: Record<string, unknown>;
 	mode?: WorkflowExecuteMode;
-	/** What n8n's getNodeWebhookUrl('default') answers. */
-	productionUrl: string;
+	/** What n8n's getNodeWebhookUrl('default') answers: the production URL (a test webhook's hooks get the test URL). */
+	webhookUrl: string;
 }
 
 export interface FakeAnswer {
@@ -37,7 +37,7 @@ function base(node: FakeTriggerNode, logs: string[]) {
 		getCredentials: async () => ({ ...node.credentials }),
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			name in parameters ? parameters[name as keyof typeof parameters] : fallback,
-		getNodeWebhookUrl: (name: string) => (name === 'default' ? node.productionUrl : undefined),
+		getNodeWebhookUrl: (name: string) => (name === 'default' ? node.webhookUrl : undefined),
 		logger: Object.fromEntries(
 			['debug', 'info', 'warn', 'error'].map((level) => [
 				level,

@@ -33,7 +33,7 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 		workflowId: 'wfStatus',
 		nodeId: 'trigger-1',
 		credentials,
-		productionUrl: 'https://n8n.example.com/webhook/status-hook/callback',
+		webhookUrl: 'https://n8n.example.com/webhook/status-hook/callback',
 	};
 	/** A direct text message, as much of one as the trigger needs to accept it. */
 	const message = (msgId: string) => ({
@@ -150,6 +150,35 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 			callbacksRefused: 1,
 		});
 		expect(JSON.stringify(status)).not.toContain('msgStatusForged');
+	});
+
+	it('keeps counting when a "Listen for test event" ends: n8n removes test webhooks with a deactivation\'s mode', async () => {
+		await httpWebhookLifecycle.default.create.call(fakeHookContext(trigger));
+		const accepted = pusher.signed(message('msgStatusGood03=='));
+		expect((await deliver(accepted)).status).toBe(200);
+		const testHooks = {
+			...trigger,
+			webhookUrl: 'https://n8n.example.com/webhook-test/status-hook/callback',
+		};
+		await httpWebhookLifecycle.default.create.call(
+			fakeHookContext({ ...testHooks, mode: 'manual' }),
+		);
+		// What n8n 2.x's TestWebhooks does when the test run ends: deleteWebhook(…, 'internal', 'update').
+		await httpWebhookLifecycle.default.delete.call(
+			fakeHookContext({ ...testHooks, mode: 'internal' }),
+		);
+		const [status] = (await getStatus()).triggers as IDataObject[];
+		expect(status).toMatchObject({ callbacksAccepted: 1 });
+		// And the production node kept its replay memory (it used to be wiped here, so a replay passed).
+		expect(await deliver(accepted)).toEqual({
+			status: 409,
+			body: { error: 'already received (replay)' },
+		});
+		// A deactivation (same mode, the production URL) does remove it.
+		await httpWebhookLifecycle.default.delete.call(
+			fakeHookContext({ ...trigger, mode: 'internal' }),
+		);
+		expect(await getStatus()).toMatchObject({ found: false, triggers: [] });
 	});
 
 	it('says when the trigger cannot read encrypted callbacks: booleans only, no key', async () => {
