@@ -1,21 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
-
 import { addReaction } from '../../api/robot';
-import type { DingTalkClient } from '../../transport';
-import { reactionFields, reactionOf, reactionOutput } from './reaction';
+import { reactionOperation } from './reaction';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['addReaction'] } },
-	reactionFields,
-);
-
-export async function execute(
-	this: IExecuteFunctions,
-	client: DingTalkClient,
-	i: number,
-): Promise<IDataObject> {
-	const { target, emotion } = reactionOf(this, i);
-	const answer = await addReaction(client, target, emotion);
-	return reactionOutput(target, emotion, answer.success);
-}
+export const { description, execute } = reactionOperation('addReaction', addReaction);

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
+	type EmotionResponse,
 	DEFAULT_EMOTION_BACKGROUND_ID,
 	DEFAULT_EMOTION_ID,
 	DEFAULT_REACTION_TEXT,
@@ -8,6 +10,8 @@ import {
 	type TextEmotion,
 	textEmotion,
 } from '../../api/robot';
+import type { DingTalkClient } from '../../transport';
+import type { DingTalkOperation } from '../node.type';
 
 import { requiredString } from '../../../shared/parameters';
 
@@ -16,7 +20,7 @@ import { requiredString } from '../../../shared/parameters';
  * conversationId), so the node works straight after the trigger. Removing names the same text (and template) the
  * reaction was added with: DingTalk's recall takes the reaction's whole body.
  */
-export const reactionFields: INodeProperties[] = [
+const reactionFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'openMsgId',
@@ -71,7 +75,7 @@ export const reactionFields: INodeProperties[] = [
 ];
 
 /** The message and the reaction an item names. */
-export function reactionOf(
+function reactionOf(
 	context: IExecuteFunctions,
 	i: number,
 ): { target: ReactionTarget; emotion: TextEmotion } {
@@ -90,16 +94,36 @@ export function reactionOf(
 	return { target, emotion };
 }
 
-/** What both operations output: the message, the reaction, and DingTalk's answer. */
-export function reactionOutput(
-	target: ReactionTarget,
-	emotion: TextEmotion,
-	success: boolean | undefined,
-): IDataObject {
+/**
+ * Add Reaction and Remove Reaction: the same fields and output, one endpoint each. Outputs the message, the reaction,
+ * and DingTalk's answer.
+ */
+export function reactionOperation(
+	operation: 'addReaction' | 'removeReaction',
+	call: (
+		client: DingTalkClient,
+		target: ReactionTarget,
+		emotion: TextEmotion,
+	) => Promise<EmotionResponse>,
+): DingTalkOperation {
 	return {
-		msgId: target.openMsgId,
-		conversationId: target.openConversationId,
-		reactionText: emotion.text,
-		success: success ?? true,
+		description: updateDisplayOptions(
+			{ show: { resource: ['message'], operation: [operation] } },
+			reactionFields,
+		),
+		async execute(
+			this: IExecuteFunctions,
+			client: DingTalkClient,
+			i: number,
+		): Promise<IDataObject> {
+			const { target, emotion } = reactionOf(this, i);
+			const answer = await call(client, target, emotion);
+			return {
+				msgId: target.openMsgId,
+				conversationId: target.openConversationId,
+				reactionText: emotion.text,
+				success: answer.success ?? true,
+			};
+		},
 	};
 }
