@@ -378,6 +378,35 @@ describe('conversations through the published flows (n8n start)', () => {
 		await waitFor(() => replies().includes(answerTo('Hello again', 1)));
 	});
 
+	it('React While Running: the expert flow puts 🤔Thinking on the message before its answer and takes it back after the run', async () => {
+		const message = robotMessage({ text: 'Is anyone there?', sender: users[5] });
+		const msgId = String(message.msgId);
+		fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message);
+		const answer = answerTo('Is anyone there?', 1);
+		const reply = await waitFor(() =>
+			fake.sentMessages.find(
+				(m) =>
+					m.channel === 'session' &&
+					(m.body as { markdown?: { text: string } }).markdown?.text === answer,
+			),
+		);
+		const onMessage = () => fake.reactions.filter((r) => r.openMsgId === msgId);
+		await waitFor(() => onMessage().some((r) => r.action === 'removed'), 10_000).catch(() => {});
+		expect(onMessage().map((r) => r.action)).toEqual(['added', 'removed']);
+		const [added, removed] = onMessage();
+		expect(added).toMatchObject({
+			openConversationId: message.conversationId,
+			text: '🤔Thinking',
+			emotionId: '2659900',
+			backgroundId: 'im_bg_1',
+		});
+		expect(added.at).toBeLessThanOrEqual(reply.at);
+		expect(removed.at).toBeGreaterThanOrEqual(reply.at);
+		expect(fake.reactionsOn(msgId)).toEqual([]);
+		// The figure for the closing note: how long the user saw the reaction (added → removed), through n8n.
+		console.log(`React While Running round trip: ${removed.at - added.at} ms`);
+	});
+
 	it('in a group, an @mention gets an AI card the answer types itself into, then the card is finished', async () => {
 		fake.gateway.pushCallback(
 			'/v1.0/im/bot/messages/get',
@@ -560,11 +589,27 @@ describe('conversations through the published flows (n8n start)', () => {
 	});
 
 	it("over HTTP callbacks: an encrypted message gets the expert's answer", async () => {
+		const message = robotMessage({ text: 'Is the office open on Friday?', sender: users[3] });
 		const answer = await DingTalkCallbackPusher.send(
 			`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`,
-			pusher.encrypted(robotMessage({ text: 'Is the office open on Friday?', sender: users[3] })),
+			pusher.encrypted(message),
 		);
 		expect(pusher.readAnswer(answer.json)).toBe('success');
 		await waitFor(() => replies().includes(answerTo('Is the office open on Friday?', 1)));
+		// Add Reaction before the expert, Remove Reaction after the reply: a round trip through the action node.
+		const msgId = String(message.msgId);
+		await waitFor(() =>
+			fake.reactions.some((r) => r.openMsgId === msgId && r.action === 'removed'),
+		);
+		expect(
+			fake.reactions.filter((r) => r.openMsgId === msgId).map((r) => [r.action, r.text]),
+		).toEqual([
+			['added', '🤔Thinking'],
+			['removed', '🤔Thinking'],
+		]);
+		const [added, removed] = fake.reactions.filter((r) => r.openMsgId === msgId);
+		console.log(
+			`Add Reaction → Remove Reaction round trip (HTTP flow): ${removed.at - added.at} ms`,
+		);
 	});
 });

@@ -6,6 +6,7 @@ import { recordSecret } from '../support/secretLeaks';
 import { DingTalkCallbackPusher } from './callbackPush';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
+import { emotion } from './emotionRoutes';
 import { apiError, isApiPath, legacyError, requestId } from './replies';
 import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
@@ -21,6 +22,7 @@ import type {
 	FakeRequest,
 	FakeUser,
 	Fault,
+	ReactionEvent,
 	RecordedRequest,
 	SentMessage,
 } from './types';
@@ -33,6 +35,8 @@ const AUTHENTICATED_ROUTES: Record<string, Route> = {
 	'POST /v1.0/robot/groupMessages/send': sendToGroup,
 	'POST /v1.0/robot/otoMessages/batchRecall': (f, r, a) => recall(f, r, a, 'oto'),
 	'POST /v1.0/robot/groupMessages/recall': (f, r, a) => recall(f, r, a, 'group'),
+	'POST /v1.0/robot/emotion/reply': (f, r, a) => emotion(f, r, a, 'added'),
+	'POST /v1.0/robot/emotion/recall': (f, r, a) => emotion(f, r, a, 'removed'),
 	'POST /v1.0/card/instances/createAndDeliver': createAndDeliver,
 	'PUT /v1.0/card/instances': updateCard,
 	'PUT /v1.0/card/streaming': streamCard,
@@ -77,6 +81,8 @@ export class FakeDingTalk {
 
 	requests: RecordedRequest[] = [];
 	sentMessages: SentMessage[] = [];
+	/** Every reaction added to or removed from a message, in order. */
+	reactions: ReactionEvent[] = [];
 	cards = new Map<string, FakeCard>();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
@@ -173,6 +179,16 @@ export class FakeDingTalk {
 		);
 	}
 
+	/** The reaction texts on a message now (added and not removed since). */
+	reactionsOn(openMsgId: string): string[] {
+		const on: string[] = [];
+		for (const event of this.reactions.filter((r) => r.openMsgId === openMsgId)) {
+			if (event.action === 'added') on.push(event.text);
+			else on.splice(on.indexOf(event.text), 1);
+		}
+		return on;
+	}
+
 	tokenCalls(): number {
 		return this.requests.filter((r) => TOKEN_PATHS.has(r.path)).length;
 	}
@@ -189,6 +205,7 @@ export class FakeDingTalk {
 	reset(): void {
 		this.requests = [];
 		this.sentMessages = [];
+		this.reactions = [];
 		this.cards = new Map();
 		this.tokens.clear();
 		this.faults = [];
@@ -366,6 +383,8 @@ export class FakeDingTalk {
 				return { status: 200, body: this.requests };
 			case 'GET /__fake/sent':
 				return { status: 200, body: this.sentMessages };
+			case 'GET /__fake/reactions':
+				return { status: 200, body: this.reactions };
 			case 'GET /__fake/cards':
 				return { status: 200, body: Object.fromEntries(this.cards) };
 			case 'POST /__fake/reset':

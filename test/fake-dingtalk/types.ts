@@ -86,6 +86,17 @@ export interface SentMessage {
 	at: number;
 }
 
+/** A reaction the robot put on (added) or took back from (removed) a user's message. */
+export interface ReactionEvent {
+	action: 'added' | 'removed';
+	openMsgId: string;
+	openConversationId: string;
+	text: string;
+	emotionId: string;
+	backgroundId: string;
+	at: number;
+}
+
 export interface CardStreamUpdate {
 	key: string;
 	content: string;

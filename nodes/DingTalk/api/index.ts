@@ -3,7 +3,8 @@
  * HTTP, tokens, retries and errors). By area:
  *
  * robot.ts      POST /v1.0/robot/oToMessages/batchSend, /v1.0/robot/groupMessages/send,
- *               /v1.0/robot/otoMessages/batchRecall, /v1.0/robot/groupMessages/recall; POST <sessionWebhook>
+ *               /v1.0/robot/otoMessages/batchRecall, /v1.0/robot/groupMessages/recall,
+ *               /v1.0/robot/emotion/reply, /v1.0/robot/emotion/recall; POST <sessionWebhook>
  * cards.ts      POST /v1.0/card/instances/createAndDeliver, PUT /v1.0/card/instances, PUT /v1.0/card/streaming;
  *               the card callback's answer (sent in the callback's ACK)
  * directory.ts  POST /topapi/v2/department/listsub, /topapi/user/listsimple, /topapi/v2/user/list, /topapi/v2/user/get

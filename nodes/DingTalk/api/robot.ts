@@ -100,6 +100,90 @@ export async function recallGroupMessages(
 }
 
 /**
+ * A reaction on a user's message: DingTalk's robot "emotion" API. The request model is in DingTalk's generated SDK
+ * (dingtalkrobot_1_0 RobotReplyEmotionRequest / RobotRecallEmotionRequest: robotCode, openMsgId and
+ * openConversationId required; answer {success}); DingTalk's API reference does not list it. emotionType 2 is a text
+ * emotion (a short text on a coloured chip), as every plugin that uses the API sends it. UNCONFIRMED: the emotionId
+ * and backgroundId values below, and whether other emotionTypes exist; they come from the DingTalk agent plugins
+ * that use this API (DingTalk-Real-AI/dingtalk-openclaw-connector, soimy/openclaw-channel-dingtalk,
+ * chenhg5/cc-connect), not from DingTalk's docs ("im_bg_1" is also the SDK model's example background).
+ */
+export const REPLY_EMOTION_PATH = '/v1.0/robot/emotion/reply';
+export const RECALL_EMOTION_PATH = '/v1.0/robot/emotion/recall';
+/** The text emotion's template as the plugins send it (UNCONFIRMED, see above). */
+export const DEFAULT_EMOTION_ID = '2659900';
+export const DEFAULT_EMOTION_BACKGROUND_ID = 'im_bg_1';
+/** The "working on it" text the plugins put on a message (DingTalk-Real-AI's connector: 🤔思考中). */
+export const DEFAULT_REACTION_TEXT = '🤔Thinking';
+
+/** Which message a reaction goes on: the trigger item's msgId and conversationId. */
+export interface ReactionTarget {
+	openMsgId: string;
+	openConversationId: string;
+}
+
+export interface TextEmotion {
+	emotionId: string;
+	emotionName: string;
+	text: string;
+	backgroundId: string;
+}
+
+/** POST /v1.0/robot/emotion/reply and /recall take the same body (recall names the reaction it takes back). */
+export interface EmotionRequest extends ReactionTarget {
+	robotCode: string;
+	emotionType: 2;
+	emotionName: string;
+	textEmotion: TextEmotion;
+}
+
+export interface EmotionResponse {
+	success?: boolean;
+}
+
+/** A text emotion showing `text`; its name is its text, as the plugins send it. */
+export function textEmotion(
+	text: string,
+	emotionId = DEFAULT_EMOTION_ID,
+	backgroundId = DEFAULT_EMOTION_BACKGROUND_ID,
+): TextEmotion {
+	return { emotionId, emotionName: text, text, backgroundId };
+}
+
+function emotionRequest(
+	client: DingTalkClient,
+	target: ReactionTarget,
+	emotion: TextEmotion,
+): EmotionRequest {
+	return {
+		robotCode: client.app.robotCode,
+		openMsgId: target.openMsgId,
+		openConversationId: target.openConversationId,
+		emotionType: 2,
+		emotionName: emotion.emotionName,
+		textEmotion: emotion,
+	};
+}
+
+export async function addReaction(
+	client: DingTalkClient,
+	target: ReactionTarget,
+	emotion: TextEmotion,
+): Promise<EmotionResponse> {
+	const request = emotionRequest(client, target, emotion);
+	return await client.api<EmotionResponse>('POST', REPLY_EMOTION_PATH, request);
+}
+
+export async function removeReaction(
+	client: DingTalkClient,
+	target: ReactionTarget,
+	emotion: TextEmotion,
+): Promise<EmotionResponse> {
+	const request = emotionRequest(client, target, emotion);
+	return await client.api<EmotionResponse>('POST', RECALL_EMOTION_PATH, request);
+}
+
+/**
  * POST <sessionWebhook>: a reply into the conversation an event came from, while its webhook lives. The URL is the
  * one whose host was checked (its query authorises it); the body is a webhook message (msgtype text, markdown, …).
  */

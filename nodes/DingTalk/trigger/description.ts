@@ -9,7 +9,8 @@ const byDisplayName = (properties: INodeProperties[]) =>
 
 /**
  * The trigger's parameters. Those that configure the event pipeline (filters, sessions, aggregation) are defined in
- * pipeline/options.ts and placed here; the others (mode, ACK, media, connection events) are the trigger's own.
+ * pipeline/options.ts and placed here; the others (mode, ACK, media, reactions, connection events) are the trigger's
+ * own.
  */
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -101,6 +102,16 @@ export const triggerProperties: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether pictures, audio, video and files in messages are downloaded into binary data (media0, media1, …), listed in "media"',
+			},
+			{
+				displayName: 'React While Running',
+				name: 'reactWhileRunning',
+				type: 'string',
+				default: '',
+				placeholder: '🤔Thinking',
+				description:
+					"A reaction (text, e.g. 🤔Thinking) the trigger puts on the user's message while its run lasts, taken back when the run finishes or fails. Empty = off. A failed reaction call is logged and the run goes on. Stream mode only (in HTTP mode use Message → Add Reaction / Remove Reaction); not on n8n's Engine 2.0, which refuses triggers that wait for their run.",
+				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
 				displayName: 'Max Media Size (MB)',

@@ -25,6 +25,7 @@ import {
 	toNodeError,
 } from '../transport';
 import { attachMedia, maxMediaBytes } from './media';
+import { REACTION_DEADLINE_MS, reactWhileRunning, type TakeBack } from './reaction';
 
 /**
  * Stream mode: subscribe to the app's shared long connection, run each callback through the event pipeline, and
@@ -49,6 +50,15 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const mediaClient = options.downloadMedia
 		? new DingTalkClient(app, n8nHttpSender(context.helpers))
 		: undefined;
+	const reactionText = String(options.reactWhileRunning ?? '').trim();
+	// One try per reaction call, within the reaction's own deadline: it must never hold a message up for long.
+	const reactionClient = reactionText
+		? new DingTalkClient(app, n8nHttpSender(context.helpers), {
+				retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },
+				timeoutMs: REACTION_DEADLINE_MS,
+			})
+		: undefined;
+	const warn = (message: string) => context.logger.warn(message);
 	const emitEvent = async (item: IDataObject) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
@@ -56,11 +66,21 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 				: { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (pipeline.isClosed) throw new Error('the trigger is closing');
-		if (!ackAfterRun) {
-			context.emit(outputs([data]));
+		const takeBack: TakeBack | undefined = reactionClient
+			? await reactWhileRunning(reactionClient, item, reactionText, warn)
+			: undefined;
+		if (pipeline.isClosed) {
+			void takeBack?.();
+			throw new Error('the trigger is closing');
+		}
+		// n8n tells a trigger that a run is over only through the done promise given to emit (in both ACK policies).
+		const done =
+			ackAfterRun || takeBack ? context.helpers.createDeferredPromise<IRun>() : undefined;
+		if (takeBack) void done?.promise.then(takeBack, takeBack);
+		if (!ackAfterRun || !done) {
+			context.emit(outputs([data]), undefined, done);
 			return { ok: true };
 		}
-		const done = context.helpers.createDeferredPromise<IRun>();
 		// A card click can be answered by the run itself (Card → Answer Callback, through n8n's sendResponse): the
 		// answer goes into the ACK as soon as it exists, so the card changes before the rest of the run finishes.
 		// UNCONFIRMED: DingTalk documents no deadline for a click's answer (other platforms allow 3 s); README

@@ -57,6 +57,26 @@ describe('api/: the requests each endpoint function sends', () => {
 			'POST https://api.test/v1.0/robot/groupMessages/recall {"robotCode":"robot","openConversationId":"cid1","processQueryKeys":["k1"]}',
 		],
 		[
+			'robot.addReaction',
+			async (c) =>
+				await api.robot.addReaction(
+					c,
+					{ openMsgId: 'msg1', openConversationId: 'cid1' },
+					api.robot.textEmotion('🤔Thinking'),
+				),
+			'POST https://api.test/v1.0/robot/emotion/reply {"robotCode":"robot","openMsgId":"msg1","openConversationId":"cid1","emotionType":2,"emotionName":"🤔Thinking","textEmotion":{"emotionId":"2659900","emotionName":"🤔Thinking","text":"🤔Thinking","backgroundId":"im_bg_1"}}',
+		],
+		[
+			'robot.removeReaction',
+			async (c) =>
+				await api.robot.removeReaction(
+					c,
+					{ openMsgId: 'msg1', openConversationId: 'cid1' },
+					api.robot.textEmotion('OK', 'e1', 'bg2'),
+				),
+			'POST https://api.test/v1.0/robot/emotion/recall {"robotCode":"robot","openMsgId":"msg1","openConversationId":"cid1","emotionType":2,"emotionName":"OK","textEmotion":{"emotionId":"e1","emotionName":"OK","text":"OK","backgroundId":"bg2"}}',
+		],
+		[
 			'robot.replyBySessionWebhook',
 			async (c) =>
 				await api.robot.replyBySessionWebhook(

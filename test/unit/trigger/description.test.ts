@@ -40,6 +40,7 @@ describe('DingTalk Trigger parameters', () => {
 			['options.ignoreOwnMessages', 'boolean', true],
 			['options.maxMediaSize', 'number', 20],
 			['options.sharedGroupSession', 'boolean', false],
+			['options.reactWhileRunning', 'string', ''],
 			['options.runDeadline', 'number', 300],
 			['options.sessionTimeout', 'number', 3600],
 		]);

@@ -2,7 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { messageContentFields } from '../../descriptions/messageContent.description';
 import type { DingTalkOperation } from '../node.type';
+import * as addReaction from './addReaction.operation';
 import * as recall from './recall.operation';
+import * as removeReaction from './removeReaction.operation';
 import * as reply from './reply.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
@@ -12,6 +14,8 @@ export const operations: Record<string, DingTalkOperation> = {
 	sendToUsers,
 	sendToGroup,
 	recall,
+	addReaction,
+	removeReaction,
 };
 
 export const description: INodeProperties[] = [
@@ -23,16 +27,28 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
 			{
+				name: 'Add Reaction',
+				value: 'addReaction',
+				action: 'Add a reaction to a message',
+				description: "Put a text reaction (e.g. '🤔Thinking') on a user's message",
+			},
+			{
+				name: 'Recall',
+				value: 'recall',
+				action: 'Recall messages',
+				description: 'Withdraw messages the robot sent, by processQueryKey',
+			},
+			{
+				name: 'Remove Reaction',
+				value: 'removeReaction',
+				action: 'Remove a reaction from a message',
+				description: 'Take back a reaction the robot put on a message',
+			},
+			{
 				name: 'Reply',
 				value: 'reply',
 				action: 'Reply to a message',
 				description: 'Answer the conversation a DingTalk Trigger event came from',
-			},
-			{
-				name: 'Send to Users',
-				value: 'sendToUsers',
-				action: 'Send a message to users',
-				description: 'Notify any number of users one-to-one',
 			},
 			{
 				name: 'Send to Group',
@@ -41,10 +57,10 @@ export const description: INodeProperties[] = [
 				description: 'Post in a group chat the robot belongs to',
 			},
 			{
-				name: 'Recall',
-				value: 'recall',
-				action: 'Recall messages',
-				description: 'Withdraw messages the robot sent, by processQueryKey',
+				name: 'Send to Users',
+				value: 'sendToUsers',
+				action: 'Send a message to users',
+				description: 'Notify any number of users one-to-one',
 			},
 		],
 		default: 'reply',
@@ -54,4 +70,6 @@ export const description: INodeProperties[] = [
 	...sendToGroup.description,
 	...messageContentFields,
 	...recall.description,
+	...addReaction.description,
+	...removeReaction.description,
 ];

@@ -1,0 +1,4 @@
+import { removeReaction } from '../../api/robot';
+import { reactionOperation } from './reaction';
+
+export const { description, execute } = reactionOperation('removeReaction', removeReaction);
