@@ -21,6 +21,7 @@ export function useFakeDingTalk(): {
 	beforeEach(() => {
 		fake.requests = [];
 		fake.sentMessages = [];
+		fake.uploads = [];
 		fake.cards = new Map();
 		fake.clearFaults();
 	});
