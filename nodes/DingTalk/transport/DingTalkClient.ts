@@ -181,6 +181,7 @@ export class DingTalkClient {
 					},
 					body: typeof call.body === 'function' ? (call.body as () => unknown)() : call.body,
 					timeoutMs: this.timeoutMs,
+					noRedirects: typeof call.body === 'function',
 				});
 				body = response.body;
 				// DingTalk (or whatever answers at its URL) may echo the secret or token it was sent.

@@ -192,6 +192,7 @@ async function httpRequest(request: IHttpRequestOptions): Promise<unknown> {
 		},
 		timeout: request.timeout,
 		signal: request.abortSignal,
+		...(request.disableFollowRedirect ? { maxRedirects: 0 } : {}),
 		...(request.encoding
 			? { responseType: request.encoding as AxiosRequestConfig['responseType'] }
 			: {}),

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'fs';
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -7,8 +7,13 @@ import { Readable } from 'stream';
 
 import { uploadMedia } from '../../../../nodes/DingTalk/api/media';
 import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
-import { DingTalkClient, DingTalkApiError } from '../../../../nodes/DingTalk/transport';
-import { axiosSender } from '../../../../nodes/DingTalk/transport/senders';
+import {
+	AccessTokenCache,
+	DingTalkClient,
+	DingTalkApiError,
+} from '../../../../nodes/DingTalk/transport';
+import { axiosSender, n8nHttpSender } from '../../../../nodes/DingTalk/transport/senders';
+import type { HttpRequest } from '../../../../nodes/DingTalk/transport/types';
 import { runNode } from '../../support/fakeExecuteContext';
 import { useFakeDingTalk } from '../../support/fakeServices';
 
@@ -178,5 +183,34 @@ describe('DingTalk → Media → Upload', () => {
 		expect(error).toBeInstanceOf(DingTalkApiError);
 		expect(error).toMatchObject({ code: 'mediaSizeChanged' });
 		expect(fake.uploads).toHaveLength(0);
+	});
+
+	it('sends the streamed body without redirect following, whose HTTP stack would keep a whole copy to replay it', async () => {
+		const requests: HttpRequest[] = [];
+		const recording = n8nHttpSender({
+			httpRequest: async (options: IHttpRequestOptions) => {
+				requests.push({
+					...(options as unknown as HttpRequest),
+					noRedirects: options.disableFollowRedirect,
+				});
+				return {
+					statusCode: 200,
+					headers: {},
+					body: { errcode: 0, accessToken: 't', expireIn: 7200, media_id: '@m' },
+				};
+			},
+		});
+		const client = new DingTalkClient(fake.appConfig(), recording, {
+			tokenCache: new AccessTokenCache(),
+		});
+		await uploadMedia(client, 'image', {
+			fileName: 'a.png',
+			size: PNG.length,
+			open: async () => PNG,
+		});
+		expect(requests.map((r) => [r.url.replace(/^.*?(\/[^/]*)$/, '$1'), r.noRedirects])).toEqual([
+			['/accessToken', undefined],
+			['/upload', true],
+		]);
 	});
 });
