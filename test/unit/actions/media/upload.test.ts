@@ -103,6 +103,9 @@ describe('DingTalk → Media → Upload', () => {
 			'DingTalk error mediaTooLarge: "huge.pdf" is 21 MB; DingTalk takes at most 20 MB as file. ' +
 				'Compress or split it, or share a link to it instead.',
 		);
+		expect(error.description).toMatch(
+			/files \(doc, docx, xls, xlsx, ppt, pptx, zip, pdf, rar\) up to 20 MB/,
+		);
 		expect(fake.requestsTo('/media/upload')).toHaveLength(0);
 	});
 
