@@ -7,7 +7,14 @@ import {
 	importWorkflows,
 	outputOf,
 } from '../harness/n8n';
-import { type CredentialRef, type DingTalkStep, rl, workflow } from '../harness/workflows';
+import {
+	type CredentialRef,
+	type DingTalkStep,
+	flow,
+	link,
+	rl,
+	workflow,
+} from '../harness/workflows';
 
 /**
  * The DingTalk action node in a real n8n (2.x), installed from the packed tarball as Community Nodes does,
@@ -72,6 +79,11 @@ interface ActionCase {
 	credential?: CredentialRef;
 	/** Faults to inject at the fake before the run. */
 	arrange?: () => void;
+	/** Nodes after the DingTalk steps, then more DingTalk steps (a flow that posts twice). */
+	after?: Array<Record<string, unknown>>;
+	afterSteps?: DingTalkStep[];
+	/** Nodes before the DingTalk steps (they replace the items), e.g. ones that make binary data; in chain order. */
+	before?: Array<Record<string, unknown>>;
 	check: (result: ExecutionResult) => void;
 }
 
@@ -92,6 +104,30 @@ const expiredDirectEvent = () => ({
 		sessionWebhook: `${fake.baseUrl}/robot/sendBySession?session=gone`,
 		sessionWebhookExpiredTime: Date.now() - 60_000,
 	},
+});
+
+const REPORT_BYTES = 6 * 1024 * 1024;
+/** A 1x1 PNG. */
+const PNG_BASE64 =
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const setNode = (name: string, field: string, value: string) => ({
+	id: `set-${name.replace(/\W/g, '')}`,
+	name,
+	type: 'n8n-nodes-base.set',
+	typeVersion: 3.4,
+	position: [0, 200],
+	parameters: {
+		mode: 'manual',
+		assignments: { assignments: [{ id: field, name: field, value, type: 'string' }] },
+	},
+});
+const toFileNode = (name: string, operation: string, field: string, options: object) => ({
+	id: `file-${name.replace(/\W/g, '')}`,
+	name,
+	type: 'n8n-nodes-base.convertToFile',
+	typeVersion: 1.1,
+	position: [0, 400],
+	parameters: { operation, sourceProperty: field, binaryPropertyName: 'data', options },
 });
 
 /** The cases by describe block, in the order the tests run. */
@@ -177,6 +213,65 @@ const cases: Record<string, ActionCase[]> = {
 					actionURL2: 'https://example.com/n',
 				});
 				expect(outputOf(result, 'Post')[0].processQueryKey).toBeTruthy();
+			},
+		},
+		{
+			name: 'Send to Group from binary data: a 6 MB report and a PNG made in the flow, uploaded then posted',
+			workflowId: 'e2eSendBinary001',
+			before: [
+				setNode('Report Text', 'report', `={{ 'x'.repeat(${REPORT_BYTES}) }}`),
+				toFileNode('Report File', 'toText', 'report', { fileName: 'report.pdf' }),
+			],
+			steps: [
+				{
+					name: 'Post Report',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						messageType: 'file',
+						mediaSource: 'binary',
+					},
+				},
+			],
+			after: [
+				setNode('Chart Data', 'png', PNG_BASE64),
+				toFileNode('Chart File', 'toBinary', 'png', {
+					fileName: 'chart.png',
+					mimeType: 'image/png',
+				}),
+			],
+			afterSteps: [
+				{
+					name: 'Post Chart',
+					parameters: {
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: group.openConversationId,
+						messageType: 'image',
+						mediaSource: 'binary',
+					},
+				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [report, chart] = fake.uploads;
+				expect(report).toMatchObject({ type: 'file', fileName: 'report.pdf', size: REPORT_BYTES });
+				expect(chart).toMatchObject({
+					type: 'image',
+					fileName: 'chart.png',
+					size: Buffer.from(PNG_BASE64, 'base64').length,
+					head: Buffer.from(PNG_BASE64, 'base64').subarray(0, 16).toString('hex'),
+				});
+				expect(fake.sentMessages.map((m) => [m.openConversationId, m.msgKey, m.msgParam])).toEqual([
+					[
+						group.openConversationId,
+						'sampleFile',
+						{ mediaId: report.mediaId, fileName: 'report.pdf', fileType: 'pdf' },
+					],
+					[group.openConversationId, 'sampleImageMsg', { photoURL: chart.mediaId }],
+				]);
+				// No look at the nodes' printed output: it holds the 6 MB text, which the harness does not parse.
 			},
 		},
 		{
@@ -689,10 +784,36 @@ beforeAll(async () => {
 		Object.values(cases)
 			.flat()
 			.map((c) =>
-				workflow(c.workflowId, c.steps, { items: c.items?.(), credential: c.credential ?? stream }),
+				c.before
+					? chained(c)
+					: workflow(c.workflowId, c.steps, {
+							items: c.items?.(),
+							credential: c.credential ?? stream,
+						}),
 			),
 	);
 });
+
+/** A case with its own nodes around the DingTalk steps: one chain, built on the DingTalk nodes `workflow` makes. */
+function chained(c: ActionCase) {
+	const credential = c.credential ?? stream;
+	const dingTalk = (steps: DingTalkStep[]) =>
+		(
+			workflow(`${c.workflowId}-x`, steps, { credential }) as { nodes: Array<{ name: string }> }
+		).nodes.slice(1);
+	const nodes = [
+		...(workflow(c.workflowId, [], { credential }) as { nodes: unknown[] }).nodes,
+		...(c.before ?? []),
+		...dingTalk(c.steps),
+		...(c.after ?? []),
+		...dingTalk(c.afterSteps ?? []),
+	] as Array<{ name: string; position: number[] }>;
+	nodes.forEach((node, i) => (node.position = [i * 220, 0]));
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name] = { main: [[link(nodes[i + 1].name)]] };
+	return flow(c.workflowId, nodes, connections);
+}
 
 afterAll(async () => await fake.stop());
 beforeEach(() => fake.reset());

@@ -8,6 +8,7 @@ import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { emotion } from './emotionRoutes';
 import { apiError, isApiPath, legacyError, requestId } from './replies';
+import { type FakeUpload, receiveMediaUpload } from './mediaRoutes';
 import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
@@ -98,6 +99,8 @@ export class FakeDingTalk {
 	readonly media = new Map<string, { bytes: Buffer; contentType: string; hideLength?: boolean }>();
 	/** Bytes of media files written to clients so far. */
 	mediaBytesSent = 0;
+	/** Files received at /media/upload, in order; their media IDs are what later messages reference. */
+	uploads: FakeUpload[] = [];
 	private faults: Array<Fault & { remaining: number; passed: number }> = [];
 	private server?: Server;
 	private url = '';
@@ -206,6 +209,7 @@ export class FakeDingTalk {
 		this.requests = [];
 		this.sentMessages = [];
 		this.reactions = [];
+		this.uploads = [];
 		this.cards = new Map();
 		this.tokens.clear();
 		this.faults = [];
@@ -246,6 +250,8 @@ export class FakeDingTalk {
 				Array.isArray(v) ? v.join(',') : (v ?? ''),
 			]),
 		);
+		if (req.method === 'POST' && path === '/media/upload')
+			return await this.mediaUpload(req, res, path, query, headers);
 		const raw = await readBody(req);
 		if (path.startsWith('/__fake/'))
 			return send(res, await this.control(req.method ?? 'GET', path, raw));
@@ -291,6 +297,39 @@ export class FakeDingTalk {
 			body: redactSecret(body, 'appSecret'),
 			status: reply.status,
 			response: reply.raw ?? reply.body,
+			at: Date.now(),
+		});
+		send(res, reply);
+	}
+
+	/** A multipart upload, read as it streams (legacy auth: ?access_token=); recorded without its content. */
+	private async mediaUpload(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		query: Record<string, string>,
+		headers: Record<string, string>,
+	): Promise<void> {
+		const fault = this.takeFault(path);
+		const request: FakeRequest = { method: 'POST', path, query, headers, body: undefined };
+		if (fault?.kind === 'expireToken') this.expirePresentedToken(request);
+		const auth = this.authenticate(request);
+		const { reply, summary } =
+			fault && fault.kind !== 'slow' && fault.kind !== 'expireToken'
+				? { reply: faultReply(fault.kind, path), summary: {} }
+				: 'status' in auth
+					? { reply: auth, summary: {} }
+					: await receiveMediaUpload(req, query, headers, (upload) => this.uploads.push(upload));
+		if ('status' in auth || (fault && fault.kind !== 'slow' && fault.kind !== 'expireToken'))
+			req.resume();
+		this.requests.push({
+			method: 'POST',
+			path,
+			query,
+			headers,
+			body: summary,
+			status: reply.status,
+			response: reply.body,
 			at: Date.now(),
 		});
 		send(res, reply);

@@ -5,6 +5,7 @@ import { clientFor, type DingTalkClient, DingTalkApiError, toNodeError } from '.
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
+import * as media from './media';
 import * as message from './message';
 import type { DingTalkOperation, DingTalkResource } from './node.type';
 import * as user from './user';
@@ -15,6 +16,7 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	connection: connection.operations,
 	user: user.operations,
 	department: department.operations,
+	media: media.operations,
 };
 
 /** Runs the chosen operation once per input item, with a client for the node's credential. */

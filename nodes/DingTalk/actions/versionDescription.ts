@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
+import * as media from './media';
 import * as message from './message';
 import * as user from './user';
 
@@ -28,6 +29,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Card', value: 'card' },
 			{ name: 'Connection', value: 'connection' },
 			{ name: 'Department', value: 'department' },
+			{ name: 'Media', value: 'media' },
 			{ name: 'Message', value: 'message' },
 			{ name: 'User', value: 'user' },
 		],
@@ -38,4 +40,5 @@ export const properties: INodeProperties[] = [
 	...user.description,
 	...department.description,
 	...connection.description,
+	...media.description,
 ];

@@ -8,7 +8,7 @@
  * cards.ts      POST /v1.0/card/instances/createAndDeliver, PUT /v1.0/card/instances, PUT /v1.0/card/streaming;
  *               the card callback's answer (sent in the callback's ACK)
  * directory.ts  POST /topapi/v2/department/listsub, /topapi/user/listsimple, /topapi/v2/user/list, /topapi/v2/user/get
- * media.ts      POST /v1.0/robot/messageFiles/download
+ * media.ts      POST /v1.0/robot/messageFiles/download; POST /media/upload (legacy, multipart, streamed)
  * gateway.ts    POST /v1.0/gateway/connections/open (Stream mode; the app's secret, not a token)
  *
  * The access token (POST /v1.0/oauth2/accessToken, or GET /gettoken) is the client's own business.

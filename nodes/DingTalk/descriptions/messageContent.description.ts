@@ -7,6 +7,11 @@ const show = (messageTypes: string[]) => ({
 	show: { resource: ['message'], operation: MESSAGE_OPERATIONS, messageType: messageTypes },
 });
 
+/** Shown for a media message type when its content comes from the given source. */
+const showFrom = (messageTypes: string[], source: 'mediaId' | 'binary') => ({
+	show: { ...show(messageTypes).show, mediaSource: [source] },
+});
+
 const typeOption = {
 	text: { name: 'Text', value: 'text', description: 'Plain text' },
 	markdown: {
@@ -20,8 +25,26 @@ const typeOption = {
 		description: 'Markdown with one to five link buttons',
 	},
 	link: { name: 'Link', value: 'link', description: 'A link preview with title, text and picture' },
-	image: { name: 'Image', value: 'image', description: 'A picture by URL or media ID' },
-	file: { name: 'File', value: 'file', description: 'A file uploaded to DingTalk, by media ID' },
+	image: {
+		name: 'Image',
+		value: 'image',
+		description: 'A picture by URL or media ID, or from an input binary field',
+	},
+	file: {
+		name: 'File',
+		value: 'file',
+		description: 'A document by media ID, or from an input binary field',
+	},
+	voice: {
+		name: 'Voice',
+		value: 'voice',
+		description: 'A recording by media ID, or from an input binary field',
+	},
+	video: {
+		name: 'Video',
+		value: 'video',
+		description: 'An MP4 video with a cover picture, by media IDs or from input binary fields',
+	},
 	template: {
 		name: 'Custom Template',
 		value: 'template',
@@ -36,7 +59,16 @@ export const messageContentFields: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'], operation: ['reply'] } },
-		options: [typeOption.text, typeOption.markdown, typeOption.actionCard, typeOption.link],
+		options: [
+			typeOption.text,
+			typeOption.markdown,
+			typeOption.actionCard,
+			typeOption.link,
+			typeOption.image,
+			typeOption.file,
+			typeOption.voice,
+			typeOption.video,
+		],
 		default: 'text',
 	},
 	{
@@ -148,12 +180,50 @@ export const messageContentFields: INodeProperties[] = [
 		description: 'Picture shown beside the link (URL or DingTalk media ID)',
 	},
 	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		options: [
+			{
+				name: 'Media ID',
+				value: 'mediaId',
+				description: 'A media ID from Media → Upload (or a picture URL)',
+			},
+			{
+				name: 'Binary Property',
+				value: 'binary',
+				description: 'Upload a file from the input item first, then send it',
+			},
+		],
+		default: 'mediaId',
+		displayOptions: show(['image', 'file', 'voice', 'video']),
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: showFrom(['image', 'file', 'voice', 'video'], 'binary'),
+		description:
+			"The input binary field holding the file; a File message shows the file's name and extension",
+	},
+	{
+		displayName: 'Cover Picture Binary Field',
+		name: 'coverBinaryPropertyName',
+		type: 'string',
+		default: 'cover',
+		required: true,
+		displayOptions: showFrom(['video'], 'binary'),
+		description: 'The input binary field holding the picture shown before the video plays',
+	},
+	{
 		displayName: 'Image URL or Media ID',
 		name: 'photoUrl',
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: show(['image']),
+		displayOptions: showFrom(['image'], 'mediaId'),
 	},
 	{
 		displayName: 'Media ID',
@@ -162,8 +232,28 @@ export const messageContentFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '@lAz…',
-		displayOptions: show(['file']),
+		displayOptions: showFrom(['file', 'voice', 'video'], 'mediaId'),
 		description: 'The media ID DingTalk returned when the file was uploaded',
+	},
+	{
+		displayName: 'Cover Picture Media ID',
+		name: 'coverMediaId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '@lAz…',
+		displayOptions: showFrom(['video'], 'mediaId'),
+		description: 'The media ID of an uploaded image shown before the video plays',
+	},
+	{
+		displayName: 'Duration (Seconds)',
+		name: 'durationSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1,
+		required: true,
+		displayOptions: show(['voice', 'video']),
+		description: 'The length of the recording, shown on the message',
 	},
 	{
 		displayName: 'File Name',
@@ -172,7 +262,7 @@ export const messageContentFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'report.pdf',
-		displayOptions: show(['file']),
+		displayOptions: showFrom(['file'], 'mediaId'),
 	},
 	{
 		displayName: 'File Type',
@@ -180,7 +270,7 @@ export const messageContentFields: INodeProperties[] = [
 		type: 'options',
 		options: ['xlsx', 'pdf', 'zip', 'rar', 'doc', 'docx'].map((ext) => ({ name: ext, value: ext })),
 		default: 'pdf',
-		displayOptions: show(['file']),
+		displayOptions: showFrom(['file'], 'mediaId'),
 	},
 	{
 		displayName: 'Msg Key',

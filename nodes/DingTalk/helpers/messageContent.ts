@@ -22,6 +22,8 @@ export type MessageContent =
 	| { type: 'link'; title: string; text: string; url: string; pictureUrl: string }
 	| { type: 'image'; photoUrl: string }
 	| { type: 'file'; mediaId: string; fileName: string; fileType: string }
+	| { type: 'voice'; mediaId: string; durationSeconds: number }
+	| { type: 'video'; videoMediaId: string; coverMediaId: string; durationSeconds: number }
 	| { type: 'template'; msgKey: string; msgParam: IDataObject };
 
 /** DingTalk's limit on a group message's msgParam. */
@@ -107,6 +109,19 @@ export function readMessageContent(
 				fileName: required.call(this, i, param('fileName'), 'File Name'),
 				fileType: param('fileType') || 'pdf',
 			};
+		case 'voice':
+			return {
+				type,
+				mediaId: required.call(this, i, param('mediaId'), 'Media ID'),
+				durationSeconds: readDurationSeconds.call(this, i),
+			};
+		case 'video':
+			return {
+				type,
+				videoMediaId: required.call(this, i, param('mediaId'), 'Media ID'),
+				coverMediaId: required.call(this, i, param('coverMediaId'), 'Cover Picture Media ID'),
+				durationSeconds: readDurationSeconds.call(this, i),
+			};
 		case 'template': {
 			const msgKey = required.call(this, i, param('msgKey'), 'Msg Key');
 			return { type, msgKey, msgParam: readJsonObject.call(this, i, 'msgParam', 'Msg Param') };
@@ -141,6 +156,19 @@ export function toRobotTemplate(content: MessageContent): { msgKey: string; msgP
 				mediaId: content.mediaId,
 				fileName: content.fileName,
 				fileType: content.fileType,
+			});
+		case 'voice':
+			// sampleAudio takes the duration in milliseconds, sampleVideo in seconds (dingtalk-protocol.md §4.5).
+			return robotTemplate('sampleAudio', {
+				mediaId: content.mediaId,
+				duration: String(Math.round(content.durationSeconds * 1000)),
+			});
+		case 'video':
+			return robotTemplate('sampleVideo', {
+				duration: String(Math.round(content.durationSeconds)),
+				videoMediaId: content.videoMediaId,
+				videoType: 'mp4',
+				picMediaId: content.coverMediaId,
 			});
 		case 'template':
 			return robotTemplate(content.msgKey, content.msgParam);
@@ -226,6 +254,23 @@ export function toWebhookBody(content: MessageContent, mentions: Mentions): IDat
 		default:
 			throw new Error(`A ${content.type} message cannot be sent through a session webhook`);
 	}
+}
+
+/** Message types only the robot OpenAPI carries (a session webhook has no picture, file, voice or video message). */
+export function sessionWebhookCarries(content: MessageContent): boolean {
+	return ['text', 'markdown', 'actionCard', 'link'].includes(content.type);
+}
+
+/** The "Duration (Seconds)" a voice or video message shows; DingTalk needs one above zero. */
+export function readDurationSeconds(this: IExecuteFunctions, i: number): number {
+	const seconds = Number(this.getNodeParameter('durationSeconds', i, 0));
+	if (!Number.isFinite(seconds) || seconds <= 0) {
+		throw new NodeOperationError(this.getNode(), '"Duration (Seconds)" must be above zero', {
+			itemIndex: i,
+			description: 'DingTalk shows it on the message; enter the length of the recording.',
+		});
+	}
+	return seconds;
 }
 
 function required(this: IExecuteFunctions, i: number, value: string, field: string): string {

@@ -24,6 +24,8 @@ export interface CallOptions {
 	qs?: Record<string, string | number | boolean>;
 	/** Safe to repeat after a network error or timeout (reads). Sends are not: they may have been delivered. */
 	idempotent?: boolean;
+	/** Replace the JSON Content-Type (a multipart upload names its boundary here). */
+	headers?: Record<string, string>;
 }
 
 interface Call extends CallOptions {
@@ -31,6 +33,7 @@ interface Call extends CallOptions {
 	method: HttpMethod;
 	/** A path under the family's base URL, or a full URL (session webhooks). */
 	path: string;
+	/** A value, or a factory for one per attempt: a streamed body can be read only once, and a retry needs a new one. */
 	body?: unknown;
 	authenticated: boolean;
 }
@@ -174,9 +177,11 @@ export class DingTalkClient {
 						'Content-Type': 'application/json',
 						Accept: 'application/json',
 						...(call.family === 'api' && token ? { 'x-acs-dingtalk-access-token': token } : {}),
+						...call.headers,
 					},
-					body: call.body,
+					body: typeof call.body === 'function' ? (call.body as () => unknown)() : call.body,
 					timeoutMs: this.timeoutMs,
+					noRedirects: typeof call.body === 'function',
 				});
 				body = response.body;
 				// DingTalk (or whatever answers at its URL) may echo the secret or token it was sent.

@@ -114,6 +114,16 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 		hint: 'DingTalk answered with a server error after retries; try again later.',
 	},
 	{
+		// 40004 (wrong media type) is in DingTalk's upload reference; 40006 (file size) is UNCONFIRMED; the others are
+		// this package's own refusals, raised before any byte is sent.
+		match: { codes: ['40004', '40006', 'mediaTooLarge', 'mediaTypeNotSupported', 'mediaEmpty'] },
+		kind: 'invalidRequest',
+		hint:
+			'DingTalk takes images (jpg, gif, png, bmp) and videos (mp4) up to 20 MB, voice (amr, mp3, wav) up to 2 MB, ' +
+			'and files (doc, docx, xls, xlsx, ppt, pptx, zip, pdf, rar) up to 20 MB. Compress or split the file, share ' +
+			'a link to it instead, or choose the media type that fits.',
+	},
+	{
 		match: { codes: ['60003'] },
 		kind: 'notFound',
 		hint: 'The department ID does not exist in this organisation.',

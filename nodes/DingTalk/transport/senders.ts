@@ -20,6 +20,7 @@ export function n8nHttpSender(helpers: N8nHttpHelpers): HttpSender {
 			timeout: request.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			...(request.noRedirects ? { disableFollowRedirect: true } : {}),
 		})) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
 		return {
 			status: response.statusCode,
@@ -60,6 +61,7 @@ export const axiosSender: HttpSender = async (request) => {
 		headers: request.headers,
 		data: request.body,
 		timeout: request.timeoutMs,
+		...(request.noRedirects ? { maxRedirects: 0 } : {}),
 		validateStatus: () => true,
 		transitional: { silentJSONParsing: true },
 	});

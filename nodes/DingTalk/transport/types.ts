@@ -24,6 +24,11 @@ export interface HttpRequest {
 	headers?: Record<string, string>;
 	body?: unknown;
 	timeoutMs: number;
+	/**
+	 * Do not follow redirects: set for streamed bodies, which the redirect-following HTTP stack would otherwise copy
+	 * whole into memory to be able to replay them.
+	 */
+	noRedirects?: boolean;
 }
 
 export interface HttpResponse {

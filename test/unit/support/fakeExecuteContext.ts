@@ -1,4 +1,6 @@
 import axios, { type AxiosRequestConfig } from 'axios';
+import { createReadStream } from 'fs';
+import { stat } from 'fs/promises';
 import {
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
@@ -55,7 +57,7 @@ const CREDENTIAL_TYPES: ICredentialType[] = [
 
 export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 	const description = options.node.description;
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const responses: IExecuteResponsePromiseData[] = [];
 	const cancel = new AbortController();
 	const logs: FakeContext['logs'] = [];
@@ -131,6 +133,20 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 		},
 		helpers: strict('helpers', {
 			httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request),
+			// As n8n-core's binary helpers: data with an id lives in a file ("filesystem-v2:<path>" here), else in memory.
+			assertBinaryData(itemIndex: number, propertyName: string) {
+				const binary = items[itemIndex]?.binary?.[propertyName];
+				if (!binary)
+					throw new NodeOperationError(
+						node,
+						`This operation expects the node's input data to contain a binary file '${propertyName}', but none was found [item ${itemIndex}]`,
+						{ itemIndex },
+					);
+				return binary;
+			},
+			getBinaryMetadata: async (id: string) => ({ fileSize: (await stat(binaryPath(id))).size }),
+			getBinaryStream: async (id: string, chunkSize?: number) =>
+				createReadStream(binaryPath(id), { highWaterMark: chunkSize ?? 64 * 1024 }),
 			// As n8n-core: the execution's cancel signal, the credential's `authenticate`, failures as NodeApiError.
 			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
 				try {
@@ -176,6 +192,7 @@ async function httpRequest(request: IHttpRequestOptions): Promise<unknown> {
 		},
 		timeout: request.timeout,
 		signal: request.abortSignal,
+		...(request.disableFollowRedirect ? { maxRedirects: 0 } : {}),
 		...(request.encoding
 			? { responseType: request.encoding as AxiosRequestConfig['responseType'] }
 			: {}),
@@ -196,6 +213,13 @@ async function httpRequest(request: IHttpRequestOptions): Promise<unknown> {
 		statusCode: result.status,
 		statusMessage: result.statusText,
 	};
+}
+
+function binaryPath(id: string): string {
+	const [mode, path] = id.split(/:(.*)/s);
+	if (mode !== 'filesystem-v2' || !path)
+		throw new Error(`fakeExecuteContext: binary id "${id}" is not faked`);
+	return path;
 }
 
 /** A credential type's generic `authenticate` (headers and query), resolving `={{$credentials.field}}` only. */

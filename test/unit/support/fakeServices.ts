@@ -22,6 +22,7 @@ export function useFakeDingTalk(): {
 		fake.requests = [];
 		fake.sentMessages = [];
 		fake.reactions = [];
+		fake.uploads = [];
 		fake.cards = new Map();
 		fake.clearFaults();
 	});

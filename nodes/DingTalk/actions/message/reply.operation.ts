@@ -6,7 +6,7 @@ import { parseIdList } from '../../helpers/lists';
 import {
 	type Mentions,
 	type MessageContent,
-	readMessageContent,
+	sessionWebhookCarries,
 	toRobotTemplate,
 	toWebhookBody,
 } from '../../helpers/messageContent';
@@ -17,6 +17,7 @@ import {
 	sessionWebhookUsable,
 } from '../../helpers/replyTarget';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
+import { readOutgoingContent } from './media';
 import { sendGroupMessage, sendUserMessages } from './send';
 
 const properties: INodeProperties[] = [
@@ -106,7 +107,7 @@ export async function execute(
 	if (typeof target === 'string')
 		throw new NodeOperationError(this.getNode(), target, { itemIndex: i });
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	const content = readMessageContent.call(this, i, client.app.language);
+	const content = await readOutgoingContent.call(this, client, i);
 	const mentions: Mentions = {
 		userIds: [
 			...(options.mentionSender && target.conversationType === 'group' && target.senderStaffId
@@ -119,7 +120,9 @@ export async function execute(
 	mentions.userIds = [...new Set(mentions.userIds)];
 
 	const byWebhook =
-		options.replyVia !== 'openApi' && sessionWebhookUsable(target) && content.type !== 'template';
+		options.replyVia !== 'openApi' &&
+		sessionWebhookUsable(target) &&
+		sessionWebhookCarries(content);
 	if (byWebhook) {
 		const webhook = dingTalkWebhookUrl(target.sessionWebhook as string, [
 			client.app.legacyApiBaseUrl,

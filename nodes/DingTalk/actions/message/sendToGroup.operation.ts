@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
+import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
+import { readOutgoingContent } from './media';
 import { sendGroupMessage } from './send';
 
 import { requiredString } from '../../../shared/parameters';
@@ -31,7 +32,7 @@ export async function execute(
 	i: number,
 ): Promise<IDataObject> {
 	const openConversationId = requiredString(this, 'openConversationId', i, 'Open Conversation ID');
-	const content = readMessageContent.call(this, i, client.app.language);
+	const content = await readOutgoingContent.call(this, client, i);
 	const sent = await sendGroupMessage(client, openConversationId, toRobotTemplate(content));
 	return { processQueryKey: sent.processQueryKey, openConversationId };
 }

@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseIdList } from '../../helpers/lists';
-import { readMessageContent, toRobotTemplate } from '../../helpers/messageContent';
+import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
+import { readOutgoingContent } from './media';
 import { sendUserMessages } from './send';
 
 import { requiredList } from '../../../shared/parameters';
@@ -33,7 +34,7 @@ export async function execute(
 	i: number,
 ): Promise<IDataObject> {
 	const userIds = requiredList(this, 'userIds', i, 'User IDs', parseIdList);
-	const content = readMessageContent.call(this, i, client.app.language);
+	const content = await readOutgoingContent.call(this, client, i);
 	const result = await sendUserMessages(client, userIds, toRobotTemplate(content));
 	const output: IDataObject = {
 		processQueryKey: result.processQueryKeys[0] ?? null,

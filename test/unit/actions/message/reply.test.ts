@@ -98,4 +98,36 @@ describe('DingTalk → Message → Reply', () => {
 			pairedItem: { item: 1 },
 		});
 	});
+
+	it('sends a picture from a binary field by the robot OpenAPI even while the session webhook is valid', async () => {
+		const webhook = fake.createSessionWebhook({ conversationType: '2', conversationId: GROUP });
+		const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64)]);
+		const { output } = await runNode({
+			node: new DingTalk(),
+			items: [
+				{
+					json: {},
+					binary: {
+						chart: { data: png.toString('base64'), fileName: 'chart.png', mimeType: 'image/png' },
+					},
+				},
+			],
+			parameters: {
+				resource: 'message',
+				operation: 'reply',
+				event: groupEvent(webhook) as never,
+				messageType: 'image',
+				mediaSource: 'binary',
+				binaryPropertyName: 'chart',
+			},
+			credentials: { dingTalkStreamApi: credentials() },
+		});
+		expect(fake.requestsTo('/robot/sendBySession')).toHaveLength(0);
+		expect(fake.sentMessages[0]).toMatchObject({
+			channel: 'group',
+			msgKey: 'sampleImageMsg',
+			msgParam: { photoURL: fake.uploads[0].mediaId },
+		});
+		expect(output[0].json).toMatchObject({ via: 'openApi', conversationType: 'group' });
+	});
 });

@@ -80,4 +80,37 @@ describe('DingTalk → Message → Send to Users', () => {
 			endpoint: '/v1.0/robot/oToMessages/batchSend',
 		});
 	});
+
+	it('uploads a voice recording from a binary field, then sends sampleAudio with its duration in milliseconds', async () => {
+		await runNode({
+			node: new DingTalk(),
+			items: [
+				{
+					json: {},
+					binary: {
+						data: {
+							data: Buffer.alloc(3000, 5).toString('base64'),
+							fileName: 'memo.mp3',
+							mimeType: 'audio/mpeg',
+						},
+					},
+				},
+			],
+			parameters: {
+				resource: 'message',
+				operation: 'sendToUsers',
+				userIds: 'eng0001',
+				messageType: 'voice',
+				mediaSource: 'binary',
+				durationSeconds: 7,
+			},
+			credentials: { dingTalkStreamApi: credentials() },
+		});
+		expect(fake.uploads).toEqual([expect.objectContaining({ type: 'voice', size: 3000 })]);
+		expect(fake.sentMessages[0]).toMatchObject({
+			msgKey: 'sampleAudio',
+			userIds: ['eng0001'],
+			msgParam: { mediaId: fake.uploads[0].mediaId, duration: '7000' },
+		});
+	});
 });
