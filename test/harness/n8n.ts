@@ -169,8 +169,17 @@ export async function executeWorkflow(
 		}
 	}
 	const resultData = parsed.data?.resultData ?? {};
+	// n8n 2.41.1's CLI sometimes prints the finished run, then dies of SIGSEGV in teardown (its core dump: one of
+	// n8n's worker threads still allocating in V8 while the main thread exits; seen with and without this package).
+	// The run it printed is what a test judges; the crash is logged.
+	const diedAfterRun = raw.code === null && raw.signal !== null && parsed.status === 'success';
+	if (diedAfterRun) {
+		console.warn(
+			`n8n execute --id=${id} printed a successful run, then ended by ${raw.signal} during exit`,
+		);
+	}
 	return {
-		ok: raw.code === 0 && !resultData.error,
+		ok: (raw.code === 0 || diedAfterRun) && !resultData.error,
 		errorMessage: resultData.error?.message,
 		status: parsed.status,
 		runData: resultData.runData ?? {},
