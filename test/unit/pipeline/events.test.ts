@@ -165,33 +165,23 @@ describe('quoted messages (`quoted`)', () => {
 
 	it('bounded: of a huge rich text or card, only the first 200 parts are read (counted)', () => {
 		let reads = 0;
-		const counted = () => {
-			const part = {};
-			Object.defineProperty(part, 'type', {
-				enumerable: true,
-				get: () => (reads++, 'text'),
-			});
-			return part;
-		};
+		/** `length` parts whose `key` counts its reads. */
+		const countedParts = (length: number, key: string, value: string) =>
+			Array.from({ length }, () =>
+				Object.defineProperty({}, key, { enumerable: true, get: () => (reads++, value) }),
+			);
 		quotedOf({
 			msgtype: 'text',
 			text: {
 				repliedMsg: {
 					msgType: 'richText',
-					content: { richText: Array.from({ length: 100_000 }, counted) },
+					content: { richText: countedParts(100_000, 'type', 'text') },
 				},
 			},
 		});
 		expect(reads).toBe(QUOTE_LIMITS.parts);
 		reads = 0;
-		const children = Array.from({ length: 100_000 }, () => {
-			const child = {};
-			Object.defineProperty(child, 'elementType', {
-				enumerable: true,
-				get: () => (reads++, 'UNKNOWN'),
-			});
-			return child;
-		});
+		const children = countedParts(100_000, 'elementType', 'UNKNOWN');
 		quotedOf({
 			msgtype: 'text',
 			text: {
