@@ -1,4 +1,9 @@
-import { defaultFixture, FakeDingTalk, robotMessage as fakeRobotMessage } from '../fake-dingtalk';
+import {
+	defaultFixture,
+	FakeDingTalk,
+	type QuoteOptions,
+	robotMessage as fakeRobotMessage,
+} from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
 import { waitFor } from '../harness/helpers';
 import {
@@ -73,7 +78,7 @@ const echoFlow = flow(
 				resource: 'message',
 				operation: 'reply',
 				messageType: 'text',
-				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}",
+				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}{{ $json.quoted ? ' quoted=' + $json.quoted.messageType + ':' + $json.quoted.text : '' }}",
 			},
 			400,
 			-100,
@@ -302,6 +307,7 @@ const robotMessage = (opts: {
 	mention?: boolean;
 	msgId?: string;
 	conversationId?: string;
+	quote?: QuoteOptions;
 }) => fakeRobotMessage(fake, { ...opts, senderStaffId: opts.sender });
 
 const replies = () =>
@@ -407,6 +413,42 @@ it('group messages run only when they @mention the bot; the mention is stripped'
 	await waitFor(() => replies().includes('You said: bot, help (new session: true)'));
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	expect(replies().some((r) => r.includes('chatter'))).toBe(false);
+});
+
+it('a reply to an earlier message: the run sees the quoted message (current and older clients)', async () => {
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({
+			text: 'what does this mean?',
+			sender: users[1],
+			group: true,
+			mention: true,
+			quote: { msgType: 'text', text: 'You said: bot, help' },
+		}),
+	);
+	fake.gateway.pushCallback(
+		'/v1.0/im/bot/messages/get',
+		robotMessage({
+			text: 'and this?',
+			sender: users[2],
+			quote: {
+				msgType: 'richText',
+				text: 'old client',
+				downloadCode: 'quotedPictureCode',
+				shape: 'quoteMessage',
+			},
+		}),
+	);
+	const quotedReply = (text: string, quoted: string) =>
+		replies().some((r) => r.startsWith(`You said: ${text} (`) && r.endsWith(` quoted=${quoted}`));
+	await waitFor(() => quotedReply('what does this mean?', 'text:You said: bot, help'));
+	await waitFor(() => quotedReply('and this?', 'richText:old client'));
+	// Download Media fetches the message's own files only: the quoted picture stays a reference.
+	expect(
+		fake
+			.requestsTo('/v1.0/robot/messageFiles/download')
+			.some((r) => (r.body as { downloadCode: string }).downloadCode === 'quotedPictureCode'),
+	).toBe(false);
 });
 
 it('a redelivered message (same msgId) after a dropped connection starts no second run', async () => {

@@ -4,3 +4,12 @@ export type * from './types';
 export { FAKE_CHATBOT_USER_ID, robotMessage } from './robotMessage';
 export { DingTalkCallbackPusher, type PushAnswer, type PushedCallback } from './callbackPush';
 export { badCallbackCases, type BadCallbackCase } from './badCallbacks';
+export {
+	inboundMessage,
+	quoteFixtures,
+	quoteSnapshot,
+	withQuote,
+	type QuoteFixture,
+	type QuoteOptions,
+	type QuoteShape,
+} from './quotes';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 
 import type { FakeDingTalk } from './FakeDingTalk';
+import { type QuoteOptions, withQuote } from './quotes';
 
 export const FAKE_CHATBOT_USER_ID = '$:LWCP_v1:$fakeChatbotUserId==';
 
@@ -12,6 +13,8 @@ export interface RobotMessageOptions {
 	mention?: boolean;
 	msgId?: string;
 	conversationId?: string;
+	/** The earlier message this one replies to (quotes), in the shape DingTalk sends it. */
+	quote?: QuoteOptions;
 }
 
 /**
@@ -32,7 +35,7 @@ export function robotMessage(
 		userId: opts.senderStaffId,
 	});
 	const app = fake.apps[0];
-	return {
+	const payload = {
 		conversationId,
 		atUsers: opts.mention ? [{ dingtalkId: FAKE_CHATBOT_USER_ID }] : [],
 		chatbotCorpId: app.corpId ?? 'dingfakecorp',
@@ -53,4 +56,5 @@ export function robotMessage(
 		robotCode: app.robotCode,
 		msgtype: 'text',
 	};
+	return opts.quote ? withQuote(payload, opts.quote) : payload;
 }

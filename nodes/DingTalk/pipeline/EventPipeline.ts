@@ -200,12 +200,15 @@ export class EventPipeline {
 				.filter(Boolean)
 				.join('\n'),
 			isNewSession: events[0].isNewSession,
+			// The latest quote of the batch: a quote in an earlier part is not lost to a plain last message.
+			quoted: events.reduce<MessageEvent['quoted']>((found, e) => e.quoted ?? found, null),
 			msgIds: events.map((e) => e.msgId),
 			parts: events.map((e) => ({
 				msgId: e.msgId,
 				messageType: e.messageType,
 				text: e.text,
 				createdAt: e.createdAt,
+				quoted: e.quoted,
 				raw: e.raw,
 			})),
 		};

@@ -23,6 +23,8 @@ interface MessageFields {
 	sessionWebhookExpiredTime: number;
 	createdAt: number;
 	receivedAt: string;
+	/** The message this one replies to (quotes), or null. */
+	quoted: QuotedMessage | null;
 	raw: IDataObject;
 }
 
@@ -99,32 +101,179 @@ export function stripMention(text: string, botNames: string[] = []): string {
 }
 
 /** A file a message carries, fetched with DingTalk's robot message-file download API. */
-export interface MediaRef {
+export type MediaRef = {
 	type: 'picture' | 'audio' | 'video' | 'file';
 	downloadCode: string;
 	fileName?: string;
-}
+};
+
+/** A file's download code (pictures carry it twice, as `downloadCode` and `pictureDownloadCode`). */
+const downloadCodeOf = (content: IDataObject): string =>
+	str(content.downloadCode) || str(content.pictureDownloadCode);
 
 export function mediaOf(data: IDataObject): MediaRef[] {
 	const content = obj(data.content);
 	const type = str(data.msgtype);
-	const code = str(content.downloadCode) || str(content.pictureDownloadCode);
+	const code = downloadCodeOf(content);
 	if ((type === 'picture' || type === 'audio' || type === 'video') && code)
 		return [{ type, downloadCode: code }];
 	if (type === 'file' && code)
 		return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
 	if (type === 'richText') {
 		return objects(content.richText)
-			.filter(
-				(part) =>
-					part.type === 'picture' && (str(part.downloadCode) || str(part.pictureDownloadCode)),
-			)
-			.map((part) => ({
-				type: 'picture' as const,
-				downloadCode: str(part.downloadCode) || str(part.pictureDownloadCode),
-			}));
+			.filter((part) => part.type === 'picture' && downloadCodeOf(part))
+			.map((part) => ({ type: 'picture' as const, downloadCode: downloadCodeOf(part) }));
 	}
 	return [];
+}
+
+/** The earlier message a user replied to (quoted), as DingTalk sends a snapshot of it. */
+export type QuotedMessage = {
+	text: string;
+	messageType: string;
+	msgId: string;
+	senderId: string;
+	senderStaffId: string;
+	senderNick: string;
+	createdAt: number;
+	/** The quoted message's files, as download codes: Download Media fetches only the message's own files. */
+	media: MediaRef[];
+};
+
+/** Bounds on what a quote adds to an item: DingTalk sends the snapshot, but every byte of it is hostile. */
+export const QUOTE_LIMITS = {
+	/** Characters of quoted text kept (a long answer of the bot, quoted back, stays readable). */
+	text: 4000,
+	/** Media references kept. */
+	media: 20,
+	/** Rich-text parts read, however many the snapshot holds. */
+	parts: 200,
+} as const;
+
+/** Cuts text at `max` UTF-16 units without leaving half a surrogate pair at the end. */
+function capText(text: string, max: number): string {
+	if (text.length <= max) return text;
+	const code = text.charCodeAt(max - 1);
+	return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** The text of a quoted rich-text part: `text`, or (quote snapshots, per third-party code) `content` of a text part. */
+function quotedPartText(part: IDataObject, kind: string): string {
+	if (typeof part.text === 'string') return part.text;
+	return kind === 'text' ? str(part.content) : '';
+}
+
+/** Text and pictures of a quoted rich text, in order, reading at most QUOTE_LIMITS.parts parts. */
+function quotedRichText(parts: unknown): { text: string; media: MediaRef[] } {
+	let text = '';
+	const media: MediaRef[] = [];
+	const list = Array.isArray(parts) ? parts.slice(0, QUOTE_LIMITS.parts) : [];
+	for (const part of list) {
+		if (!isJsonObject<IDataObject>(part)) continue;
+		// UNCONFIRMED: quote snapshots name a part's kind `msgType` where messages say `type` (third-party code).
+		const kind = str(part.type) || str(part.msgType);
+		const code = downloadCodeOf(part);
+		if (kind === 'picture' || (!kind && code)) {
+			if (code) media.push({ type: 'picture', downloadCode: code });
+		} else if (text.length <= QUOTE_LIMITS.text) text += quotedPartText(part, kind);
+	}
+	return { text, media };
+}
+
+/**
+ * Text and pictures of a quoted interactive card (typically the bot's own answer), from `cardContent`: blocks of
+ * `elementType: "RICHTEXT"` whose children are TEXT / LINK values and IMAGE download codes (shape of device-captured
+ * payloads in third-party tests; UNCONFIRMED by DingTalk's docs). Other nodes carry layout data and are skipped.
+ */
+function quotedCard(blocks: unknown): { text: string; media: MediaRef[] } {
+	const lines: string[] = [];
+	const media: MediaRef[] = [];
+	let budget: number = QUOTE_LIMITS.parts;
+	let length = 0;
+	for (const block of Array.isArray(blocks) ? blocks.slice(0, QUOTE_LIMITS.parts) : []) {
+		if (!isJsonObject<IDataObject>(block) || block.elementType !== 'RICHTEXT') continue;
+		const children = Array.isArray(block.children)
+			? block.children.slice(0, Math.max(0, budget))
+			: [];
+		budget -= children.length;
+		let line = '';
+		for (const child of children) {
+			if (!isJsonObject<IDataObject>(child)) continue;
+			if (child.elementType === 'TEXT' || child.elementType === 'LINK') line += str(child.value);
+			else if (child.elementType === 'IMAGE' && downloadCodeOf(child))
+				media.push({ type: 'picture', downloadCode: downloadCodeOf(child) });
+		}
+		if (line) lines.push(line);
+		length += line.length;
+		if (budget <= 0 || length > QUOTE_LIMITS.text) break;
+	}
+	return { text: lines.join('\n'), media };
+}
+
+/** Text and media of a quoted message's `content`, shaped by its type as in a message of that type. */
+function quotedContent(type: string, content: unknown): { text: string; media: MediaRef[] } {
+	// A bare string is read as the text (defensive: no payload with one has been seen).
+	if (typeof content === 'string') return { text: content, media: [] };
+	const c = obj(content);
+	if (type === 'richText') return quotedRichText(c.richText);
+	if (type === 'interactiveCard') return quotedCard(c.cardContent);
+	const code = downloadCodeOf(c);
+	if (type === 'picture' || type === 'audio' || type === 'video' || type === 'file') {
+		const fileName = type === 'file' ? str(c.fileName) : '';
+		const ref: MediaRef = { type, downloadCode: code, ...(fileName ? { fileName } : {}) };
+		const text = type === 'audio' ? str(c.recognition) : fileName;
+		return { text, media: code ? [ref] : [] };
+	}
+	// text: {text}; markdown (UNCONFIRMED): {title, text}; other types: whatever plain `text`/`content` they carry.
+	return { text: str(c.text) || str(c.content), media: [] };
+}
+
+const QUOTE_CONTAINERS = ['text', 'content'] as const;
+
+/**
+ * Where a reply's quote is. DingTalk's documented payload has none of these fields (UNCONFIRMED there); third-party
+ * bots read `text.isReplyMsg` + `text.repliedMsg` (text messages) and the same under `content` (rich text; one
+ * project also at the top level); older clients send a `quoteMessage` object (its shape is a guess: the robot
+ * message's own field names). `isReplyMsg` without a snapshot still marks a reply.
+ */
+function quoteSnapshotOf(data: IDataObject): { snapshot?: IDataObject; isReply: boolean } {
+	const places = [...QUOTE_CONTAINERS.map((key) => obj(data[key])), data];
+	let isReply = false;
+	for (const place of places) {
+		if (isJsonObject<IDataObject>(place.repliedMsg))
+			return { snapshot: place.repliedMsg, isReply: true };
+		if (place.isReplyMsg === true) isReply = true;
+	}
+	for (const place of [data, ...QUOTE_CONTAINERS.map((key) => obj(data[key]))])
+		if (isJsonObject<IDataObject>(place.quoteMessage))
+			return { snapshot: place.quoteMessage, isReply: true };
+	return { isReply };
+}
+
+/**
+ * The message a user replied to, or null when the message quotes nothing. One level only (a quote inside the quote
+ * is not followed), bounded text and media, and any shape reads without a throw: unknown fields stay empty.
+ */
+export function quotedOf(data: IDataObject): QuotedMessage | null {
+	const { snapshot, isReply } = quoteSnapshotOf(data);
+	if (!snapshot && !isReply) return null;
+	const q = snapshot ?? {};
+	const messageType = str(q.msgType) || str(q.msgtype) || 'unknown';
+	// quoteMessage (old shape, UNCONFIRMED) carries a text message's text as the robot message does: text.content.
+	const content =
+		q.content ?? (isJsonObject<IDataObject>(q.text) ? { text: q.text.content } : q.text);
+	const { text, media } = quotedContent(messageType, content);
+	return {
+		text: capText(text, QUOTE_LIMITS.text),
+		messageType,
+		// Without a snapshot ID, DingTalk's `originalMsgId` (seen on replies, UNCONFIRMED) names the quoted message.
+		msgId: str(q.msgId) || str(data.originalMsgId),
+		senderId: str(q.senderId),
+		senderStaffId: str(q.senderStaffId),
+		senderNick: str(q.senderNick),
+		createdAt: num(q.createdAt ?? q.createAt),
+		media: media.slice(0, QUOTE_LIMITS.media),
+	};
 }
 
 export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessageEvent {
@@ -156,6 +305,7 @@ export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessage
 		sessionWebhookExpiredTime: num(data.sessionWebhookExpiredTime),
 		createdAt: num(data.createAt ?? data.createA),
 		receivedAt: new Date(now).toISOString(),
+		quoted: quotedOf(data),
 		raw: data,
 	};
 }

@@ -1,8 +1,10 @@
 /** The event pipeline with wrongly typed fields: no throw or rejection, either an item or a refusal, items n8n can store. */
 import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
+import { QUOTE_LIMITS } from '../../../nodes/DingTalk/pipeline/events';
+import { quoteSnapshot, type QuoteShape, withQuote } from '../../fake-dingtalk/quotes';
 import { check, type FuzzTarget, mustNotReject, type Outcome } from '../harness';
-import { ALNUM, mutateObject, type Rng } from '../prng';
+import { ALNUM, deepNest, mutateObject, type Rng } from '../prng';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
@@ -53,6 +55,48 @@ function robot(rng: Rng): Record<string, unknown> {
 	};
 }
 
+const QUOTED_TYPES = [
+	'text',
+	'richText',
+	'picture',
+	'audio',
+	'video',
+	'file',
+	'markdown',
+	'interactiveCard',
+	'unknownMsgType',
+];
+
+/** Half the messages reply to (quote) an earlier one: each shape and place DingTalk's clients use, some oversized. */
+function withSomeQuote(rng: Rng, data: Record<string, unknown>): Record<string, unknown> {
+	if (rng.chance(0.5)) return data;
+	const quote = {
+		msgType: rng.pick(QUOTED_TYPES),
+		text: rng.chance(0.01) ? 'q'.repeat(100_000) : rng.text(40),
+		downloadCode: `dc${rng.string(ALNUM, 1, 8)}`,
+		shape: rng.pick<QuoteShape>(['repliedMsg', 'quoteMessage']),
+	};
+	const out = withQuote(data, quote);
+	const place = rng.int(4);
+	if (place === 1) out.repliedMsg = quoteSnapshot(quote);
+	if (place === 2) out.originalMsgId = rng.text(12);
+	if (rng.chance(0.002)) {
+		// Huge lists and deep nesting where the parser reads parts: bounded work and no stack overflow expected.
+		const snapshot = quoteSnapshot({ msgType: rng.pick(['richText', 'interactiveCard']) });
+		const huge = Array.from({ length: 20_000 }, (_, i) =>
+			rng.chance(0.5)
+				? { type: 'picture', downloadCode: `p${i}` }
+				: { elementType: 'RICHTEXT', children: [] },
+		);
+		snapshot.content = {
+			richText: huge,
+			cardContent: rng.chance(0.5) ? huge : deepNest(2000, true),
+		};
+		out.quoteMessage = snapshot;
+	}
+	return out;
+}
+
 function card(rng: Rng): Record<string, unknown> {
 	const value = JSON.stringify({
 		cardPrivateData: { actionIds: ['a'], params: { action: rng.pick(['like', 'end_session']) } },
@@ -68,9 +112,23 @@ function card(rng: Rng): Record<string, unknown> {
 	};
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Deeply mutated: top-level fields and the nested ones DingTalk's shapes put inside. */
 function hostile(rng: Rng, base: Record<string, unknown>): Record<string, unknown> {
 	const out = mutateObject(rng, base);
+	// The quote's own fields and its content, wherever the quote sits.
+	for (const holder of [out, out.text, out.content])
+		for (const key of ['repliedMsg', 'quoteMessage']) {
+			const place = holder as Record<string, unknown> | undefined;
+			const quote = place?.[key];
+			if (!isObject(quote) || !rng.chance(0.5)) continue;
+			const mutated = mutateObject(rng, quote);
+			if (isObject(mutated.content) && rng.chance(0.5))
+				mutated.content = mutateObject(rng, mutated.content);
+			(place as Record<string, unknown>)[key] = mutated;
+		}
 	for (const key of ['text', 'content', 'atUsers']) {
 		const value = out[key];
 		if (rng.chance(0.3) && typeof value === 'object' && value !== null && !Array.isArray(value))
@@ -89,7 +147,7 @@ export const pipelineTarget: FuzzTarget = {
 	name: 'pipeline',
 	async run(rng: Rng): Promise<Outcome> {
 		const isCard = rng.chance(0.3);
-		const data = hostile(rng, isCard ? card(rng) : robot(rng));
+		const data = hostile(rng, isCard ? card(rng) : withSomeQuote(rng, robot(rng)));
 		const input = { topic: isCard ? CARD : ROBOT, data };
 		const items = await mustNotReject(
 			input,
@@ -103,6 +161,19 @@ export const pipelineTarget: FuzzTarget = {
 			} catch (error) {
 				check(false, `item is not serialisable: ${(error as Error).message}`, input);
 			}
+			// A quote is null or a bounded, typed object, whatever the snapshot held.
+			const { event, quoted } = item as { event?: unknown; quoted?: unknown };
+			if (event === 'message') check(quoted !== undefined, 'message item without quoted', input);
+			if (quoted === undefined || quoted === null) continue;
+			const q = quoted as { text: unknown; media: unknown };
+			check(
+				typeof q.text === 'string' &&
+					q.text.length <= QUOTE_LIMITS.text &&
+					Array.isArray(q.media) &&
+					q.media.length <= QUOTE_LIMITS.media,
+				'quoted is not a bounded {text, media}',
+				input,
+			);
 		}
 		return items.length ? 'accepted' : 'refused';
 	},
