@@ -430,7 +430,8 @@ it('a reply to an earlier message: the run sees the quoted message (current and 
 		'/v1.0/im/bot/messages/get',
 		robotMessage({
 			text: 'and this?',
-			sender: users[2],
+			// A sender no other case uses: the redelivery case below expects users[2]'s first direct session.
+			sender: users[10],
 			quote: {
 				msgType: 'richText',
 				text: 'old client',
