@@ -18,10 +18,27 @@ interface ToolSpec {
 
 export const FAKE_OPENAI_API_KEY = 'sk-fake-openai-0001';
 
+/** Asked "Notify <user IDs>: <text>", the model sends that text with the notification tool. */
+const NOTIFY_REQUEST = /^notify\s+([\w,]{1,200}):\s*([^\n]{1,500})$/i;
+
+/**
+ * A tool n8n put behind human review (a `…HitlTool` node between the tool and the agent) takes its own arguments
+ * under `toolParameters` and the review node's `$fromAI` values under `hitlParameters` (n8n-core's
+ * createHitlToolkit).
+ */
+function argumentsFor(spec: ToolSpec | undefined, args: Record<string, unknown>) {
+	const properties = (spec?.function.parameters as { properties?: Record<string, unknown> })
+		?.properties;
+	return properties && 'toolParameters' in properties
+		? { toolParameters: args, hitlParameters: {} }
+		: args;
+}
+
 /**
  * An OpenAI-compatible chat model (Chat Completions, with and without streaming) that behaves like an agent's
- * model in the simplest useful way: offered DingTalk tools, it first calls `dingtalk_list_users` for the
- * department named in the question; given the tool's result, it answers with it. Records every request.
+ * model in the simplest useful way: offered DingTalk tools, it calls `dingtalk_send_text_notification` when asked
+ * to notify someone, else `dingtalk_list_users` for the department named in the question; given the tool's result,
+ * it answers with it. Records every request.
  */
 export class FakeChatModel extends LoopbackServer {
 	requests: Array<{ path: string; body: Record<string, unknown> }> = [];
@@ -59,10 +76,25 @@ export class FakeChatModel extends LoopbackServer {
 			return json(404, { error: { message: `no route ${path}` } });
 
 		const messages = (body.messages as ChatMessage[]) ?? [];
-		const tools = ((body.tools as ToolSpec[]) ?? []).map((t) => t.function.name);
+		const toolSpecs = (body.tools as ToolSpec[]) ?? [];
+		const tools = toolSpecs.map((t) => t.function.name);
+		const call = (id: string, name: string, args: Record<string, unknown>) => ({
+			id,
+			type: 'function' as const,
+			function: {
+				name,
+				arguments: JSON.stringify(
+					argumentsFor(
+						toolSpecs.find((t) => t.function.name === name),
+						args,
+					),
+				),
+			},
+		});
 		const lastUser = [...messages].reverse().find((m) => m.role === 'user');
 		const afterUser = messages.slice(messages.lastIndexOf(lastUser as ChatMessage) + 1);
 		const toolResult = afterUser.find((m) => m.role === 'tool');
+		const notify = NOTIFY_REQUEST.exec(String(lastUser?.content ?? '').trim());
 		let message: {
 			content: string | null;
 			tool_calls?: Array<{
@@ -75,19 +107,25 @@ export class FakeChatModel extends LoopbackServer {
 			message = {
 				content: `Here is what DingTalk says: ${String(toolResult.content).slice(0, 600)}`,
 			};
+		} else if (notify && tools.includes('dingtalk_send_text_notification')) {
+			message = {
+				content: null,
+				tool_calls: [
+					call('call_notify_1', 'dingtalk_send_text_notification', {
+						userIds: notify[1],
+						content: notify[2],
+					}),
+				],
+			};
 		} else if (tools.includes('dingtalk_list_users')) {
 			const department = /department\s+(\d+)/i.exec(String(lastUser?.content ?? ''))?.[1] ?? '1';
 			message = {
 				content: null,
 				tool_calls: [
-					{
-						id: 'call_list_users_1',
-						type: 'function',
-						function: {
-							name: 'dingtalk_list_users',
-							arguments: JSON.stringify({ departmentId: department, pageSize: 10 }),
-						},
-					},
+					call('call_list_users_1', 'dingtalk_list_users', {
+						departmentId: department,
+						pageSize: 10,
+					}),
 				],
 			};
 		} else {
