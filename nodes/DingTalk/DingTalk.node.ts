@@ -3,9 +3,12 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/responseWebhook';
 import { router } from './actions/router';
 import { properties } from './actions/versionDescription';
 import { dingTalkApiCredentialTest, listSearch } from './methods';
@@ -38,6 +41,11 @@ export class DingTalk implements INodeType {
 				displayOptions: { show: { authentication: ['httpApi'] } },
 			},
 		],
+		// Send and Wait for Response: n8n resumes a waiting execution through these (restart webhooks, never
+		// registered on an active workflow, so no webhookMethods lifecycle applies).
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip:
+			'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue after the response" : "" }}',
 		properties,
 	};
 
@@ -45,5 +53,9 @@ export class DingTalk implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { type INodeProperties, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import { messageContentFields } from '../../descriptions/messageContent.description';
 import type { DingTalkOperation } from '../node.type';
@@ -6,11 +6,13 @@ import * as addReaction from './addReaction.operation';
 import * as recall from './recall.operation';
 import * as removeReaction from './removeReaction.operation';
 import * as reply from './reply.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
 
 export const operations: Record<string, DingTalkOperation> = {
 	reply,
+	sendAndWait,
 	sendToUsers,
 	sendToGroup,
 	recall,
@@ -51,6 +53,13 @@ export const description: INodeProperties[] = [
 				description: 'Answer the conversation a DingTalk Trigger event came from',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: SEND_AND_WAIT_OPERATION,
+				action: 'Send message and wait for response',
+				description:
+					'Send a message with buttons to users or a group and pause the workflow until someone responds',
+			},
+			{
 				name: 'Send to Group',
 				value: 'sendToGroup',
 				action: 'Send a message to a group',
@@ -69,6 +78,7 @@ export const description: INodeProperties[] = [
 	...sendToUsers.description,
 	...sendToGroup.description,
 	...messageContentFields,
+	...sendAndWait.description,
 	...recall.description,
 	...addReaction.description,
 	...removeReaction.description,
