@@ -6,6 +6,7 @@ import {
 	defaultFixture,
 	FakeDingTalk,
 	robotMessage as fakeRobotMessage,
+	type SentMessage,
 } from '../fake-dingtalk';
 import { FakeChatModel } from '../fake-openai';
 import { FakeXpert } from '../fake-xpert';
@@ -586,6 +587,108 @@ describe('conversations through the published flows (n8n start)', () => {
 		);
 		for (const user of ['eng0003', 'eng0004']) expect(reply).toContain(user);
 		expect(model.requests.length).toBeGreaterThanOrEqual(calls + 2);
+	});
+
+	it("n8n lists the DingTalk node's human review variant (…HitlTool) for AI Agents, under Tools → Human review", async () => {
+		const { status, data } = await server.getJson<
+			Array<{
+				name: string;
+				displayName: string;
+				inputs: unknown;
+				outputs: unknown;
+				codex?: unknown;
+			}>
+		>('/types/nodes.json');
+		expect(status).toBe(200);
+		const review = data.filter((t) => t.name === `${PACKAGE_PREFIX}.dingTalkHitlTool`);
+		expect(review).toHaveLength(1);
+		expect(review[0]).toMatchObject({
+			displayName: 'DingTalk',
+			inputs: [{ displayName: 'Tool', type: 'ai_tool', required: true }],
+			outputs: [
+				{
+					displayName: 'Human review',
+					type: 'ai_tool',
+					filter: {
+						nodes: ['@n8n/n8n-nodes-langchain.agent', '@n8n/n8n-nodes-langchain.agentTool'],
+					},
+				},
+			],
+			// The editor's "Human review" panel lists every type whose name ends in HitlTool.
+			codex: { categories: ['AI'], subcategories: { Tools: ['Human in the Loop'] } },
+		});
+	});
+
+	it('AI Agent flow, human review: the DingTalk review card holds the notification until the asker answers; Approve sends it, Decline tells the agent it was refused', async () => {
+		const [asker, approvedFor, declinedFor] = [users[5], users[6], users[7]];
+		const ask = (text: string) =>
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				fakeRobotMessage(fake, { text, senderStaffId: asker, conversationId: AGENT_CHAT }),
+			);
+		const sentTo = (user: string, text: string) =>
+			fake.sentMessages.filter(
+				(m) => m.channel === 'oto' && m.userIds?.includes(user) && JSON.stringify(m).includes(text),
+			);
+		const waiting = async () => {
+			const filter = encodeURIComponent(
+				JSON.stringify({ workflowId: agentFlowOnOneChat.id, status: ['waiting'] }),
+			);
+			return (
+				await server.rest<{ results: Array<{ id: string }> }>('GET', `/executions?filter=${filter}`)
+			).data.results;
+		};
+		/** The review card's button (an ActionCard's buttonUrl<n>): n8n's signed resume URL, sent to this n8n's port. */
+		const answerUrl = (card: SentMessage, approved: boolean) => {
+			const resume = Object.values(card.msgParam as Record<string, string>).find(
+				(v) => v.includes('/webhook-waiting/') && v.includes(`approved=${approved}`),
+			);
+			if (!resume) throw new Error(`no ${approved} button in ${JSON.stringify(card)}`);
+			const url = new URL(resume);
+			return `${server.baseUrl}${url.pathname}${url.search}`;
+		};
+		const reviewAndAnswer = async (notice: string, to: string, approved: boolean) => {
+			const repliesBefore = replies().length;
+			ask(`Notify ${to}: ${notice}`);
+			const card = await waitFor(() => sentTo(asker, notice)[0], 60_000);
+			// The run waits, the tool has not run yet.
+			const waits = await waitFor(async () => {
+				const runs = await waiting();
+				return runs.length > 0 && runs;
+			}, 30_000);
+			expect(waits).toHaveLength(1);
+			expect(sentTo(to, notice)).toEqual([]);
+			const clicked = await fetch(answerUrl(card, approved));
+			expect(clicked.status).toBe(200);
+			const reply = await waitFor(
+				() =>
+					replies()
+						.slice(repliesBefore)
+						.find((r) => r.startsWith('Here is what DingTalk says')),
+				60_000,
+			);
+			await waitFor(async () => (await waiting()).length === 0, 30_000);
+			return { card, reply };
+		};
+
+		const approvedRun = await reviewAndAnswer('Build 42 is green', approvedFor, true);
+		// The flow's review text (the tool and the input the model chose) with Decline / Approve buttons.
+		expect(approvedRun.card.msgParam).toMatchObject({
+			title: 'The assistant asks before notifying',
+			text: `The assistant wants to run **dingtalk_send_text_notification** with:\n\n{"userIds":"${approvedFor}","content":"Build 42 is green"}`,
+			buttonTitle1: 'Decline',
+			buttonTitle2: 'Approve',
+		});
+		const [notice] = sentTo(approvedFor, 'Build 42 is green');
+		expect(notice).toBeDefined();
+		expect(approvedRun.reply).toContain(String(notice.processQueryKey));
+
+		const declinedRun = await reviewAndAnswer('Build 43 is red', declinedFor, false);
+		expect(sentTo(declinedFor, 'Build 43 is red')).toEqual([]);
+		// What n8n's agent tells the model instead of the tool's output (the fake model answers with it).
+		expect(declinedRun.reply).toMatch(
+			/User rejected the tool call to dingtalk_send_text_notification \(id: call_notify_1\)\. STOP what you are doing/,
+		);
 	});
 
 	it("over HTTP callbacks: an encrypted message gets the expert's answer", async () => {
