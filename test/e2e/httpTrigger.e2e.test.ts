@@ -127,6 +127,141 @@ const statusFlow = flow(
 	{ Webhook: { main: [[link('Get Status')]] } },
 );
 
+/**
+ * Send and Wait for Response in the same server: n8n's Webhook → DingTalk Send and Wait → Send to Group, whose text
+ * reports what the waiting node output (the fake DingTalk records it). Approval to two users; a custom form
+ * answered by POST; a group free-text wait whose limit ends it.
+ */
+const SW_APPROVAL_HOOK = 'dingtalk-sw-approval';
+const SW_FORM_HOOK = 'dingtalk-sw-form';
+const SW_LIMIT_HOOK = 'dingtalk-sw-limit';
+const webhookNode = (path: string) => ({
+	id: `hook${path.replace(/\W/g, '')}`,
+	name: 'Webhook',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	position: [0, 0],
+	webhookId: path,
+	parameters: { httpMethod: 'GET', path, responseMode: 'onReceived', options: {} },
+});
+const reportNode = (tag: string) =>
+	dingTalk(
+		'Report',
+		{
+			resource: 'message',
+			operation: 'sendToGroup',
+			openConversationId: group.openConversationId,
+			messageType: 'text',
+			text: `=${tag} {{ JSON.stringify({ data: $json.data || null, respondent: $json.respondent || null, query: $json.query || null }) }}`,
+		},
+		400,
+	);
+const sendAndWaitFlow = (
+	id: string,
+	hook: string,
+	tag: string,
+	parameters: Record<string, unknown>,
+) =>
+	flow(
+		id,
+		[
+			webhookNode(hook),
+			dingTalk(
+				'Ask',
+				{
+					resource: 'message',
+					operation: 'sendAndWait',
+					subject: 'Approval required',
+					message: 'Deploy **v2**?',
+					...parameters,
+				},
+				200,
+			),
+			reportNode(tag),
+		],
+		{ Webhook: { main: [[link('Ask')]] }, Ask: { main: [[link('Report')]] } },
+	);
+const swApprovalFlow = sendAndWaitFlow('htSwApproval0001', SW_APPROVAL_HOOK, 'SW-APPROVAL', {
+	sendTo: 'users',
+	userIds: `${users[0]}, ${users[1]}`,
+	approvalOptions: { values: { approvalType: 'double' } },
+});
+const swFormFlow = sendAndWaitFlow('htSwForm00000001', SW_FORM_HOOK, 'SW-FORM', {
+	sendTo: 'users',
+	userIds: users[2],
+	responseType: 'customForm',
+	formFields: {
+		values: [
+			{ fieldLabel: 'Reason', fieldType: 'text', requiredField: true },
+			{ fieldLabel: 'Days', fieldType: 'number' },
+		],
+	},
+});
+// 0.01 minutes: due at once; n8n's wait tracker resumes it at its next poll (every 60 s).
+const swLimitFlow = sendAndWaitFlow('htSwLimit0000001', SW_LIMIT_HOOK, 'SW-LIMIT', {
+	sendTo: 'group',
+	openConversationId: group.openConversationId,
+	responseType: 'freeText',
+	options: {
+		limitWaitTime: {
+			values: { limitType: 'afterTimeInterval', resumeAmount: 0.01, resumeUnit: 'minutes' },
+		},
+	},
+});
+const swFlows = [swApprovalFlow, swFormFlow, swLimitFlow];
+
+/** The texts the Report nodes posted for a tag. */
+const reports = (tag: string) =>
+	fake.sentMessages
+		.filter((m) => m.channel === 'group')
+		.map((m) => (m.msgParam as { content?: string } | undefined)?.content ?? '')
+		.filter((text) => text.startsWith(`${tag} `))
+		.map((text) => JSON.parse(text.slice(tag.length + 1)) as Record<string, unknown>);
+
+/** Waits until a Report node posted for the tag. */
+const reported = async (tag: string, timeoutMs = 30_000) =>
+	await waitFor(() => {
+		const found = reports(tag);
+		return found.length ? found : undefined;
+	}, timeoutMs);
+
+/** The ActionCards a flow sent (one per user, or one in the group), with their button links. */
+const cards = (title = 'Approval required') =>
+	fake.sentMessages
+		.filter((m) => (m.msgParam as { title?: string } | undefined)?.title === title)
+		.map((m) => ({ ...m, param: m.msgParam as Record<string, string> }));
+
+/** n8n signs the link for WEBHOOK_URL's host (localhost here); the test reaches the same path on 127.0.0.1. */
+const onServer = (link: string) => {
+	const parsed = new URL(link);
+	return `${server.baseUrl}${parsed.pathname}${parsed.search}`;
+};
+const BROWSER = { 'user-agent': 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 DingTalk/7.6.0' };
+
+async function executionsOf(workflowId: string) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const { data } = await server.rest<{ results: Array<{ id: string; status: string }> }>(
+		'GET',
+		`/executions?filter=${filter}&limit=100`,
+	);
+	return data.results ?? [];
+}
+const waitingExecution = async (workflowId: string) =>
+	await waitFor(async () => (await executionsOf(workflowId)).find((e) => e.status === 'waiting'));
+/** Calls the flow's Webhook; until n8n activated it, the answer is 404 and nothing runs. */
+const startFlow = async (hook: string) =>
+	await waitFor(
+		async () =>
+			(await fetch(`${server.baseUrl}/webhook/${hook}?ticket=7`)
+				.then((r) => r.status)
+				.catch(() => 0)) === 200,
+		60_000,
+	);
+let limitStartedAt = 0;
+let limitLink = '';
+/** The limit flow's form page, fetched while it waited. */
+let limitPage = '';
+
 const url = (hook: string) => `${server.baseUrl}/webhook/${hook}/callback`;
 const send = (hook: string, callback: ReturnType<typeof pusher.encrypted>) =>
 	DingTalkCallbackPusher.send(url(hook), callback);
@@ -148,7 +283,7 @@ const executionCount = async (workflowId: string) => await server.executionCount
 beforeAll(async () => {
 	await fake.start();
 	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
-	const flows = [echoFlow, aggregateFlow, statusFlow];
+	const flows = [echoFlow, aggregateFlow, statusFlow, ...swFlows];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -166,6 +301,12 @@ beforeAll(async () => {
 			60_000,
 		);
 	}
+	// Started first, checked last: the wait tracker's next poll (≤ 60 s) then costs the suite no extra time.
+	limitStartedAt = Date.now();
+	await startFlow(SW_LIMIT_HOOK);
+	await waitingExecution(swLimitFlow.id);
+	limitLink = (await waitFor(() => cards()[0]?.param.singleURL)) as string;
+	limitPage = await (await fetch(onServer(limitLink), { headers: BROWSER })).text();
 });
 
 afterAll(async () => {
@@ -500,4 +641,105 @@ it('Connection → Get Status with the HTTP credential, run in the server, repor
 	expect(Date.now() - Date.parse(echo.lastCallbackAt)).toBeLessThan(120_000);
 	expect(echo.callbacksAccepted).toBeGreaterThanOrEqual(10);
 	expect(echo.callbacksRefused).toBeGreaterThanOrEqual(30);
+});
+
+describe('Send and Wait for Response (the execution waits; a signed link resumes it once)', () => {
+	it('approval to two users: each gets a card whose signed links name them; forged and unsigned links are refused; the click resumes with the answer and who gave it; a second answer is refused', async () => {
+		await startFlow(SW_APPROVAL_HOOK);
+		const execution = await waitingExecution(swApprovalFlow.id);
+		const sent = await waitFor(() => (cards().length >= 3 ? cards() : undefined));
+		const perUser = sent.filter((card) => card.channel === 'oto');
+		expect(perUser.map((card) => [card.userIds, card.msgKey])).toEqual([
+			[[users[0]], 'sampleActionCard6'],
+			[[users[1]], 'sampleActionCard6'],
+		]);
+		const [decline, approve] = [perUser[1].param.buttonUrl1, perUser[1].param.buttonUrl2];
+		expect(new URL(approve).pathname).toBe(`/webhook-waiting/${execution.id}/Ask`);
+		expect(Object.fromEntries(new URL(decline).searchParams)).toEqual({
+			approved: 'false',
+			user: users[1],
+			signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+		});
+
+		// Forged: another user (or answer) under the same signature; unsigned: no signature at all.
+		const forged = new URL(onServer(approve));
+		forged.searchParams.set('user', users[0]);
+		const unsigned = new URL(onServer(approve));
+		unsigned.searchParams.delete('signature');
+		for (const link of [forged, unsigned]) {
+			const refused = await fetch(link, { headers: BROWSER });
+			expect(refused.status).toBe(401);
+			expect(await refused.text()).toContain('Invalid Form Link');
+		}
+		expect((await waitingExecution(swApprovalFlow.id)).id).toBe(execution.id);
+
+		const answered = await fetch(onServer(approve), { headers: BROWSER });
+		expect(answered.status).toBe(200);
+		expect(answered.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+		expect(await answered.text()).toContain('Got it, thanks');
+		const [report] = await reported('SW-APPROVAL');
+		expect(report).toEqual({
+			data: { approved: true, respondedAt: expect.any(String) },
+			respondent: { userId: users[1] },
+			query: null,
+		});
+		await waitFor(async () =>
+			(await executionsOf(swApprovalFlow.id)).every((e) => e.status === 'success'),
+		);
+
+		// The other user's Decline after the run ended: n8n's own page, no second run, the output unchanged.
+		const late = await fetch(onServer(perUser[0].param.buttonUrl1), { headers: BROWSER });
+		expect(await late.text()).toContain('No action required');
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(reports('SW-APPROVAL')).toEqual([report]);
+		expect(await executionsOf(swApprovalFlow.id)).toHaveLength(1);
+	});
+
+	it('custom form: the link opens our form page; a multipart POST resumes with the fields under their labels', async () => {
+		await startFlow(SW_FORM_HOOK);
+		await waitingExecution(swFormFlow.id);
+		const [card] = await waitFor(() => {
+			const found = cards().filter((c) => c.userIds?.[0] === users[2]);
+			return found.length ? found : undefined;
+		});
+		expect(card.msgKey).toBe('sampleActionCard');
+		const link = onServer(card.param.singleURL);
+		const page = await fetch(link, { headers: BROWSER });
+		expect(page.headers.get('content-security-policy')).toMatch(/form-action 'self'/);
+		const html = await page.text();
+		expect(html).toContain('enctype="multipart/form-data"');
+		expect(html).toContain('Reason *');
+
+		const refused = await fetch(link, {
+			method: 'POST',
+			headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'field-0=x',
+		});
+		expect(refused.status).toBe(415);
+		const form = new FormData();
+		form.append('field-0', 'audit <b>');
+		form.append('field-1', '3');
+		const answered = await fetch(link, { method: 'POST', headers: BROWSER, body: form });
+		expect(answered.status).toBe(200);
+		const [report] = await reported('SW-FORM');
+		expect(report).toMatchObject({
+			data: { Reason: 'audit <b>', Days: 3, respondedAt: expect.any(String) },
+			respondent: { userId: users[2] },
+		});
+	});
+
+	it('the wait limit ends a group wait nobody answered: the node outputs its input unchanged, as n8n does', async () => {
+		expect(limitPage).toContain('<textarea');
+		const [report] = await reported(
+			'SW-LIMIT',
+			Math.max(5_000, limitStartedAt + 75_000 - Date.now()),
+		);
+		expect(report).toEqual({ data: null, respondent: null, query: { ticket: '7' } });
+		// While the run is still being saved, n8n answers 409; once it ended, its own page.
+		await waitFor(async () =>
+			(await executionsOf(swLimitFlow.id)).every((e) => e.status === 'success'),
+		);
+		const late = await fetch(onServer(limitLink), { headers: BROWSER });
+		expect(await late.text()).toContain('No action required');
+	});
 });

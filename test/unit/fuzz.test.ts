@@ -16,6 +16,7 @@ const INPUTS: Record<string, number> = {
 	pipeline: 3000,
 	cardMerge: 300,
 	sse: 2000,
+	sendAndWait: 2000,
 };
 
 describe('fuzz reference (independent of the package, from dingtalk-protocol.md §3)', () => {

@@ -2,6 +2,7 @@ import type { FuzzTarget } from '../harness';
 import { cardMergeTarget } from './cardMerge';
 import { httpCallbackTarget } from './httpCallback';
 import { pipelineTarget } from './pipeline';
+import { sendAndWaitTarget } from './sendAndWait';
 import { sseTarget } from './sse';
 import { streamFramesTarget } from './streamFrames';
 
@@ -11,4 +12,5 @@ export const TARGETS: FuzzTarget[] = [
 	pipelineTarget,
 	cardMergeTarget,
 	sseTarget,
+	sendAndWaitTarget,
 ];

@@ -1,4 +1,5 @@
 import axios, { type AxiosRequestConfig } from 'axios';
+import { createHmac } from 'crypto';
 import { createReadStream } from 'fs';
 import { stat } from 'fs/promises';
 import {
@@ -47,6 +48,22 @@ export interface FakeContext {
 	/** Aborting it is what n8n does when an execution is cancelled. */
 	cancel: AbortController;
 	logs: Array<{ level: string; message: string }>;
+	/** What the node handed to putExecutionToWait, in order. */
+	waits: Date[];
+}
+
+/** The fake's HMAC secret and waiting-webhook base: resume URLs are signed as n8n-core signs them. */
+export const FAKE_HMAC_SECRET = 'fake-hmac-secret';
+export const FAKE_WAITING_BASE = 'http://n8n.test/webhook-waiting';
+export const FAKE_EXECUTION_ID = '42';
+
+/** n8n-core's signature of a resume URL: HMAC-SHA256 over its path and query without `signature`. */
+export function signResumeUrl(url: URL): string {
+	const unsigned = new URL(url.toString());
+	unsigned.searchParams.delete('signature');
+	return createHmac('sha256', FAKE_HMAC_SECRET)
+		.update(`${unsigned.pathname}${unsigned.search}`)
+		.digest('hex');
 }
 
 const CREDENTIAL_TYPES: ICredentialType[] = [
@@ -61,6 +78,7 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 	const responses: IExecuteResponsePromiseData[] = [];
 	const cancel = new AbortController();
 	const logs: FakeContext['logs'] = [];
+	const waits: Date[] = [];
 	const userParameters = (i: number) =>
 		typeof options.parameters === 'function' ? options.parameters(i) : options.parameters;
 	// n8n stores a node's parameters with the defaults of every displayed field filled in (NodeHelpers does that).
@@ -104,6 +122,18 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 		continueOnFail: () => options.continueOnFail === true,
 		getCredentials,
 		getExecutionCancelSignal: () => cancel.signal,
+		// As n8n-core's getSignedResumeUrl: <waiting base>/<execution>/<node id>?<parameters>&signature=<hmac>.
+		getSignedResumeUrl(parameters: Record<string, string> = {}) {
+			const url = new URL(
+				`${FAKE_WAITING_BASE}/${FAKE_EXECUTION_ID}/${encodeURIComponent(node.id)}`,
+			);
+			for (const [key, value] of Object.entries(parameters)) url.searchParams.set(key, value);
+			url.searchParams.set('signature', signResumeUrl(url));
+			return url.toString();
+		},
+		putExecutionToWait: async (waitTill: Date) => {
+			waits.push(waitTill);
+		},
 		sendResponse: async (response: IExecuteResponsePromiseData) => {
 			responses.push(response);
 		},
@@ -166,6 +196,7 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 		responses,
 		cancel,
 		logs,
+		waits,
 	};
 }
 

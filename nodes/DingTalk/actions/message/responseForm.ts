@@ -114,10 +114,14 @@ export type AnswerResult =
 	| { ok: true; values: Record<string, AnswerValue> }
 	| { ok: false; refusal: Refusal };
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// Linear: one run of non-space non-@, one @, one run of non-space non-@ with a dot somewhere inside.
-const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
-const NUMBER = /^-?\d{1,15}(?:\.\d{1,15})?$/;
+/** The value patterns; each linear (no two quantifiers compete for a character). Exported for their test. */
+export const ANSWER_PATTERNS = {
+	date: /^(\d{4})-(\d{2})-(\d{2})$/,
+	// Non-space non-@, one @, then dot-separated runs that hold no dot: a dot ends every run.
+	email: /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/,
+	number: /^-?\d{1,15}(?:\.\d{1,15})?$/,
+};
+const { date: DATE, email: EMAIL, number: NUMBER } = ANSWER_PATTERNS;
 
 /**
  * Reads a submitted answer against the form: each field at most once, a string of bounded length, of the field's

@@ -7,6 +7,7 @@ import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
 import { type ResponseLink, readSendAndWaitConfig, responseLinks } from './responseConfig';
 import { sendGroupMessage, sendUserMessages } from './send';
+import { openConversationIdField, userIdsField } from './targets';
 import { limitWaitTimeOption, waitTillFrom } from './waitLimit';
 
 import { requiredList, requiredString } from '../../../shared/parameters';
@@ -67,27 +68,11 @@ const properties: INodeProperties[] = [
 		description: 'Whom the message with the response buttons goes to',
 	},
 	{
-		displayName: 'User IDs',
-		name: 'userIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'manager1234, user5678',
+		...userIdsField,
 		displayOptions: { show: { sendTo: ['users'] } },
 		description: `Staff user IDs, separated by commas or new lines, or an expression giving an array; at most ${MAX_RECIPIENTS}. The first response resumes the workflow.`,
-		hint: 'Find user IDs with the User → List operation, or in the DingTalk admin console under Contacts',
 	},
-	{
-		displayName: 'Open Conversation ID',
-		name: 'openConversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'cidXXXXXXXX==',
-		displayOptions: { show: { sendTo: ['group'] } },
-		description: 'The group conversation to post in. The robot must be a member of the group.',
-		hint: 'The conversationId of a group message received by the DingTalk Trigger',
-	},
+	{ ...openConversationIdField, displayOptions: { show: { sendTo: ['group'] } } },
 	{
 		displayName: 'Title',
 		name: 'subject',

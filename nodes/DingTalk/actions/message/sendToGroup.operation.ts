@@ -5,21 +5,11 @@ import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
 import { readOutgoingContent } from './media';
 import { sendGroupMessage } from './send';
+import { openConversationIdField } from './targets';
 
 import { requiredString } from '../../../shared/parameters';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Open Conversation ID',
-		name: 'openConversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'cidXXXXXXXX==',
-		description: 'The group conversation to post in. The robot must be a member of the group.',
-		hint: 'The conversationId of a group message received by the DingTalk Trigger',
-	},
-];
+const properties: INodeProperties[] = [openConversationIdField];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['sendToGroup'] } },

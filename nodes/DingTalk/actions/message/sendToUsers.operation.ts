@@ -6,22 +6,11 @@ import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
 import { readOutgoingContent } from './media';
 import { sendUserMessages } from './send';
+import { userIdsField } from './targets';
 
 import { requiredList } from '../../../shared/parameters';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'User IDs',
-		name: 'userIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'manager1234, user5678',
-		description:
-			'Staff user IDs to notify, separated by commas or new lines, or an expression giving an array. Any number: they are sent in batches of 20.',
-		hint: 'Find user IDs with the User → List operation, or in the DingTalk admin console under Contacts',
-	},
-];
+const properties: INodeProperties[] = [userIdsField];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['sendToUsers'] } },

@@ -1,0 +1,201 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
+
+/**
+ * The DingTalk node's webhook(): what a Send and Wait link does. n8n has checked the signature before calling it
+ * (see the e2e test for that); here every request shape is thrown at the handler directly.
+ */
+interface Sent {
+	status?: number;
+	headers: Record<string, string>;
+	body?: string;
+}
+
+interface Request {
+	method?: string;
+	query?: Record<string, unknown>;
+	headers?: Record<string, string>;
+	body?: unknown;
+}
+
+const BROWSER = 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 DingTalk/7.6.0';
+const MULTIPART = 'multipart/form-data; boundary=x';
+
+async function call(parameters: IDataObject, request: Request) {
+	const sent: Sent = { headers: {} };
+	const response = {
+		status(code: number) {
+			sent.status = code;
+			return response;
+		},
+		setHeader(name: string, value: string) {
+			sent.headers[name] = value;
+			return response;
+		},
+		send(body: string) {
+			sent.body = body;
+			return response;
+		},
+		end() {
+			return response;
+		},
+	};
+	const req = {
+		method: request.method ?? 'GET',
+		query: request.query ?? {},
+		headers: { 'user-agent': BROWSER, ...request.headers },
+		body: request.body,
+	};
+	const context = {
+		getRequestObject: () => req,
+		getResponseObject: () => response,
+		getBodyData: () => req.body ?? {},
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name
+				.split('.')
+				.reduce<unknown>(
+					(at, key) => (at && typeof at === 'object' ? (at as IDataObject)[key] : undefined),
+					parameters,
+				) ?? fallback,
+	} as unknown as IWebhookFunctions;
+	const result = await new DingTalk().webhook.call(context);
+	return { sent, result, output: result.workflowData?.[0]?.[0]?.json };
+}
+
+const approval = { operation: 'sendAndWait', sendTo: 'users', responseType: 'approval' };
+const freeText = { ...approval, responseType: 'freeText', message: 'Why <b>now</b>?' };
+const customForm = {
+	...approval,
+	responseType: 'customForm',
+	defineForm: 'json',
+	jsonOutput: JSON.stringify([
+		{ fieldLabel: 'Reason', requiredField: true },
+		{ fieldLabel: 'Days', fieldType: 'number' },
+		{
+			fieldLabel: 'Team',
+			fieldType: 'dropdown',
+			fieldOptions: { values: [{ option: 'A' }, { option: 'B' }] },
+		},
+	]),
+};
+
+describe('Send and Wait: the link (webhook)', () => {
+	it("records an approval with n8n's output shape and the user the link was signed for", async () => {
+		const { sent, output } = await call(approval, {
+			query: { approved: 'false', user: 'eng0001' },
+		});
+		expect(output).toEqual({
+			data: { approved: false, respondedAt: expect.any(String) },
+			respondent: { userId: 'eng0001' },
+		});
+		expect(sent.status).toBe(200);
+		expect(sent.body).toContain('Got it, thanks');
+		expect(sent.headers['Content-Security-Policy']).toMatch(/default-src 'none'/);
+		expect(sent.headers['Referrer-Policy']).toBe('no-referrer');
+	});
+
+	it('says nobody is known to have answered a group message', async () => {
+		const { output } = await call(
+			{ ...approval, sendTo: 'group' },
+			{ query: { approved: 'true', user: 'eng0001' } },
+		);
+		expect(output).toMatchObject({ data: { approved: true }, respondent: null });
+	});
+
+	it.each([
+		['missing', undefined],
+		['a case variant', 'TRUE'],
+		['a list', ['true', 'false']],
+		['a number-ish', '1'],
+	])('refuses an approved that is %s, resuming nothing', async (_label, approved) => {
+		const { sent, result } = await call(approval, { query: { approved } });
+		expect([sent.status, result.workflowData]).toEqual([400, undefined]);
+	});
+
+	it('does not let a link preview or a bot answer an approval', async () => {
+		for (const agent of [
+			'',
+			'Slackbot-LinkExpanding 1.0',
+			'Mozilla/5.0 (compatible; Googlebot/2.1)',
+		]) {
+			const { sent, result } = await call(approval, {
+				query: { approved: 'true' },
+				headers: { 'user-agent': agent },
+			});
+			expect([sent.status, result.workflowData]).toEqual([204, undefined]);
+		}
+	});
+
+	it('shows the Free Text form on GET, every value escaped, and records the text on POST', async () => {
+		const page = await call(freeText, { query: { approved: 'true', user: 'eng0002' } });
+		expect(page.result.workflowData).toBeUndefined();
+		expect(page.sent.body).toContain('Why &lt;b&gt;now&lt;/b&gt;?');
+		expect(page.sent.body).toContain('enctype="multipart/form-data"');
+		const { output } = await call(freeText, {
+			method: 'POST',
+			query: { approved: 'true', user: 'eng0002' },
+			headers: { 'content-type': MULTIPART },
+			body: { data: { 'field-0': 'Because <script>' } },
+		});
+		expect(output).toEqual({
+			data: { text: 'Because <script>', respondedAt: expect.any(String) },
+			respondent: { userId: 'eng0002' },
+		});
+	});
+
+	it('records a custom form under its labels, numbers as numbers', async () => {
+		const { output } = await call(customForm, {
+			method: 'POST',
+			query: { approved: 'true' },
+			headers: { 'content-type': MULTIPART },
+			body: { data: { 'field-0': 'audit', 'field-1': '3', 'field-2': 'B' } },
+		});
+		expect(output).toMatchObject({ data: { Reason: 'audit', Days: 3, Team: 'B' } });
+	});
+
+	it.each([
+		['a missing required field', { 'field-1': '3' }, {}, 400],
+		['a value twice', { 'field-0': ['a', 'b'] }, {}, 400],
+		['a number that is not', { 'field-0': 'a', 'field-1': '3e999' }, {}, 400],
+		['an option not offered', { 'field-0': 'a', 'field-2': 'C' }, {}, 400],
+		['an overlong value', { 'field-0': 'x'.repeat(10_001) }, {}, 413],
+		[
+			'too many keys',
+			Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'])),
+			{},
+			413,
+		],
+		[
+			'a declared body over 64 KiB',
+			{ 'field-0': 'a' },
+			{ 'content-length': String(65 * 1024) },
+			413,
+		],
+		[
+			'a url-encoded body',
+			{ 'field-0': 'a' },
+			{ 'content-type': 'application/x-www-form-urlencoded' },
+			415,
+		],
+	])('refuses %s with one fixed page, echoing nothing', async (_label, data, headers, status) => {
+		const { sent, result } = await call(customForm, {
+			method: 'POST',
+			query: { approved: 'true' },
+			headers: { 'content-type': MULTIPART, ...headers },
+			body: { data },
+		});
+		expect([sent.status, result.workflowData]).toEqual([status, undefined]);
+		expect(sent.body).not.toMatch(/field-|xxxx|3e999/);
+	});
+
+	it('refuses an uploaded file: the form has no file field', async () => {
+		const { sent } = await call(customForm, {
+			method: 'POST',
+			query: { approved: 'true' },
+			headers: { 'content-type': MULTIPART },
+			body: { data: { 'field-0': 'a' }, files: { 'field-0': {} } },
+		});
+		expect(sent.status).toBe(415);
+	});
+});

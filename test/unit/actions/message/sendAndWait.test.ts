@@ -1,0 +1,153 @@
+import {
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeOperationError,
+	WAIT_INDEFINITELY,
+} from 'n8n-workflow';
+
+import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
+import {
+	FAKE_EXECUTION_ID,
+	FAKE_WAITING_BASE,
+	runNode,
+	signResumeUrl,
+} from '../../support/fakeExecuteContext';
+import { useFakeDingTalk } from '../../support/fakeServices';
+
+const { fake, credentials } = useFakeDingTalk();
+const GROUP = 'cidFakeGroup001==';
+
+const run = async (
+	parameters: INodeParameters,
+	items: INodeExecutionData[] = [{ json: { ticket: 7 } }],
+) =>
+	await runNode({
+		node: new DingTalk(),
+		items,
+		parameters: {
+			resource: 'message',
+			operation: 'sendAndWait',
+			subject: 'Approval required',
+			message: 'Deploy **v2** to production?',
+			...parameters,
+		},
+		credentials: { dingTalkStreamApi: credentials() },
+	});
+
+const cardsTo = (path: string) =>
+	fake.requestsTo(path).map((request) => {
+		const body = request.body as { msgKey: string; msgParam: string; userIds?: string[] };
+		return { ...body, msgParam: JSON.parse(body.msgParam) as Record<string, string> };
+	});
+
+/** A link's query without its signature, after checking the signature is n8n's over path and query. */
+function signedQuery(link: string): Record<string, string> {
+	const url = new URL(link);
+	expect(`${url.origin}${url.pathname}`).toBe(
+		`${FAKE_WAITING_BASE}/${FAKE_EXECUTION_ID}/node-under-test`,
+	);
+	expect(url.searchParams.get('signature')).toBe(signResumeUrl(url));
+	url.searchParams.delete('signature');
+	return Object.fromEntries(url.searchParams);
+}
+
+describe('DingTalk → Message → Send and Wait for Response', () => {
+	afterEach(() => jest.useRealTimers());
+
+	it('sends each user a card of their own, its links signed with their user ID, and waits without limit', async () => {
+		const { output, waits } = await run({
+			sendTo: 'users',
+			userIds: 'eng0001, eng0002',
+			approvalOptions: {
+				values: { approvalType: 'double', approveLabel: 'Ship it', disapproveLabel: 'Hold' },
+			},
+		});
+		const cards = cardsTo('/v1.0/robot/oToMessages/batchSend');
+		expect(cards.map((c) => [c.userIds, c.msgKey])).toEqual([
+			[['eng0001'], 'sampleActionCard6'],
+			[['eng0002'], 'sampleActionCard6'],
+		]);
+		for (const [index, card] of cards.entries()) {
+			const user = `eng000${index + 1}`;
+			expect(card.msgParam).toMatchObject({
+				title: 'Approval required',
+				text: 'Deploy **v2** to production?',
+				buttonTitle1: 'Hold',
+				buttonTitle2: 'Ship it',
+			});
+			expect(signedQuery(card.msgParam.buttonUrl1)).toEqual({ approved: 'false', user });
+			expect(signedQuery(card.msgParam.buttonUrl2)).toEqual({ approved: 'true', user });
+		}
+		expect(waits).toEqual([WAIT_INDEFINITELY]);
+		// While waiting, the node's output is its input (n8n replaces it with the answer on resume).
+		expect(output).toEqual([{ json: { ticket: 7 }, pairedItem: { item: 0 } }]);
+	});
+
+	it('posts one card in a group, its Respond link signed for no one in particular (Free Text)', async () => {
+		await run({
+			sendTo: 'group',
+			openConversationId: GROUP,
+			responseType: 'freeText',
+			options: { messageButtonLabel: 'Answer' },
+		});
+		const [card] = cardsTo('/v1.0/robot/groupMessages/send');
+		expect(card.msgKey).toBe('sampleActionCard');
+		expect(card.msgParam.singleTitle).toBe('Answer');
+		expect(signedQuery(card.msgParam.singleURL)).toEqual({ approved: 'true' });
+	});
+
+	it('sends once per node run, from the first item, as n8n does', async () => {
+		const { output } = await run({ userIds: 'eng0001' }, [{ json: { a: 1 } }, { json: { a: 2 } }]);
+		expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(1);
+		expect(output.map((o) => o.json)).toEqual([{ a: 1 }, { a: 2 }]);
+	});
+
+	it('waits until now + the interval, or until the given date (Limit Wait Time)', async () => {
+		jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), doNotFake: ['nextTick'] });
+		const interval = await run({
+			userIds: 'eng0001',
+			options: {
+				limitWaitTime: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 45, resumeUnit: 'minutes' },
+				},
+			},
+		});
+		expect(interval.waits).toEqual([new Date('2026-01-01T00:45:00Z')]);
+		const date = await run({
+			userIds: 'eng0001',
+			options: {
+				limitWaitTime: {
+					values: { limitType: 'atSpecifiedTime', maxDateAndTime: '2026-02-03T04:05:06Z' },
+				},
+			},
+		});
+		expect(date.waits).toEqual([new Date('2026-02-03T04:05:06Z')]);
+	});
+
+	it('refuses an unusable wait limit, too many users, or a custom form it cannot build, before sending anything', async () => {
+		const failures = [
+			{
+				options: {
+					limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'soon' } },
+				},
+			},
+			{ userIds: Array.from({ length: 21 }, (_, i) => `user${i}`).join(',') },
+			{
+				responseType: 'customForm',
+				defineForm: 'json',
+				jsonOutput: '[{"fieldLabel":"A","fieldType":"file"}]',
+			},
+			{ responseType: 'customForm', defineForm: 'json', jsonOutput: '{not json' },
+		];
+		for (const failure of failures) {
+			const error = await run({ userIds: 'eng0001', ...failure }).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+		}
+		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
+	});
+
+	it('fails when no user received the message: there would be nothing to wait for', async () => {
+		const error = (await run({ userIds: 'nobody' }).catch((e: unknown) => e)) as Error;
+		expect(error.message).toBe('No user received the message');
+	});
+});
