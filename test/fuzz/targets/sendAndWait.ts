@@ -24,7 +24,8 @@ const MARKUP = [
 	'</textarea>',
 	'\\n',
 ];
-const TYPES = ['text', 'textarea', 'number', 'email', 'date', 'dropdown', 'file', 'html', 7, null];
+const TYPES = ['text', 'textarea', 'number', 'email', 'date', 'dropdown'];
+const BAD_TYPES = ['file', 'html', 7, null];
 /** The tags our page writes; any other tag in the output came from the input. */
 const OUR_TAGS = new Set(
 	'!DOCTYPE html head meta title style body main h1 p br form label input textarea select option button'
@@ -40,20 +41,39 @@ function hostileText(rng: Rng): string {
 }
 
 function definition(rng: Rng): unknown {
-	if (rng.chance(0.15)) return hostileValue(rng);
+	if (rng.chance(0.05)) return hostileValue(rng);
 	return Array.from({ length: rng.int(6) }, () =>
-		rng.chance(0.1)
+		// Mostly well-formed, so that most inputs reach the page and the answer; one bad part refuses the whole form.
+		rng.chance(0.03)
 			? hostileValue(rng)
 			: {
-					fieldLabel: rng.chance(0.9) ? hostileText(rng) : hostileValue(rng),
-					fieldType: rng.pick(TYPES),
+					fieldLabel: rng.chance(0.97) ? hostileText(rng) : hostileValue(rng),
+					fieldType: rng.chance(0.97) ? rng.pick(TYPES) : rng.pick(BAD_TYPES),
 					requiredField: rng.chance(0.5),
 					placeholder: hostileText(rng),
 					fieldOptions: {
-						values: Array.from({ length: rng.int(4) }, () => ({ option: hostileText(rng) })),
+						values: Array.from({ length: rng.int(5) + (rng.chance(0.9) ? 1 : 0) }, () => ({
+							option: hostileText(rng),
+						})),
 					},
 				},
 	);
+}
+
+/** A value the field should accept (a hostile text for text fields). */
+function fitting(rng: Rng, field: FormField): string {
+	switch (field.type) {
+		case 'number':
+			return String(rng.int(2000) - 1000) + (rng.chance(0.5) ? '.25' : '');
+		case 'email':
+			return 'someone@example.cn';
+		case 'date':
+			return '2024-02-29';
+		case 'dropdown':
+			return rng.pick(field.options);
+		default:
+			return hostileText(rng);
+	}
 }
 
 function answerBody(rng: Rng, fields: FormField[]): unknown {
@@ -62,14 +82,15 @@ function answerBody(rng: Rng, fields: FormField[]): unknown {
 	for (const [index, field] of fields.entries()) {
 		if (rng.chance(0.2)) continue;
 		const name = `field-${index}`;
-		body[name] = rng.pick([
-			() => hostileText(rng),
-			() => String(rng.int(1000)),
-			() => rng.pick(field.options.length ? field.options : ['x']),
-			() => '2026-02-30',
-			() => 'a@b.cn',
-			() => hostileValue(rng),
-		])();
+		body[name] = rng.chance(0.8)
+			? fitting(rng, field)
+			: rng.pick([
+					() => hostileText(rng),
+					() => '2026-02-30',
+					() => '1e5',
+					() => 'a@b',
+					() => hostileValue(rng),
+				])();
 	}
 	if (rng.chance(0.1)) body.__proto__ = { polluted: 'yes' };
 	return body;

@@ -52,8 +52,8 @@ h1{font-size:20px;margin:0 0 12px}p{line-height:1.5;margin:0 0 16px;color:#51565
 label{display:block;font-weight:600;margin:16px 0 6px}input,select,textarea{box-sizing:border-box;width:100%;padding:10px;border:1px solid #d0d3d6;border-radius:6px;font:inherit}
 textarea{min-height:120px}button{margin-top:20px;width:100%;padding:12px;border:0;border-radius:6px;background:#3370ff;color:#fff;font:inherit;font-weight:600}`;
 
-function page(title: string, body: string): string {
-	return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+function page(title: string, body: string, language: PageLanguage): string {
+	return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 function input(field: FormField, index: number): string {
@@ -80,40 +80,70 @@ function input(field: FormField, index: number): string {
 }
 
 /** The response form; it posts (multipart, as n8n expects a Send and Wait form) back to its own signed URL. */
-export function renderFormPage(form: FormPage): string {
+export function renderFormPage(form: FormPage, language: PageLanguage = 'en'): string {
 	const heading = form.title ? `<h1>${escapeHtml(form.title)}</h1>` : '';
 	const description = form.description ? `<p>${paragraphs(form.description)}</p>` : '';
 	const fields = form.fields.map(input).join('');
 	return page(
 		form.title || form.buttonLabel,
 		`${heading}${description}<form method="post" enctype="multipart/form-data">${fields}<button type="submit">${escapeHtml(form.buttonLabel)}</button></form>`,
+		language,
 	);
 }
+
+/** The page's own texts, in the language the person's browser asks for (DingTalk's sends its UI language). */
+export type PageLanguage = 'en' | 'zh-CN';
+
+/** Chinese when the browser's first Accept-Language tag is Chinese; English otherwise. */
+export function pageLanguage(acceptLanguage: unknown): PageLanguage {
+	const header = typeof acceptLanguage === 'string' ? acceptLanguage : '';
+	return header.trimStart().slice(0, 2).toLowerCase() === 'zh' ? 'zh-CN' : 'en';
+}
+
+const TEXTS = {
+	thanksTitle: { en: 'Got it, thanks', 'zh-CN': '已收到，谢谢' },
+	thanks: {
+		en: 'Your response has been recorded. This page can be closed now.',
+		'zh-CN': '你的回复已记录，现在可以关闭此页面。',
+	},
+	refusedTitle: { en: 'Response not accepted', 'zh-CN': '回复未被接受' },
+	invalid: {
+		en: 'This response could not be accepted. Go back, check the fields and send it again.',
+		'zh-CN': '此回复无法接受。请返回检查各字段后重新提交。',
+	},
+	tooLarge: { en: 'This response is too large to be accepted.', 'zh-CN': '此回复过大，无法接受。' },
+	unsupported: {
+		en: 'This response was not sent by the response form.',
+		'zh-CN': '此回复不是通过回复表单提交的。',
+	},
+	unavailable: {
+		en: 'This form cannot be shown. Ask the sender of the message.',
+		'zh-CN': '无法显示此表单，请联系消息的发送者。',
+	},
+} satisfies Record<string, Record<PageLanguage, string>>;
 
 /** After an answer was recorded. */
-export function renderThanksPage(): string {
-	return page(
-		'Got it, thanks',
-		'<h1>Got it, thanks</h1><p>Your response has been recorded. This page can be closed now.</p>',
-	);
+export function renderThanksPage(language: PageLanguage = 'en'): string {
+	const title = TEXTS.thanksTitle[language];
+	return page(title, `<h1>${title}</h1><p>${TEXTS.thanks[language]}</p>`, language);
 }
 
-const REFUSALS: Record<Refusal, { status: number; text: string }> = {
-	invalid: {
-		status: 400,
-		text: 'This response could not be accepted. Go back, check the fields and send it again.',
-	},
-	tooLarge: { status: 413, text: 'This response is too large to be accepted.' },
-	unsupported: { status: 415, text: 'This response was not sent by the response form.' },
+const REFUSAL_STATUS: Record<Refusal, number> = {
+	invalid: 400,
+	tooLarge: 413,
+	unsupported: 415,
 	// The workflow's form definition no longer builds; the author sees why in the workflow, not here.
-	unavailable: { status: 500, text: 'This form cannot be shown. Ask the sender of the message.' },
+	unavailable: 500,
 };
 
 /** One fixed page per kind of refusal; nothing of the request is in it. */
-export function renderRefusal(refusal: Refusal): { status: number; html: string } {
-	const { status, text } = REFUSALS[refusal];
+export function renderRefusal(
+	refusal: Refusal,
+	language: PageLanguage = 'en',
+): { status: number; html: string } {
+	const title = TEXTS.refusedTitle[language];
 	return {
-		status,
-		html: page('Response not accepted', `<h1>Response not accepted</h1><p>${text}</p>`),
+		status: REFUSAL_STATUS[refusal],
+		html: page(title, `<h1>${title}</h1><p>${TEXTS[refusal][language]}</p>`, language),
 	};
 }

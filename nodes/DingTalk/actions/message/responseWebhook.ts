@@ -15,7 +15,13 @@ import {
 	readUserId,
 	type Refusal,
 } from './responseForm';
-import { PAGE_HEADERS, renderFormPage, renderRefusal, renderThanksPage } from './responsePage';
+import {
+	PAGE_HEADERS,
+	pageLanguage,
+	renderFormPage,
+	renderRefusal,
+	renderThanksPage,
+} from './responsePage';
 
 /**
  * The DingTalk node's `webhook()`: what a Send and Wait link does when opened. n8n has already checked the link's
@@ -55,8 +61,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		const workflowData: INodeExecutionData[][] | undefined = output && [[{ json: output }]];
 		return { noWebhookResponse: true, workflowData };
 	};
+	const language = pageLanguage(request.headers['accept-language']);
 	const refuse = (refusal: Refusal) => {
-		const { status, html } = renderRefusal(refusal);
+		const { status, html } = renderRefusal(refusal, language);
 		return reply(status, html);
 	};
 
@@ -65,7 +72,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (approved === undefined) return refuse('invalid');
 	const respondent = readRespondent(read, query.user);
 	const answered = (data: IDataObject) =>
-		reply(200, renderThanksPage(), {
+		reply(200, renderThanksPage(language), {
 			data: { ...data, respondedAt: new Date().toISOString() },
 			respondent,
 		});
@@ -88,7 +95,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- n8n answers an unexpected failure itself
 		throw error;
 	}
-	if (request.method === 'GET') return reply(200, renderFormPage(form));
+	if (request.method === 'GET') return reply(200, renderFormPage(form, language));
 	if (request.method !== 'POST') return refuse('unsupported');
 
 	const length = Number(request.headers['content-length'] ?? 0);

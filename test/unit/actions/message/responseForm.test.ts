@@ -124,11 +124,11 @@ describe(STAYS_LINEAR, () => {
 		['number: a megabyte of digits', () => ANSWER_PATTERNS.number.test('1'.repeat(MB))],
 		['date: a megabyte of digits', () => ANSWER_PATTERNS.date.test('1'.repeat(MB))],
 		[
-			'page: a description of a megabyte of "<br "',
+			'page: a description "<br" and a megabyte of spaces',
 			() =>
 				renderFormPage({
 					title: '',
-					description: '<br '.repeat(MB / 4),
+					description: `<br${' '.repeat(MB)}`,
 					buttonLabel: '',
 					fields: [],
 				}),

@@ -189,6 +189,22 @@ describe('Send and Wait: the link (webhook)', () => {
 		expect(sent.body).not.toMatch(/field-|xxxx|3e999/);
 	});
 
+	it("answers in Chinese when the browser's first language is Chinese (DingTalk's sends its UI language)", async () => {
+		const chinese = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' };
+		const thanks = await call(approval, { query: { approved: 'true' }, headers: chinese });
+		expect(thanks.sent.body).toContain('<html lang="zh-CN">');
+		expect(thanks.sent.body).toContain('已收到，谢谢');
+		const refused = await call(approval, { query: { approved: 'yes' }, headers: chinese });
+		expect(refused.sent.body).toContain('回复未被接受');
+		for (const other of ['en-US,zh;q=0.9', '*', ' z', 'x'.repeat(8000)]) {
+			const { sent } = await call(approval, {
+				query: { approved: 'true' },
+				headers: { 'accept-language': other },
+			});
+			expect(sent.body).toContain('Got it, thanks');
+		}
+	});
+
 	it('refuses an uploaded file: the form has no file field', async () => {
 		const { sent } = await call(customForm, {
 			method: 'POST',
