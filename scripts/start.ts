@@ -251,6 +251,9 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 				error: reply ? undefined : 'no reply within 30 s',
 			});
 		}
+		// A flow that did not answer: n8n's own words (activation, trigger and run errors) are the first clue.
+		if (outcomes.some((o) => !o.ok))
+			log(`n8n's output (last 6,000 characters):\n${server.logs.slice(-6000)}`);
 	} finally {
 		await server.stop();
 	}
