@@ -14,7 +14,7 @@ export class DingTalkHttpApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				"For hosts with a public HTTPS address: DingTalk calls n8n's webhook URL. Prefer the DingTalk Stream API credential when n8n has no public URL.",
+				"For hosts with a public HTTPS address: DingTalk calls n8n's webhook URL. Prefer the DingTalk Stream API credential when n8n has no public URL. 适用于有公网 HTTPS 地址的 n8n：由钉钉回调 n8n 的 Webhook 地址。n8n 没有公网地址时，请改用 DingTalk Stream API 凭证。",
 			name: 'httpNotice',
 			type: 'notice',
 			default: '',
@@ -27,7 +27,7 @@ export class DingTalkHttpApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			hint: 'Developer Console → your app → Event Subscription (事件订阅) → Token (签名 Token)',
+			hint: 'Developer Console → your app → Event Subscription → Token. 开发者后台 → 应用 → 事件订阅 → 签名 Token。',
 		},
 		{
 			displayName: 'Callback AES Key',
@@ -36,8 +36,8 @@ export class DingTalkHttpApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Exactly 43 letters and digits',
-			hint: 'Developer Console → your app → Event Subscription (事件订阅) → aes_key (加密 aes_key)',
+			description: 'Exactly 43 letters and digits. 43 位字母和数字。',
+			hint: 'Developer Console → your app → Event Subscription → aes_key. 开发者后台 → 应用 → 事件订阅 → 加密 aes_key。',
 		},
 	];
 }

@@ -17,7 +17,8 @@ export class XpertAiApi implements ICredentialType {
 			default: 'https://api.mtda.cloud/api/ai',
 			required: true,
 			placeholder: 'https://xpert.example.com/api/ai',
-			description: 'Your Xpert AI server followed by /api/ai (the Agent Protocol API)',
+			description:
+				'Your Xpert AI server followed by /api/ai (the Agent Protocol API). Xpert AI 服务器地址加上 /api/ai（Agent Protocol API）。',
 		},
 		{
 			displayName: 'API Key',
@@ -26,14 +27,15 @@ export class XpertAiApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			hint: 'Xpert AI → your Digital Expert → API (keys start with sk-x-)',
+			hint: 'Xpert AI → your Digital Expert → API (keys start with sk-x-). Xpert AI → 数字专家 → API（密钥以 sk-x- 开头）。',
 		},
 		{
 			displayName: 'Organization ID',
 			name: 'organizationId',
 			type: 'string',
 			default: '',
-			description: 'Only for experts published in an organisation; empty = the tenant',
+			description:
+				'Only for experts published in an organisation; empty = the tenant. 仅用于发布在组织中的专家；留空表示整个租户。',
 		},
 	];
 

@@ -10,7 +10,7 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			default: '',
 			required: true,
 			placeholder: 'dingxxxxxxxxxxxxxxxx',
-			hint: 'DingTalk Developer Console (open-dev.dingtalk.com) → your internal app → Credentials & Basic Info (凭证与基础信息) → Client ID',
+			hint: 'DingTalk Developer Console (open-dev.dingtalk.com) → your internal app → Credentials & Basic Info → Client ID. 钉钉开发者后台 → 企业内部应用 → 凭证与基础信息 → Client ID（原 AppKey）。',
 		},
 		{
 			displayName: 'Client Secret',
@@ -19,7 +19,7 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			hint: 'Same page as the Client ID: Client Secret (AppSecret)',
+			hint: 'Same page as the Client ID: Client Secret (AppSecret). 与 Client ID 同一页面：Client Secret（原 AppSecret）。',
 		},
 		{
 			displayName: 'Robot Code',
@@ -29,8 +29,8 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			required: robotCodeRequired,
 			placeholder: 'dingxxxxxxxxxxxxxxxx',
 			description:
-				"The code of the app's robot, used to send messages and cards. Leave empty to use the Client ID (true for most internal apps).",
-			hint: 'Developer Console → your app → Robot (机器人) → RobotCode. Not the message mode "normal".',
+				"The code of the app's robot, used to send messages and cards. Leave empty to use the Client ID (true for most internal apps). 应用机器人的 RobotCode，用于发送消息和卡片；留空则用 Client ID（多数企业内部应用两者相同）。",
+			hint: 'Developer Console → your app → Robot → RobotCode. Not the message mode "normal". 开发者后台 → 应用 → 机器人 → RobotCode，不是消息模式 "normal"。',
 		},
 		{
 			displayName: 'Preferred Language',
@@ -42,14 +42,15 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			],
 			default: 'en',
 			description:
-				'Language of the texts this package itself writes into DingTalk (button titles, notices)',
+				'Language of the texts this package itself writes into DingTalk (button titles, notices). 本插件自己写入钉钉的文字（按钮标题、提示）所用的语言。',
 		},
 		{
 			displayName: 'API Base URL',
 			name: 'apiBaseUrl',
 			type: 'string',
 			default: 'https://api.dingtalk.com',
-			description: 'Change only for a private DingTalk deployment or a test server',
+			description:
+				'Change only for a private DingTalk deployment or a test server. 仅在专属钉钉（私有化部署）或测试服务器时修改。',
 		},
 		{
 			displayName: 'Legacy API Base URL',
@@ -57,7 +58,7 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			type: 'string',
 			default: 'https://oapi.dingtalk.com',
 			description:
-				"Base of DingTalk's older OpenAPI (users, departments). Change only for a private deployment or a test server.",
+				"Base of DingTalk's older OpenAPI (users, departments). Change only for a private deployment or a test server. 钉钉旧版 OpenAPI（用户、部门）的地址；仅在私有化部署或测试服务器时修改。",
 		},
 	];
 }

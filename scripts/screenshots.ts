@@ -5,28 +5,65 @@
  * Chromium, opens each flow, waits for its nodes on the canvas, fits the view and saves the picture.
  * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`; CHROMIUM_PATH to use another); exits non-zero
  * with the reason when a flow does not render.
+ * `npm run screenshots -- --locale zh-CN`: in the same user folder, checks whether the editor shows this package's
+ * translations under that locale (scripts/localeCheck.ts) instead.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, rmSync } from 'fs';
 import * as path from 'path';
-import { chromium, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 
 import { ensureN8n, installIntoUserFolder, packPackage } from '../test/harness/install';
 import { importCredentials, importWorkflows } from '../test/harness/n8n';
 import { PROJECT_ROOT } from '../test/harness/paths';
+import { logIn, VIEWPORT, withChromium } from './browser';
 import { N8nServer } from '../test/harness/server';
-import { demoCredentials, importable, loadDemoFlows } from './demo';
+import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
+import { checkLocale, localeArgument } from './localeCheck';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT_DIR = path.join(PROJECT_ROOT, 'docs', 'screenshots');
 const WORK_DIR = path.join(PROJECT_ROOT, '.demo', 'screenshots');
 const USER_FOLDER = path.join(WORK_DIR, 'n8n-user');
 const env = { N8N_USER_FOLDER: USER_FOLDER };
-const VIEWPORT = { width: 1400, height: 800 };
-/** The owner N8nServer.setupOwner() creates. */
-const OWNER = { email: 'owner@example.com', password: 'Passw0rd-e2e!' };
 
 async function main() {
+	const locale = localeArgument(process.argv.slice(2));
+	const flows = await prepareUserFolder();
+	if (locale)
+		return await checkLocale(locale, { userFolder: USER_FOLDER, workDir: WORK_DIR, flows });
+	const server = new N8nServer();
+	const failures: string[] = [];
+	try {
+		await server.start(env);
+		await server.setupOwner();
+		await withChromium(async (_browser, page) => {
+			await logIn(page, server.baseUrl);
+			mkdirSync(OUT_DIR, { recursive: true });
+			for (const flow of flows) {
+				const file = path.join(OUT_DIR, `${flow.file}.png`);
+				try {
+					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, flow.nodes.length, file);
+					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
+				} catch (error) {
+					failures.push(`${flow.file}: ${(error as Error).message}`);
+					await page
+						.screenshot({ path: path.join(WORK_DIR, `${flow.file}.failed.png`) })
+						.catch(() => undefined);
+				}
+			}
+		});
+	} finally {
+		await server.stop();
+	}
+	if (failures.length > 0) {
+		console.error(
+			`These flows did not render (what the page showed: ${path.relative(PROJECT_ROOT, WORK_DIR)}/*.failed.png):\n${failures.join('\n')}`,
+		);
+		process.exit(1);
+	}
+}
+
+/** A fresh n8n user folder with the packed package installed and the demo flows and credentials imported. */
+async function prepareUserFolder(): Promise<DemoFlow[]> {
 	ensureN8n();
 	rmSync(WORK_DIR, { recursive: true, force: true });
 	installIntoUserFolder(packPackage(WORK_DIR), USER_FOLDER);
@@ -51,73 +88,7 @@ async function main() {
 	);
 	const flows = loadDemoFlows();
 	await importWorkflows(flows.map(importable), env);
-
-	const server = new N8nServer();
-	const profile = mkdtempSync(path.join(tmpdir(), 'n8n-screenshots-chromium-'));
-	const failures: string[] = [];
-	try {
-		await server.start(env);
-		await server.setupOwner();
-		const browser = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
-			headless: true,
-			viewport: VIEWPORT,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-		});
-		try {
-			const page = browser.pages()[0] ?? (await browser.newPage());
-			await logIn(page, server.baseUrl);
-			mkdirSync(OUT_DIR, { recursive: true });
-			for (const flow of flows) {
-				const file = path.join(OUT_DIR, `${flow.file}.png`);
-				try {
-					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, flow.nodes.length, file);
-					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
-				} catch (error) {
-					failures.push(`${flow.file}: ${(error as Error).message}`);
-					await page
-						.screenshot({ path: path.join(WORK_DIR, `${flow.file}.failed.png`) })
-						.catch(() => undefined);
-				}
-			}
-		} finally {
-			await browser.close();
-		}
-	} finally {
-		await server.stop();
-		rmSync(profile, { recursive: true, force: true });
-	}
-	if (failures.length > 0) {
-		console.error(
-			`These flows did not render (what the page showed: ${path.relative(PROJECT_ROOT, WORK_DIR)}/*.failed.png):\n${failures.join('\n')}`,
-		);
-		process.exit(1);
-	}
-}
-
-/** The sign-in form, as a person fills it. */
-async function logIn(page: Page, baseUrl: string) {
-	await page.goto(`${baseUrl}/signin`);
-	await page
-		.locator('input[type="email"], input[name="emailOrLdapLoginId"]')
-		.first()
-		.fill(OWNER.email);
-	await page.locator('input[type="password"]').first().fill(OWNER.password);
-	await page.locator('input[type="password"]').first().press('Enter');
-	await page
-		.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 })
-		.catch(() => {
-			throw new Error(`login as ${OWNER.email} failed: still on ${page.url()}`);
-		});
+	return flows;
 }
 
 async function shoot(page: Page, url: string, nodeCount: number, file: string) {

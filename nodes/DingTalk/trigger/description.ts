@@ -37,7 +37,9 @@ export const triggerProperties: INodeProperties[] = [
 		displayName:
 			'Stream mode: n8n connects out to DingTalk, no public URL needed. In the Developer Console ' +
 			"set the robot's message receiving mode to Stream. One connection per app is shared by all " +
-			'active DingTalk Triggers of that app in this n8n process.',
+			'active DingTalk Triggers of that app in this n8n process. ' +
+			'Stream 模式：n8n 主动连接钉钉，无需公网地址。请在开发者后台把机器人的消息接收模式设为 Stream 模式。' +
+			'同一应用在本 n8n 进程中的所有已激活 DingTalk Trigger 共用一条连接。',
 		name: 'streamNotice',
 		type: 'notice',
 		default: '',
@@ -50,7 +52,10 @@ export const triggerProperties: INodeProperties[] = [
 			'Subscription request URL, with the Token and AES Key from the credential (aes_key, 43 ' +
 			'characters). Subscribe to robot messages and card callbacks. DingTalk checks the URL when ' +
 			'you save it, so activate the workflow first. Only requests signed by DingTalk are ' +
-			'accepted.',
+			'accepted. ' +
+			'HTTP 模式：在开发者后台 → 应用中，把本节点的 Production URL（见上方 Webhook URLs）填为机器人的' +
+			'消息接收地址（HTTP 模式）和事件订阅的请求网址，并填入凭证中的签名 Token 和加密 aes_key（43 位）。' +
+			'订阅机器人消息和卡片回调。钉钉在保存时会校验该地址，所以请先激活工作流。只接受钉钉签名的请求。',
 		name: 'httpNotice',
 		type: 'notice',
 		default: '',
