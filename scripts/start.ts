@@ -35,6 +35,7 @@ import {
 	USER_FOLDER,
 	waitFor,
 } from '../test/harness';
+import { streamListeningLine } from '../nodes/DingTalk/trigger/streamMode';
 import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
 
 const check = process.argv.includes('--check');
@@ -227,7 +228,21 @@ async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 						new DingTalkCallbackPusher(fake.apps[0]).encrypted(message()),
 					);
 			} else {
-				await waitFor(() => fake.gateway.liveConnections().length > 0);
+				// n8n activates published workflows in the background after start-up: a message pushed before this
+				// flow's trigger joined the app's connection reaches only the other flows, which drop it by their filters.
+				const listening = await waitFor(
+					() => server.logs.includes(streamListeningLine(flow.id)),
+					60_000,
+				).catch(() => false);
+				if (!listening) {
+					outcomes.push({
+						flow: flow.name,
+						run: 'message',
+						ok: false,
+						error: 'its DingTalk Trigger did not start listening within 60 s',
+					});
+					continue;
+				}
 				send = async () => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message());
 			}
 			await send();

@@ -1,3 +1,4 @@
+import { streamListeningLine } from '../../nodes/DingTalk/trigger/streamMode';
 import {
 	defaultFixture,
 	FakeDingTalk,
@@ -378,6 +379,10 @@ it('connects once to the gateway for six active workflows of one app, with the C
 		{ type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
 	]);
 	expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1);
+	// n8n logs nothing when it activates a published workflow; the trigger says when it listens, once per workflow.
+	for (const flow of [echoFlow, opsFlow, alertFlow, aggregateFlow, loadFlow, answerFlow]) {
+		expect(server.logs.split(streamListeningLine(flow.id)).length - 1).toBe(1);
+	}
 });
 
 it('a direct message runs the workflow, the reply arrives, and the ACK follows the run', async () => {

@@ -175,7 +175,15 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		await close();
 		throw toNodeError(context.getNode(), error);
 	}
+	// n8n 2.x activates published workflows in the background and logs nothing when one is live: this line is how an
+	// admin (and `npm start -- --check`) knows from the log that messages now reach this workflow.
+	if (!manual) context.logger.info(streamListeningLine(context.getWorkflow().id));
 	return { closeFunction: close };
+}
+
+/** The log line of an activated Stream-mode trigger (the workflow ID, never the app's credentials). */
+export function streamListeningLine(workflowId: string | undefined): string {
+	return `DingTalk Trigger: listening on the Stream connection (workflow ${workflowId ?? 'unsaved'})`;
 }
 
 /** Card → Answer Callback and Respond to Webhook both send `{ body, … }`; DingTalk wants the body in the ACK. */
