@@ -9,6 +9,7 @@ import {
 	refusalAnswer,
 } from '../../nodes/DingTalk/http/HttpCallbackVerifier';
 import { credentialChecks } from '../../nodes/DingTalk/methods/credentialTest';
+import { streamListeningLine } from '../../nodes/DingTalk/trigger/streamMode';
 import {
 	appConfigFromCredentials,
 	DingTalkApiError,
@@ -193,6 +194,9 @@ const QUOTES: Record<string, Source> = {
 					message: 'too many requests',
 				}).hint as string,
 		},
+	'DingTalk Trigger: listening on the Stream connection (workflow …)': {
+		produced: () => streamListeningLine('wf4711'),
+	},
 	'Xpert AI refused the API key': {
 		produced: () =>
 			xpertError(node, { response: { status: 401 } }, { path: '/assistants/search' }, []).message,
