@@ -1,3 +1,5 @@
+import { isJsonObject } from '../../../shared/json';
+
 /**
  * The answer side of Send and Wait for Response, as pure functions: the form a person fills in (Free Text, Custom
  * Form), and the strict reading of what comes back. Everything read here comes from a request anyone holding the
@@ -57,7 +59,7 @@ export function readFormDefinition(raw: unknown): FormField[] {
 		throw new FormDefinitionError(`The form has ${raw.length} fields; at most ${MAX_FIELDS}`);
 	const labels = new Set<string>();
 	return raw.map((entry: unknown, index) => {
-		const field = isRecord(entry) ? entry : {};
+		const field = isJsonObject(entry) ? entry : {};
 		const label = typeof field.fieldLabel === 'string' ? field.fieldLabel.trim() : '';
 		const where = `Field ${index + 1}`;
 		if (!label) throw new FormDefinitionError(`${where} has no label (fieldLabel)`);
@@ -85,11 +87,11 @@ export function readFormDefinition(raw: unknown): FormField[] {
 }
 
 function readOptions(raw: unknown, where: string): string[] {
-	const values = isRecord(raw) && Array.isArray(raw.values) ? raw.values : [];
+	const values = isJsonObject(raw) && Array.isArray(raw.values) ? raw.values : [];
 	if (values.length > MAX_OPTIONS)
 		throw new FormDefinitionError(`${where}: more than ${MAX_OPTIONS} options`);
 	return values.map((value: unknown) =>
-		isRecord(value) && typeof value.option === 'string' ? value.option : '',
+		isJsonObject(value) && typeof value.option === 'string' ? value.option : '',
 	);
 }
 
@@ -129,7 +131,7 @@ const { date: DATE, email: EMAIL, number: NUMBER } = ANSWER_PATTERNS;
  * the labels, as n8n's forms output them.
  */
 export function readAnswer(fields: FormField[], body: unknown): AnswerResult {
-	if (!isRecord(body)) return { ok: false, refusal: 'invalid' };
+	if (!isJsonObject(body)) return { ok: false, refusal: 'invalid' };
 	const keys = Object.keys(body);
 	if (keys.length > MAX_BODY_KEYS) return { ok: false, refusal: 'tooLarge' };
 	const values: Record<string, AnswerValue> = {};
@@ -193,8 +195,4 @@ export function readUserId(value: unknown): string | undefined {
 	if (typeof value !== 'string' || value === '' || value.length > MAX_USER_ID_LENGTH)
 		return undefined;
 	return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
