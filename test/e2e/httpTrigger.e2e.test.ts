@@ -128,6 +128,50 @@ const statusFlow = flow(
 );
 
 /**
+ * The same Get Status, run by another user of this n8n: a credential with the app's Client ID and a made-up secret
+ * (everything else copied); and by a copy of the owner's credential.
+ */
+const intruderCredential = {
+	id: 'htIntruderCred01',
+	name: 'DingTalk HTTP same Client ID, made-up secret',
+	type: 'dingTalkHttpApi',
+};
+const INTRUDER_SECRET = 'made-up-secret-of-another-n8n-user-0002';
+const copyCredential = {
+	id: 'htCopyCred000001',
+	name: 'DingTalk HTTP copy of the owner credential',
+	type: 'dingTalkHttpApi',
+};
+const statusFlowOf = (id: string, hook: string, c: { id: string; name: string }) =>
+	flow(
+		id,
+		[
+			{
+				id: `hook${id}`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: hook,
+				parameters: { httpMethod: 'GET', path: hook, responseMode: 'lastNode', options: {} },
+			},
+			{
+				...dingTalk('Get Status', { resource: 'connection', operation: 'getStatus' }, 200),
+				credentials: { dingTalkHttpApi: { id: c.id, name: c.name } },
+			},
+		],
+		{ Webhook: { main: [[link('Get Status')]] } },
+	);
+const INTRUDER_STATUS_HOOK = 'dingtalk-http-intruder-status';
+const COPY_STATUS_HOOK = 'dingtalk-http-copy-status';
+const intruderStatusFlow = statusFlowOf(
+	'htIntruderStat01',
+	INTRUDER_STATUS_HOOK,
+	intruderCredential,
+);
+const copyStatusFlow = statusFlowOf('htCopyStatus0001', COPY_STATUS_HOOK, copyCredential);
+
+/**
  * Send and Wait for Response in the same server: n8n's Webhook → DingTalk Send and Wait → Send to Group, whose text
  * reports what the waiting node output (the fake DingTalk records it). Approval to two users; a custom form
  * answered by POST; a group free-text wait whose limit ends it.
@@ -282,9 +326,14 @@ const executionCount = async (workflowId: string) => await server.executionCount
 
 beforeAll(async () => {
 	await fake.start();
-	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
+	await importCredentials([
+		{ ...credential, data: fake.httpAppConfig() },
+		{ ...intruderCredential, data: { ...fake.httpAppConfig(), clientSecret: INTRUDER_SECRET } },
+		{ ...copyCredential, data: fake.httpAppConfig() },
+	]);
 	const flows = [echoFlow, aggregateFlow, statusFlow, ...swFlows];
-	await importWorkflows(flows);
+	// Activated by their test through the REST API (a CLI publish per flow costs the start-up ~10 s each).
+	await importWorkflows([...flows, intruderStatusFlow, copyStatusFlow]);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
 		if (published.code !== 0) throw new Error(published.stdout + published.stderr);
@@ -316,6 +365,7 @@ afterAll(async () => {
 		app.clientSecret,
 		app.callbackAesKey as string,
 		app.callbackToken as string,
+		INTRUDER_SECRET,
 	])
 		expect(server.logs).not.toContain(secret);
 });
@@ -641,6 +691,43 @@ it('Connection → Get Status with the HTTP credential, run in the server, repor
 	expect(Date.now() - Date.parse(echo.lastCallbackAt)).toBeLessThan(120_000);
 	expect(echo.callbacksAccepted).toBeGreaterThanOrEqual(10);
 	expect(echo.callbacksRefused).toBeGreaterThanOrEqual(30);
+});
+
+it("Get Status with the app's Client ID and a made-up secret lists none of these triggers (the answer of none at all); a copy of the credential lists them", async () => {
+	for (const f of [intruderStatusFlow, copyStatusFlow]) {
+		const { data: stored } = await server.rest<{ versionId: string }>('GET', `/workflows/${f.id}`);
+		const activated = await server.rest('POST', `/workflows/${f.id}/activate`, {
+			versionId: stored.versionId,
+		});
+		expect(activated.status).toBe(200);
+	}
+	const statusFrom = async (hook: string) =>
+		await waitFor(async () => {
+			const response = await fetch(`${server.baseUrl}/webhook/${hook}`).catch(() => undefined);
+			return response?.status === 200 ? await response.text() : undefined;
+		}, 30_000);
+	const intruder = await statusFrom(INTRUDER_STATUS_HOOK);
+	expect(JSON.parse(intruder)).toMatchObject({
+		found: false,
+		mode: 'http',
+		clientId: app.clientId,
+		instance: 'main',
+		state: 'none',
+		triggers: [],
+	});
+	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK]) expect(intruder).not.toContain(hook);
+	expect(intruder).not.toMatch(/lastRefusal|callbacksAccepted/);
+	const copy = JSON.parse(await statusFrom(COPY_STATUS_HOOK)) as {
+		found: boolean;
+		triggers: Array<{ callbackUrl: string }>;
+	};
+	expect(copy.found).toBe(true);
+	expect(copy.triggers.map((t) => new URL(t.callbackUrl).pathname)).toEqual(
+		expect.arrayContaining([
+			`/webhook/${ECHO_HOOK}/callback`,
+			`/webhook/${AGGREGATE_HOOK}/callback`,
+		]),
+	);
 });
 
 describe('Send and Wait for Response (the execution waits; a signed link resumes it once)', () => {

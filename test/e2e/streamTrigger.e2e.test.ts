@@ -301,6 +301,97 @@ const loadFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+/**
+ * Another user of the same n8n who knows the app's Client ID (not a secret) but not its secret: a trigger workflow
+ * (activated by the test) and n8n's Webhook → Get Status → Disconnect → Reconnect, all with that credential.
+ */
+const intruderCredential = {
+	id: 'stIntruderCred01',
+	name: 'DingTalk same Client ID, made-up secret',
+	type: 'dingTalkStreamApi',
+};
+const INTRUDER_SECRET = 'made-up-secret-of-another-n8n-user-0001';
+/** A copy of the owner's credential (same Client ID and secret): it shares the owner's connection. */
+const copyCredential = {
+	id: 'stCopyCred000001',
+	name: 'DingTalk copy of the owner credential',
+	type: 'dingTalkStreamApi',
+};
+const intruderFlow = flow(
+	'stIntruderFlow01',
+	[
+		withCredential(trigger({ events: ['message', 'cardCallback'] }), intruderCredential),
+		withCredential(
+			dingTalk(
+				'Reply',
+				{
+					resource: 'message',
+					operation: 'reply',
+					messageType: 'text',
+					text: '=INTRUDER got {{ $json.text }}',
+				},
+				300,
+			),
+			intruderCredential,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+const INTRUDER_OPS_HOOK = 'dingtalk-stream-intruder-ops';
+const COPY_STATUS_HOOK = 'dingtalk-stream-copy-status';
+/** n8n's Webhook → the Connection operations in a chain → one item naming what each answered (the Webhook's reply). */
+const connectionOpsFlow = (
+	id: string,
+	hook: string,
+	c: { id: string; name: string },
+	operations: Array<'getStatus' | 'disconnect' | 'reconnect'>,
+) =>
+	flow(
+		id,
+		[
+			{
+				id: `hook${id}`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: hook,
+				parameters: { httpMethod: 'GET', path: hook, responseMode: 'lastNode', options: {} },
+			},
+			...operations.map((operation, i) =>
+				withCredential(
+					dingTalk(operation, { resource: 'connection', operation }, 200 * (i + 1)),
+					c,
+				),
+			),
+			{
+				id: `report${id}`,
+				name: 'Report',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [200 * (operations.length + 1), 0],
+				parameters: {
+					mode: 'raw',
+					jsonOutput: `={{ JSON.stringify({ ${operations.map((o) => `${o}: $('${o}').first().json`).join(', ')} }) }}`,
+				},
+			},
+		],
+		Object.fromEntries(
+			['Webhook', ...operations, 'Report']
+				.slice(0, -1)
+				.map((name, i, names) => [name, { main: [[link(names[i + 1] ?? 'Report')]] }]),
+		),
+	);
+const intruderOpsFlow = connectionOpsFlow(
+	'stIntruderOps001',
+	INTRUDER_OPS_HOOK,
+	intruderCredential,
+	['getStatus', 'disconnect', 'reconnect'],
+);
+const copyStatusFlow = connectionOpsFlow('stCopyStatus0001', COPY_STATUS_HOOK, copyCredential, [
+	'getStatus',
+]);
+
 const robotMessage = (opts: {
 	text: string;
 	sender: string;
@@ -324,8 +415,11 @@ beforeAll(async () => {
 		{ ...manualCredential, data: fake.appConfig(manualApp) },
 		{ ...lifeCredential, data: fake.appConfig(lifeApp) },
 		{ ...waitCredential, data: fake.appConfig(waitApp) },
+		{ ...intruderCredential, data: { ...fake.appConfig(), clientSecret: INTRUDER_SECRET } },
+		{ ...copyCredential, data: fake.appConfig() },
 	]);
-	await importWorkflows([manualFlow]);
+	// Activated by their tests through the REST API (a CLI publish per flow costs the start-up ~10 s each).
+	await importWorkflows([manualFlow, intruderFlow, intruderOpsFlow, copyStatusFlow]);
 	const flows = [
 		echoFlow,
 		opsFlow,
@@ -879,5 +973,93 @@ describe('lifecycle', () => {
 			).status,
 		).toBe(200);
 		await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length === 1, 30_000);
+	});
+});
+
+describe("another user of this n8n with the app's Client ID and a made-up secret", () => {
+	const opens = () => fake.requestsTo('/v1.0/gateway/connections/open').length;
+	const ownerConnection = () => fake.gateway.liveConnections(app.clientId).map((c) => c.id);
+	/** The owner's workflow answers a direct message: the positive event before anything is judged. */
+	const ownerAnswers = async (text: string) => {
+		fake.gateway.pushCallback(
+			'/v1.0/im/bot/messages/get',
+			robotMessage({ text, sender: users[0] }),
+		);
+		await waitFor(() => replies().some((r) => r.startsWith(`You said: ${text} (`)), 30_000);
+	};
+	/** Activates an imported workflow as the editor's Publish does; answers n8n's reply. */
+	const activate = async (workflowId: string) => {
+		const { data: stored } = await server.rest<{ versionId: string }>(
+			'GET',
+			`/workflows/${workflowId}`,
+		);
+		return await server.rest<unknown>('POST', `/workflows/${workflowId}/activate`, {
+			versionId: stored.versionId,
+		});
+	};
+	const callHook = async (hook: string) =>
+		await waitFor(async () => {
+			const response = await fetch(`${server.baseUrl}/webhook/${hook}`).catch(() => undefined);
+			return response?.status === 200 ? await response.text() : undefined;
+		}, 60_000);
+
+	it("cannot activate a trigger on the owner's connection: the gateway's refusal is the error, and the workflow gets none of the owner's messages", async () => {
+		const connectionBefore = ownerConnection();
+		expect(connectionBefore).toHaveLength(1);
+		const opensBefore = opens();
+		// n8n 2.41.1 answers the Publish at once and activates the trigger in the background (retrying a failure a few
+		// times), then reports "partially published" with each failed trigger's error: what the editor shows.
+		expect((await activate(intruderFlow.id)).status).toBe(200);
+		const shown = await waitFor(async () => {
+			const { data } = await server.rest<unknown>(
+				'GET',
+				`/workflows/${intruderFlow.id}/publication-status`,
+			);
+			const text = JSON.stringify(data ?? null);
+			return /invalidClientIdOrSecret/.test(text) ? text : undefined;
+		}, 60_000);
+		// DingTalk's own refusal, as for a wrong secret with nobody else connected, with the fix.
+		expect(shown).toMatch(/无效的clientId或者clientSecret/);
+		for (const secret of [INTRUDER_SECRET, app.clientSecret]) expect(shown).not.toContain(secret);
+		// It asked the gateway (a connection of its own), it did not join the owner's.
+		expect(opens()).toBeGreaterThan(opensBefore);
+		expect(ownerConnection()).toEqual(connectionBefore);
+
+		await ownerAnswers('Q4 salary list attached');
+		await ownerAnswers('and a later message');
+		expect(await server.executionCount(intruderFlow.id)).toBe(0);
+		expect(replies().filter((r) => r.startsWith('INTRUDER'))).toEqual([]);
+		expect(ownerConnection()).toEqual(connectionBefore);
+	});
+
+	it("Get Status finds nothing, Disconnect and Reconnect touch nothing: the owner's connection stays and answers; a copy of the owner's credential finds it", async () => {
+		const connectionBefore = ownerConnection();
+		expect(connectionBefore).toHaveLength(1);
+		for (const f of [intruderOpsFlow, copyStatusFlow])
+			expect((await activate(f.id)).status).toBe(200);
+		const opensBefore = opens();
+		const answered = JSON.parse(await callHook(INTRUDER_OPS_HOOK)) as Record<
+			string,
+			Record<string, unknown>
+		>;
+		for (const operation of ['getStatus', 'disconnect', 'reconnect']) {
+			expect(answered[operation]).toMatchObject({
+				found: false,
+				clientId: app.clientId,
+				instance: 'main',
+				state: 'none',
+			});
+			// Nothing of the owner's connection: no counts, times or errors.
+			expect(answered[operation]).not.toHaveProperty('subscribers');
+			expect(answered[operation]).not.toHaveProperty('lastConnectedAt');
+		}
+		await ownerAnswers('still here after their disconnect');
+		expect(ownerConnection()).toEqual(connectionBefore);
+		expect(opens()).toBe(opensBefore);
+
+		const copy = JSON.parse(await callHook(COPY_STATUS_HOOK)) as {
+			getStatus: Record<string, unknown>;
+		};
+		expect(copy.getStatus).toMatchObject({ found: true, state: 'connected', subscribers: 6 });
 	});
 });
