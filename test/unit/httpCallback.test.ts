@@ -112,15 +112,15 @@ describe('HttpCallbackVerifier', () => {
 		expect(pusher.readAnswer(answer)).toBe('success');
 	});
 
-	it('reads card callbacks, encrypted or signed, and gives two clicks at different times different IDs', () => {
+	it('reads card callbacks, encrypted or signed, and gives each click its own ID', () => {
 		const verifier = new HttpCallbackVerifier(settings);
 		const a = verifier.verify(
 			asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now()) })),
 		);
 		const b = verifier.verify(
-			asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now() + 1) })),
+			asRequest(pusher.signed(cardClick('dislike'), { timestamp: String(Date.now() + 1) })),
 		);
-		const c = verifier.verify(asRequest(pusher.encrypted(cardClick('like'))));
+		const c = verifier.verify(asRequest(pusher.encrypted(cardClick('end_session'))));
 		for (const verdict of [a, b, c])
 			expect(verdict).toMatchObject({
 				kind: 'callback',
@@ -128,6 +128,12 @@ describe('HttpCallbackVerifier', () => {
 			});
 		const id = (v: typeof a) => (v.kind === 'callback' ? v.callback.messageId : '');
 		expect(new Set([id(a), id(b), id(c)]).size).toBe(3);
+		// The same person's same click on the same card inside the hour is held as a replay (see below).
+		expect(
+			verifier.verify(
+				asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now() + 2) })),
+			),
+		).toMatchObject({ kind: 'reject', status: 409 });
 	});
 
 	it('without a usable AES key refuses encrypted callbacks (503) but still serves signed robot callbacks', () => {
@@ -247,6 +253,100 @@ describe('replays reshaped so the signature still holds (issue 10 item 1)', () =
 			timestamp: String(Math.floor(Date.now() / 1000)),
 		});
 		expect(new HttpCallbackVerifier(settings).verify(asRequest(signedSeconds))).toMatchObject({
+			kind: 'reject',
+			status: 400,
+		});
+	});
+});
+
+describe('replays are held by what the event means, not only by its bytes (issue 20 item 3)', () => {
+	const click = (action: string, userId = 'eng0001') => ({
+		extension: '{}',
+		corpId: 'dingfakecorp0001',
+		spaceType: 'im',
+		userIdType: 1,
+		type: 'actionCallback',
+		userId,
+		content: JSON.stringify({ cardPrivateData: { actionIds: ['btn'], params: { action } } }),
+		spaceId: 'cidDirecteng0001==',
+		outTrackId: 'track-flip',
+		value: JSON.stringify({ cardPrivateData: { actionIds: ['btn'], params: { action } } }),
+	});
+
+	it('a card click whose first ciphertext block a Token holder flipped (and signed again) is refused and starts no second run', async () => {
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['message', 'cardCallback'],
+		});
+		try {
+			const { original, replay, decrypted } = pusher.flippedReplay(click('approve'));
+			expect(decrypted).toContain('"Xxtension":"{}"');
+			expect(replay.query.timestamp).not.toBe(original.query.timestamp);
+			const items = [];
+			for (const request of [original, replay]) {
+				const verdict = receiver.verifier.verify(asRequest(request));
+				if (verdict.kind === 'callback')
+					items.push((await receiver.receive(verdict.callback)).item);
+				else expect(verdict).toMatchObject({ status: 409, reason: 'already received (replay)' });
+			}
+			expect(items).toHaveLength(1);
+			expect(items[0]).toMatchObject({ event: 'cardCallback', outTrackId: 'track-flip' });
+		} finally {
+			receiver.close();
+		}
+	});
+
+	it('a flipped robot message (same msgId) is refused; other clicks and other people still run', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		// senderPlatform first, as in DingTalk's field list: the flip renames it, and the message still reads.
+		const flipped = pusher.flippedReplay({
+			senderPlatform: 'Mac',
+			...message({ msgId: 'msgFlip0001==' }),
+		});
+		expect(flipped.decrypted).toContain('"XenderPlatform":"Mac"');
+		expect(verifier.verify(asRequest(flipped.original)).kind).toBe('callback');
+		expect(verifier.verify(asRequest(flipped.replay))).toMatchObject({ status: 409 });
+		expect(verifier.verify(asRequest(pusher.encrypted(click('approve')))).kind).toBe('callback');
+		expect(verifier.verify(asRequest(pusher.encrypted(click('decline')))).kind).toBe('callback');
+		expect(verifier.verify(asRequest(pusher.encrypted(click('approve', 'eng0002')))).kind).toBe(
+			'callback',
+		);
+		// The same click under another captured timestamp and sign (plain), or encrypted afresh: a replay.
+		expect(verifier.verify(asRequest(pusher.signed(click('approve'))))).toMatchObject({
+			status: 409,
+		});
+		expect(verifier.verify(asRequest(pusher.encrypted(click('decline'))))).toMatchObject({
+			status: 409,
+		});
+	});
+
+	it('refuses a card callback without a userId (a renamed key would otherwise make a click of its own)', () => {
+		const { userId: _dropped, ...noUser } = click('approve');
+		expect(
+			new HttpCallbackVerifier(settings).verify(asRequest(pusher.encrypted(noUser))),
+		).toMatchObject({ kind: 'reject', status: 400, reason: 'card callback without userId' });
+	});
+});
+
+describe('a validly signed callback nested very deep (issue 20 item 5)', () => {
+	// Built as text: JSON.stringify itself cannot walk this deep.
+	const levels = 100_000;
+	const deepClick = `{"outTrackId":"track-deep","userId":"eng0001","value":${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}}`;
+
+	it('a signed card click whose value is nested 100,000 deep gets the 400 of an unreadable event, never a throw', () => {
+		const pushed = pusher.signed({});
+		const request = { ...asRequest(pushed), body: JSON.parse(deepClick) as unknown };
+		expect(new HttpCallbackVerifier(settings).verify(request)).toMatchObject({
+			kind: 'reject',
+			status: 400,
+			reason: 'unreadable event',
+			detail: expect.stringMatching(/^the event cannot be read: /),
+		});
+	});
+
+	it('so does the same click encrypted', () => {
+		const pushed = pusher.encrypted({}, { plaintext: deepClick });
+		expect(new HttpCallbackVerifier(settings).verify(asRequest(pushed))).toMatchObject({
 			kind: 'reject',
 			status: 400,
 		});

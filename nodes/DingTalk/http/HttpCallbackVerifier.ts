@@ -85,6 +85,9 @@ const TIMESTAMP_FORMAT = /^\d{13}$/;
  */
 export const DECRYPTION_REFUSAL = { status: 400, reason: 'cannot decrypt' } as const;
 
+/** The answer for a verified event that cannot be read (as httpMode answers one the pipeline cannot read). */
+export const UNREADABLE_EVENT = { status: 400, reason: 'unreadable event' } as const;
+
 const URL_CHECK_EVENTS = new Set(['check_url', 'check_create_suite_url', 'check_update_suite_url']);
 
 const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
@@ -126,7 +129,20 @@ export class HttpCallbackVerifier {
 			);
 	}
 
+	/** Never throws: an event that cannot be read however it fails (nested too deep to walk, say) gets a 400. */
 	verify(request: HttpCallbackRequest): HttpVerdict {
+		try {
+			return this.verifyRequest(request);
+		} catch (error) {
+			return reject(
+				UNREADABLE_EVENT.status,
+				UNREADABLE_EVENT.reason,
+				`the event cannot be read: ${(error as Error)?.message ?? String(error)}`,
+			);
+		}
+	}
+
+	private verifyRequest(request: HttpCallbackRequest): HttpVerdict {
 		const method = request.method.toUpperCase();
 		if (method === 'GET' || method === 'HEAD') return { kind: 'reachability' };
 		if (method !== 'POST') return reject(405, 'method not allowed');
@@ -179,13 +195,14 @@ export class HttpCallbackVerifier {
 		}
 		if (!isJsonObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
 		// Keyed on the ciphertext (16 random bytes in each), not on timestamp and nonce: those can be reshaped with the
-		// signature intact, the ciphertext cannot without garbling the plaintext.
+		// signature intact. The ciphertext alone is not enough either: a Token holder can flip a byte of it (CBC garbles
+		// the random prefix and one byte of the JSON, which may still read), so an event is also held by what it means.
 		const replayKey = digest('encrypted', ciphertext);
 		const replay = this.replayProblem(replayKey, timestamp);
 		if (replay) return replay;
 		if (typeof event.EventType === 'string' && URL_CHECK_EVENTS.has(event.EventType))
 			return { kind: 'urlCheck' };
-		return this.classify(event, true, replayKey);
+		return this.heldByMeaning(this.classify(event, true, replayKey), timestamp);
 	}
 
 	private verifyPlain(request: HttpCallbackRequest, body: Record<string, unknown>): HttpVerdict {
@@ -196,14 +213,20 @@ export class HttpCallbackVerifier {
 		if (stale) return stale;
 		if (!verifyRobotSignature(this.settings.clientSecret, timestamp, sign))
 			return reject(401, 'signature mismatch');
-		const verdict = this.classify(body, false, timestamp);
+		// The signature covers the timestamp only (not the body), so the Deduplicator (10 minutes) alone would let the
+		// same event run again later in the hour, under this or any other captured timestamp and sign.
+		return this.heldByMeaning(this.classify(body, false, timestamp), timestamp);
+	}
+
+	/**
+	 * Refuses a callback whose event was accepted before inside the timestamp window, whatever its bytes: the same
+	 * robot message (msgId), or the same person's same click on the same card (outTrackId, userId and the clicked
+	 * value). Card callbacks carry no ID or time of their own, so an identical second click inside the hour counts as
+	 * a replay too: anyone holding the Token can sign any timestamp, so the timestamp cannot tell them apart.
+	 */
+	private heldByMeaning(verdict: HttpVerdict, timestamp: string): HttpVerdict {
 		if (verdict.kind !== 'callback') return verdict;
-		// The signature covers the timestamp only, so the Deduplicator (10 minutes) alone would let an identical
-		// request run again later in the hour: held for the whole window, keyed on what identifies the delivery.
-		return (
-			this.replayProblem(digest('plain', timestamp, sign, verdict.callback.messageId), timestamp) ??
-			verdict
-		);
+		return this.replayProblem(meaningKey(verdict.callback), timestamp) ?? verdict;
 	}
 
 	private replayProblem(key: string, timestamp: string): HttpVerdict | undefined {
@@ -243,8 +266,14 @@ export class HttpCallbackVerifier {
 			};
 		}
 		if (typeof event.outTrackId === 'string' && ('content' in event || 'value' in event)) {
-			// Card callbacks carry no ID of their own; two clicks on one button differ only in when they were sent.
-			const id = createHash('sha1').update(deliveryKey).update(JSON.stringify(event)).digest('hex');
+			// Who clicked is part of what a click means (the replay key): without it a flipped key name would make a new one.
+			if (typeof event.userId !== 'string' || !event.userId)
+				return reject(400, 'card callback without userId');
+			// Card callbacks carry no ID of their own: the delivery and what was clicked make one.
+			const id = createHash('sha1')
+				.update(deliveryKey)
+				.update(cardMeaning(event).join('\0'))
+				.digest('hex');
 			return {
 				kind: 'callback',
 				encrypted,
@@ -270,6 +299,29 @@ export function refusalLogLine(verdict: HttpRefusal): string {
 function header(headers: HttpCallbackRequest['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Length-prefixed parts, so no choice of field values makes two different events share a key. */
+function identityDigest(kind: string, parts: string[]): string {
+	return digest(kind, ...parts.map((part) => `${part.length}:${part}`));
+}
+
+/**
+ * What a card click means: which card, who, and the clicked value as the trigger reads it (`value`, else `content`).
+ * Every other field (corpId, spaceId, extension, ...) may differ between deliveries of one click without it meaning
+ * another click.
+ */
+function cardMeaning(event: Record<string, unknown>): string[] {
+	return [event.outTrackId, event.userId, event.value ?? event.content].map((field) =>
+		typeof field === 'string' ? field : (JSON.stringify(field) ?? ''),
+	);
+}
+
+/** The replay key of what an accepted callback means (see HttpCallbackVerifier.heldByMeaning). */
+function meaningKey(callback: IncomingCallback): string {
+	return callback.topic === TOPIC_CARD_CALLBACK
+		? identityDigest('card', cardMeaning(callback.data))
+		: identityDigest('message', [callback.messageId]);
 }
 
 function first(query: Record<string, unknown>, ...names: string[]): string | undefined {
