@@ -32,7 +32,7 @@ import {
 	type HttpTriggerSettings,
 	takeTestItem,
 } from './httpRegistry';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 
@@ -124,6 +124,7 @@ export async function handleHttpCallback(
 					new DingTalkClient(app, n8nHttpSender(context.helpers)),
 					reception.item,
 					maxMediaBytes(options.maxMediaSize),
+					maxMediaFiles(options.maxMediaFiles),
 				)
 			: { json: reception.item };
 	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);
