@@ -128,12 +128,12 @@ describe('HttpCallbackVerifier', () => {
 			});
 		const id = (v: typeof a) => (v.kind === 'callback' ? v.callback.messageId : '');
 		expect(new Set([id(a), id(b), id(c)]).size).toBe(3);
-		// The same person's same click on the same card inside the hour is held as a replay (see below).
+		// The same person's same click on the same card inside the hour is held: answered, never run (see below).
 		expect(
 			verifier.verify(
 				asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now() + 2) })),
 			),
-		).toMatchObject({ kind: 'reject', status: 409 });
+		).toMatchObject({ kind: 'duplicate', encrypted: false });
 	});
 
 	it('without a usable AES key refuses encrypted callbacks (503) but still serves signed robot callbacks', () => {
@@ -273,7 +273,7 @@ describe('replays are held by what the event means, not only by its bytes (issue
 		value: JSON.stringify({ cardPrivateData: { actionIds: ['btn'], params: { action } } }),
 	});
 
-	it('a card click whose first ciphertext block a Token holder flipped (and signed again) is refused and starts no second run', async () => {
+	it('a card click whose first ciphertext block a Token holder flipped (and signed again) is held: answered, no second run', async () => {
 		const receiver = new HttpCallbackReceiver(settings, {
 			...DEFAULT_PIPELINE_OPTIONS,
 			events: ['message', 'cardCallback'],
@@ -287,7 +287,7 @@ describe('replays are held by what the event means, not only by its bytes (issue
 				const verdict = receiver.verifier.verify(asRequest(request));
 				if (verdict.kind === 'callback')
 					items.push((await receiver.receive(verdict.callback)).item);
-				else expect(verdict).toMatchObject({ status: 409, reason: 'already received (replay)' });
+				else expect(verdict).toMatchObject({ kind: 'duplicate', encrypted: true });
 			}
 			expect(items).toHaveLength(1);
 			expect(items[0]).toMatchObject({ event: 'cardCallback', outTrackId: 'track-flip' });
@@ -296,7 +296,7 @@ describe('replays are held by what the event means, not only by its bytes (issue
 		}
 	});
 
-	it('a flipped robot message (same msgId) is refused; other clicks and other people still run', () => {
+	it('a flipped robot message (same msgId) is held (answered, not run); other clicks and other people still run', () => {
 		const verifier = new HttpCallbackVerifier(settings);
 		// senderPlatform first, as in DingTalk's field list: the flip renames it, and the message still reads.
 		const flipped = pusher.flippedReplay({
@@ -305,7 +305,7 @@ describe('replays are held by what the event means, not only by its bytes (issue
 		});
 		expect(flipped.decrypted).toContain('"XenderPlatform":"Mac"');
 		expect(verifier.verify(asRequest(flipped.original)).kind).toBe('callback');
-		expect(verifier.verify(asRequest(flipped.replay))).toMatchObject({ status: 409 });
+		expect(verifier.verify(asRequest(flipped.replay))).toMatchObject({ kind: 'duplicate' });
 		expect(verifier.verify(asRequest(pusher.encrypted(click('approve')))).kind).toBe('callback');
 		expect(verifier.verify(asRequest(pusher.encrypted(click('decline')))).kind).toBe('callback');
 		expect(verifier.verify(asRequest(pusher.encrypted(click('approve', 'eng0002')))).kind).toBe(
@@ -313,10 +313,10 @@ describe('replays are held by what the event means, not only by its bytes (issue
 		);
 		// The same click under another captured timestamp and sign (plain), or encrypted afresh: a replay.
 		expect(verifier.verify(asRequest(pusher.signed(click('approve'))))).toMatchObject({
-			status: 409,
+			kind: 'duplicate',
 		});
 		expect(verifier.verify(asRequest(pusher.encrypted(click('decline'))))).toMatchObject({
-			status: 409,
+			kind: 'duplicate',
 		});
 	});
 

@@ -60,7 +60,12 @@ export type HttpVerdict =
 	| { kind: 'reachability' }
 	/** DingTalk checks a newly saved callback URL with an encrypted `check_url` event. */
 	| { kind: 'urlCheck' }
-	| { kind: 'callback'; callback: IncomingCallback; encrypted: boolean };
+	| { kind: 'callback'; callback: IncomingCallback; encrypted: boolean }
+	/**
+	 * A valid callback whose event was accepted before in the window (DingTalk's redelivery, a second identical
+	 * click, or a Token holder's re-signed copy): answered as a success, so DingTalk stops sending it, and never run.
+	 */
+	| { kind: 'duplicate'; encrypted: boolean; messageId: string };
 
 /** DingTalk's callbacks are a few KB; anything this large did not come from DingTalk. */
 export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
@@ -96,6 +101,12 @@ const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
 		: { kind: 'reject', status, reason, detail };
 const cannotDecrypt = (detail: string): HttpVerdict =>
 	reject(DECRYPTION_REFUSAL.status, DECRYPTION_REFUSAL.reason, detail);
+const memoryFullRefusal = (): HttpVerdict =>
+	reject(
+		401,
+		'timestamp too old',
+		'replay memory is full: callbacks older than those it dropped are refused',
+	);
 const digest = (...parts: Array<string | Buffer>): string => {
 	const hash = createHash('sha256');
 	for (const part of parts) hash.update(part).update('\0');
@@ -213,31 +224,45 @@ export class HttpCallbackVerifier {
 		if (stale) return stale;
 		if (!verifyRobotSignature(this.settings.clientSecret, timestamp, sign))
 			return reject(401, 'signature mismatch');
+		const verdict = this.classify(body, false, timestamp);
+		if (verdict.kind !== 'callback') return verdict;
 		// The signature covers the timestamp only (not the body), so the Deduplicator (10 minutes) alone would let the
-		// same event run again later in the hour, under this or any other captured timestamp and sign.
-		return this.heldByMeaning(this.classify(body, false, timestamp), timestamp);
+		// same request run again later in the hour: the request itself is refused for the window, and its event (under
+		// this or any other captured timestamp and sign) is held by meaning.
+		const replay = this.replayProblem(
+			digest('plain', timestamp, sign, verdict.callback.messageId),
+			timestamp,
+		);
+		return replay ?? this.heldByMeaning(verdict, timestamp);
 	}
 
 	/**
-	 * Refuses a callback whose event was accepted before inside the timestamp window, whatever its bytes: the same
-	 * robot message (msgId), or the same person's same click on the same card (outTrackId, userId and the clicked
-	 * value). Card callbacks carry no ID or time of their own, so an identical second click inside the hour counts as
-	 * a replay too: anyone holding the Token can sign any timestamp, so the timestamp cannot tell them apart.
+	 * Holds a callback whose event was accepted before inside the timestamp window, whatever its bytes: the same robot
+	 * message (msgId), or the same person's same click on the same card (outTrackId, userId and the clicked value).
+	 * Card callbacks carry no ID or time of their own, so an identical second click inside the hour is held too:
+	 * anyone holding the Token can sign any timestamp, so the timestamp cannot tell them apart. Held, not refused: a
+	 * redelivery by DingTalk gets its success answer, and nothing runs twice.
 	 */
 	private heldByMeaning(verdict: HttpVerdict, timestamp: string): HttpVerdict {
 		if (verdict.kind !== 'callback') return verdict;
-		return this.replayProblem(meaningKey(verdict.callback), timestamp) ?? verdict;
+		const seen = this.replays.check(
+			meaningKey(verdict.callback),
+			Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS,
+		);
+		if (seen === 'replay')
+			return {
+				kind: 'duplicate',
+				encrypted: verdict.encrypted,
+				messageId: verdict.callback.messageId,
+			};
+		if (seen === 'tooOld') return memoryFullRefusal();
+		return verdict;
 	}
 
 	private replayProblem(key: string, timestamp: string): HttpVerdict | undefined {
 		const seen = this.replays.check(key, Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS);
 		if (seen === 'replay') return reject(409, 'already received (replay)');
-		if (seen === 'tooOld')
-			return reject(
-				401,
-				'timestamp too old',
-				'replay memory is full: callbacks older than those it dropped are refused',
-			);
+		if (seen === 'tooOld') return memoryFullRefusal();
 		return undefined;
 	}
 

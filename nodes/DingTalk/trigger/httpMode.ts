@@ -86,6 +86,14 @@ export async function handleHttpCallback(
 		activity.noteAccepted(true);
 		return answer(200, receiver.verifier.encryptedSuccess());
 	}
+	if (verdict.kind === 'duplicate') {
+		// Its event was accepted before: DingTalk gets its success (so it stops sending it), and nothing runs again.
+		context.logger.info(
+			`DingTalk Trigger: callback ${verdict.messageId} carries an event already received; answered, not run`,
+		);
+		activity.noteAccepted(verdict.encrypted);
+		return answer(200, verdict.encrypted ? receiver.verifier.encryptedSuccess() : {});
+	}
 
 	const { callback, encrypted } = verdict;
 	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
