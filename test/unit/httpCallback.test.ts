@@ -395,6 +395,25 @@ describe('plain robot callbacks are held for the whole timestamp window (issue 1
 	});
 });
 
+describe('replay memory size (issue 20 item 3)', () => {
+	// The guard drops down to 90 % of its entries at capacity: 85,000 callbacks of one timestamp fit in 200,000 entries
+	// (two each), and did not in the 100,000 entries that held one per callback.
+	it('holds as many accepted callbacks as before, each by its bytes and its meaning, before it drops any', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const signed = pusher.signed({});
+		const request = (i: number): HttpCallbackRequest => ({
+			method: 'POST',
+			headers: signed.headers,
+			query: {},
+			body: { msgtype: 'text', conversationId: 'cidA==', msgId: `msg${i}`, text: { content: 'x' } },
+			bodyBytes: 100,
+		});
+		for (let i = 0; i < 85_000; i++) expect(verifier.verify(request(i)).kind).toBe('callback');
+		// Still remembered (not dropped and refused as too old): the first is a byte replay, its event a duplicate.
+		expect(verifier.verify(request(0))).toMatchObject({ kind: 'reject', status: 409 });
+	}, 60_000);
+});
+
 describe('ReplayGuard', () => {
 	it('refuses a key until its expiry, then takes it again', () => {
 		let now = 0;

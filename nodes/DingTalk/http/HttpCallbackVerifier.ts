@@ -74,8 +74,11 @@ export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
  * encrypted event pushes no window is documented [UNCONFIRMED], so the same hour applies.
  */
 export const CALLBACK_TIMESTAMP_WINDOW_MS = 60 * 60 * 1000;
-/** Accepted callbacks remembered per trigger node for replay refusal (a fixed-size digest each, about 100 bytes). */
-export const REPLAY_MEMORY_ENTRIES = 100_000;
+/**
+ * Replay memory entries per trigger node (a fixed-size digest each, about 100 bytes): 100,000 callbacks, each held by
+ * its bytes and by its meaning (two entries).
+ */
+export const REPLAY_MEMORY_ENTRIES = 200_000;
 /**
  * DingTalk sends milliseconds, 13 digits: robot callbacks (`timestamp` header) and event pushes (the check_url
  * vectors of its crypto libraries; only the "success" answers its libraries write may use seconds). One form only:
