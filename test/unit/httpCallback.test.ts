@@ -1,3 +1,6 @@
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import {
 	CALLBACK_TIMESTAMP_WINDOW_MS,
@@ -164,6 +167,56 @@ describe('HttpCallbackVerifier', () => {
 		expect(first.item).toMatchObject({ event: 'orgEvent', eventId: 'evt-http-1' });
 		expect(second.item).toBeUndefined();
 		receiver.close();
+	});
+
+	it("the fake's HTTP event push retries until it reads an encrypted success; the retry runs nothing twice", async () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['orgEvent'],
+			orgEventTypes: ['*'],
+		});
+		const items: unknown[] = [];
+		let requests = 0;
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				requests++;
+				const url = new URL(req.url ?? '/', 'http://x');
+				const verdict = verifier.verify({
+					method: req.method ?? 'POST',
+					headers: req.headers,
+					query: Object.fromEntries(url.searchParams),
+					body: JSON.parse(body) as unknown,
+					bodyBytes: body.length,
+				});
+				if (verdict.kind !== 'callback') throw new Error(verdict.kind);
+				void receiver.receive(verdict.callback).then((reception) => {
+					if (reception.item) items.push(reception.item);
+					// The first push is answered too late for DingTalk (a failed answer), the retry in time.
+					if (requests === 1) res.writeHead(500).end();
+					else
+						res
+							.writeHead(200, { 'content-type': 'application/json' })
+							.end(JSON.stringify(verifier.encryptedSuccess()));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const answers = await pusher.pushEvent(
+				`http://127.0.0.1:${port}/callback`,
+				httpEventPayload('user_add_org', EVENT_FIXTURES.user_add_org(), { legacy: true }),
+				{ retryDelaysMs: [10, 10, 10] },
+			);
+			expect(answers.map((answer) => answer.status)).toEqual([500, 200]);
+			expect(items).toHaveLength(1);
+		} finally {
+			server.close();
+			receiver.close();
+		}
 	});
 
 	it('encrypts a "success" answer DingTalk can verify and decrypt', () => {
