@@ -55,6 +55,9 @@ export default {
 	//   "undefined" is no date either, so both give the same refusal.
 	// - transport/tokenCache.ts, usableMs: either `Math.max(0, …)` dropped. A lifetime of 0 or less then gives an
 	//   expiry in the past instead of now; the cache reuses a token only while `expiresAt > now`, so neither is reused.
+	// - pipeline/Deduplicator.ts, prune(): `else if (!over) break;` dropped. The walk then goes on past an in-flight
+	//   entry and deletes only settled entries older than the TTL, which admit() already treats as forgotten: more
+	//   walking, the same answers.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
