@@ -58,6 +58,8 @@ export default {
 	// - pipeline/Deduplicator.ts, prune(): `else if (!over) break;` dropped. The walk then goes on past an in-flight
 	//   entry and deletes only settled entries older than the TTL, which admit() already treats as forgotten: more
 	//   walking, the same answers.
+	// - stream/frames.ts, parseDownstream: `typeof value.type !== 'string' ||` dropped. FRAME_TYPES holds strings
+	//   only, so `has` refuses any other type the same way.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
