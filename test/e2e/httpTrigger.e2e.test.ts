@@ -464,6 +464,55 @@ it.each(['shiftedDigits', 'movedPadding'] as const)(
 	},
 );
 
+it('a card click whose first ciphertext block a Callback Token holder flipped (and signed again) is answered and starts no second run', async () => {
+	const outTrackId = 'card-http-flipped';
+	fake.cards.set(outTrackId, {
+		cardTemplateId: 'tpl',
+		cardData: { lastAction: '' },
+		openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
+	// DingTalk's own field order: `extension` first, which the flip renames (Xxtension) and the event still reads.
+	const click = (action: string) => {
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['approve'], params: { action } },
+		});
+		return {
+			extension: '{}',
+			corpId: 'dingfakecorp0001',
+			spaceType: 'im',
+			userIdType: 1,
+			type: 'actionCallback',
+			userId: users[3],
+			content: value,
+			spaceId: `cidDirect${users[3]}==`,
+			outTrackId,
+			value,
+		};
+	};
+	const { original, replay, decrypted } = pusher.flippedReplay(click('approve-flipped'));
+	expect(decrypted).toContain('"Xxtension"');
+	const before = await executionCount(echoFlow.id);
+	expect((await send(ECHO_HOOK, original)).status).toBe(200);
+	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 1);
+	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === 'approve-flipped');
+	// Held, not refused: answered with the encrypted success a redelivery by DingTalk gets, and not run.
+	const held = await send(ECHO_HOOK, replay);
+	expect(held.status).toBe(200);
+	expect(pusher.readAnswer(held.json)).toBe('success');
+	// A later, different click runs: once it has, the replay had every chance to run before it.
+	expect((await send(ECHO_HOOK, pusher.encrypted(click('after-the-replay')))).status).toBe(200);
+	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === 'after-the-replay');
+	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 2);
+	expect(await executionCount(echoFlow.id)).toBe(before + 2);
+	expect(server.logs).toMatch(
+		/callback card-\w+ carries an event already received; answered, not run/,
+	);
+});
+
 it('aggregates a burst sent over HTTP into one run', async () => {
 	for (const text of ['one', 'two', 'three']) {
 		const answer = await send(

@@ -79,7 +79,7 @@ const echoFlow = flow(
 				resource: 'message',
 				operation: 'reply',
 				messageType: 'text',
-				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}{{ $json.quoted ? ' quoted=' + $json.quoted.messageType + ':' + $json.quoted.text : '' }}",
+				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}{{ $json.mediaSkipped ? ' skipped=' + $json.mediaSkipped.count : '' }}{{ $json.quoted ? ' quoted=' + $json.quoted.messageType + ':' + $json.quoted.text : '' }}",
 			},
 			400,
 			-100,
@@ -749,6 +749,41 @@ it('Download Media: a picture and a file arrive as n8n binary data; a file over 
 	);
 	// Socket buffers aside, the fake wrote a fraction of the file before n8n hung up.
 	expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
+});
+
+it('Download Media: a rich-text message with 25 pictures downloads the first 20 (Max Files per Message) and says 5 were skipped', async () => {
+	const codes = Array.from({ length: 25 }, (_, i) =>
+		fake.addMedia(Buffer.from(`picture ${i}`), 'image/png'),
+	);
+	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', {
+		...robotMessage({ text: '', sender: users[8] }),
+		text: undefined,
+		msgtype: 'richText',
+		content: {
+			richText: [
+				{ text: 'many pictures' },
+				...codes.map((code) => ({
+					type: 'picture',
+					downloadCode: code,
+					pictureDownloadCode: code,
+				})),
+			],
+		},
+	});
+	await waitFor(() =>
+		replies().some(
+			(reply) => reply.startsWith('You said: many pictures') && reply.endsWith(' skipped=5'),
+		),
+	);
+	const reply = replies().find((r) => r.startsWith('You said: many pictures')) ?? '';
+	expect((/media=(.*) skipped=5$/.exec(reply)?.[1] ?? '').split(',')).toEqual(
+		codes.slice(0, 20).map((_, i) => `picture-${i}.png:${`picture ${i}`.length}:image/png`),
+	);
+	const fetched = fake
+		.requestsTo('/v1.0/robot/messageFiles/download')
+		.map((r) => (r.body as { downloadCode: string }).downloadCode)
+		.filter((code) => codes.includes(code));
+	expect(fetched.sort()).toEqual(codes.slice(0, 20).sort());
 });
 
 it('"Listen for test event": a manual run connects, takes one message, and closes its connection', async () => {

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { pipelineParameters } from '../pipeline/options';
-import { DEFAULT_MAX_MEDIA_MB } from './media';
+import { DEFAULT_MAX_MEDIA_FILES, DEFAULT_MAX_MEDIA_MB } from './media';
 
 /** n8n lists a collection's options alphabetically. */
 const byDisplayName = (properties: INodeProperties[]) =>
@@ -126,6 +126,15 @@ export const triggerProperties: INodeProperties[] = [
 				default: DEFAULT_MAX_MEDIA_MB,
 				description:
 					'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
+			},
+			{
+				displayName: 'Max Files per Message',
+				name: 'maxMediaFiles',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_MEDIA_FILES,
+				description:
+					'With Download Media: how many of a message\'s files are downloaded, in the order they appear. The rest are not downloaded; "mediaSkipped" says how many and why, and the run still starts.',
 			},
 		]),
 	},

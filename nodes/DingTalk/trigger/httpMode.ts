@@ -26,13 +26,14 @@ import {
 import {
 	type ActiveHttpTrigger,
 	activeHttpTrigger,
+	callbackSecretsOf,
 	forgetHttpTrigger,
 	handOverTestItem,
 	httpTriggerUrl,
 	type HttpTriggerSettings,
 	takeTestItem,
 } from './httpRegistry';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 
@@ -86,6 +87,14 @@ export async function handleHttpCallback(
 		activity.noteAccepted(true);
 		return answer(200, receiver.verifier.encryptedSuccess());
 	}
+	if (verdict.kind === 'duplicate') {
+		// Its event was accepted before: DingTalk gets its success (so it stops sending it), and nothing runs again.
+		context.logger.info(
+			`DingTalk Trigger: callback ${verdict.messageId} carries an event already received; answered, not run`,
+		);
+		activity.noteAccepted(verdict.encrypted);
+		return answer(200, verdict.encrypted ? receiver.verifier.encryptedSuccess() : {});
+	}
 
 	const { callback, encrypted } = verdict;
 	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
@@ -124,6 +133,7 @@ export async function handleHttpCallback(
 					new DingTalkClient(app, n8nHttpSender(context.helpers)),
 					reception.item,
 					maxMediaBytes(options.maxMediaSize),
+					maxMediaFiles(options.maxMediaFiles),
 				)
 			: { json: reception.item };
 	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);
@@ -150,8 +160,7 @@ async function readSettings(
 	const callback: HttpCallbackSettings = {
 		clientId: app.clientId,
 		clientSecret: app.clientSecret,
-		callbackToken: String(credentials.callbackToken ?? '').trim(),
-		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
+		...callbackSecretsOf(credentials),
 	};
 	const production = context.getMode() !== 'manual';
 	return {

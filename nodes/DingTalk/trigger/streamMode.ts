@@ -24,7 +24,7 @@ import {
 	STREAM_CREDENTIAL,
 	toNodeError,
 } from '../transport';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 import { REACTION_DEADLINE_MS, reactWhileRunning, type TakeBack } from './reaction';
 
 /**
@@ -62,7 +62,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const emitEvent = async (item: IDataObject) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
-				? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize))
+				? await attachMedia(
+						context,
+						mediaClient,
+						item,
+						maxMediaBytes(options.maxMediaSize),
+						maxMediaFiles(options.maxMediaFiles),
+					)
 				: { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (pipeline.isClosed) throw new Error('the trigger is closing');
