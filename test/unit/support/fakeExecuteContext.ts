@@ -39,6 +39,8 @@ export interface FakeContextOptions {
 	/** Credential data by credential type name. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** Context methods to leave out, as an older n8n has not got them (e.g. `getSignedResumeUrl` before 1.110). */
+	olderN8nLacks?: Array<keyof IExecuteFunctions>;
 }
 
 export interface FakeContext {
@@ -191,6 +193,8 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 			},
 		}),
 	};
+	for (const method of options.olderN8nLacks ?? [])
+		delete (context as Record<string, unknown>)[method];
 	return {
 		context: strict('context', context) as unknown as IExecuteFunctions,
 		responses,

@@ -97,6 +97,25 @@ export function readSendAndWaitConfig(context: IExecuteFunctions): SendAndWaitCo
 	};
 }
 
+/** The n8n release that first signs resume URLs (`getSignedResumeUrl`; 1.105.4 has it not, 1.110.1 has). */
+export const SIGNED_RESUME_URLS_SINCE = '1.110';
+
+/**
+ * Refuses Send and Wait on an n8n that cannot sign resume URLs, before anything is sent: unsigned links would let
+ * whoever holds one change the answer or the respondent.
+ */
+export function requireSignedResumeUrls(context: IExecuteFunctions): void {
+	if ('getSignedResumeUrl' in context && typeof context.getSignedResumeUrl === 'function') return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Send and Wait for Response needs n8n ${SIGNED_RESUME_URLS_SINCE} or later`,
+		{
+			description:
+				'This n8n cannot sign the response links (it has no getSignedResumeUrl), so an answer or who gave it could be forged. Update n8n; Send to Users and Send to Group work on this version.',
+		},
+	);
+}
+
 /**
  * The buttons of one message, each a resume URL n8n signs (HMAC over path and query), so neither `approved` nor
  * `user` can be changed by whoever holds the link. As n8n's nodes: disapprove first, then approve.

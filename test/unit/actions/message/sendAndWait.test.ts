@@ -146,6 +146,27 @@ describe('DingTalk → Message → Send and Wait for Response', () => {
 		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
 	});
 
+	it('on an n8n without signed resume URLs (before 1.110) it says which n8n it needs, and sends nothing', async () => {
+		const error = (await runNode({
+			node: new DingTalk(),
+			items: [{ json: {} }],
+			parameters: {
+				resource: 'message',
+				operation: 'sendAndWait',
+				subject: 'Approval required',
+				message: 'Deploy?',
+				sendTo: 'users',
+				userIds: 'eng0001',
+			},
+			credentials: { dingTalkStreamApi: credentials() },
+			olderN8nLacks: ['getSignedResumeUrl'],
+		}).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Send and Wait for Response needs n8n 1.110 or later');
+		expect(error.description).toContain('could be forged');
+		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
+	});
+
 	it('fails when no user received the message: there would be nothing to wait for', async () => {
 		const error = (await run({ userIds: 'nobody' }).catch((e: unknown) => e)) as Error;
 		expect(error.message).toBe('No user received the message');
