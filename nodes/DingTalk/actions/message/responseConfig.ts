@@ -101,19 +101,27 @@ export function readSendAndWaitConfig(context: IExecuteFunctions): SendAndWaitCo
 export const SIGNED_RESUME_URLS_SINCE = '1.110';
 
 /**
- * Refuses Send and Wait on an n8n that cannot sign resume URLs, before anything is sent: unsigned links would let
- * whoever holds one change the answer or the respondent.
+ * Makes sure n8n will check the signature of this execution's response links, before anything is sent. An n8n
+ * without signed resume URLs is refused: whoever holds a link could change the answer or the respondent. n8n 1.x
+ * checks the signature only for executions that ask for it (its own Send and Wait nodes do, as here); 2.x checks
+ * every Send and Wait link and has no such method.
  */
 export function requireSignedResumeUrls(context: IExecuteFunctions): void {
-	if ('getSignedResumeUrl' in context && typeof context.getSignedResumeUrl === 'function') return;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Send and Wait for Response needs n8n ${SIGNED_RESUME_URLS_SINCE} or later`,
-		{
-			description:
-				'This n8n cannot sign the response links (it has no getSignedResumeUrl), so an answer or who gave it could be forged. Update n8n; Send to Users and Send to Group work on this version.',
-		},
-	);
+	if (!('getSignedResumeUrl' in context) || typeof context.getSignedResumeUrl !== 'function')
+		throw new NodeOperationError(
+			context.getNode(),
+			`Send and Wait for Response needs n8n ${SIGNED_RESUME_URLS_SINCE} or later`,
+			{
+				description:
+					'This n8n cannot sign the response links (it has no getSignedResumeUrl), so an answer or who gave it could be forged. Update n8n; Send to Users and Send to Group work on this version.',
+			},
+		);
+	const n8n1 = context as IExecuteFunctions & { setSignatureValidationRequired?: unknown };
+	if (
+		'setSignatureValidationRequired' in n8n1 &&
+		typeof n8n1.setSignatureValidationRequired === 'function'
+	)
+		n8n1.setSignatureValidationRequired();
 }
 
 /**
