@@ -37,6 +37,15 @@ export function splitDemoFlows(flows: DemoFlow[]) {
 	return { manual, triggered };
 }
 
+/** The last non-empty lines of a process's output, on one line. */
+const lastLines = (text: string, count: number) =>
+	text
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.slice(-count)
+		.join(' | ');
+
 /** Each flow's manual branch once, with `n8n execute`. */
 export async function checkManualFlows(flows: DemoFlow[]): Promise<CheckOutcome[]> {
 	const outcomes: CheckOutcome[] = [];
@@ -46,7 +55,10 @@ export async function checkManualFlows(flows: DemoFlow[]): Promise<CheckOutcome[
 			flow: flow.name,
 			run: 'manual',
 			ok: result.ok,
-			error: result.errorMessage,
+			// n8n prints no run (so no message) when it cannot even build the workflow: its output says why.
+			error: result.ok
+				? undefined
+				: (result.errorMessage ?? lastLines(`${result.raw.stdout}\n${result.raw.stderr}`, 6)),
 			nodes: Object.keys(result.runData),
 		});
 	}
