@@ -1,3 +1,5 @@
+import { request } from 'http';
+
 import type { SentMessage } from '../fake-dingtalk/types';
 import type { dingTalkNodeFactory } from './workflows';
 import { flow, link } from './workflows';
@@ -82,3 +84,36 @@ export const sendAndWaitCards = (sent: SentMessage[], title = 'Approval required
 export const DINGTALK_BROWSER = {
 	'user-agent': 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 DingTalk/7.6.0',
 };
+
+/**
+ * Opens a link from a card as DingTalk's browser would: the request goes to the server's address (n8n made the link
+ * for WEBHOOK_URL's host, localhost here) but keeps the link's Host header, which n8n 1.x's signature covers.
+ */
+export async function openLink(
+	link: string,
+	serverBaseUrl: string,
+): Promise<{ status: number; text: string }> {
+	const target = new URL(link);
+	const server = new URL(serverBaseUrl);
+	return await new Promise((resolve, reject) => {
+		const req = request(
+			{
+				host: server.hostname,
+				port: server.port,
+				path: `${target.pathname}${target.search}`,
+				headers: { ...DINGTALK_BROWSER, host: target.host },
+				timeout: 30_000,
+			},
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => (text += chunk));
+				response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+				response.on('error', reject);
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error(`no answer from ${target.pathname} in 30 s`)));
+		req.on('error', reject);
+		req.end();
+	});
+}
