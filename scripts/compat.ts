@@ -72,11 +72,14 @@ const REVIEW_TYPE = `${PACKAGE_PREFIX}.dingTalkHitlTool`;
 type Connection = { node: string; type: string; index: number };
 type Connections = Record<string, Record<string, Connection[][]>>;
 
+/** n8n 1.123's AI Agent goes up to version 3; the prebuilt flow's 3.1 is n8n 2.x's. */
+const N8N1_AGENT_VERSION = 3;
+
 /**
- * The flow without its human review nodes, each reviewed tool connected straight to where its review node led: the
- * AI Agent flow as it can run on an n8n without human review for AI tools.
+ * The AI Agent flow as it can run on n8n 1.x: without its human review nodes (each reviewed tool connected straight
+ * to where its review node led), and its AI Agents at the version 1.x has.
  */
-function withoutHumanReview(flow: DemoFlow): DemoFlow {
+function forN8n1(flow: DemoFlow): DemoFlow {
 	const nodes = flow.nodes as Array<DemoFlow['nodes'][number] & { name: string }>;
 	const original = (flow as unknown as { connections: Connections }).connections;
 	const review = new Set(nodes.filter((n) => n.type.endsWith('HitlTool')).map((n) => n.name));
@@ -95,8 +98,12 @@ function withoutHumanReview(flow: DemoFlow): DemoFlow {
 	return {
 		...flow,
 		id: `${flow.id.slice(0, 12)}NoRv`,
-		name: `${flow.name} (without its human review node)`,
-		nodes: nodes.filter((n) => !review.has(n.name)),
+		name: `${flow.name} (as on n8n 1.x: no human review node, AI Agent ${N8N1_AGENT_VERSION})`,
+		nodes: nodes
+			.filter((n) => !review.has(n.name))
+			.map((n) =>
+				n.type === '@n8n/n8n-nodes-langchain.agent' ? { ...n, typeVersion: N8N1_AGENT_VERSION } : n,
+			),
 		connections,
 	} as DemoFlow;
 }
@@ -135,7 +142,7 @@ async function main() {
 		const reviewed = (f: DemoFlow) => f.nodes.some((n) => n.type === REVIEW_TYPE);
 		const manualRuns = humanReviewOffered
 			? manual
-			: manual.map((f) => (reviewed(f) ? withoutHumanReview(f) : f));
+			: manual.map((f) => (reviewed(f) ? forN8n1(f) : f));
 		if (!humanReviewOffered)
 			checks.push({
 				name: 'human review for AI tools',
@@ -143,7 +150,9 @@ async function main() {
 				detail: `n8n ${N8N_VERSION} builds no human review nodes for AI tools (n8n 2.x does): ${flows
 					.filter(reviewed)
 					.map((f) => f.file)
-					.join(', ')} ran without its review node`,
+					.join(
+						', ',
+					)} ran without its review node, its AI Agents at version ${N8N1_AGENT_VERSION} (n8n 1.x has no 3.1)`,
 			});
 		const dingTalkFlows = triggered.filter((f) =>
 			f.nodes.some((n) => n.type === DINGTALK_TRIGGER_TYPE),
