@@ -1,8 +1,12 @@
 import {
+	approvalEventData,
 	badCallbackCases,
 	DingTalkCallbackPusher,
 	defaultFixture,
+	EVENT_FIXTURES,
 	FakeDingTalk,
+	httpEventPayload,
+	newEventId,
 	robotMessage as fakeRobotMessage,
 } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
@@ -15,6 +19,12 @@ import {
 	triggerNode,
 } from '../harness/workflows';
 import { N8nServer } from '../harness/server';
+import {
+	DINGTALK_BROWSER,
+	sendAndWaitCards,
+	sendAndWaitFlow as sharedSendAndWaitFlow,
+	sendAndWaitReports,
+} from '../harness/sendAndWait';
 
 /**
  * The DingTalk Trigger in HTTP mode inside a running n8n: published workflows whose production webhook is the
@@ -108,6 +118,31 @@ const aggregateFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
 );
 
+const EVENTS_HOOK = 'dingtalk-http-events';
+/** Organisation events of one approval form → a post in the group with the normalised fields. */
+const eventsFlow = flow(
+	'htEventsFlow0001',
+	[
+		trigger(EVENTS_HOOK, {
+			events: ['orgEvent'],
+			orgEventTypes: ['bpms_instance_change'],
+			approvalProcessCodes: 'PROC-LEAVE-0001',
+		}),
+		dingTalk(
+			'Post',
+			{
+				resource: 'message',
+				operation: 'sendToGroup',
+				openConversationId: fixture.conversations[1].openConversationId,
+				messageType: 'text',
+				text: "=HTTPEVENT {{ [$json.approval.type, $json.approval.result || '-', $json.approval.instanceId, $json.approval.processCode, $json.approval.originatorUserId, $json.approval.createdAt].join(' ') }} corp={{ $json.corpId }} id={{ $json.eventId }}",
+			},
+			300,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Post')]] } },
+);
+
 const STATUS_HOOK = 'dingtalk-http-status';
 /** n8n's Webhook → DingTalk → Connection → Get Status (HTTP credential): runs in the server, which holds the triggers. */
 const statusFlow = flow(
@@ -135,52 +170,20 @@ const statusFlow = flow(
 const SW_APPROVAL_HOOK = 'dingtalk-sw-approval';
 const SW_FORM_HOOK = 'dingtalk-sw-form';
 const SW_LIMIT_HOOK = 'dingtalk-sw-limit';
-const webhookNode = (path: string) => ({
-	id: `hook${path.replace(/\W/g, '')}`,
-	name: 'Webhook',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: path,
-	parameters: { httpMethod: 'GET', path, responseMode: 'onReceived', options: {} },
-});
-const reportNode = (tag: string) =>
-	dingTalk(
-		'Report',
-		{
-			resource: 'message',
-			operation: 'sendToGroup',
-			openConversationId: group.openConversationId,
-			messageType: 'text',
-			text: `=${tag} {{ JSON.stringify({ data: $json.data || null, respondent: $json.respondent || null, query: $json.query || null }) }}`,
-		},
-		400,
-	);
 const sendAndWaitFlow = (
 	id: string,
 	hook: string,
 	tag: string,
 	parameters: Record<string, unknown>,
 ) =>
-	flow(
+	sharedSendAndWaitFlow({
 		id,
-		[
-			webhookNode(hook),
-			dingTalk(
-				'Ask',
-				{
-					resource: 'message',
-					operation: 'sendAndWait',
-					subject: 'Approval required',
-					message: 'Deploy **v2**?',
-					...parameters,
-				},
-				200,
-			),
-			reportNode(tag),
-		],
-		{ Webhook: { main: [[link('Ask')]] }, Ask: { main: [[link('Report')]] } },
-	);
+		hook,
+		tag,
+		parameters,
+		dingTalk,
+		reportTo: group.openConversationId,
+	});
 const swApprovalFlow = sendAndWaitFlow('htSwApproval0001', SW_APPROVAL_HOOK, 'SW-APPROVAL', {
 	sendTo: 'users',
 	userIds: `${users[0]}, ${users[1]}`,
@@ -211,12 +214,7 @@ const swLimitFlow = sendAndWaitFlow('htSwLimit0000001', SW_LIMIT_HOOK, 'SW-LIMIT
 const swFlows = [swApprovalFlow, swFormFlow, swLimitFlow];
 
 /** The texts the Report nodes posted for a tag. */
-const reports = (tag: string) =>
-	fake.sentMessages
-		.filter((m) => m.channel === 'group')
-		.map((m) => (m.msgParam as { content?: string } | undefined)?.content ?? '')
-		.filter((text) => text.startsWith(`${tag} `))
-		.map((text) => JSON.parse(text.slice(tag.length + 1)) as Record<string, unknown>);
+const reports = (tag: string) => sendAndWaitReports(fake.sentMessages, tag);
 
 /** Waits until a Report node posted for the tag. */
 const reported = async (tag: string, timeoutMs = 30_000) =>
@@ -226,26 +224,13 @@ const reported = async (tag: string, timeoutMs = 30_000) =>
 	}, timeoutMs);
 
 /** The ActionCards a flow sent (one per user, or one in the group), with their button links. */
-const cards = (title = 'Approval required') =>
-	fake.sentMessages
-		.filter((m) => (m.msgParam as { title?: string } | undefined)?.title === title)
-		.map((m) => ({ ...m, param: m.msgParam as Record<string, string> }));
+const cards = (title?: string) => sendAndWaitCards(fake.sentMessages, title);
 
 /** n8n signs the link for WEBHOOK_URL's host (localhost here); the test reaches the same path on 127.0.0.1. */
-const onServer = (link: string) => {
-	const parsed = new URL(link);
-	return `${server.baseUrl}${parsed.pathname}${parsed.search}`;
-};
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 DingTalk/7.6.0' };
+const onServer = (link: string) => server.local(link);
+const BROWSER = DINGTALK_BROWSER;
 
-async function executionsOf(workflowId: string) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { data } = await server.rest<{ results: Array<{ id: string; status: string }> }>(
-		'GET',
-		`/executions?filter=${filter}&limit=100`,
-	);
-	return data.results ?? [];
-}
+const executionsOf = async (workflowId: string) => await server.executions(workflowId);
 const waitingExecution = async (workflowId: string) =>
 	await waitFor(async () => (await executionsOf(workflowId)).find((e) => e.status === 'waiting'));
 /** Calls the flow's Webhook; until n8n activated it, the answer is 404 and nothing runs. */
@@ -283,7 +268,7 @@ const executionCount = async (workflowId: string) => await server.executionCount
 beforeAll(async () => {
 	await fake.start();
 	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
-	const flows = [echoFlow, aggregateFlow, statusFlow, ...swFlows];
+	const flows = [echoFlow, aggregateFlow, statusFlow, eventsFlow, ...swFlows];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -292,7 +277,7 @@ beforeAll(async () => {
 	await server.start();
 	await server.setupOwner();
 	// Published workflows are activated after start: wait until both webhooks answer.
-	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK]) {
+	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK, EVENTS_HOOK]) {
 		await waitFor(
 			async () =>
 				(await fetch(url(hook))
@@ -376,6 +361,99 @@ it('a message delivered twice (same msgId, new nonce) starts one run', async () 
 	await waitFor(() => replies().includes('HTTP said: only once (new session: true)'));
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	expect(replies().filter((r) => r.includes('only once'))).toHaveLength(1);
+});
+
+describe('organisation events', () => {
+	const posts = () =>
+		fake.sentMessages
+			.filter((m) => m.channel === 'group')
+			// Send and Wait posts cards to groups too: only text messages have a content.
+			.map((m) => (m.msgParam as { content?: unknown } | undefined)?.content)
+			.filter((text): text is string => typeof text === 'string' && text.startsWith('HTTPEVENT '));
+	const pushEvent = async (hook: string, payload: Record<string, unknown>) => {
+		const answer = await send(hook, pusher.encrypted(payload));
+		expect(answer.status).toBe(200);
+		expect(pusher.readAnswer(answer.json)).toBe('success');
+		return answer;
+	};
+
+	it('an approval submitted, then approved (current and legacy fields): answered "success" at once, two runs with the normalised fields; an unselected type starts none', async () => {
+		const before = await executionCount(eventsFlow.id);
+		const instanceId = 'proc-inst-http-0001';
+		const submittedId = newEventId();
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload('bpms_instance_change', approvalEventData({ instanceId, type: 'start' }), {
+				eventId: submittedId,
+			}),
+		);
+		// A legacy push: capitalised meta and no eventId of its own.
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload(
+				'bpms_instance_change',
+				approvalEventData({ instanceId, type: 'finish', result: 'agree' }),
+				{ legacy: true },
+			),
+		);
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload('user_add_org', EVENT_FIXTURES.user_add_org(), { legacy: true }),
+		);
+		await waitFor(() => posts().length === 2, 30_000);
+		const created = '2025-12-01T00:00:00.000Z';
+		expect(posts()).toEqual(
+			expect.arrayContaining([
+				`HTTPEVENT start - ${instanceId} PROC-LEAVE-0001 manager0001 ${created} corp=dingfakecorp0001 id=${submittedId}`,
+				expect.stringMatching(
+					new RegExp(
+						`^HTTPEVENT finish agree ${instanceId} PROC-LEAVE-0001 manager0001 ${created} corp=dingfakecorp0001 id=sha1-[0-9a-f]{40}$`,
+					),
+				),
+			]),
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await executionCount(eventsFlow.id)).toBe(before + 2);
+	});
+
+	it("DingTalk's retry of an event (re-encrypted, same eventId; a legacy one without any) starts no second run", async () => {
+		const before = await executionCount(eventsFlow.id);
+		const eventId = newEventId();
+		const event = httpEventPayload(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-http-0002', type: 'terminate' }),
+			{ eventId },
+		);
+		const legacy = httpEventPayload(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-http-0003', type: 'finish', result: 'refuse' }),
+			{ legacy: true },
+		);
+		await pushEvent(EVENTS_HOOK, event);
+		await pushEvent(EVENTS_HOOK, legacy);
+		await pushEvent(EVENTS_HOOK, event);
+		await pushEvent(EVENTS_HOOK, legacy);
+		await waitFor(
+			() =>
+				posts().some((p) => p.includes('proc-inst-http-0002')) &&
+				posts().some((p) => p.includes('proc-inst-http-0003')),
+			30_000,
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(posts().filter((p) => p.includes('proc-inst-http-0002'))).toHaveLength(1);
+		expect(posts().filter((p) => p.includes('proc-inst-http-0003'))).toHaveLength(1);
+		expect(await executionCount(eventsFlow.id)).toBe(before + 2);
+	});
+
+	it('a bot-only workflow answers an event pushed to its URL with "success" and starts no run', async () => {
+		const before = await executionCount(echoFlow.id);
+		await pushEvent(
+			ECHO_HOOK,
+			httpEventPayload('bpms_instance_change', approvalEventData(), { eventId: newEventId() }),
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await executionCount(echoFlow.id)).toBe(before);
+	});
 });
 
 it('a signed card click runs the card branch; "end session" is answered with the notice', async () => {

@@ -144,6 +144,41 @@ export class DingTalkCallbackPusher {
 		};
 	}
 
+	/**
+	 * An organisation event pushed as DingTalk's event subscription does over HTTP: encrypted, and pushed again
+	 * (re-encrypted, fresh timestamp and nonce) after each delay in `retryDelaysMs` while the answer is not a
+	 * verified encrypted "success" within `timeoutMs` (DingTalk: 2.5 s; retries at +10 s and +30 s, UNCONFIRMED for
+	 * console apps). Returns every answer, in order (a timed-out push counts with status 0).
+	 */
+	async pushEvent(
+		url: string,
+		payload: Record<string, unknown>,
+		opts: { retryDelaysMs?: number[]; timeoutMs?: number } = {},
+	): Promise<PushAnswer[]> {
+		const answers: PushAnswer[] = [];
+		const delays = [0, ...(opts.retryDelaysMs ?? [10_000, 30_000])];
+		for (const delay of delays) {
+			if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+			const answer = await Promise.race([
+				DingTalkCallbackPusher.send(url, this.encrypted(payload)),
+				new Promise<PushAnswer>((resolve) =>
+					setTimeout(() => resolve({ status: 0, text: 'timeout' }), opts.timeoutMs ?? 2500).unref(),
+				),
+			]).catch((error: Error): PushAnswer => ({ status: 0, text: error.message }));
+			answers.push(answer);
+			if (answer.status === 200 && this.readsSuccess(answer)) break;
+		}
+		return answers;
+	}
+
+	private readsSuccess(answer: PushAnswer): boolean {
+		try {
+			return this.readAnswer(answer.json) === 'success';
+		} catch {
+			return false;
+		}
+	}
+
 	static async send(url: string, callback: PushedCallback): Promise<PushAnswer> {
 		const target = new URL(url);
 		for (const [key, value] of Object.entries(callback.query)) target.searchParams.set(key, value);

@@ -1,3 +1,6 @@
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import {
 	CALLBACK_TIMESTAMP_WINDOW_MS,
@@ -10,7 +13,14 @@ import {
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
 import type { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/pipeline/options';
+import { TOPIC_ORG_EVENT } from '../../nodes/DingTalk/transport/orgEvents';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
+import {
+	approvalEventData,
+	EVENT_CORP_ID,
+	EVENT_FIXTURES,
+	httpEventPayload,
+} from '../fake-dingtalk/orgEvents';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../fake-dingtalk/fixture';
 
@@ -104,6 +114,109 @@ describe('HttpCallbackVerifier', () => {
 		expect(verifier.verify(asRequest(pusher.encrypted({ EventType: 'check_url' })))).toEqual({
 			kind: 'urlCheck',
 		});
+	});
+
+	it('reads encrypted organisation events (legacy and current fields) into the pipeline; one run per eventId', async () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const event = httpEventPayload('bpms_instance_change', approvalEventData({ type: 'start' }), {
+			eventId: 'evt-http-1',
+		});
+		const verdict = verifier.verify(asRequest(pusher.encrypted(event)));
+		expect(verdict).toMatchObject({
+			kind: 'callback',
+			encrypted: true,
+			callback: {
+				topic: TOPIC_ORG_EVENT,
+				messageId: 'evt-http-1',
+				data: { eventType: 'bpms_instance_change', eventId: 'evt-http-1', corpId: EVENT_CORP_ID },
+			},
+		});
+		const legacy = verifier.verify(
+			asRequest(
+				pusher.encrypted(
+					httpEventPayload('user_leave_org', EVENT_FIXTURES.user_leave_org(), { legacy: true }),
+				),
+			),
+		);
+		expect(legacy).toMatchObject({
+			kind: 'callback',
+			callback: {
+				data: {
+					eventType: 'user_leave_org',
+					corpId: EVENT_CORP_ID,
+					bornAt: 1764547200000,
+					data: { UserId: ['sales0004'], userId: ['sales0004'] },
+				},
+			},
+		});
+		// A signed plain callback never carries an event.
+		expect(verifier.verify(asRequest(pusher.signed(event)))).toMatchObject({
+			kind: 'reject',
+			reason: 'unsupported event type',
+		});
+		// DingTalk's retry (re-encrypted, same eventId) is accepted by the verifier and dropped by the pipeline.
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['orgEvent'],
+			orgEventTypes: ['bpms_instance_change'],
+		});
+		const retry = verifier.verify(asRequest(pusher.encrypted(event)));
+		if (verdict.kind !== 'callback' || retry.kind !== 'callback') throw new Error('not read');
+		const first = await receiver.receive(verdict.callback);
+		const second = await receiver.receive(retry.callback);
+		expect(first.item).toMatchObject({ event: 'orgEvent', eventId: 'evt-http-1' });
+		expect(second.item).toBeUndefined();
+		receiver.close();
+	});
+
+	it("the fake's HTTP event push retries until it reads an encrypted success; the retry runs nothing twice", async () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['orgEvent'],
+			orgEventTypes: ['*'],
+		});
+		const items: unknown[] = [];
+		let requests = 0;
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				requests++;
+				const url = new URL(req.url ?? '/', 'http://x');
+				const verdict = verifier.verify({
+					method: req.method ?? 'POST',
+					headers: req.headers,
+					query: Object.fromEntries(url.searchParams),
+					body: JSON.parse(body) as unknown,
+					bodyBytes: body.length,
+				});
+				if (verdict.kind !== 'callback') throw new Error(verdict.kind);
+				void receiver.receive(verdict.callback).then((reception) => {
+					if (reception.item) items.push(reception.item);
+					// The first push is answered too late for DingTalk (a failed answer), the retry in time.
+					if (requests === 1) res.writeHead(500).end();
+					else
+						res
+							.writeHead(200, { 'content-type': 'application/json' })
+							.end(JSON.stringify(verifier.encryptedSuccess()));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const answers = await pusher.pushEvent(
+				`http://127.0.0.1:${port}/callback`,
+				httpEventPayload('user_add_org', EVENT_FIXTURES.user_add_org(), { legacy: true }),
+				{ retryDelaysMs: [10, 10, 10] },
+			);
+			expect(answers.map((answer) => answer.status)).toEqual([500, 200]);
+			expect(items).toHaveLength(1);
+		} finally {
+			server.close();
+			receiver.close();
+		}
 	});
 
 	it('encrypts a "success" answer DingTalk can verify and decrypt', () => {

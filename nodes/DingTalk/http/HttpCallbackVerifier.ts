@@ -7,6 +7,7 @@ import {
 	TOPIC_CARD_CALLBACK,
 	TOPIC_ROBOT_MESSAGE,
 } from '../transport/callbacks';
+import { orgEventCallback, orgEventFromHttp } from '../transport/orgEvents';
 import { ReplayGuard } from './ReplayGuard';
 import { isJsonObject } from '../../shared/json';
 
@@ -278,7 +279,7 @@ export class HttpCallbackVerifier {
 		return undefined;
 	}
 
-	/** Robot message or card callback; anything else is refused, so it can start no run. */
+	/** Robot message, card callback or (encrypted pushes only) organisation event; anything else is refused. */
 	private classify(
 		event: Record<string, unknown>,
 		encrypted: boolean,
@@ -307,6 +308,12 @@ export class HttpCallbackVerifier {
 				encrypted,
 				callback: { topic: TOPIC_CARD_CALLBACK, messageId: `card-${id}`, data: event },
 			};
+		}
+		// Event subscriptions push to the same URL, always encrypted, with EventType (legacy) or eventType.
+		if (encrypted && ('EventType' in event || 'eventType' in event)) {
+			const parsed = orgEventFromHttp(event);
+			if ('problem' in parsed) return reject(400, 'unsupported event type', parsed.problem);
+			return { kind: 'callback', encrypted, callback: orgEventCallback(parsed.envelope) };
 		}
 		return reject(400, 'unsupported event type');
 	}

@@ -12,9 +12,10 @@ import { openStreamConnection } from '../api/gateway';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
+import { wantsEventType } from '../pipeline/orgEvents';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
-import type { CallbackHandler } from '../stream/StreamConnection';
+import type { CallbackHandler, SubscriberOptions } from '../stream/StreamConnection';
 import {
 	appConfigFromCredentials,
 	axiosSender,
@@ -108,11 +109,9 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(
-		readPipelineOptions(context, app.language),
-		emitEvent,
-		Date.now,
-		(message) => context.logger.warn(message),
+	const pipelineOptions = readPipelineOptions(context, app.language);
+	const pipeline = new EventPipeline(pipelineOptions, emitEvent, Date.now, (message) =>
+		context.logger.warn(message),
 	);
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
@@ -175,8 +174,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);
 	};
+	// Organisation events only for a trigger that takes them: the connection subscribes EVENT only while one does,
+	// and ACKs at once the types no trigger wants.
+	const subscriber: SubscriberOptions = pipelineOptions.events.includes('orgEvent')
+		? { wantsEvent: (eventType) => wantsEventType(pipelineOptions, eventType) }
+		: {};
 	try {
-		await connection.subscribe(handler);
+		await connection.subscribe(handler, subscriber);
 	} catch (error) {
 		await close();
 		throw toNodeError(context.getNode(), error);
