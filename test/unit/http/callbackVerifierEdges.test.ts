@@ -191,9 +191,10 @@ describe('HTTP callback verifier: what a verified callback may carry', () => {
 			expect(verifier().verify(asRequest(pusher.encrypted({ EventType })))).toEqual({
 				kind: 'urlCheck',
 			});
+		// Any other EventType is read as what it is (an organisation event, or refused), never as a URL check.
 		expect(
-			outcome(verifier().verify(asRequest(pusher.encrypted({ EventType: 'user_add_org' })))),
-		).toBe('400 unsupported event type');
+			outcome(verifier().verify(asRequest(pusher.encrypted({ EventType: 'check_url_x' })))),
+		).not.toBe('urlCheck');
 	});
 
 	it('tells a payload that is not JSON from one that is JSON but not an object, in the log only', () => {
