@@ -20,6 +20,12 @@ import {
 } from '../harness/workflows';
 import { N8nServer } from '../harness/server';
 import {
+	DINGTALK_BROWSER,
+	sendAndWaitCards,
+	sendAndWaitFlow as sharedSendAndWaitFlow,
+	sendAndWaitReports,
+} from '../harness/sendAndWait';
+import {
 	REFUSALS_WITHOUT_A_CASE,
 	refusalKindsInCode,
 	refusalKindsWithoutACase,
@@ -169,52 +175,20 @@ const statusFlow = flow(
 const SW_APPROVAL_HOOK = 'dingtalk-sw-approval';
 const SW_FORM_HOOK = 'dingtalk-sw-form';
 const SW_LIMIT_HOOK = 'dingtalk-sw-limit';
-const webhookNode = (path: string) => ({
-	id: `hook${path.replace(/\W/g, '')}`,
-	name: 'Webhook',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: path,
-	parameters: { httpMethod: 'GET', path, responseMode: 'onReceived', options: {} },
-});
-const reportNode = (tag: string) =>
-	dingTalk(
-		'Report',
-		{
-			resource: 'message',
-			operation: 'sendToGroup',
-			openConversationId: group.openConversationId,
-			messageType: 'text',
-			text: `=${tag} {{ JSON.stringify({ data: $json.data || null, respondent: $json.respondent || null, query: $json.query || null }) }}`,
-		},
-		400,
-	);
 const sendAndWaitFlow = (
 	id: string,
 	hook: string,
 	tag: string,
 	parameters: Record<string, unknown>,
 ) =>
-	flow(
+	sharedSendAndWaitFlow({
 		id,
-		[
-			webhookNode(hook),
-			dingTalk(
-				'Ask',
-				{
-					resource: 'message',
-					operation: 'sendAndWait',
-					subject: 'Approval required',
-					message: 'Deploy **v2**?',
-					...parameters,
-				},
-				200,
-			),
-			reportNode(tag),
-		],
-		{ Webhook: { main: [[link('Ask')]] }, Ask: { main: [[link('Report')]] } },
-	);
+		hook,
+		tag,
+		parameters,
+		dingTalk,
+		reportTo: group.openConversationId,
+	});
 const swApprovalFlow = sendAndWaitFlow('htSwApproval0001', SW_APPROVAL_HOOK, 'SW-APPROVAL', {
 	sendTo: 'users',
 	userIds: `${users[0]}, ${users[1]}`,
@@ -245,12 +219,7 @@ const swLimitFlow = sendAndWaitFlow('htSwLimit0000001', SW_LIMIT_HOOK, 'SW-LIMIT
 const swFlows = [swApprovalFlow, swFormFlow, swLimitFlow];
 
 /** The texts the Report nodes posted for a tag. */
-const reports = (tag: string) =>
-	fake.sentMessages
-		.filter((m) => m.channel === 'group')
-		.map((m) => (m.msgParam as { content?: string } | undefined)?.content ?? '')
-		.filter((text) => text.startsWith(`${tag} `))
-		.map((text) => JSON.parse(text.slice(tag.length + 1)) as Record<string, unknown>);
+const reports = (tag: string) => sendAndWaitReports(fake.sentMessages, tag);
 
 /** Waits until a Report node posted for the tag. */
 const reported = async (tag: string, timeoutMs = 30_000) =>
@@ -260,26 +229,13 @@ const reported = async (tag: string, timeoutMs = 30_000) =>
 	}, timeoutMs);
 
 /** The ActionCards a flow sent (one per user, or one in the group), with their button links. */
-const cards = (title = 'Approval required') =>
-	fake.sentMessages
-		.filter((m) => (m.msgParam as { title?: string } | undefined)?.title === title)
-		.map((m) => ({ ...m, param: m.msgParam as Record<string, string> }));
+const cards = (title?: string) => sendAndWaitCards(fake.sentMessages, title);
 
 /** n8n signs the link for WEBHOOK_URL's host (localhost here); the test reaches the same path on 127.0.0.1. */
-const onServer = (link: string) => {
-	const parsed = new URL(link);
-	return `${server.baseUrl}${parsed.pathname}${parsed.search}`;
-};
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 DingTalk/7.6.0' };
+const onServer = (link: string) => server.local(link);
+const BROWSER = DINGTALK_BROWSER;
 
-async function executionsOf(workflowId: string) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { data } = await server.rest<{ results: Array<{ id: string; status: string }> }>(
-		'GET',
-		`/executions?filter=${filter}&limit=100`,
-	);
-	return data.results ?? [];
-}
+const executionsOf = async (workflowId: string) => await server.executions(workflowId);
 const waitingExecution = async (workflowId: string) =>
 	await waitFor(async () => (await executionsOf(workflowId)).find((e) => e.status === 'waiting'));
 /** Calls the flow's Webhook; until n8n activated it, the answer is 404 and nothing runs. */
