@@ -55,11 +55,7 @@ export async function activateTrigger(
 			]),
 		),
 		helpers: { createDeferredPromise: deferred },
-		emit: (
-			data: INodeExecutionData[][],
-			_response?: Deferred<unknown>,
-			done?: Deferred<IRun>,
-		) => {
+		emit: (data: INodeExecutionData[][], _response?: Deferred<unknown>, done?: Deferred<IRun>) => {
 			for (const item of data[0] ?? []) emitted.push(item.json);
 			done?.resolve({ status: 'success', data: { resultData: { runData: {} } } } as IRun);
 		},
