@@ -4,7 +4,7 @@ import type { Readable } from 'stream';
 
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
-import { attachMedia, maxMediaBytes } from '../../nodes/DingTalk/trigger/media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from '../../nodes/DingTalk/trigger/media';
 
 /**
  * Download Media against the fake DingTalk, with the two n8n helpers it uses: httpRequest (axios, as n8n's) and
@@ -12,6 +12,8 @@ import { attachMedia, maxMediaBytes } from '../../nodes/DingTalk/trigger/media';
  */
 const fake = new FakeDingTalk(defaultFixture());
 let client: DingTalkClient;
+/** Each download's body, and how many of its bytes were handed to a reader (its 'data' events). */
+const downloads: Array<{ body: Readable; bytesRead: number }> = [];
 
 const context = {
 	helpers: {
@@ -20,7 +22,15 @@ const context = {
 				responseType: options.encoding === 'stream' ? 'stream' : 'arraybuffer',
 				timeout: options.timeout,
 			});
-			return { body: response.data as unknown, headers: response.headers };
+			const body = response.data as Readable;
+			const download = { body, bytesRead: 0 };
+			downloads.push(download);
+			const emit = body.emit.bind(body);
+			body.emit = (event: string | symbol, ...args: unknown[]) => {
+				if (event === 'data') download.bytesRead += (args[0] as Buffer).length;
+				return emit(event, ...args);
+			};
+			return { body, headers: response.headers };
 		},
 		prepareBinaryData: async (data: Buffer | Readable, fileName?: string, mimeType?: string) => {
 			const chunks: Buffer[] = [];
@@ -69,7 +79,12 @@ describe('Download Media with Max Media Size', () => {
 	it('a file whose declared length is over the cap is not downloaded; the item says so and the run still gets it', async () => {
 		const sentBefore = fake.mediaBytesSent;
 		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 1), 'video/mp4');
+		downloads.length = 0;
 		const item = await attachMedia(context, client, message('video', code), maxMediaBytes(1));
+		// Refused on its Content-Length before any byte was read (the streaming cap would read 1 MB first).
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0]).toMatchObject({ bytesRead: 0 });
+		expect(downloads[0].body.destroyed).toBe(true);
 		expect(item.binary?.media0).toBeUndefined();
 		expect(item.json.media).toEqual([
 			expect.objectContaining({
@@ -87,12 +102,17 @@ describe('Download Media with Max Media Size', () => {
 		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 2), 'application/zip', {
 			hideLength: true,
 		});
+		downloads.length = 0;
 		const item = await attachMedia(
 			context,
 			client,
 			message('file', code, 'big.zip'),
 			maxMediaBytes(0.5),
 		);
+		// Read up to the cap, then stopped (the count the declared-length case relies on does see reads).
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0].bytesRead).toBeGreaterThan(maxMediaBytes(0.5));
+		expect(downloads[0].bytesRead).toBeLessThan(maxMediaBytes(0.5) + 1024 * 1024);
 		expect(item.binary?.media0).toBeUndefined();
 		expect(item.json.media).toEqual([
 			expect.objectContaining({ type: 'file', fileName: 'big.zip', tooLarge: true }),
@@ -104,5 +124,53 @@ describe('Download Media with Max Media Size', () => {
 		expect(maxMediaBytes(undefined)).toBe(20 * 1024 * 1024);
 		expect(maxMediaBytes(0)).toBe(20 * 1024 * 1024);
 		expect(maxMediaBytes(0.01)).toBe(10_485);
+	});
+});
+
+describe('Download Media with Max Files per Message (issue 20 item 4)', () => {
+	const richText = (codes: string[]): IDataObject => ({
+		event: 'message',
+		raw: {
+			msgtype: 'richText',
+			content: {
+				richText: codes.flatMap((downloadCode, i) => [
+					{ text: `picture ${i}` },
+					{ type: 'picture', downloadCode, pictureDownloadCode: downloadCode },
+				]),
+			},
+		},
+	});
+	const downloadCalls = () =>
+		fake.requests.filter((r) => r.path === '/v1.0/robot/messageFiles/download').length;
+
+	it('downloads the first files up to the cap, calls DingTalk for those only, and says how many were left out', async () => {
+		const codes = Array.from({ length: 25 }, (_, i) =>
+			fake.addMedia(Buffer.from(`png ${i}`), 'image/png'),
+		);
+		const callsBefore = downloadCalls();
+		const item = await attachMedia(context, client, richText(codes));
+		expect(downloadCalls() - callsBefore).toBe(20);
+		expect(Object.keys(item.binary ?? {})).toHaveLength(20);
+		expect(item.json.media).toHaveLength(20);
+		expect(Buffer.from(item.binary?.media19.data ?? '', 'base64').toString()).toBe('png 19');
+		expect(item.json.mediaSkipped).toEqual({
+			count: 5,
+			reason: expect.stringMatching(
+				/25 files; Max Files per Message \(20\) downloads the first 20/,
+			),
+		});
+		const three = await attachMedia(context, client, richText(codes.slice(0, 5)), undefined, 3);
+		expect(three.json.media).toHaveLength(3);
+		expect(three.json.mediaSkipped).toMatchObject({ count: 2 });
+		const all = await attachMedia(context, client, richText(codes.slice(0, 5)));
+		expect(all.json.media).toHaveLength(5);
+		expect(all.json).not.toHaveProperty('mediaSkipped');
+	});
+
+	it('Max Files per Message: missing or below 1 means 20; fractions round down', () => {
+		expect(maxMediaFiles(undefined)).toBe(20);
+		expect(maxMediaFiles(0)).toBe(20);
+		expect(maxMediaFiles('5')).toBe(20);
+		expect(maxMediaFiles(3.7)).toBe(3);
 	});
 });

@@ -12,9 +12,10 @@ import { openStreamConnection } from '../api/gateway';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
+import { wantsEventType } from '../pipeline/orgEvents';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
-import type { CallbackHandler } from '../stream/StreamConnection';
+import type { CallbackHandler, SubscriberOptions } from '../stream/StreamConnection';
 import {
 	appConfigFromCredentials,
 	axiosSender,
@@ -24,7 +25,7 @@ import {
 	STREAM_CREDENTIAL,
 	toNodeError,
 } from '../transport';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 import { REACTION_DEADLINE_MS, reactWhileRunning, type TakeBack } from './reaction';
 
 /**
@@ -62,7 +63,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const emitEvent = async (item: IDataObject) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
-				? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize))
+				? await attachMedia(
+						context,
+						mediaClient,
+						item,
+						maxMediaBytes(options.maxMediaSize),
+						maxMediaFiles(options.maxMediaFiles),
+					)
 				: { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (pipeline.isClosed) throw new Error('the trigger is closing');
@@ -102,11 +109,9 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(
-		readPipelineOptions(context, app.language),
-		emitEvent,
-		Date.now,
-		(message) => context.logger.warn(message),
+	const pipelineOptions = readPipelineOptions(context, app.language);
+	const pipeline = new EventPipeline(pipelineOptions, emitEvent, Date.now, (message) =>
+		context.logger.warn(message),
 	);
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
@@ -169,8 +174,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);
 	};
+	// Organisation events only for a trigger that takes them: the connection subscribes EVENT only while one does,
+	// and ACKs at once the types no trigger wants.
+	const subscriber: SubscriberOptions = pipelineOptions.events.includes('orgEvent')
+		? { wantsEvent: (eventType) => wantsEventType(pipelineOptions, eventType) }
+		: {};
 	try {
-		await connection.subscribe(handler);
+		await connection.subscribe(handler, subscriber);
 	} catch (error) {
 		await close();
 		throw toNodeError(context.getNode(), error);
