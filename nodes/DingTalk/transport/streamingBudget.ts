@@ -44,6 +44,8 @@ export class StreamingBudget {
 	private readonly finals: Waiter[] = [];
 	private readonly intermediates: Waiter[] = [];
 	private timer?: ReturnType<typeof setTimeout>;
+	/** When the slots of the last second were granted (at most rate + 1 of them: slots are paced). */
+	private readonly recent: number[] = [];
 	/** Slots granted and flow-control answers reported, for the operator (and tests). */
 	readonly stats = { granted: 0, throttled: 0 };
 
@@ -64,12 +66,18 @@ export class StreamingBudget {
 		return this.rate;
 	}
 
-	/** Someone waits for a slot, or DingTalk pushed back recently: cards space their updates out further. */
+	/**
+	 * Half the rate was used in the last second, someone waits for a slot, or DingTalk pushed back recently: cards
+	 * space their updates out further.
+	 */
 	get busy(): boolean {
+		const now = this.now();
+		this.forgetOldSlots(now);
 		return (
+			this.recent.length >= this.rate / 2 ||
 			this.finals.length + this.intermediates.length > 0 ||
 			this.rate < this.configuredRate ||
-			this.now() < this.pausedUntil
+			now < this.pausedUntil
 		);
 	}
 
@@ -147,6 +155,10 @@ export class StreamingBudget {
 			this.rate = Math.min(this.configuredRate, this.rate + this.configuredRate * RECOVERY_SHARE);
 	}
 
+	private forgetOldSlots(now: number): void {
+		while (this.recent.length && now - this.recent[0] >= 1000) this.recent.shift();
+	}
+
 	private pump(): void {
 		clearTimeout(this.timer);
 		this.timer = undefined;
@@ -163,6 +175,8 @@ export class StreamingBudget {
 			waiter.cleanup();
 			this.nextAt = Math.max(now, this.nextAt) + 1000 / this.rate;
 			this.stats.granted++;
+			this.forgetOldSlots(now);
+			this.recent.push(now);
 			waiter.resolve({ grantedAt: now });
 		}
 	}
@@ -198,4 +212,9 @@ export function streamingBudgetFor(app: DingTalkAppConfig): StreamingBudget {
 	budget = new StreamingBudget(rate);
 	budgets.set(key, budget);
 	return budget;
+}
+
+/** Forgets every budget (tests that need a fresh one per case). */
+export function clearStreamingBudgets(): void {
+	budgets.clear();
 }

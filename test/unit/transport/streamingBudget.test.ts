@@ -86,7 +86,12 @@ describe('StreamingBudget', () => {
 		await jest.advanceTimersByTimeAsync(1);
 		expect(granted.map((g) => g.name)).toEqual(['a', 'b', 'c']);
 		expect(budget.busy).toBe(true);
-		for (let n = 0; n < 20; n++) budget.succeeded();
+		budget.succeeded();
+		// A twentieth of the rate back per update that gets through.
+		expect(budget.currentRate).toBe(6);
+		for (let n = 0; n < 13; n++) budget.succeeded();
+		expect(budget.currentRate).toBe(19);
+		budget.succeeded();
 		expect(budget.currentRate).toBe(20);
 		budget.succeeded();
 		expect(budget.currentRate).toBe(20);
