@@ -1,18 +1,19 @@
+import { credentialIdentity } from '../transport/credentialIdentity';
 import { StreamConnection, type StreamConnectionOptions } from './StreamConnection';
 
 /**
- * The Stream connections of this n8n process, one per app (Client ID and gateway). Triggers acquire and release;
- * the action node's Connection operations look them up.
+ * The Stream connections of this n8n process, one per credential identity (gateway, Client ID and secret). Triggers
+ * acquire and release; the action node's Connection operations look them up. A credential with the same Client ID
+ * but another secret never joins or finds a connection it did not prove itself for: it opens its own, which the
+ * gateway accepts or refuses. A copy of the credential (same secret) shares.
  */
 const connections = new Map<string, StreamConnection>();
-
-const keyOf = (clientId: string, apiBaseUrl: string) => `${apiBaseUrl}|${clientId}`;
 
 export function acquireStreamConnection(
 	app: { clientId: string; clientSecret: string; apiBaseUrl: string },
 	options: StreamConnectionOptions,
 ): StreamConnection {
-	const key = keyOf(app.clientId, app.apiBaseUrl);
+	const key = credentialIdentity(app);
 	let connection = connections.get(key);
 	if (!connection || connection.status().state === 'stopped') {
 		connection = new StreamConnection(app.clientId, app.clientSecret, options);
@@ -25,9 +26,7 @@ export function acquireStreamConnection(
 	return connection;
 }
 
-export function findStreamConnection(
-	clientId: string,
-	apiBaseUrl: string,
-): StreamConnection | undefined {
-	return connections.get(keyOf(clientId, apiBaseUrl));
+/** The connection of this credential identity (`credentialIdentity`, as `DingTalkClient.identity` holds it). */
+export function findStreamConnection(identity: string): StreamConnection | undefined {
+	return connections.get(identity);
 }

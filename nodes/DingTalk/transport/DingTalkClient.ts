@@ -1,3 +1,4 @@
+import { credentialIdentity } from './credentialIdentity';
 import { DingTalkApiError, interpretResponse } from './errors';
 import { retryDelayMs, sleep } from './retry';
 import { AccessTokenCache, type IssuedToken, sharedTokenCache } from './tokenCache';
@@ -53,7 +54,8 @@ export class DingTalkClient {
 	private readonly timeoutMs: number;
 	private readonly tokens: AccessTokenCache;
 	private readonly sleep: (ms: number) => Promise<void>;
-	private readonly tokenKey: string;
+	/** The credential's identity (`credentialIdentity`): the key of its token and of its Stream connection. */
+	readonly identity: string;
 
 	constructor(
 		readonly app: DingTalkAppConfig,
@@ -64,7 +66,7 @@ export class DingTalkClient {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.tokens = options.tokenCache ?? sharedTokenCache;
 		this.sleep = options.sleep ?? sleep;
-		this.tokenKey = AccessTokenCache.keyFor(app.apiBaseUrl, app.clientId, app.clientSecret);
+		this.identity = credentialIdentity(app);
 	}
 
 	/** Calls the new OpenAPI (api.dingtalk.com) with the token in `x-acs-dingtalk-access-token`. */
@@ -136,7 +138,7 @@ export class DingTalkClient {
 	}
 
 	async getAccessToken(): Promise<string> {
-		return await this.tokens.get(this.tokenKey, async () => await this.fetchAccessToken());
+		return await this.tokens.get(this.identity, async () => await this.fetchAccessToken());
 	}
 
 	/** Fetches a new token, bypassing the cache: what the credential test uses to prove Client ID and Secret. */
@@ -206,7 +208,7 @@ export class DingTalkClient {
 			if (!error) return body as T;
 			if (error.kind === 'invalidToken' && token && !refreshedToken) {
 				// An expired or revoked token: drop it and try once more with a fresh one (not counted as a retry).
-				this.tokens.invalidate(this.tokenKey, token);
+				this.tokens.invalidate(this.identity, token);
 				refreshedToken = true;
 				attempt--;
 				continue;

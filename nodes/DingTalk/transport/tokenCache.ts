@@ -1,5 +1,3 @@
-import { createHash } from 'crypto';
-
 export interface IssuedToken {
 	token: string;
 	expiresInSeconds: number;
@@ -11,20 +9,15 @@ interface CachedToken {
 }
 
 /**
- * Access tokens per app, shared by every execution in this n8n process. A token is reused until shortly before
- * it expires, and concurrent callers wait on one fetch (single-flight) so 100 parallel items cost one token call.
+ * Access tokens per credential identity (`credentialIdentity`: another secret never reuses a token), shared by every
+ * execution in this n8n process. A token is reused until shortly before it expires, and concurrent callers wait on
+ * one fetch (single-flight) so 100 parallel items cost one token call.
  */
 export class AccessTokenCache {
 	private readonly tokens = new Map<string, CachedToken>();
 	private readonly inflight = new Map<string, Promise<string>>();
 
 	constructor(private readonly now: () => number = Date.now) {}
-
-	/** Cache key: base URL, app and a digest of the secret, so a changed secret never reuses an old token. */
-	static keyFor(apiBaseUrl: string, clientId: string, clientSecret: string): string {
-		const secretDigest = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16);
-		return `${apiBaseUrl}|${clientId}|${secretDigest}`;
-	}
 
 	async get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {
 		const cached = this.tokens.get(key);

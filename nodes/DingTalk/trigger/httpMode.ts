@@ -26,6 +26,7 @@ import {
 import {
 	type ActiveHttpTrigger,
 	activeHttpTrigger,
+	callbackSecretsOf,
 	forgetHttpTrigger,
 	handOverTestItem,
 	httpTriggerUrl,
@@ -150,8 +151,7 @@ async function readSettings(
 	const callback: HttpCallbackSettings = {
 		clientId: app.clientId,
 		clientSecret: app.clientSecret,
-		callbackToken: String(credentials.callbackToken ?? '').trim(),
-		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
+		...callbackSecretsOf(credentials),
 	};
 	const production = context.getMode() !== 'manual';
 	return {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	type CallbackSecretsState,
@@ -8,7 +8,7 @@ import {
 	SIGNATURE_ALGORITHMS,
 } from '../http/HttpCallbackVerifier';
 import type { PipelineOptions } from '../pipeline/options';
-import type { DingTalkAppConfig } from '../transport';
+import { credentialIdentity, type DingTalkAppConfig } from '../transport';
 import { HttpCallbackReceiver } from './HttpCallbackReceiver';
 
 /**
@@ -37,10 +37,36 @@ export interface ActiveHttpTrigger {
 interface Entry extends ActiveHttpTrigger {
 	/** A hash of the settings the receiver was built with, so no secret is held to compare them. */
 	fingerprint: string;
+	/** Who may see this trigger's status: `httpTriggerIdentity` of its credential. */
+	identity: string;
 	readAt: number;
 	production: boolean;
 	callbackUrl?: string;
 	secrets: CallbackSecretsState;
+}
+
+/** The event-subscription secrets of a DingTalk HTTP API credential. */
+export type CallbackSecrets = Pick<HttpCallbackSettings, 'callbackToken' | 'callbackAesKey'>;
+
+/** Read one way for the trigger and for Get Status, so a copy of the trigger's credential is the same identity. */
+export function callbackSecretsOf(credentials: ICredentialDataDecryptedObject): CallbackSecrets {
+	return {
+		callbackToken: String(credentials.callbackToken ?? '').trim(),
+		callbackAesKey: String(credentials.callbackAesKey ?? '').trim(),
+	};
+}
+
+/**
+ * Who may see an HTTP-mode trigger's status: a credential with the same base URL, Client ID, Client Secret, Callback
+ * Token and AES Key (a copy of the trigger's credential). All three secrets, because the trigger is all three: the
+ * Client Secret checks robot callbacks, the Token and AES Key check and open event callbacks, and the status tells
+ * about each of them (set, usable, last refusal); a credential holding only some of them did not set this trigger up.
+ */
+export function httpTriggerIdentity(
+	app: Pick<DingTalkAppConfig, 'apiBaseUrl' | 'clientId' | 'clientSecret'>,
+	secrets: CallbackSecrets,
+): string {
+	return credentialIdentity(app, secrets.callbackToken, secrets.callbackAesKey);
 }
 
 /** Refusal reasons are the verifier's fixed phrases; cut anyway, so a status stays small whatever reaches it. */
@@ -124,6 +150,7 @@ export async function activeHttpTrigger(
 		// Counted since activation: a changed secret or option keeps the node's history.
 		activity: current?.activity ?? new HttpCallbackActivity(),
 		fingerprint,
+		identity: httpTriggerIdentity(app, callback),
 		readAt: Date.now(),
 		production,
 		callbackUrl,
@@ -145,13 +172,13 @@ export function forgetHttpTrigger(key: string): void {
 }
 
 /**
- * The app's active HTTP-mode triggers in this process, as Connection → Get Status shows them: where DingTalk must
- * send callbacks, what they are checked with, whether the secrets are set and usable (booleans, never the values),
- * and what the callbacks did. Read-only.
+ * The active HTTP-mode triggers of one credential identity (`httpTriggerIdentity`) in this process, as Connection →
+ * Get Status shows them: where DingTalk must send callbacks, what they are checked with, whether the secrets are set
+ * and usable (booleans, never the values), and what the callbacks did. Read-only.
  */
-export function httpTriggerStatuses(clientId: string): IDataObject[] {
+export function httpTriggerStatuses(identity: string): IDataObject[] {
 	return [...triggers.values()]
-		.filter((entry) => entry.production && entry.app.clientId === clientId)
+		.filter((entry) => entry.production && entry.identity === identity)
 		.map((entry) => {
 			const encryptedCallbacks = entry.secrets.tokenSet && entry.secrets.aesKeyValid;
 			return {

@@ -44,10 +44,4 @@ describe('AccessTokenCache', () => {
 			'other',
 		);
 	});
-	it('keys by base URL, app and secret', () => {
-		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toBe(
-			AccessTokenCache.keyFor('u', 'a', 's2'),
-		);
-		expect(AccessTokenCache.keyFor('u', 'a', 's1')).not.toContain('s1');
-	});
 });

@@ -5,6 +5,8 @@ import {
 	activeHttpTrigger,
 	forgetHttpTrigger,
 	handOverTestItem,
+	httpTriggerIdentity,
+	httpTriggerStatuses,
 	type HttpTriggerSettings,
 	SETTINGS_TTL_MS,
 	takeTestItem,
@@ -102,6 +104,31 @@ describe('HTTP-mode registry', () => {
 		expect(close).toHaveBeenCalledTimes(2);
 		expect((await activeHttpTrigger(key, read)).receiver).not.toBe(first.receiver);
 		expect(state.reads).toBe(3);
+	});
+
+	it("lists a production trigger's status only for its credential identity: a copy, not the Client ID with another secret, Token or AES Key", async () => {
+		const owner = { ...app, apiBaseUrl: 'https://api.dingtalk.com', clientSecret: 'secret-1' };
+		const ownerCallback = { ...callback, callbackAesKey: 'a'.repeat(43) };
+		const { read } = reader({
+			app: owner,
+			callback: ownerCallback,
+			options: DEFAULT_PIPELINE_OPTIONS,
+			production: true,
+			callbackUrl: 'https://n8n.example/webhook/owner/callback',
+		});
+		await activeHttpTrigger(key, read);
+		const listed = (identity: string) =>
+			httpTriggerStatuses(identity).map((status) => status.callbackUrl);
+		expect(listed(httpTriggerIdentity({ ...owner }, { ...ownerCallback }))).toEqual([
+			'https://n8n.example/webhook/owner/callback',
+		]);
+		for (const other of [
+			httpTriggerIdentity({ ...owner, clientSecret: 'made-up' }, ownerCallback),
+			httpTriggerIdentity(owner, { ...ownerCallback, callbackToken: 'made-up' }),
+			httpTriggerIdentity(owner, { ...ownerCallback, callbackAesKey: 'b'.repeat(43) }),
+			httpTriggerIdentity({ ...owner, apiBaseUrl: 'https://api.dingtalk.io' }, ownerCallback),
+		])
+			expect(listed(other)).toEqual([]);
 	});
 
 	it('hands test items over oldest first, once each, per node, across forgetHttpTrigger', () => {

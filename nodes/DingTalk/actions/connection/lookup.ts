@@ -3,7 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { findStreamConnection } from '../../stream/registry';
 import type { StreamConnection } from '../../stream/StreamConnection';
 import type { DingTalkClient } from '../../transport';
-import { httpTriggerStatuses } from '../../trigger/httpRegistry';
+import {
+	type CallbackSecrets,
+	httpTriggerIdentity,
+	httpTriggerStatuses,
+} from '../../trigger/httpRegistry';
 
 export type N8nProcessRole = 'main' | 'worker' | 'webhook';
 
@@ -16,12 +20,16 @@ export function n8nProcessRole(argv: string[] = process.argv): N8nProcessRole {
 	return command === 'worker' || command === 'webhook' ? command : 'main';
 }
 
-/** The app's Stream connection in this n8n process, or the plain answer that there is none here (and where it is). */
+/**
+ * The Stream connection of the client's credential (its Client ID and secret: `DingTalkClient.identity`) in this n8n
+ * process, or the plain answer that there is none here (and where it is). The answer is the same whether or not
+ * another credential of the app has a connection here: it tells nothing about other users' bots.
+ */
 export function streamConnectionOf(
 	client: DingTalkClient,
 	role: N8nProcessRole = n8nProcessRole(),
 ): StreamConnection | IDataObject {
-	const connection = findStreamConnection(client.app.clientId, client.app.apiBaseUrl);
+	const connection = findStreamConnection(client.identity);
 	if (connection) return connection;
 	const elsewhere = role !== 'main';
 	return {
@@ -35,8 +43,8 @@ export function streamConnectionOf(
 				`active triggers. Watch it with the DingTalk Trigger's Connection Events output (its items ` +
 				`carry the main instance's status), or ${RUN_ON_MAIN}`
 			: `No DingTalk Stream connection for app ${client.app.clientId} in this n8n process. It ` +
-				`exists while a DingTalk Trigger (Stream mode) of this app is active in this process (in ` +
-				`queue mode: on the main instance, not on workers).`,
+				`exists while a DingTalk Trigger (Stream mode) with this credential's Client ID and Client Secret ` +
+				`is active in this process (in queue mode: on the main instance, not on workers).`,
 	};
 }
 
@@ -52,16 +60,18 @@ export const RECOMMENDED_HTTP_EVENTS = [
 ];
 
 /**
- * Connection → Get Status with the HTTP credential: the app's active HTTP-mode triggers in this process (callback
- * URL, signatures, whether Token and AES Key are set and valid, last callback, last refusal, counts), or the plain
- * answer that there is none here and what to do.
+ * Connection → Get Status with the HTTP credential: the active HTTP-mode triggers of this credential identity in this
+ * process (callback URL, signatures, whether Token and AES Key are set and valid, last callback, last refusal,
+ * counts), or the plain answer that there is none here and what to do; the same answer whether or not another
+ * credential of the app has triggers here.
  */
 export function httpStatusOf(
 	client: DingTalkClient,
+	callbackSecrets: CallbackSecrets,
 	role: N8nProcessRole = n8nProcessRole(),
 ): IDataObject {
 	const { clientId } = client.app;
-	const triggers = httpTriggerStatuses(clientId);
+	const triggers = httpTriggerStatuses(httpTriggerIdentity(client.app, callbackSecrets));
 	const common = {
 		mode: 'http',
 		clientId,
@@ -81,8 +91,8 @@ export function httpStatusOf(
 				`callbacks of app ${clientId} are served by the main instance (or your n8n webhook processes), ` +
 				`which runs the active triggers. To see their status, ${RUN_ON_MAIN}`
 			: `No active DingTalk Trigger in HTTP mode for app ${clientId} in this n8n process. Activate a ` +
-				`workflow whose DingTalk Trigger has Mode "HTTP Callbacks" and a DingTalk HTTP API credential of ` +
-				`this app; its Production URL is the callback URL to paste into DingTalk's Developer Console (in ` +
+				`workflow whose DingTalk Trigger has Mode "HTTP Callbacks" and this DingTalk HTTP API credential ` +
+				`(or one with the same Client ID, Client Secret, Callback Token and AES Key); its Production URL is the callback URL to paste into DingTalk's Developer Console (in ` +
 				`queue mode: the main instance serves the callbacks, or your n8n webhook processes; not workers).`,
 	};
 }

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
+import { acquireStreamConnection } from '../../../../nodes/DingTalk/stream/registry';
 import { runNode } from '../../support/fakeExecuteContext';
 
 /** Where no Stream connection exists no request is made: the credential points at a port nothing listens on. */
@@ -40,6 +41,30 @@ export function connectionOperationCases(
 				/No DingTalk Stream connection for app dingnoconnection01 in this n8n process/,
 			);
 		});
+	});
+
+	it("another user's credential with the app's Client ID and a made-up secret neither sees nor touches the app's connection; a copy of the credential does", async () => {
+		const nobodyConnected = (await run({ ...credentials, clientSecret: 'made-up-secret' })).output;
+		// The owner's trigger holds the connection (not connected: nothing here may reach the gateway).
+		const owned = acquireStreamConnection(credentials, {
+			openConnection: async () => await Promise.reject(new Error('never opened')),
+		});
+		const touched = [
+			jest.spyOn(owned, 'disconnect'),
+			jest.spyOn(owned, 'reconnect'),
+			jest.spyOn(owned, 'status'),
+		];
+		try {
+			const { output } = await run({ ...credentials, clientSecret: 'made-up-secret' });
+			// The same answer as with no connection at all: it tells nothing about the owner's bot.
+			expect(output).toEqual(nobodyConnected);
+			for (const spy of touched) expect(spy).not.toHaveBeenCalled();
+			const copy = await run({ ...credentials });
+			expect(copy.output[0].json).toMatchObject({ found: true, clientId: 'dingnoconnection01' });
+			expect(touched[2]).toHaveBeenCalled();
+		} finally {
+			owned.stop();
+		}
 	});
 
 	it('refuses a credential that cannot work before any item, even under Continue On Fail', async () => {

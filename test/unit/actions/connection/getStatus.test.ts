@@ -45,11 +45,11 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 		text: { content: 'hello' },
 	});
 
-	const getStatus = async (clientId = app.clientId): Promise<IDataObject> => {
+	const getStatus = async (overrides: Partial<typeof credentials> = {}): Promise<IDataObject> => {
 		const { output } = await runNode({
 			node: new DingTalk(),
 			parameters: { authentication: 'httpApi', resource: 'connection', operation: 'getStatus' },
-			credentials: { dingTalkHttpApi: { ...credentials, clientId } },
+			credentials: { dingTalkHttpApi: { ...credentials, ...overrides } },
 		});
 		expect(output).toHaveLength(1);
 		for (const secret of secrets) expect(JSON.stringify(output)).not.toContain(secret);
@@ -117,7 +117,33 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 			},
 		]);
 		// Another app's credential sees none of this app's triggers.
-		expect(await getStatus('dingOtherApp')).toMatchObject({ found: false, state: 'none' });
+		expect(await getStatus({ clientId: 'dingOtherApp' })).toMatchObject({
+			found: false,
+			state: 'none',
+		});
+	});
+
+	it("a credential with the app's Client ID but another secret, Token or AES Key sees none of its triggers (the answer of no trigger at all); a copy sees them", async () => {
+		const others = [
+			{ clientSecret: 'made-up-secret' },
+			{ callbackToken: 'made-up-token' },
+			{ callbackAesKey: 'b'.repeat(43) },
+		];
+		const nobodyActive = await Promise.all(others.map(async (other) => await getStatus(other)));
+		await httpWebhookLifecycle.default.create.call(fakeHookContext(trigger));
+		expect(await deliver(pusher.encrypted(message('msgStatusOwner01==')))).toMatchObject({
+			status: 200,
+		});
+		for (const [i, other] of others.entries()) {
+			const seen = await getStatus(other);
+			expect(seen).toEqual(nobodyActive[i]);
+			expect(seen).toMatchObject({ found: false, triggers: [] });
+			expect(JSON.stringify(seen)).not.toContain('status-hook');
+		}
+		expect(await getStatus({ ...credentials })).toMatchObject({
+			found: true,
+			triggers: [expect.objectContaining({ callbacksAccepted: 1 })],
+		});
 	});
 
 	it('after a good callback: its time, its signature, one accepted', async () => {
@@ -186,7 +212,8 @@ describe('DingTalk → Connection → getStatus with the HTTP credential (HTTP-m
 		await httpWebhookLifecycle.default.create.call(
 			fakeHookContext({ ...trigger, credentials: badKey }),
 		);
-		const [status] = (await getStatus()).triggers as IDataObject[];
+		// Asked with the same credential: the status is its own.
+		const [status] = (await getStatus(badKey)).triggers as IDataObject[];
 		expect(status).toMatchObject({
 			encryptedCallbacks: false,
 			signatureAlgorithms: [expect.stringMatching(/^HmacSHA256/)],

@@ -3,11 +3,14 @@ import {
 	n8nProcessRole,
 	streamConnectionOf,
 } from '../../../../nodes/DingTalk/actions/connection/lookup';
+import { credentialIdentity } from '../../../../nodes/DingTalk/transport';
 
 describe('Connection operations: where the Stream connection lives', () => {
-	const client = {
-		app: { clientId: 'dingNoSuchApp', apiBaseUrl: 'https://api.example' },
-	} as Parameters<typeof streamConnectionOf>[0];
+	const app = { clientId: 'dingNoSuchApp', clientSecret: 's', apiBaseUrl: 'https://api.example' };
+	const client = { app, identity: credentialIdentity(app) } as Parameters<
+		typeof streamConnectionOf
+	>[0];
+	const noCallbackSecrets = { callbackToken: '', callbackAesKey: '' };
 	it("knows n8n's process roles from its command line", () => {
 		expect(n8nProcessRole(['node', 'n8n', 'worker', '--concurrency=5'])).toBe('worker');
 		expect(n8nProcessRole(['node', 'n8n', 'webhook'])).toBe('webhook');
@@ -28,7 +31,7 @@ describe('Connection operations: where the Stream connection lives', () => {
 		});
 	});
 	it('HTTP mode on a queue-mode worker: the callbacks are served on main (or webhook processes), and how to look', () => {
-		expect(httpStatusOf(client, 'worker')).toMatchObject({
+		expect(httpStatusOf(client, noCallbackSecrets, 'worker')).toMatchObject({
 			found: false,
 			mode: 'http',
 			instance: 'worker',
@@ -39,6 +42,9 @@ describe('Connection operations: where the Stream connection lives', () => {
 			),
 		});
 		// `n8n webhook` processes do serve callbacks: there, no trigger is a plain "none".
-		expect(httpStatusOf(client, 'webhook')).toMatchObject({ found: false, state: 'none' });
+		expect(httpStatusOf(client, noCallbackSecrets, 'webhook')).toMatchObject({
+			found: false,
+			state: 'none',
+		});
 	});
 });
