@@ -1,4 +1,4 @@
-import { AccessTokenCache } from './tokenCache';
+import { credentialIdentity } from './credentialIdentity';
 import type { DingTalkAppConfig } from './types';
 
 /**
@@ -191,12 +191,11 @@ const MAX_BUDGETS = 256;
 const budgets = new Map<string, StreamingBudget>();
 
 /**
- * The budget of an app in this process, keyed by who the app is (base URL, Client ID and a digest of the secret,
- * as the token cache keys it): two credentials of one app share DingTalk's limit, and a Client ID alone opens
- * nobody else's budget.
+ * The budget of an app in this process, keyed by the credential's identity (`credentialIdentity`, as tokens and
+ * Stream connections are): copies of a credential share it, and a Client ID alone opens nobody else's budget.
  */
 export function streamingBudgetFor(app: DingTalkAppConfig): StreamingBudget {
-	const key = AccessTokenCache.keyFor(app.apiBaseUrl, app.clientId, app.clientSecret);
+	const key = credentialIdentity(app);
 	const rate = app.cardUpdateRate ?? DEFAULT_CARD_UPDATE_RATE;
 	let budget = budgets.get(key);
 	if (budget) {
