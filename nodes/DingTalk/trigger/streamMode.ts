@@ -12,6 +12,7 @@ import { openStreamConnection } from '../api/gateway';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
+import { RunLimiter } from '../pipeline/RunLimiter';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler } from '../stream/StreamConnection';
@@ -59,7 +60,21 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 			})
 		: undefined;
 	const warn = (message: string) => context.logger.warn(message);
+	const pipelineOptions = readPipelineOptions(context, app.language);
+	// Messages over Max Concurrent Runs wait here, after de-duplication (a redelivery of a waiting message waits for
+	// its outcome instead of taking a place) and un-ACKed (the ACK follows the run).
+	const maxRuns = Math.floor(Number(options.maxConcurrentRuns ?? 0));
+	const limiter = !manual && maxRuns > 0 ? new RunLimiter(maxRuns) : undefined;
 	const emitEvent = async (item: IDataObject) => {
+		const release = limiter ? await limiter.acquire() : undefined;
+		try {
+			return await emitRun(item, release);
+		} catch (error) {
+			release?.();
+			throw error;
+		}
+	};
+	const emitRun = async (item: IDataObject, release?: () => void) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
 				? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize))
@@ -75,8 +90,20 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		}
 		// n8n tells a trigger that a run is over only through the done promise given to emit (in both ACK policies).
 		const done =
-			ackAfterRun || takeBack ? context.helpers.createDeferredPromise<IRun>() : undefined;
+			ackAfterRun || takeBack || release
+				? context.helpers.createDeferredPromise<IRun>()
+				: undefined;
 		if (takeBack) void done?.promise.then(takeBack, takeBack);
+		if (release && done) {
+			// A run that never ends (a Wait node) gives its place back at the Run Deadline, as its message is ACKed then.
+			const deadline = setTimeout(release, pipelineOptions.runDeadlineSeconds * 1000);
+			deadline.unref?.();
+			const finished = () => {
+				clearTimeout(deadline);
+				release();
+			};
+			void done.promise.then(finished, finished);
+		}
 		if (!ackAfterRun || !done) {
 			context.emit(outputs([data]), undefined, done);
 			return { ok: true };
@@ -102,11 +129,8 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(
-		readPipelineOptions(context, app.language),
-		emitEvent,
-		Date.now,
-		(message) => context.logger.warn(message),
+	const pipeline = new EventPipeline(pipelineOptions, emitEvent, Date.now, (message) =>
+		context.logger.warn(message),
 	);
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {
@@ -165,6 +189,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	for (const [name, listener] of listeners) connection.on(name, listener);
 	const close = async () => {
 		pipeline.close('drop');
+		limiter?.close();
 		connection.off('auth-failed', onAuthFailed);
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);
