@@ -71,6 +71,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 			return await emitRun(item, release);
 		} catch (error) {
 			release?.();
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the message un-ACKed for redelivery
 			throw error;
 		}
 	};
