@@ -21,7 +21,7 @@ import {
 import { waitFor } from '../harness/helpers';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from '../harness/paths';
 import { N8nServer } from '../harness/server';
-import { flow, link, manualTriggerNode } from '../harness/workflows';
+import { flow, link, manualTriggerNode, triggerNode } from '../harness/workflows';
 
 /**
  * The prebuilt Digital Expert flows, imported from workflows/ as they ship, in a real n8n against the fake
@@ -30,6 +30,13 @@ import { flow, link, manualTriggerNode } from '../harness/workflows';
  */
 const fixture = defaultFixture();
 const app = fixture.apps[0];
+/** A second app, with its own Stream connection, for the Max Concurrent Runs case: the shipped flows never see it. */
+const limitedApp = {
+	clientId: 'dinglimitedapp001',
+	clientSecret: 'limited-app-secret-0001-abcdef',
+	robotCode: 'dinglimitedapp001',
+};
+fixture.apps.push(limitedApp);
 const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
 const fake = new FakeDingTalk(fixture);
@@ -68,6 +75,33 @@ const agentFlowOnOneChat = (() => {
 	trigger.parameters.options = { allowedConversationIds: AGENT_CHAT };
 	return copy;
 })();
+/** A Stream trigger limited to two runs at once, on its own conversation, asking the expert (runs/wait). */
+const LIMITED_CHAT = 'cidLimitedChat==';
+const limitedFlow = flow(
+	'dtMaxRunsE2E0001',
+	[
+		triggerNode({
+			parameters: {
+				events: ['message'],
+				options: { allowedConversationIds: LIMITED_CHAT, maxConcurrentRuns: 2 },
+			},
+			credentials: {
+				dingTalkStreamApi: { id: 'dingtalkLimitedCred', name: 'DingTalk limited app' },
+			},
+		}),
+		{
+			...xpertNodeFor('Ask', {
+				resource: 'expert',
+				operation: 'ask',
+				expert: { __rl: true, mode: 'id', value: 'xpert-helpdesk-0001' },
+				message: '={{ $json.text }}',
+				sessionKey: '={{ $json.sessionId }}',
+				options: {},
+			}),
+		},
+	],
+	{ 'DingTalk Trigger': { main: [[link('Ask')]] } },
+);
 const helpdesk = () => xpert.experts[0];
 /** Card updates per second per app that the fake DingTalk allows in the burst case (and the credential's rate). */
 const BURST_RATE = 5;
@@ -77,6 +111,17 @@ let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId
 	openConversationId: '',
 };
 
+function xpertNodeFor(name: string, parameters: Record<string, unknown>) {
+	return {
+		id: name.replace(/\W/g, ''),
+		name,
+		type: `${PACKAGE_PREFIX}.xpertAi`,
+		typeVersion: 1,
+		position: [300, 0],
+		parameters,
+		credentials: { xpertAiApi: { id: 'xpertDemoCred', name: 'xpertDemoCred' } },
+	};
+}
 const xpertNode = (
 	name: string,
 	parameters: Record<string, unknown>,
@@ -166,6 +211,12 @@ beforeAll(async () => {
 			data: { ...fake.appConfig(), cardUpdateRate: BURST_RATE },
 		},
 		{
+			id: 'dingtalkLimitedCred',
+			name: 'DingTalk limited app',
+			type: 'dingTalkStreamApi',
+			data: fake.appConfig(limitedApp),
+		},
+		{
 			id: 'dingtalkDemoHttpCred',
 			name: 'DingTalk account (HTTP)',
 			type: 'dingTalkHttpApi',
@@ -198,6 +249,7 @@ beforeAll(async () => {
 		mcpFlow,
 		agentFlow,
 		agentFlowOnOneChat,
+		limitedFlow,
 		wrongKeyFlow,
 		unknownExpertFlow,
 		timeoutFlow,
@@ -304,13 +356,15 @@ describe('conversations through the published flows (n8n start)', () => {
 			broadcastFlow,
 			mcpFlow,
 			agentFlowOnOneChat,
+			limitedFlow,
 		]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
 		await server.start();
 		await server.setupOwner();
-		await waitFor(() => fake.gateway.liveConnections().length === 1, 60_000);
+		await waitFor(() => fake.gateway.liveConnections(app.clientId).length === 1, 60_000);
+		await waitFor(() => fake.gateway.liveConnections(limitedApp.clientId).length === 1, 60_000);
 		await waitFor(
 			async () =>
 				(await fetch(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`)
@@ -625,6 +679,43 @@ describe('conversations through the published flows (n8n start)', () => {
 			xpert.streamOptions = {};
 			fake.setQpsLimit('/v1.0/card/streaming', 0);
 		}
+	});
+
+	it('Max Concurrent Runs 2: six messages at once run two at a time, in arrival order; the waiting ones stay un-ACKed and their redeliveries start nothing', async () => {
+		const texts = Array.from({ length: 6 }, (_, n) => `Limited question ${n + 1}`);
+		const asked = () =>
+			xpert.requests
+				.filter((r) => /runs\/wait$/.test(r.path))
+				.map(
+					(r) =>
+						(r.body as { input: { message: { input: { input: string } } } }).input.message.input
+							.input,
+				)
+				.filter((t) => texts.includes(t));
+		// Each answer takes 1.5 s, so later messages wait past the gateway's 2 s redelivery.
+		xpert.injectFault({ path: '/runs/wait$', delayMs: 1500, times: texts.length });
+		xpert.maxInFlight = xpert.inFlight;
+		const messageIds = texts.map((text, n) =>
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				fakeRobotMessage(fake, { text, senderStaffId: users[n], conversationId: LIMITED_CHAT }),
+				{ appId: limitedApp.clientId },
+			),
+		);
+		// While the first two run, the other four wait un-ACKed.
+		await waitFor(() => xpert.inFlight >= 2, 60_000);
+		expect(messageIds.slice(2).every((id) => fake.gateway.unacked().includes(id))).toBe(true);
+		await waitFor(() => messageIds.every((id) => !fake.gateway.unacked().includes(id)), 120_000);
+		expect(xpert.maxInFlight).toBe(2);
+		// Each asked once (redeliveries of waiting messages were dropped), two by two in the order they arrived.
+		const order = asked();
+		expect(order).toHaveLength(texts.length);
+		for (let pair = 0; pair < texts.length; pair += 2)
+			expect(order.slice(pair, pair + 2).sort()).toEqual(texts.slice(pair, pair + 2));
+		const redelivered = fake.gateway.deliveries.filter(
+			(d) => messageIds.includes(d.messageId) && d.redelivery,
+		);
+		expect(redelivered.length).toBeGreaterThan(0);
 	});
 
 	it('stopping a run in n8n while the expert is answering closes the stream at once and finishes the AI card as failed', async () => {

@@ -92,6 +92,9 @@ export class FakeXpert extends LoopbackServer {
 	private faults: XpertFault[] = [];
 	streamOptions: FakeStreamOptions = {};
 	streamTimes: FakeStreamTimes = {};
+	/** Requests being answered now, and the most at once since the last reset (how many runs ask in parallel). */
+	inFlight = 0;
+	maxInFlight = 0;
 	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {
 		super();
 		recordSecret('Xpert AI API key (fake Xpert)', apiKey);
@@ -112,6 +115,7 @@ export class FakeXpert extends LoopbackServer {
 		this.threads.clear();
 		this.streamOptions = {};
 		this.streamTimes = {};
+		this.maxInFlight = this.inFlight;
 	}
 
 	/** What the expert answers on the given turn of its thread. */
@@ -120,6 +124,9 @@ export class FakeXpert extends LoopbackServer {
 	}
 
 	protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		res.once('close', () => this.inFlight--);
 		const url = new URL(req.url ?? '/', 'http://fake');
 		const raw = await new Promise<string>((resolve) => {
 			let data = '';
