@@ -104,6 +104,7 @@ export class AiCardTypist {
 	private pending?: { abort: AbortController; done: Promise<void> };
 	private finished = false;
 	private stopWaiting?: () => void;
+	private readonly stopTyping: () => void;
 	/** A failure of an intermediate update other than flow control (a deleted card, a wrong key…). */
 	failure?: unknown;
 	/** Updates sent (intermediate and final), and intermediate ones flow control refused. */
@@ -117,6 +118,7 @@ export class AiCardTypist {
 		private readonly intervalMs: number,
 	) {
 		this.budget = streamingBudgetFor(client.app);
+		this.stopTyping = this.budget.startTyping();
 	}
 
 	/** The answer so far: it reaches the card at this card's next slot (older texts it replaces are never sent). */
@@ -136,6 +138,7 @@ export class AiCardTypist {
 	): Promise<void> {
 		this.latest = text;
 		this.finished = true;
+		this.stopTyping();
 		const pending = this.pending;
 		pending?.abort.abort();
 		this.stopWaiting?.();

@@ -44,6 +44,8 @@ export class StreamingBudget {
 	private readonly finals: Waiter[] = [];
 	private readonly intermediates: Waiter[] = [];
 	private timer?: ReturnType<typeof setTimeout>;
+	/** Cards being typed with this budget now (AiCardTypist): two or more at once count as load. */
+	private typing = 0;
 	/** When the slots of the last second were granted (at most rate + 1 of them: slots are paced). */
 	private readonly recent: number[] = [];
 	/** Slots granted and flow-control answers reported, for the operator (and tests). */
@@ -67,13 +69,14 @@ export class StreamingBudget {
 	}
 
 	/**
-	 * Half the rate was used in the last second, someone waits for a slot, or DingTalk pushed back recently: cards
-	 * space their updates out further.
+	 * Under load: several cards are being typed, half the rate was used in the last second, someone waits for a slot,
+	 * or DingTalk pushed back recently. Cards then space their updates out further.
 	 */
 	get busy(): boolean {
 		const now = this.now();
 		this.forgetOldSlots(now);
 		return (
+			this.typing > 1 ||
 			this.recent.length >= this.rate / 2 ||
 			this.finals.length + this.intermediates.length > 0 ||
 			this.rate < this.configuredRate ||
@@ -83,6 +86,17 @@ export class StreamingBudget {
 
 	get waiting(): number {
 		return this.finals.length + this.intermediates.length;
+	}
+
+	/** A card starts being typed; the function returned says it is finished (calling it twice counts once). */
+	startTyping(): () => void {
+		this.typing++;
+		let done = false;
+		return () => {
+			if (done) return;
+			done = true;
+			this.typing--;
+		};
 	}
 
 	/** A credential edited to a new rate takes effect for the next slot. */

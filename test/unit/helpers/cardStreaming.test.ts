@@ -178,7 +178,8 @@ describe('AiCardTypist', () => {
 				.filter((r) => bodyOf(r).outTrackId === id && !bodyOf(r).isFinalize && r.status === 200);
 			const gaps = intermediate.slice(1).map((r, k) => r.at - intermediate[k].at);
 			expect(gaps.length).toBeGreaterThanOrEqual(1);
-			expect(gaps.every((gap) => gap >= BUSY_UPDATE_INTERVAL_MS - 50)).toBe(true);
+			// Timed where the fake received them: allow for a loaded machine's delays between send and receipt.
+			expect(gaps.every((gap) => gap >= BUSY_UPDATE_INTERVAL_MS - 150)).toBe(true);
 		}
 		const all = fake.requestsTo(STREAMING).length;
 		expect(fake.throttledRequests(STREAMING).length).toBeLessThanOrEqual(Math.ceil(all * 0.05));
