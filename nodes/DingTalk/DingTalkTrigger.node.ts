@@ -60,7 +60,7 @@ export class DingTalkTrigger implements INodeType {
 		subtitle:
 			'={{ ($parameter["mode"] === "http" ? "HTTP: " : "Stream: ") + $parameter["events"].join(", ") }}',
 		description:
-			'Starts the workflow when a DingTalk user messages the bot or clicks a card button',
+			'Starts the workflow when a DingTalk user messages the bot or clicks a card button, or on organisation events (approvals, contacts, attendance)',
 		defaults: { name: 'DingTalk Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter["emitConnectionEvents"] ? [{ "type": "main", "displayName": "Events" }, { "type": "main", "displayName": "Connection" }] : [{ "type": "main" }] }}`,

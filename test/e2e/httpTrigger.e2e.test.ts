@@ -1,8 +1,12 @@
 import {
+	approvalEventData,
 	badCallbackCases,
 	DingTalkCallbackPusher,
 	defaultFixture,
+	EVENT_FIXTURES,
 	FakeDingTalk,
+	httpEventPayload,
+	newEventId,
 	robotMessage as fakeRobotMessage,
 } from '../fake-dingtalk';
 import { importCredentials, importWorkflows, runN8n } from '../harness/n8n';
@@ -106,6 +110,31 @@ const aggregateFlow = flow(
 		),
 	],
 	{ 'DingTalk Trigger': { main: [[link('Reply')]] } },
+);
+
+const EVENTS_HOOK = 'dingtalk-http-events';
+/** Organisation events of one approval form → a post in the group with the normalised fields. */
+const eventsFlow = flow(
+	'htEventsFlow0001',
+	[
+		trigger(EVENTS_HOOK, {
+			events: ['orgEvent'],
+			orgEventTypes: ['bpms_instance_change'],
+			approvalProcessCodes: 'PROC-LEAVE-0001',
+		}),
+		dingTalk(
+			'Post',
+			{
+				resource: 'message',
+				operation: 'sendToGroup',
+				openConversationId: fixture.conversations[1].openConversationId,
+				messageType: 'text',
+				text: "=HTTPEVENT {{ [$json.approval.type, $json.approval.result || '-', $json.approval.instanceId, $json.approval.processCode, $json.approval.originatorUserId, $json.approval.createdAt].join(' ') }} corp={{ $json.corpId }} id={{ $json.eventId }}",
+			},
+			300,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Post')]] } },
 );
 
 const STATUS_HOOK = 'dingtalk-http-status';
@@ -283,7 +312,7 @@ const executionCount = async (workflowId: string) => await server.executionCount
 beforeAll(async () => {
 	await fake.start();
 	await importCredentials([{ ...credential, data: fake.httpAppConfig() }]);
-	const flows = [echoFlow, aggregateFlow, statusFlow, ...swFlows];
+	const flows = [echoFlow, aggregateFlow, statusFlow, eventsFlow, ...swFlows];
 	await importWorkflows(flows);
 	for (const f of flows) {
 		const published = await runN8n(['publish:workflow', `--id=${f.id}`]);
@@ -292,7 +321,7 @@ beforeAll(async () => {
 	await server.start();
 	await server.setupOwner();
 	// Published workflows are activated after start: wait until both webhooks answer.
-	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK]) {
+	for (const hook of [ECHO_HOOK, AGGREGATE_HOOK, EVENTS_HOOK]) {
 		await waitFor(
 			async () =>
 				(await fetch(url(hook))
@@ -376,6 +405,99 @@ it('a message delivered twice (same msgId, new nonce) starts one run', async () 
 	await waitFor(() => replies().includes('HTTP said: only once (new session: true)'));
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	expect(replies().filter((r) => r.includes('only once'))).toHaveLength(1);
+});
+
+describe('organisation events', () => {
+	const posts = () =>
+		fake.sentMessages
+			.filter((m) => m.channel === 'group')
+			// Send and Wait posts cards to groups too: only text messages have a content.
+			.map((m) => (m.msgParam as { content?: unknown } | undefined)?.content)
+			.filter((text): text is string => typeof text === 'string' && text.startsWith('HTTPEVENT '));
+	const pushEvent = async (hook: string, payload: Record<string, unknown>) => {
+		const answer = await send(hook, pusher.encrypted(payload));
+		expect(answer.status).toBe(200);
+		expect(pusher.readAnswer(answer.json)).toBe('success');
+		return answer;
+	};
+
+	it('an approval submitted, then approved (current and legacy fields): answered "success" at once, two runs with the normalised fields; an unselected type starts none', async () => {
+		const before = await executionCount(eventsFlow.id);
+		const instanceId = 'proc-inst-http-0001';
+		const submittedId = newEventId();
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload('bpms_instance_change', approvalEventData({ instanceId, type: 'start' }), {
+				eventId: submittedId,
+			}),
+		);
+		// A legacy push: capitalised meta and no eventId of its own.
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload(
+				'bpms_instance_change',
+				approvalEventData({ instanceId, type: 'finish', result: 'agree' }),
+				{ legacy: true },
+			),
+		);
+		await pushEvent(
+			EVENTS_HOOK,
+			httpEventPayload('user_add_org', EVENT_FIXTURES.user_add_org(), { legacy: true }),
+		);
+		await waitFor(() => posts().length === 2, 30_000);
+		const created = '2025-12-01T00:00:00.000Z';
+		expect(posts()).toEqual(
+			expect.arrayContaining([
+				`HTTPEVENT start - ${instanceId} PROC-LEAVE-0001 manager0001 ${created} corp=dingfakecorp0001 id=${submittedId}`,
+				expect.stringMatching(
+					new RegExp(
+						`^HTTPEVENT finish agree ${instanceId} PROC-LEAVE-0001 manager0001 ${created} corp=dingfakecorp0001 id=sha1-[0-9a-f]{40}$`,
+					),
+				),
+			]),
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await executionCount(eventsFlow.id)).toBe(before + 2);
+	});
+
+	it("DingTalk's retry of an event (re-encrypted, same eventId; a legacy one without any) starts no second run", async () => {
+		const before = await executionCount(eventsFlow.id);
+		const eventId = newEventId();
+		const event = httpEventPayload(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-http-0002', type: 'terminate' }),
+			{ eventId },
+		);
+		const legacy = httpEventPayload(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-http-0003', type: 'finish', result: 'refuse' }),
+			{ legacy: true },
+		);
+		await pushEvent(EVENTS_HOOK, event);
+		await pushEvent(EVENTS_HOOK, legacy);
+		await pushEvent(EVENTS_HOOK, event);
+		await pushEvent(EVENTS_HOOK, legacy);
+		await waitFor(
+			() =>
+				posts().some((p) => p.includes('proc-inst-http-0002')) &&
+				posts().some((p) => p.includes('proc-inst-http-0003')),
+			30_000,
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(posts().filter((p) => p.includes('proc-inst-http-0002'))).toHaveLength(1);
+		expect(posts().filter((p) => p.includes('proc-inst-http-0003'))).toHaveLength(1);
+		expect(await executionCount(eventsFlow.id)).toBe(before + 2);
+	});
+
+	it('a bot-only workflow answers an event pushed to its URL with "success" and starts no run', async () => {
+		const before = await executionCount(echoFlow.id);
+		await pushEvent(
+			ECHO_HOOK,
+			httpEventPayload('bpms_instance_change', approvalEventData(), { eventId: newEventId() }),
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await executionCount(echoFlow.id)).toBe(before);
+	});
 });
 
 it('a signed card click runs the card branch; "end session" is answered with the notice', async () => {
@@ -463,6 +585,55 @@ it.each(['shiftedDigits', 'movedPadding'] as const)(
 		expect(fake.cards.get(outTrackId)?.cardData.lastAction).toBe('');
 	},
 );
+
+it('a card click whose first ciphertext block a Callback Token holder flipped (and signed again) is answered and starts no second run', async () => {
+	const outTrackId = 'card-http-flipped';
+	fake.cards.set(outTrackId, {
+		cardTemplateId: 'tpl',
+		cardData: { lastAction: '' },
+		openSpaceId: `dtv1.card//IM_ROBOT.${users[3]}`,
+		streams: [],
+		fieldValues: {},
+		finalized: false,
+		failed: false,
+	});
+	// DingTalk's own field order: `extension` first, which the flip renames (Xxtension) and the event still reads.
+	const click = (action: string) => {
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['approve'], params: { action } },
+		});
+		return {
+			extension: '{}',
+			corpId: 'dingfakecorp0001',
+			spaceType: 'im',
+			userIdType: 1,
+			type: 'actionCallback',
+			userId: users[3],
+			content: value,
+			spaceId: `cidDirect${users[3]}==`,
+			outTrackId,
+			value,
+		};
+	};
+	const { original, replay, decrypted } = pusher.flippedReplay(click('approve-flipped'));
+	expect(decrypted).toContain('"Xxtension"');
+	const before = await executionCount(echoFlow.id);
+	expect((await send(ECHO_HOOK, original)).status).toBe(200);
+	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 1);
+	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === 'approve-flipped');
+	// Held, not refused: answered with the encrypted success a redelivery by DingTalk gets, and not run.
+	const held = await send(ECHO_HOOK, replay);
+	expect(held.status).toBe(200);
+	expect(pusher.readAnswer(held.json)).toBe('success');
+	// A later, different click runs: once it has, the replay had every chance to run before it.
+	expect((await send(ECHO_HOOK, pusher.encrypted(click('after-the-replay')))).status).toBe(200);
+	await waitFor(() => fake.cards.get(outTrackId)?.cardData.lastAction === 'after-the-replay');
+	await waitFor(async () => (await executionCount(echoFlow.id)) === before + 2);
+	expect(await executionCount(echoFlow.id)).toBe(before + 2);
+	expect(server.logs).toMatch(
+		/callback card-\w+ carries an event already received; answered, not run/,
+	);
+});
 
 it('aggregates a burst sent over HTTP into one run', async () => {
 	for (const text of ['one', 'two', 'three']) {

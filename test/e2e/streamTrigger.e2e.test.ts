@@ -1,6 +1,8 @@
 import { streamListeningLine } from '../../nodes/DingTalk/trigger/streamMode';
 import {
+	approvalEventData,
 	defaultFixture,
+	EVENT_FIXTURES,
 	FakeDingTalk,
 	type QuoteOptions,
 	robotMessage as fakeRobotMessage,
@@ -41,7 +43,16 @@ const waitApp = {
 	clientSecret: 'fake-secret-0004-abcdefghijklmnopqrstuvwxyz',
 	robotCode: 'dingfakeappkey0004',
 };
-const fake = new FakeDingTalk({ ...fixture, apps: [...fixture.apps, manualApp, lifeApp, waitApp] });
+/** Organisation events: an app whose bot-only workflow is active first; its events workflows are activated later. */
+const eventApp = {
+	clientId: 'dingfakeappkey0005',
+	clientSecret: 'fake-secret-0005-abcdefghijklmnopqrstuvwxyz',
+	robotCode: 'dingfakeappkey0005',
+};
+const fake = new FakeDingTalk({
+	...fixture,
+	apps: [...fixture.apps, manualApp, lifeApp, waitApp, eventApp],
+});
 const server = new N8nServer();
 const credential = {
 	id: 'stStreamCred0001',
@@ -79,7 +90,7 @@ const echoFlow = flow(
 				resource: 'message',
 				operation: 'reply',
 				messageType: 'text',
-				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}{{ $json.quoted ? ' quoted=' + $json.quoted.messageType + ':' + $json.quoted.text : '' }}",
+				text: "=You said: {{ $json.text }} (new session: {{ $json.isNewSession }}){{ $json.media ? ' media=' + $json.media.map(m => m.fileName + ':' + m.size + ':' + ($binary[m.binaryProperty] ? $binary[m.binaryProperty].mimeType : 'none') + (m.tooLarge ? ':tooLarge' : '')).join(',') : '' }}{{ $json.mediaSkipped ? ' skipped=' + $json.mediaSkipped.count : '' }}{{ $json.quoted ? ' quoted=' + $json.quoted.messageType + ':' + $json.quoted.text : '' }}",
 			},
 			400,
 			-100,
@@ -282,6 +293,69 @@ const answerFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Answer')]] } },
 );
 
+const eventCredential = {
+	id: 'stEventCred00001',
+	name: 'DingTalk events app (fake)',
+	type: 'dingTalkStreamApi',
+};
+const EVENTS_GROUP = fixture.conversations[1].openConversationId;
+/** A workflow on the events app that posts to the group what its trigger gave it. */
+const eventFlow = (id: string, label: string, parameters: Record<string, unknown>) =>
+	flow(
+		id,
+		[
+			withCredential(trigger(parameters), eventCredential),
+			withCredential(
+				dingTalk(
+					'Post',
+					{
+						resource: 'message',
+						operation: 'sendToGroup',
+						openConversationId: EVENTS_GROUP,
+						messageType: 'text',
+						text: `=${label} {{ $json.eventType }} {{ $json.approval ? [$json.approval.type, $json.approval.result || '-', $json.approval.instanceId, $json.approval.processCode, $json.approval.originatorUserId, $json.approval.title, $json.approval.createdAt, $json.approval.finishedAt || '-'].join(' ') : JSON.stringify($json.data) }} corp={{ $json.corpId }} born={{ $json.bornAt }} id={{ $json.eventId }}`,
+					},
+					300,
+				),
+				eventCredential,
+			),
+		],
+		{ 'DingTalk Trigger': { main: [[link('Post')]] } },
+	);
+/** Approval instances of one form: submitted, decided. */
+const approvalFlow = eventFlow('stApprovalFlow01', 'APPROVAL', {
+	events: ['orgEvent'],
+	orgEventTypes: ['bpms_instance_change'],
+	approvalProcessCodes: 'PROC-LEAVE-0001',
+});
+/** A second workflow on the same event type: each runs once per event. */
+const approvalAuditFlow = eventFlow('stApprovalFlow02', 'AUDIT', {
+	events: ['orgEvent'],
+	orgEventTypes: ['bpms_instance_change'],
+});
+/** The events app's bot: it must never see an event. */
+const eventBotFlow = flow(
+	'stEventBotFlow01',
+	[
+		withCredential(trigger({ events: ['message', 'cardCallback'] }), eventCredential),
+		withCredential(
+			dingTalk(
+				'Post',
+				{
+					resource: 'message',
+					operation: 'sendToGroup',
+					openConversationId: EVENTS_GROUP,
+					messageType: 'text',
+					text: '=EVBOT {{ $json.event }}',
+				},
+				300,
+			),
+			eventCredential,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Post')]] } },
+);
+
 /** Load: its own conversation, a plain reply. */
 const loadFlow = flow(
 	'stLoadWorkflow01',
@@ -324,8 +398,10 @@ beforeAll(async () => {
 		{ ...manualCredential, data: fake.appConfig(manualApp) },
 		{ ...lifeCredential, data: fake.appConfig(lifeApp) },
 		{ ...waitCredential, data: fake.appConfig(waitApp) },
+		{ ...eventCredential, data: fake.appConfig(eventApp) },
 	]);
-	await importWorkflows([manualFlow]);
+	// Activated by the organisation-events cases, on the connection the bot-only workflow already opened.
+	await importWorkflows([manualFlow, approvalFlow, approvalAuditFlow]);
 	const flows = [
 		echoFlow,
 		opsFlow,
@@ -335,6 +411,7 @@ beforeAll(async () => {
 		answerFlow,
 		lifeFlow,
 		waitFlow,
+		eventBotFlow,
 	];
 	await importWorkflows(flows);
 	for (const f of flows) {
@@ -347,7 +424,8 @@ beforeAll(async () => {
 	await waitFor(
 		() =>
 			fake.gateway.liveConnections(lifeApp.clientId).length > 0 &&
-			fake.gateway.liveConnections(waitApp.clientId).length > 0,
+			fake.gateway.liveConnections(waitApp.clientId).length > 0 &&
+			fake.gateway.liveConnections(eventApp.clientId).length > 0,
 		60_000,
 	);
 	// n8n activates published workflows one after another; ask the ops flow until all six triggers are subscribed.
@@ -363,7 +441,8 @@ beforeAll(async () => {
 		}
 		return false;
 	}, 60_000);
-});
+	// Nine `n8n publish:workflow` runs, each booting n8n's CLI: on a loaded machine that alone passes 3 minutes.
+}, 420_000);
 
 afterAll(async () => {
 	await server.stop();
@@ -751,6 +830,41 @@ it('Download Media: a picture and a file arrive as n8n binary data; a file over 
 	expect(fake.mediaBytesSent - sentBefore).toBeLessThan(24 * 1024 * 1024);
 });
 
+it('Download Media: a rich-text message with 25 pictures downloads the first 20 (Max Files per Message) and says 5 were skipped', async () => {
+	const codes = Array.from({ length: 25 }, (_, i) =>
+		fake.addMedia(Buffer.from(`picture ${i}`), 'image/png'),
+	);
+	fake.gateway.pushCallback('/v1.0/im/bot/messages/get', {
+		...robotMessage({ text: '', sender: users[8] }),
+		text: undefined,
+		msgtype: 'richText',
+		content: {
+			richText: [
+				{ text: 'many pictures' },
+				...codes.map((code) => ({
+					type: 'picture',
+					downloadCode: code,
+					pictureDownloadCode: code,
+				})),
+			],
+		},
+	});
+	await waitFor(() =>
+		replies().some(
+			(reply) => reply.startsWith('You said: many pictures') && reply.endsWith(' skipped=5'),
+		),
+	);
+	const reply = replies().find((r) => r.startsWith('You said: many pictures')) ?? '';
+	expect((/media=(.*) skipped=5$/.exec(reply)?.[1] ?? '').split(',')).toEqual(
+		codes.slice(0, 20).map((_, i) => `picture-${i}.png:${`picture ${i}`.length}:image/png`),
+	);
+	const fetched = fake
+		.requestsTo('/v1.0/robot/messageFiles/download')
+		.map((r) => (r.body as { downloadCode: string }).downloadCode)
+		.filter((code) => codes.includes(code));
+	expect(fetched.sort()).toEqual(codes.slice(0, 20).sort());
+});
+
 it('"Listen for test event": a manual run connects, takes one message, and closes its connection', async () => {
 	expect(fake.gateway.liveConnections(manualApp.clientId)).toHaveLength(0);
 	const started = await server.rest('POST', '/workflows/stManualFlow0001/run', {
@@ -881,3 +995,184 @@ describe('lifecycle', () => {
 		await waitFor(() => fake.gateway.liveConnections(lifeApp.clientId).length === 1, 30_000);
 	});
 });
+
+describe('organisation events', () => {
+	const posts = (label: string) =>
+		fake.sentMessages
+			.filter((m) => m.channel === 'group' && m.robotCode === eventApp.robotCode)
+			.map((m) => (m.msgParam as { content: string }).content)
+			.filter((text) => text.startsWith(`${label} `));
+	const eventSubscribed = (appId: string) =>
+		fake.gateway
+			.liveConnections(appId)
+			.some((c) => c.subscriptions.some((x) => x.type === 'EVENT'));
+	const activate = async (id: string) => {
+		const { data: stored } = await server.rest<{ versionId: string }>('GET', `/workflows/${id}`);
+		const activated = await server.rest('POST', `/workflows/${id}/activate`, {
+			versionId: stored.versionId,
+		});
+		expect(activated.status).toBe(200);
+	};
+	const push = (eventType: string, data: unknown, eventId?: string) =>
+		fake.gateway.pushEvent(eventType, data, { appId: eventApp.clientId, eventId });
+	const settled = async (eventId: string) =>
+		await waitFor(
+			() =>
+				fake.gateway.eventAcks.some((a) => a.eventId === eventId && a.status === 'SUCCESS') &&
+				!fake.gateway.unackedEvents().includes(eventId),
+			60_000,
+		);
+
+	it('bot-only apps subscribe no EVENT: an event pushed to them reaches no connection', async () => {
+		expect(eventSubscribed(app.clientId)).toBe(false);
+		expect(eventSubscribed(eventApp.clientId)).toBe(false);
+		const lost = fake.gateway.pushEvent('bpms_instance_change', approvalEventData(), {
+			appId: app.clientId,
+		});
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(fake.gateway.eventDeliveries.filter((d) => d.eventId === lost)).toHaveLength(0);
+		// DingTalk keeps it for a subscriber; none of these six workflows consumed it.
+		expect(fake.gateway.unackedEvents()).toContain(lost);
+	});
+
+	it('activating the first events workflow re-registers the open connection with EVENT; a second one joins it', async () => {
+		const opensBefore = fake
+			.requestsTo('/v1.0/gateway/connections/open')
+			.filter((r) => (r.body as { clientId: string }).clientId === eventApp.clientId).length;
+		await activate(approvalFlow.id);
+		await waitFor(() => eventSubscribed(eventApp.clientId), 60_000);
+		await activate(approvalAuditFlow.id);
+		await waitFor(
+			() =>
+				server.logs.includes(streamListeningLine(approvalAuditFlow.id)) &&
+				server.logs.includes(streamListeningLine(approvalFlow.id)),
+			60_000,
+		);
+		const opens = fake
+			.requestsTo('/v1.0/gateway/connections/open')
+			.filter((r) => (r.body as { clientId: string }).clientId === eventApp.clientId);
+		expect(opens.length).toBeGreaterThan(opensBefore);
+		expect((opens[opens.length - 1].body as { subscriptions: unknown[] }).subscriptions).toEqual([
+			{ type: 'EVENT', topic: '*' },
+			{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+			{ type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
+		]);
+		expect(fake.gateway.liveConnections(eventApp.clientId)).toHaveLength(1);
+	});
+
+	it('an approval submitted, then approved: two runs of each workflow with the normalised fields; an unselected type starts none; the bot-only workflow sees no event', async () => {
+		const instanceId = 'proc-inst-e2e-0001';
+		const submitted = push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId, type: 'start', title: 'Leave 张伟' }),
+		);
+		await settled(submitted);
+		const approved = push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId, type: 'finish', result: 'agree', title: 'Leave 张伟' }),
+		);
+		const joined = push('user_add_org', EVENT_FIXTURES.user_add_org());
+		// Another form: the workflow filtered on PROC-LEAVE-0001 leaves it; the unfiltered one runs.
+		const otherForm = push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-e2e-0002', processCode: 'PROC-TRIP-0001' }),
+		);
+		await Promise.all([settled(approved), settled(joined), settled(otherForm)]);
+		await waitFor(() => posts('AUDIT').length === 3, 30_000);
+		const created = '2025-12-01T00:00:00.000Z';
+		const fields = {
+			[submitted]: `start - ${instanceId} PROC-LEAVE-0001 manager0001 Leave 张伟 ${created} -`,
+			[approved]: `finish agree ${instanceId} PROC-LEAVE-0001 manager0001 Leave 张伟 ${created} 2025-12-01T01:00:00.000Z`,
+		};
+		for (const [eventId, normalised] of Object.entries(fields))
+			expect(posts('APPROVAL')).toContainEqual(
+				expect.stringMatching(
+					new RegExp(
+						`^APPROVAL bpms_instance_change ${escape(normalised)} corp=dingfakecorp0001 born=\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z id=${eventId}$`,
+					),
+				),
+			);
+		expect(
+			posts('APPROVAL')
+				.map((p) => p.split(' id=')[1])
+				.sort(),
+		).toEqual([submitted, approved].sort());
+		expect(
+			posts('AUDIT')
+				.map((p) => p.split(' id=')[1])
+				.sort(),
+		).toEqual([submitted, approved, otherForm].sort());
+		// The employee-joined event: ACKed SUCCESS at once, since no active trigger takes it.
+		const joinedAck = fake.gateway.eventAcks.find((a) => a.eventId === joined)!;
+		const joinedDelivery = fake.gateway.eventDeliveries.find((d) => d.eventId === joined)!;
+		expect(joinedAck.at - joinedDelivery.at).toBeLessThan(1000);
+		expect([...posts('APPROVAL'), ...posts('AUDIT')].some((p) => p.includes(joined))).toBe(false);
+		expect(posts('EVBOT')).toEqual([]);
+		expect(await server.executionCount(eventBotFlow.id)).toBe(0);
+	});
+
+	it('a redelivered event (its ACK lost, and a duplicate after a SUCCESS) does not run twice', async () => {
+		// The ACK reaches DingTalk after its 3 s push timeout: the event is pushed again while it runs or after.
+		fake.gateway.ackDelayMs = 4000;
+		const eventId = push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-e2e-0003', type: 'finish', result: 'refuse' }),
+		);
+		try {
+			await waitFor(
+				() => fake.gateway.eventDeliveries.filter((d) => d.eventId === eventId).length >= 2,
+				30_000,
+			);
+			await settled(eventId);
+		} finally {
+			fake.gateway.ackDelayMs = 0;
+		}
+		// DingTalk's duplicate after a correct ACK (its FAQ: "even with ACK duplicates are possible").
+		push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-e2e-0003', type: 'finish', result: 'refuse' }),
+			eventId,
+		);
+		await settled(eventId);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(posts('APPROVAL').filter((p) => p.endsWith(`id=${eventId}`))).toHaveLength(1);
+		expect(posts('AUDIT').filter((p) => p.endsWith(`id=${eventId}`))).toHaveLength(1);
+	});
+
+	it('a failed run: its event is ACKed LATER, pushed again, and runs once more; the workflow whose run succeeded does not run twice', async () => {
+		// The first group post fails (whichever workflow sends it): that run fails.
+		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'invalidJson' });
+		const eventId = push(
+			'bpms_instance_change',
+			approvalEventData({ instanceId: 'proc-inst-e2e-0004', type: 'terminate' }),
+		);
+		await settled(eventId);
+		const statuses = fake.gateway.eventAcks
+			.filter((a) => a.eventId === eventId)
+			.map((a) => a.status);
+		expect(statuses[0]).toBe('LATER');
+		expect(statuses[statuses.length - 1]).toBe('SUCCESS');
+		expect(
+			fake.gateway.eventDeliveries.filter((d) => d.eventId === eventId).length,
+		).toBeGreaterThanOrEqual(2);
+		await waitFor(
+			() =>
+				posts('APPROVAL').some((p) => p.endsWith(`id=${eventId}`)) &&
+				posts('AUDIT').some((p) => p.endsWith(`id=${eventId}`)),
+			30_000,
+		);
+		expect(posts('APPROVAL').filter((p) => p.endsWith(`id=${eventId}`))).toHaveLength(1);
+		expect(posts('AUDIT').filter((p) => p.endsWith(`id=${eventId}`))).toHaveLength(1);
+		// Three runs: the two first deliveries (one failed) and the failed workflow's second.
+		const runs =
+			(await server.executionCount(approvalFlow.id)) +
+			(await server.executionCount(approvalAuditFlow.id));
+		// Earlier cases: 2 + 3 runs, then 1 + 1; this event: both workflows, then the failed one again.
+		expect(runs).toBe(2 + 3 + (1 + 1) + 3);
+	});
+});
+
+/** A literal string as a regular expression. */
+function escape(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -30,6 +30,32 @@ export interface DownstreamFrame {
 	data: string;
 }
 
+/** One push of an organisation event: every delivery of it gets a fresh messageId (UNCONFIRMED), its eventId stays. */
+interface PendingEvent {
+	eventId: string;
+	appId: string;
+	headers: Record<string, string>;
+	data: string;
+	deliveries: number;
+	timer?: NodeJS.Timeout;
+}
+
+export interface RecordedEventDelivery {
+	eventId: string;
+	messageId: string;
+	connectionId: string;
+	redelivery: boolean;
+	at: number;
+}
+
+export interface RecordedEventAck {
+	eventId: string;
+	messageId: string;
+	code: number;
+	status: string;
+	at: number;
+}
+
 export interface RecordedAck {
 	messageId: string;
 	code: number;
@@ -63,6 +89,16 @@ export class StreamGateway {
 	maxDeliveries = 20;
 	/** Delay before the gateway processes an ACK (fault: slow ACK answers). */
 	ackDelayMs = 0;
+	/** Every delivery of an EVENT frame. */
+	readonly eventDeliveries: RecordedEventDelivery[] = [];
+	/** Every ACK of an EVENT frame, with its status (SUCCESS / LATER). */
+	readonly eventAcks: RecordedEventAck[] = [];
+	/** DingTalk's push timeout in Stream mode (3 s): an event not ACKed by then is pushed again. */
+	eventRedeliveryMs = 3000;
+	/** How long after a LATER the event comes again (UNCONFIRMED: a third party reports 10 s, 30 s, 60 s, 120 s). */
+	eventLaterMs = 2000;
+	private readonly pendingEvents = new Map<string, PendingEvent>();
+	private readonly eventOfMessage = new Map<string, string>();
 	private readonly tickets = new Map<
 		string,
 		{ app: FakeApp; subscriptions: GatewayConnection['subscriptions']; expiresAt: number }
@@ -154,6 +190,11 @@ export class StreamGateway {
 		} catch {
 			// keep the raw string
 		}
+		const eventId = this.eventOfMessage.get(messageId);
+		if (eventId !== undefined) {
+			this.onEventAck(eventId, messageId, Number(frame.code), data);
+			return;
+		}
 		this.acks.push({
 			messageId,
 			code: Number(frame.code),
@@ -166,6 +207,97 @@ export class StreamGateway {
 			clearTimeout(pending.timer);
 			this.pending.delete(messageId);
 		}
+	}
+
+	/** An EVENT ACK: `status` SUCCESS ends the push, LATER (or a bad ACK) has it pushed again after `eventLaterMs`. */
+	private onEventAck(eventId: string, messageId: string, code: number, data: unknown) {
+		const status =
+			typeof data === 'object' && data !== null
+				? String((data as { status?: unknown }).status)
+				: '';
+		this.eventAcks.push({ eventId, messageId, code, status, at: Date.now() });
+		const pending = this.pendingEvents.get(eventId);
+		if (!pending) return;
+		clearTimeout(pending.timer);
+		if (code === 200 && status === 'SUCCESS') {
+			this.pendingEvents.delete(eventId);
+			return;
+		}
+		pending.timer = setTimeout(() => this.deliverEvent(pending), this.eventLaterMs);
+		pending.timer.unref();
+	}
+
+	/**
+	 * Pushes an organisation event as an EVENT frame, to one connection of the app that subscribed EVENT (none: it
+	 * waits, as DingTalk keeps it for the app's next subscriber); returns its eventId.
+	 */
+	pushEvent(
+		eventType: string,
+		data: unknown,
+		opts: { appId?: string; eventId?: string; corpId?: string; bornAt?: number } = {},
+	): string {
+		const appId = opts.appId ?? this.apps()[0].clientId;
+		const eventId = opts.eventId ?? randomBytes(16).toString('hex');
+		const pending: PendingEvent = {
+			eventId,
+			appId,
+			headers: {
+				appId,
+				contentType: 'application/json',
+				time: String(Date.now()),
+				topic: '*',
+				eventType,
+				eventId,
+				eventCorpId: opts.corpId ?? 'dingfakecorp0001',
+				eventBornTime: String(opts.bornAt ?? Date.now()),
+				eventUnifiedAppId: appId,
+			},
+			data: typeof data === 'string' ? data : JSON.stringify(data),
+			deliveries: 0,
+		};
+		this.pendingEvents.set(eventId, pending);
+		this.deliverEvent(pending);
+		return eventId;
+	}
+
+	private deliverEvent(pending: PendingEvent) {
+		if (this.stopped || this.pendingEvents.get(pending.eventId) !== pending) return;
+		const candidates = this.liveConnections(pending.appId).filter((c) =>
+			c.subscriptions.some((s) => s.type === 'EVENT'),
+		);
+		if (candidates.length > 0 && pending.deliveries < this.maxDeliveries) {
+			const target = candidates[Math.floor(Math.random() * candidates.length)];
+			const messageId = `${randomBytes(4).toString('hex')}_${Date.now().toString(16)}_evt`;
+			this.eventOfMessage.set(messageId, pending.eventId);
+			target.socket.send(
+				JSON.stringify({
+					specVersion: '1.0',
+					type: 'EVENT',
+					headers: { ...pending.headers, messageId, connectionId: target.id },
+					data: pending.data,
+				}),
+			);
+			this.eventDeliveries.push({
+				eventId: pending.eventId,
+				messageId,
+				connectionId: target.id,
+				redelivery: pending.deliveries > 0,
+				at: Date.now(),
+			});
+			pending.deliveries++;
+		}
+		if (pending.deliveries >= this.maxDeliveries) {
+			this.pendingEvents.delete(pending.eventId);
+			return;
+		}
+		clearTimeout(pending.timer);
+		pending.timer = setTimeout(() => this.deliverEvent(pending), this.eventRedeliveryMs);
+		pending.timer.unref();
+	}
+
+	/** Events not yet ACKed SUCCESS. */
+	unackedEvents(): string[] {
+		return [...this.pendingEvents.keys()];
 	}
 
 	/** Live connections of an app (all apps when none given). */
@@ -293,6 +425,11 @@ export class StreamGateway {
 	reset(): void {
 		for (const p of this.pending.values()) clearTimeout(p.timer);
 		this.pending.clear();
+		for (const p of this.pendingEvents.values()) clearTimeout(p.timer);
+		this.pendingEvents.clear();
+		this.eventOfMessage.clear();
+		this.eventDeliveries.length = 0;
+		this.eventAcks.length = 0;
 		this.acks.length = 0;
 		this.deliveries.length = 0;
 		this.malformedUpstream.length = 0;

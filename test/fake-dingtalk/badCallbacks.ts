@@ -325,14 +325,26 @@ export function badCallbackCases(
 			decryption: true,
 		},
 		{
-			name: 'unknown event type',
+			name: 'event whose EventType is not an event type',
 			request: () =>
 				pusher.encrypted({
-					EventType: 'user_add_org',
+					EventType: 'user_add_org; <script>',
 					UserId: ['eng0001'],
 					CorpId: 'dingfakecorp0001',
 					TimeStamp: Date.now(),
 				}),
+			status: 400,
+			reason: 'unsupported event type',
+		},
+		{
+			name: 'event whose EventType is an object',
+			request: () => pusher.encrypted({ EventType: { toString: 1 }, UserId: ['eng0001'] }),
+			status: 400,
+			reason: 'unsupported event type',
+		},
+		{
+			name: 'organisation event sent as a plain signed callback (events are always encrypted)',
+			request: () => pusher.signed({ EventType: 'user_add_org', UserId: ['eng0001'] }),
 			status: 400,
 			reason: 'unsupported event type',
 		},

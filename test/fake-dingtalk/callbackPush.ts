@@ -89,6 +89,46 @@ export class DingTalkCallbackPusher {
 		throw new Error(`no push found whose signature survives ${how}`);
 	}
 
+	/**
+	 * A replay by someone holding the Callback Token (not the AES key): one byte of the first AES block of a good
+	 * push's ciphertext flipped, then signed again under a fresh timestamp and nonce. CBC garbles the 16-byte random
+	 * prefix and flips the same byte of the next block: the first character of the JSON's first key (`extension` reads
+	 * `Xxtension`), so the event still decrypts and reads. `decrypted` is what the replay decrypts to.
+	 */
+	flippedReplay(
+		payload: Record<string, unknown>,
+		opts: { timestamp?: string } = {},
+	): { original: PushedCallback; replay: PushedCallback; decrypted: string } {
+		const original = this.encrypted(payload);
+		const ciphertext = Buffer.from(
+			(JSON.parse(original.body) as { encrypt: string }).encrypt,
+			'base64',
+		);
+		// Plaintext: random(16) | length(4) | JSON; the JSON's `{"` takes bytes 20-21, so its first key starts at 22,
+		// byte 6 of the second AES block, which byte 6 of the first ciphertext block flips.
+		const keyStart = 22;
+		const first = JSON.stringify(payload)[keyStart - 20];
+		ciphertext[keyStart - 16] ^= first.charCodeAt(0) ^ 'X'.charCodeAt(0);
+		const encrypt = ciphertext.toString('base64');
+		const decrypted = this.crypto.decrypt(encrypt);
+		JSON.parse(decrypted);
+		const timestamp = opts.timestamp ?? String(this.now() + 1);
+		const nonce = randomBytes(8).toString('hex');
+		return {
+			original,
+			replay: {
+				...original,
+				query: {
+					msg_signature: this.crypto.signature(timestamp, nonce, encrypt),
+					timestamp,
+					nonce,
+				},
+				body: JSON.stringify({ encrypt }),
+			},
+			decrypted,
+		};
+	}
+
 	/** A robot HTTP-mode callback: the plain payload, headers timestamp + sign. */
 	signed(payload: unknown, opts: { timestamp?: string } = {}): PushedCallback {
 		const timestamp = opts.timestamp ?? String(this.now());
@@ -102,6 +142,41 @@ export class DingTalkCallbackPusher {
 			},
 			body: JSON.stringify(payload),
 		};
+	}
+
+	/**
+	 * An organisation event pushed as DingTalk's event subscription does over HTTP: encrypted, and pushed again
+	 * (re-encrypted, fresh timestamp and nonce) after each delay in `retryDelaysMs` while the answer is not a
+	 * verified encrypted "success" within `timeoutMs` (DingTalk: 2.5 s; retries at +10 s and +30 s, UNCONFIRMED for
+	 * console apps). Returns every answer, in order (a timed-out push counts with status 0).
+	 */
+	async pushEvent(
+		url: string,
+		payload: Record<string, unknown>,
+		opts: { retryDelaysMs?: number[]; timeoutMs?: number } = {},
+	): Promise<PushAnswer[]> {
+		const answers: PushAnswer[] = [];
+		const delays = [0, ...(opts.retryDelaysMs ?? [10_000, 30_000])];
+		for (const delay of delays) {
+			if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+			const answer = await Promise.race([
+				DingTalkCallbackPusher.send(url, this.encrypted(payload)),
+				new Promise<PushAnswer>((resolve) =>
+					setTimeout(() => resolve({ status: 0, text: 'timeout' }), opts.timeoutMs ?? 2500).unref(),
+				),
+			]).catch((error: Error): PushAnswer => ({ status: 0, text: error.message }));
+			answers.push(answer);
+			if (answer.status === 200 && this.readsSuccess(answer)) break;
+		}
+		return answers;
+	}
+
+	private readsSuccess(answer: PushAnswer): boolean {
+		try {
+			return this.readAnswer(answer.json) === 'success';
+		} catch {
+			return false;
+		}
 	}
 
 	static async send(url: string, callback: PushedCallback): Promise<PushAnswer> {

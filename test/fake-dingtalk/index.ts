@@ -13,3 +13,11 @@ export {
 	type QuoteOptions,
 	type QuoteShape,
 } from './quotes';
+export {
+	approvalEventData,
+	EVENT_CORP_ID,
+	EVENT_FIXTURES,
+	HOSTILE_EVENT_DATA,
+	httpEventPayload,
+	newEventId,
+} from './orgEvents';

@@ -7,11 +7,13 @@
 import { runTarget } from '../fuzz/harness';
 import { checkReference, refDecrypt, refSignature, VECTORS } from '../fuzz/reference';
 import { TARGETS } from '../fuzz/targets';
+import { ACCEPTED_SHARE, replayFlipTarget } from '../fuzz/targets/replayFlip';
 
 const SEED = 20261128;
 /** Inputs per target: a few seconds each on a slow machine. */
 const INPUTS: Record<string, number> = {
 	httpCallback: 3000,
+	replayFlip: 2000,
 	streamFrames: 1500,
 	pipeline: 3000,
 	cardMerge: 300,
@@ -52,4 +54,16 @@ describe('fuzz targets (seeded edition)', () => {
 		},
 		60_000,
 	);
+});
+
+describe('fuzz replayFlip: CBC bit-flips by a Callback Token holder', () => {
+	it(`runs at least ${ACCEPTED_SHARE * 100}% of its inputs (a guard that refuses everything fails)`, async () => {
+		const report = await runTarget(replayFlipTarget, {
+			inputs: 2000,
+			seed: SEED,
+			maxViolations: 3,
+		});
+		expect(report.firstViolations).toEqual([]);
+		expect(report.accepted / report.inputs).toBeGreaterThanOrEqual(ACCEPTED_SHARE);
+	}, 60_000);
 });

@@ -1,3 +1,6 @@
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import {
 	CALLBACK_TIMESTAMP_WINDOW_MS,
@@ -10,7 +13,14 @@ import {
 import { ReplayGuard } from '../../nodes/DingTalk/http/ReplayGuard';
 import type { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../nodes/DingTalk/pipeline/options';
+import { TOPIC_ORG_EVENT } from '../../nodes/DingTalk/transport/orgEvents';
 import { badCallbackCases } from '../fake-dingtalk/badCallbacks';
+import {
+	approvalEventData,
+	EVENT_CORP_ID,
+	EVENT_FIXTURES,
+	httpEventPayload,
+} from '../fake-dingtalk/orgEvents';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../fake-dingtalk/fixture';
 
@@ -106,21 +116,124 @@ describe('HttpCallbackVerifier', () => {
 		});
 	});
 
+	it('reads encrypted organisation events (legacy and current fields) into the pipeline; one run per eventId', async () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const event = httpEventPayload('bpms_instance_change', approvalEventData({ type: 'start' }), {
+			eventId: 'evt-http-1',
+		});
+		const verdict = verifier.verify(asRequest(pusher.encrypted(event)));
+		expect(verdict).toMatchObject({
+			kind: 'callback',
+			encrypted: true,
+			callback: {
+				topic: TOPIC_ORG_EVENT,
+				messageId: 'evt-http-1',
+				data: { eventType: 'bpms_instance_change', eventId: 'evt-http-1', corpId: EVENT_CORP_ID },
+			},
+		});
+		const legacy = verifier.verify(
+			asRequest(
+				pusher.encrypted(
+					httpEventPayload('user_leave_org', EVENT_FIXTURES.user_leave_org(), { legacy: true }),
+				),
+			),
+		);
+		expect(legacy).toMatchObject({
+			kind: 'callback',
+			callback: {
+				data: {
+					eventType: 'user_leave_org',
+					corpId: EVENT_CORP_ID,
+					bornAt: 1764547200000,
+					data: { UserId: ['sales0004'], userId: ['sales0004'] },
+				},
+			},
+		});
+		// A signed plain callback never carries an event.
+		expect(verifier.verify(asRequest(pusher.signed(event)))).toMatchObject({
+			kind: 'reject',
+			reason: 'unsupported event type',
+		});
+		// DingTalk's retry (re-encrypted, same eventId) is accepted by the verifier and dropped by the pipeline.
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['orgEvent'],
+			orgEventTypes: ['bpms_instance_change'],
+		});
+		const retry = verifier.verify(asRequest(pusher.encrypted(event)));
+		if (verdict.kind !== 'callback' || retry.kind !== 'callback') throw new Error('not read');
+		const first = await receiver.receive(verdict.callback);
+		const second = await receiver.receive(retry.callback);
+		expect(first.item).toMatchObject({ event: 'orgEvent', eventId: 'evt-http-1' });
+		expect(second.item).toBeUndefined();
+		receiver.close();
+	});
+
+	it("the fake's HTTP event push retries until it reads an encrypted success; the retry runs nothing twice", async () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['orgEvent'],
+			orgEventTypes: ['*'],
+		});
+		const items: unknown[] = [];
+		let requests = 0;
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				requests++;
+				const url = new URL(req.url ?? '/', 'http://x');
+				const verdict = verifier.verify({
+					method: req.method ?? 'POST',
+					headers: req.headers,
+					query: Object.fromEntries(url.searchParams),
+					body: JSON.parse(body) as unknown,
+					bodyBytes: body.length,
+				});
+				if (verdict.kind !== 'callback') throw new Error(verdict.kind);
+				void receiver.receive(verdict.callback).then((reception) => {
+					if (reception.item) items.push(reception.item);
+					// The first push is answered too late for DingTalk (a failed answer), the retry in time.
+					if (requests === 1) res.writeHead(500).end();
+					else
+						res
+							.writeHead(200, { 'content-type': 'application/json' })
+							.end(JSON.stringify(verifier.encryptedSuccess()));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const answers = await pusher.pushEvent(
+				`http://127.0.0.1:${port}/callback`,
+				httpEventPayload('user_add_org', EVENT_FIXTURES.user_add_org(), { legacy: true }),
+				{ retryDelaysMs: [10, 10, 10] },
+			);
+			expect(answers.map((answer) => answer.status)).toEqual([500, 200]);
+			expect(items).toHaveLength(1);
+		} finally {
+			server.close();
+			receiver.close();
+		}
+	});
+
 	it('encrypts a "success" answer DingTalk can verify and decrypt', () => {
 		const answer = new HttpCallbackVerifier(settings).encryptedSuccess();
 		expect(Object.keys(answer).sort()).toEqual(['encrypt', 'msg_signature', 'nonce', 'timeStamp']);
 		expect(pusher.readAnswer(answer)).toBe('success');
 	});
 
-	it('reads card callbacks, encrypted or signed, and gives two clicks at different times different IDs', () => {
+	it('reads card callbacks, encrypted or signed, and gives each click its own ID', () => {
 		const verifier = new HttpCallbackVerifier(settings);
 		const a = verifier.verify(
 			asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now()) })),
 		);
 		const b = verifier.verify(
-			asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now() + 1) })),
+			asRequest(pusher.signed(cardClick('dislike'), { timestamp: String(Date.now() + 1) })),
 		);
-		const c = verifier.verify(asRequest(pusher.encrypted(cardClick('like'))));
+		const c = verifier.verify(asRequest(pusher.encrypted(cardClick('end_session'))));
 		for (const verdict of [a, b, c])
 			expect(verdict).toMatchObject({
 				kind: 'callback',
@@ -128,6 +241,12 @@ describe('HttpCallbackVerifier', () => {
 			});
 		const id = (v: typeof a) => (v.kind === 'callback' ? v.callback.messageId : '');
 		expect(new Set([id(a), id(b), id(c)]).size).toBe(3);
+		// The same person's same click on the same card inside the hour is held: answered, never run (see below).
+		expect(
+			verifier.verify(
+				asRequest(pusher.signed(cardClick('like'), { timestamp: String(Date.now() + 2) })),
+			),
+		).toMatchObject({ kind: 'duplicate', encrypted: false });
 	});
 
 	it('without a usable AES key refuses encrypted callbacks (503) but still serves signed robot callbacks', () => {
@@ -253,6 +372,100 @@ describe('replays reshaped so the signature still holds (issue 10 item 1)', () =
 	});
 });
 
+describe('replays are held by what the event means, not only by its bytes (issue 20 item 3)', () => {
+	const click = (action: string, userId = 'eng0001') => ({
+		extension: '{}',
+		corpId: 'dingfakecorp0001',
+		spaceType: 'im',
+		userIdType: 1,
+		type: 'actionCallback',
+		userId,
+		content: JSON.stringify({ cardPrivateData: { actionIds: ['btn'], params: { action } } }),
+		spaceId: 'cidDirecteng0001==',
+		outTrackId: 'track-flip',
+		value: JSON.stringify({ cardPrivateData: { actionIds: ['btn'], params: { action } } }),
+	});
+
+	it('a card click whose first ciphertext block a Token holder flipped (and signed again) is held: answered, no second run', async () => {
+		const receiver = new HttpCallbackReceiver(settings, {
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['message', 'cardCallback'],
+		});
+		try {
+			const { original, replay, decrypted } = pusher.flippedReplay(click('approve'));
+			expect(decrypted).toContain('"Xxtension":"{}"');
+			expect(replay.query.timestamp).not.toBe(original.query.timestamp);
+			const items = [];
+			for (const request of [original, replay]) {
+				const verdict = receiver.verifier.verify(asRequest(request));
+				if (verdict.kind === 'callback')
+					items.push((await receiver.receive(verdict.callback)).item);
+				else expect(verdict).toMatchObject({ kind: 'duplicate', encrypted: true });
+			}
+			expect(items).toHaveLength(1);
+			expect(items[0]).toMatchObject({ event: 'cardCallback', outTrackId: 'track-flip' });
+		} finally {
+			receiver.close();
+		}
+	});
+
+	it('a flipped robot message (same msgId) is held (answered, not run); other clicks and other people still run', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		// senderPlatform first, as in DingTalk's field list: the flip renames it, and the message still reads.
+		const flipped = pusher.flippedReplay({
+			senderPlatform: 'Mac',
+			...message({ msgId: 'msgFlip0001==' }),
+		});
+		expect(flipped.decrypted).toContain('"XenderPlatform":"Mac"');
+		expect(verifier.verify(asRequest(flipped.original)).kind).toBe('callback');
+		expect(verifier.verify(asRequest(flipped.replay))).toMatchObject({ kind: 'duplicate' });
+		expect(verifier.verify(asRequest(pusher.encrypted(click('approve')))).kind).toBe('callback');
+		expect(verifier.verify(asRequest(pusher.encrypted(click('decline')))).kind).toBe('callback');
+		expect(verifier.verify(asRequest(pusher.encrypted(click('approve', 'eng0002')))).kind).toBe(
+			'callback',
+		);
+		// The same click under another captured timestamp and sign (plain), or encrypted afresh: a replay.
+		expect(verifier.verify(asRequest(pusher.signed(click('approve'))))).toMatchObject({
+			kind: 'duplicate',
+		});
+		expect(verifier.verify(asRequest(pusher.encrypted(click('decline'))))).toMatchObject({
+			kind: 'duplicate',
+		});
+	});
+
+	it('refuses a card callback without a userId (a renamed key would otherwise make a click of its own)', () => {
+		const { userId: _dropped, ...noUser } = click('approve');
+		expect(
+			new HttpCallbackVerifier(settings).verify(asRequest(pusher.encrypted(noUser))),
+		).toMatchObject({ kind: 'reject', status: 400, reason: 'card callback without userId' });
+	});
+});
+
+describe('a validly signed callback nested very deep (issue 20 item 5)', () => {
+	// Built as text: JSON.stringify itself cannot walk this deep.
+	const levels = 100_000;
+	const deepClick = `{"outTrackId":"track-deep","userId":"eng0001","value":${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}}`;
+
+	it('a signed card click whose value is nested 100,000 deep gets the 400 of an unreadable event, never a throw', () => {
+		const pushed = pusher.signed({});
+		const request = { ...asRequest(pushed), body: JSON.parse(deepClick) as unknown };
+		expect(new HttpCallbackVerifier(settings).verify(request)).toMatchObject({
+			kind: 'reject',
+			status: 400,
+			reason: 'unreadable event',
+			detail: expect.stringMatching(/^the event cannot be read: /),
+		});
+	});
+
+	it('so does the same click encrypted', () => {
+		const pushed = pusher.encrypted({}, { plaintext: deepClick });
+		expect(new HttpCallbackVerifier(settings).verify(asRequest(pushed))).toMatchObject({
+			kind: 'reject',
+			status: 400,
+		});
+	});
+});
+
 describe('plain robot callbacks are held for the whole timestamp window (issue 10 item 3)', () => {
 	it('an identical replay 11 and 59 minutes later is refused and starts no second run; after the hour it is too old', async () => {
 		// Fake timers move every clock (the pipeline's de-duplication forgets after 10 minutes of Date.now).
@@ -293,6 +506,25 @@ describe('plain robot callbacks are held for the whole timestamp window (issue 1
 			'callback',
 		);
 	});
+});
+
+describe('replay memory size (issue 20 item 3)', () => {
+	// The guard drops down to 90 % of its entries at capacity: 85,000 callbacks of one timestamp fit in 200,000 entries
+	// (two each), and did not in the 100,000 entries that held one per callback.
+	it('holds as many accepted callbacks as before, each by its bytes and its meaning, before it drops any', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const signed = pusher.signed({});
+		const request = (i: number): HttpCallbackRequest => ({
+			method: 'POST',
+			headers: signed.headers,
+			query: {},
+			body: { msgtype: 'text', conversationId: 'cidA==', msgId: `msg${i}`, text: { content: 'x' } },
+			bodyBytes: 100,
+		});
+		for (let i = 0; i < 85_000; i++) expect(verifier.verify(request(i)).kind).toBe('callback');
+		// Still remembered (not dropped and refused as too old): the first is a byte replay, its event a duplicate.
+		expect(verifier.verify(request(0))).toMatchObject({ kind: 'reject', status: 409 });
+	}, 60_000);
 });
 
 describe('ReplayGuard', () => {

@@ -4,7 +4,7 @@ import type { Readable } from 'stream';
 
 import { defaultFixture, FakeDingTalk } from '../fake-dingtalk';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../../nodes/DingTalk/transport';
-import { attachMedia, maxMediaBytes } from '../../nodes/DingTalk/trigger/media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from '../../nodes/DingTalk/trigger/media';
 
 /**
  * Download Media against the fake DingTalk, with the two n8n helpers it uses: httpRequest (axios, as n8n's) and
@@ -104,5 +104,53 @@ describe('Download Media with Max Media Size', () => {
 		expect(maxMediaBytes(undefined)).toBe(20 * 1024 * 1024);
 		expect(maxMediaBytes(0)).toBe(20 * 1024 * 1024);
 		expect(maxMediaBytes(0.01)).toBe(10_485);
+	});
+});
+
+describe('Download Media with Max Files per Message (issue 20 item 4)', () => {
+	const richText = (codes: string[]): IDataObject => ({
+		event: 'message',
+		raw: {
+			msgtype: 'richText',
+			content: {
+				richText: codes.flatMap((downloadCode, i) => [
+					{ text: `picture ${i}` },
+					{ type: 'picture', downloadCode, pictureDownloadCode: downloadCode },
+				]),
+			},
+		},
+	});
+	const downloadCalls = () =>
+		fake.requests.filter((r) => r.path === '/v1.0/robot/messageFiles/download').length;
+
+	it('downloads the first files up to the cap, calls DingTalk for those only, and says how many were left out', async () => {
+		const codes = Array.from({ length: 25 }, (_, i) =>
+			fake.addMedia(Buffer.from(`png ${i}`), 'image/png'),
+		);
+		const callsBefore = downloadCalls();
+		const item = await attachMedia(context, client, richText(codes));
+		expect(downloadCalls() - callsBefore).toBe(20);
+		expect(Object.keys(item.binary ?? {})).toHaveLength(20);
+		expect(item.json.media).toHaveLength(20);
+		expect(Buffer.from(item.binary?.media19.data ?? '', 'base64').toString()).toBe('png 19');
+		expect(item.json.mediaSkipped).toEqual({
+			count: 5,
+			reason: expect.stringMatching(
+				/25 files; Max Files per Message \(20\) downloads the first 20/,
+			),
+		});
+		const three = await attachMedia(context, client, richText(codes.slice(0, 5)), undefined, 3);
+		expect(three.json.media).toHaveLength(3);
+		expect(three.json.mediaSkipped).toMatchObject({ count: 2 });
+		const all = await attachMedia(context, client, richText(codes.slice(0, 5)));
+		expect(all.json.media).toHaveLength(5);
+		expect(all.json).not.toHaveProperty('mediaSkipped');
+	});
+
+	it('Max Files per Message: missing or below 1 means 20; fractions round down', () => {
+		expect(maxMediaFiles(undefined)).toBe(20);
+		expect(maxMediaFiles(0)).toBe(20);
+		expect(maxMediaFiles('5')).toBe(20);
+		expect(maxMediaFiles(3.7)).toBe(3);
 	});
 });

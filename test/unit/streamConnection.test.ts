@@ -49,6 +49,8 @@ describe('StreamConnection against the fake gateway', () => {
 		fake.gateway.drop(); // sockets a previous test left half-open (the stalled one) would receive deliveries
 		fake.reset();
 		fake.gateway.redeliveryMs = 150;
+		fake.gateway.eventRedeliveryMs = 3000;
+		fake.gateway.eventLaterMs = 2000;
 	});
 	afterEach(() => {
 		for (const c of connections.splice(0)) c.stop();
@@ -158,6 +160,95 @@ describe('StreamConnection against the fake gateway', () => {
 		fake.gateway.stall(first);
 		await waitFor(() => fake.gateway.liveConnections().some((x) => x.id !== first.id), 5000);
 		expect(c.status().lastDisconnectedAt).not.toBeNull();
+	});
+
+	describe('organisation events', () => {
+		const subscriptionsOf = (open: { body: unknown }) =>
+			(open.body as { subscriptions: Array<{ type: string }> }).subscriptions.map((x) => x.type);
+
+		it('a bot-only connection subscribes no EVENT and is pushed none; the first events subscriber re-registers the open connection with EVENT, the last one leaving drops it', async () => {
+			const c = connect();
+			const bot = async () => null;
+			await c.subscribe(bot);
+			const [botSocket] = fake.gateway.liveConnections();
+			expect(subscriptionsOf(fake.requestsTo('/v1.0/gateway/connections/open')[0])).toEqual([
+				'CALLBACK',
+				'CALLBACK',
+			]);
+			const early = fake.gateway.pushEvent('user_add_org', { userId: ['u1'] });
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(fake.gateway.eventDeliveries).toHaveLength(0);
+			const seen: string[] = [];
+			const events = async (callback: { messageId: string }) => (
+				seen.push(callback.messageId),
+				null
+			);
+			await c.subscribe(events, { wantsEvent: (type) => type === 'user_add_org' });
+			await waitFor(
+				() =>
+					c.status().subscribedEvents &&
+					fake.gateway.liveConnections().length === 1 &&
+					fake.gateway.liveConnections()[0].id !== botSocket.id,
+			);
+			expect(subscriptionsOf(fake.requestsTo('/v1.0/gateway/connections/open')[1])).toEqual([
+				'EVENT',
+				'CALLBACK',
+				'CALLBACK',
+			]);
+			// The event DingTalk kept for the app arrives once EVENT is subscribed, and is ACKed SUCCESS after the run.
+			await waitFor(() => fake.gateway.eventAcks.find((a) => a.eventId === early));
+			expect(seen).toEqual([early]);
+			expect(fake.gateway.eventAcks.find((a) => a.eventId === early)?.status).toBe('SUCCESS');
+			expect(c.status()).toMatchObject({ subscribers: 2, eventSubscribers: 1 });
+			c.unsubscribe(events);
+			await waitFor(() => !c.status().subscribedEvents && c.status().state === 'connected');
+			expect(subscriptionsOf(fake.requestsTo('/v1.0/gateway/connections/open')[2])).toEqual([
+				'CALLBACK',
+				'CALLBACK',
+			]);
+		});
+
+		it('ACKs an unwanted type SUCCESS at once, a failed run LATER (DingTalk pushes it again), and runs a redelivery of a success no more', async () => {
+			const c = connect();
+			const outcomes = [new Error('run failed'), null];
+			const seen: string[] = [];
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			await c.subscribe(
+				async (callback) => {
+					seen.push(callback.messageId);
+					if (callback.messageId === 'slow') await held;
+					const outcome = outcomes.shift();
+					if (outcome instanceof Error) throw outcome;
+					return null;
+				},
+				{ wantsEvent: (type) => type === 'bpms_instance_change' },
+			);
+			fake.gateway.eventLaterMs = 50;
+			const unwanted = fake.gateway.pushEvent('user_add_org', { userId: ['u1'] });
+			await waitFor(() => fake.gateway.eventAcks.find((a) => a.eventId === unwanted));
+			expect(fake.gateway.eventAcks.find((a) => a.eventId === unwanted)?.status).toBe('SUCCESS');
+			const failing = fake.gateway.pushEvent('bpms_instance_change', { type: 'start' });
+			await waitFor(() =>
+				fake.gateway.eventAcks.find((a) => a.status === 'SUCCESS' && a.eventId === failing),
+			);
+			expect(
+				fake.gateway.eventAcks.filter((a) => a.eventId === failing).map((a) => a.status),
+			).toEqual(['LATER', 'SUCCESS']);
+			expect(seen.filter((id) => id === failing)).toHaveLength(2);
+			expect(seen).not.toContain(unwanted);
+			// The handler (the pipeline, in the trigger) settles its redelivery; the connection ACKs each delivery.
+			fake.gateway.eventRedeliveryMs = 60;
+			fake.gateway.pushEvent('bpms_instance_change', { type: 'finish' }, { eventId: 'slow' });
+			await waitFor(
+				() => fake.gateway.eventDeliveries.filter((d) => d.eventId === 'slow').length >= 2,
+			);
+			expect(fake.gateway.eventAcks.filter((a) => a.eventId === 'slow')).toHaveLength(0);
+			release();
+			await waitFor(() =>
+				fake.gateway.eventAcks.some((a) => a.eventId === 'slow' && a.status === 'SUCCESS'),
+			);
+		});
 	});
 
 	it('leaves a failed callback un-ACKed so DingTalk redelivers it', async () => {

@@ -220,3 +220,13 @@ describe('Ask (Streaming) against the fake Xpert and the fake DingTalk', () => {
 		expect(card?.failed).toBe(false);
 	});
 });
+
+describe('textOf (issue 20 item 5)', () => {
+	it('reads deep content without a RangeError: parts nested past the bound hold no text', () => {
+		let deep: unknown = { type: 'text', text: 'lost' };
+		for (let i = 0; i < 200_000; i++) deep = i % 2 ? [deep] : { content: deep };
+		expect(() => textOf(deep)).not.toThrow();
+		expect(textOf(deep)).toBe('');
+		expect(textOf([{ type: 'text', text: 'a' }, { content: [{ text: 'b' }] }, 'c'])).toBe('abc');
+	});
+});

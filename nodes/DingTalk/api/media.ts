@@ -95,7 +95,14 @@ export function checkMediaLimits(
 				'Convert the file, or choose the media type that fits it (any document as File).',
 		);
 	}
-	if (file.size <= 0) {
+	if (!Number.isSafeInteger(file.size) || file.size < 0) {
+		// Not a byte count (a missing or textual size in n8n's metadata): neither the limits nor the streaming cap hold.
+		throw mediaError(
+			'mediaSizeUnknown',
+			`n8n recorded no usable size for "${file.fileName}", so it is not sent. Write the file to binary data again (for example with Read/Write Files from Disk) and retry.`,
+		);
+	}
+	if (file.size === 0) {
 		throw mediaError(
 			'mediaEmpty',
 			`"${file.fileName}" is empty; DingTalk does not take empty files.`,
@@ -186,9 +193,27 @@ function megabytes(bytes: number): string {
 	return (bytes / MB).toFixed(1).replace(/\.0$/, '');
 }
 
-/** A file name inside a quoted header value: no quote, backslash or line break can end it early. */
+/**
+ * A file name inside a quoted header value: no quote, backslash or control character can end it early, and no line
+ * or paragraph separator or direction override reaches the name people see in DingTalk.
+ */
 function safeFileName(fileName: string): string {
-	return fileName.replace(/["\\\r\n]/g, '_');
+	let out = '';
+	for (const char of fileName) out += unsafeInFileName(char.charCodeAt(0)) ? '_' : char;
+	return out;
+}
+
+function unsafeInFileName(code: number): boolean {
+	return (
+		code === 0x22 || // "
+		code === 0x5c || // \
+		code < 0x20 ||
+		(code >= 0x7f && code <= 0x9f) ||
+		code === 0x2028 ||
+		code === 0x2029 ||
+		(code >= 0x202a && code <= 0x202e) ||
+		(code >= 0x2066 && code <= 0x2069)
+	);
 }
 
 function safeMimeType(mimeType: string | undefined): string {

@@ -7,6 +7,7 @@ import {
 	TOPIC_CARD_CALLBACK,
 	TOPIC_ROBOT_MESSAGE,
 } from '../transport/callbacks';
+import { orgEventCallback, orgEventFromHttp } from '../transport/orgEvents';
 import { ReplayGuard } from './ReplayGuard';
 import { isJsonObject } from '../../shared/json';
 
@@ -60,7 +61,12 @@ export type HttpVerdict =
 	| { kind: 'reachability' }
 	/** DingTalk checks a newly saved callback URL with an encrypted `check_url` event. */
 	| { kind: 'urlCheck' }
-	| { kind: 'callback'; callback: IncomingCallback; encrypted: boolean };
+	| { kind: 'callback'; callback: IncomingCallback; encrypted: boolean }
+	/**
+	 * A valid callback whose event was accepted before in the window (DingTalk's redelivery, a second identical
+	 * click, or a Token holder's re-signed copy): answered as a success, so DingTalk stops sending it, and never run.
+	 */
+	| { kind: 'duplicate'; encrypted: boolean; messageId: string };
 
 /** DingTalk's callbacks are a few KB; anything this large did not come from DingTalk. */
 export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
@@ -69,8 +75,11 @@ export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
  * encrypted event pushes no window is documented [UNCONFIRMED], so the same hour applies.
  */
 export const CALLBACK_TIMESTAMP_WINDOW_MS = 60 * 60 * 1000;
-/** Accepted callbacks remembered per trigger node for replay refusal (a fixed-size digest each, about 100 bytes). */
-export const REPLAY_MEMORY_ENTRIES = 100_000;
+/**
+ * Replay memory entries per trigger node (a fixed-size digest each, about 100 bytes): 100,000 callbacks, each held by
+ * its bytes and by its meaning (two entries).
+ */
+export const REPLAY_MEMORY_ENTRIES = 200_000;
 /**
  * DingTalk sends milliseconds, 13 digits: robot callbacks (`timestamp` header) and event pushes (the check_url
  * vectors of its crypto libraries; only the "success" answers its libraries write may use seconds). One form only:
@@ -85,6 +94,9 @@ const TIMESTAMP_FORMAT = /^\d{13}$/;
  */
 export const DECRYPTION_REFUSAL = { status: 400, reason: 'cannot decrypt' } as const;
 
+/** The answer for a verified event that cannot be read (as httpMode answers one the pipeline cannot read). */
+export const UNREADABLE_EVENT = { status: 400, reason: 'unreadable event' } as const;
+
 const URL_CHECK_EVENTS = new Set(['check_url', 'check_create_suite_url', 'check_update_suite_url']);
 
 const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
@@ -93,6 +105,12 @@ const reject = (status: number, reason: string, detail?: string): HttpVerdict =>
 		: { kind: 'reject', status, reason, detail };
 const cannotDecrypt = (detail: string): HttpVerdict =>
 	reject(DECRYPTION_REFUSAL.status, DECRYPTION_REFUSAL.reason, detail);
+const memoryFullRefusal = (): HttpVerdict =>
+	reject(
+		401,
+		'timestamp too old',
+		'replay memory is full: callbacks older than those it dropped are refused',
+	);
 const digest = (...parts: Array<string | Buffer>): string => {
 	const hash = createHash('sha256');
 	for (const part of parts) hash.update(part).update('\0');
@@ -126,7 +144,20 @@ export class HttpCallbackVerifier {
 			);
 	}
 
+	/** Never throws: an event that cannot be read however it fails (nested too deep to walk, say) gets a 400. */
 	verify(request: HttpCallbackRequest): HttpVerdict {
+		try {
+			return this.verifyRequest(request);
+		} catch (error) {
+			return reject(
+				UNREADABLE_EVENT.status,
+				UNREADABLE_EVENT.reason,
+				`the event cannot be read: ${(error as Error)?.message ?? String(error)}`,
+			);
+		}
+	}
+
+	private verifyRequest(request: HttpCallbackRequest): HttpVerdict {
 		const method = request.method.toUpperCase();
 		if (method === 'GET' || method === 'HEAD') return { kind: 'reachability' };
 		if (method !== 'POST') return reject(405, 'method not allowed');
@@ -179,13 +210,14 @@ export class HttpCallbackVerifier {
 		}
 		if (!isJsonObject(event)) return cannotDecrypt('decrypted payload is not a JSON object');
 		// Keyed on the ciphertext (16 random bytes in each), not on timestamp and nonce: those can be reshaped with the
-		// signature intact, the ciphertext cannot without garbling the plaintext.
+		// signature intact. The ciphertext alone is not enough either: a Token holder can flip a byte of it (CBC garbles
+		// the random prefix and one byte of the JSON, which may still read), so an event is also held by what it means.
 		const replayKey = digest('encrypted', ciphertext);
 		const replay = this.replayProblem(replayKey, timestamp);
 		if (replay) return replay;
 		if (typeof event.EventType === 'string' && URL_CHECK_EVENTS.has(event.EventType))
 			return { kind: 'urlCheck' };
-		return this.classify(event, true, replayKey);
+		return this.heldByMeaning(this.classify(event, true, replayKey), timestamp);
 	}
 
 	private verifyPlain(request: HttpCallbackRequest, body: Record<string, unknown>): HttpVerdict {
@@ -198,23 +230,43 @@ export class HttpCallbackVerifier {
 			return reject(401, 'signature mismatch');
 		const verdict = this.classify(body, false, timestamp);
 		if (verdict.kind !== 'callback') return verdict;
-		// The signature covers the timestamp only, so the Deduplicator (10 minutes) alone would let an identical
-		// request run again later in the hour: held for the whole window, keyed on what identifies the delivery.
-		return (
-			this.replayProblem(digest('plain', timestamp, sign, verdict.callback.messageId), timestamp) ??
-			verdict
+		// The signature covers the timestamp only (not the body), so the Deduplicator (10 minutes) alone would let the
+		// same request run again later in the hour: the request itself is refused for the window, and its event (under
+		// this or any other captured timestamp and sign) is held by meaning.
+		const replay = this.replayProblem(
+			digest('plain', timestamp, sign, verdict.callback.messageId),
+			timestamp,
 		);
+		return replay ?? this.heldByMeaning(verdict, timestamp);
+	}
+
+	/**
+	 * Holds a callback whose event was accepted before inside the timestamp window, whatever its bytes: the same robot
+	 * message (msgId), or the same person's same click on the same card (outTrackId, userId and the clicked value).
+	 * Card callbacks carry no ID or time of their own, so an identical second click inside the hour is held too:
+	 * anyone holding the Token can sign any timestamp, so the timestamp cannot tell them apart. Held, not refused: a
+	 * redelivery by DingTalk gets its success answer, and nothing runs twice.
+	 */
+	private heldByMeaning(verdict: HttpVerdict, timestamp: string): HttpVerdict {
+		if (verdict.kind !== 'callback') return verdict;
+		const seen = this.replays.check(
+			meaningKey(verdict.callback),
+			Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS,
+		);
+		if (seen === 'replay')
+			return {
+				kind: 'duplicate',
+				encrypted: verdict.encrypted,
+				messageId: verdict.callback.messageId,
+			};
+		if (seen === 'tooOld') return memoryFullRefusal();
+		return verdict;
 	}
 
 	private replayProblem(key: string, timestamp: string): HttpVerdict | undefined {
 		const seen = this.replays.check(key, Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS);
 		if (seen === 'replay') return reject(409, 'already received (replay)');
-		if (seen === 'tooOld')
-			return reject(
-				401,
-				'timestamp too old',
-				'replay memory is full: callbacks older than those it dropped are refused',
-			);
+		if (seen === 'tooOld') return memoryFullRefusal();
 		return undefined;
 	}
 
@@ -227,7 +279,7 @@ export class HttpCallbackVerifier {
 		return undefined;
 	}
 
-	/** Robot message or card callback; anything else is refused, so it can start no run. */
+	/** Robot message, card callback or (encrypted pushes only) organisation event; anything else is refused. */
 	private classify(
 		event: Record<string, unknown>,
 		encrypted: boolean,
@@ -243,13 +295,25 @@ export class HttpCallbackVerifier {
 			};
 		}
 		if (typeof event.outTrackId === 'string' && ('content' in event || 'value' in event)) {
-			// Card callbacks carry no ID of their own; two clicks on one button differ only in when they were sent.
-			const id = createHash('sha1').update(deliveryKey).update(JSON.stringify(event)).digest('hex');
+			// Who clicked is part of what a click means (the replay key): without it a flipped key name would make a new one.
+			if (typeof event.userId !== 'string' || !event.userId)
+				return reject(400, 'card callback without userId');
+			// Card callbacks carry no ID of their own: the delivery and what was clicked make one.
+			const id = createHash('sha1')
+				.update(deliveryKey)
+				.update(cardMeaning(event).join('\0'))
+				.digest('hex');
 			return {
 				kind: 'callback',
 				encrypted,
 				callback: { topic: TOPIC_CARD_CALLBACK, messageId: `card-${id}`, data: event },
 			};
+		}
+		// Event subscriptions push to the same URL, always encrypted, with EventType (legacy) or eventType.
+		if (encrypted && ('EventType' in event || 'eventType' in event)) {
+			const parsed = orgEventFromHttp(event);
+			if ('problem' in parsed) return reject(400, 'unsupported event type', parsed.problem);
+			return { kind: 'callback', encrypted, callback: orgEventCallback(parsed.envelope) };
 		}
 		return reject(400, 'unsupported event type');
 	}
@@ -270,6 +334,29 @@ export function refusalLogLine(verdict: HttpRefusal): string {
 function header(headers: HttpCallbackRequest['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Length-prefixed parts, so no choice of field values makes two different events share a key. */
+function identityDigest(kind: string, parts: string[]): string {
+	return digest(kind, ...parts.map((part) => `${part.length}:${part}`));
+}
+
+/**
+ * What a card click means: which card, who, and the clicked value as the trigger reads it (`value`, else `content`).
+ * Every other field (corpId, spaceId, extension, ...) may differ between deliveries of one click without it meaning
+ * another click.
+ */
+function cardMeaning(event: Record<string, unknown>): string[] {
+	return [event.outTrackId, event.userId, event.value ?? event.content].map((field) =>
+		typeof field === 'string' ? field : (JSON.stringify(field) ?? ''),
+	);
+}
+
+/** The replay key of what an accepted callback means (see HttpCallbackVerifier.heldByMeaning). */
+function meaningKey(callback: IncomingCallback): string {
+	return callback.topic === TOPIC_CARD_CALLBACK
+		? identityDigest('card', cardMeaning(callback.data))
+		: identityDigest('message', [callback.messageId]);
 }
 
 function first(query: Record<string, unknown>, ...names: string[]): string | undefined {

@@ -6,6 +6,7 @@ import {
 	TOPIC_CARD_CALLBACK,
 	TOPIC_ROBOT_MESSAGE,
 } from '../transport/callbacks';
+import { type OrgEventEnvelope, TOPIC_ORG_EVENT } from '../transport/orgEvents';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
 import {
@@ -18,6 +19,7 @@ import {
 	unreadableEvent,
 } from './events';
 import type { PipelineOptions } from './options';
+import { acceptsOrgEvent, toOrgEventItem, unreadableOrgEvent } from './orgEvents';
 import { SessionStore } from './SessionStore';
 
 /**
@@ -68,7 +70,22 @@ export class EventPipeline {
 		if (unreadableEvent(callback.topic, callback.data)) return null;
 		if (callback.topic === TOPIC_ROBOT_MESSAGE) return await this.handleMessage(callback);
 		if (callback.topic === TOPIC_CARD_CALLBACK) return await this.handleCardCallback(callback);
+		if (callback.topic === TOPIC_ORG_EVENT) return await this.handleOrgEvent(callback);
 		return null;
+	}
+
+	/**
+	 * An organisation event: de-duplicated on its eventId (DingTalk pushes it again when the ACK is late, 3 s in
+	 * Stream mode, and may duplicate it anyway), filtered, one run per event.
+	 */
+	private async handleOrgEvent(callback: IncomingCallback): Promise<unknown> {
+		if (unreadableOrgEvent(callback.data)) return null;
+		const envelope = callback.data as unknown as OrgEventEnvelope;
+		return await this.admitted(`event|${envelope.eventId}`, async () => {
+			if (!this.options.events.includes('orgEvent')) return { ok: true };
+			if (!acceptsOrgEvent(this.options, envelope)) return { ok: true };
+			return await this.emit(toOrgEventItem(envelope, this.now()));
+		});
 	}
 
 	/**
@@ -100,7 +117,7 @@ export class EventPipeline {
 			const expired = new Promise<{ ok: boolean }>((resolve) => {
 				timer = setTimeout(() => {
 					this.warn(
-						`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? 'an event')} ` +
+						`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? item.eventId ?? 'an event')} ` +
 							`still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message ` +
 							`so DingTalk stops redelivering it`,
 					);

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
+import { TOPIC_ORG_EVENT } from '../transport/orgEvents';
+import { unreadableOrgEvent } from './orgEvents';
 import { isJsonObject } from '../../shared/json';
 
 /** The DingTalk Trigger's message item: flat, documented, with DingTalk's payload kept under `raw`. */
@@ -372,5 +374,6 @@ export function unreadableEvent(topic: string, data: Record<string, unknown>): s
 			return 'card callback without an outTrackId';
 		if (!cardValueOf(data as IDataObject)) return 'card callback whose value is not a JSON object';
 	}
+	if (topic === TOPIC_ORG_EVENT) return unreadableOrgEvent(data);
 	return undefined;
 }

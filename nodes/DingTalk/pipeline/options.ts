@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties, NodeParameterValueType } from 'n8n-w
 
 import { parseIdList } from '../helpers/lists';
 import type { DingTalkLanguage } from '../transport/types';
+import { ALL_EVENT_TYPES, ORG_EVENT_TYPES, OTHER_EVENT_TYPE } from './orgEvents';
 
 /** How a saved parameter value becomes a setting; `fallback` is the parameter's default. */
 type Reader<T> = (value: unknown, fallback: NodeParameterValueType) => T;
@@ -39,7 +40,7 @@ const seconds =
  * the defaults all come from this table, so a new filter is a row here and its check in EventPipeline.
  */
 export const PIPELINE_SETTINGS = {
-	events: setting<Array<'message' | 'cardCallback'>>('node', asIs, {
+	events: setting<Array<'message' | 'cardCallback' | 'orgEvent'>>('node', asIs, {
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
@@ -55,9 +56,102 @@ export const PIPELINE_SETTINGS = {
 				description:
 					'A user clicks a button on a card the bot sent (cards sent with callback type Stream, or HTTP in HTTP mode)',
 			},
+			{
+				name: 'Organisation Events',
+				value: 'orgEvent',
+				description:
+					'Something happens in the organisation: an approval, an employee or department change, a clock-in (subscribed in the Developer Console)',
+			},
 		],
 		default: ['message'],
 		required: true,
+	}),
+	orgEventTypes: setting<string[]>('node', ids, {
+		displayName: 'Event Types',
+		name: 'orgEventTypes',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'All',
+				value: ALL_EVENT_TYPES,
+				description: 'Every event DingTalk pushes to this app',
+			},
+			...ORG_EVENT_TYPES.map(({ name, value }) => ({ name, value, description: value })),
+			{
+				name: 'Other Event Type',
+				value: OTHER_EVENT_TYPE,
+				description: 'Event types named in Other Event Types',
+			},
+		],
+		default: ['bpms_instance_change'],
+		description:
+			'Which organisation events start the workflow; the others are acknowledged and dropped',
+		displayOptions: { show: { events: ['orgEvent'] } },
+	}),
+	otherEventTypes: setting('node', ids, {
+		displayName: 'Other Event Types',
+		name: 'otherEventTypes',
+		type: 'string',
+		default: '',
+		placeholder: 'label_user_change, chat_update_title',
+		description:
+			"DingTalk event types by name (comma-separated), as the Developer Console's event list shows them",
+		displayOptions: { show: { events: ['orgEvent'], orgEventTypes: [OTHER_EVENT_TYPE] } },
+	}),
+	approvalProcessCodes: setting('node', ids, {
+		displayName: 'Approval Process Codes',
+		name: 'approvalProcessCodes',
+		type: 'string',
+		default: '',
+		placeholder: 'PROC-FF6Y4BE1N2-SF0LJ1NLK3E8SXUD1NJT2-ABC',
+		description:
+			"Approval events only: only these approval forms (comma-separated process codes, from the form's URL in the OA admin); empty = all",
+		displayOptions: {
+			show: {
+				events: ['orgEvent'],
+				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
+			},
+		},
+	}),
+	approvalChangeTypes: setting('node', ids, {
+		displayName: 'Approval Change Types',
+		name: 'approvalChangeTypes',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Start', value: 'start', description: 'An instance was submitted (or a task began)' },
+			{ name: 'Finish', value: 'finish', description: 'An instance or task was decided' },
+			{
+				name: 'Terminate',
+				value: 'terminate',
+				description: 'The originator withdrew the instance',
+			},
+		],
+		default: [],
+		description: 'Approval events only: which changes start the workflow; none selected = all',
+		displayOptions: {
+			show: {
+				events: ['orgEvent'],
+				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
+			},
+		},
+	}),
+	approvalResults: setting('node', ids, {
+		displayName: 'Approval Results',
+		name: 'approvalResults',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Agree', value: 'agree' },
+			{ name: 'Refuse', value: 'refuse' },
+		],
+		default: [],
+		description:
+			'Approval events only: which results start the workflow (a start or a termination has none, so selecting one leaves those out); none selected = all',
+		displayOptions: {
+			show: {
+				events: ['orgEvent'],
+				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
+			},
+		},
 	}),
 	conversationTypes: setting<'both' | 'direct' | 'group'>('node', asIs, {
 		displayName: 'Conversations',

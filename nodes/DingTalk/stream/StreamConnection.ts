@@ -3,11 +3,15 @@ import { EventEmitter } from 'events';
 import {
 	callbackAck,
 	type DownstreamFrame,
+	eventAck,
+	type EventAckStatus,
+	eventAckStatus,
 	parseCallbackData,
 	type StreamCallback,
 	STREAM_TOPICS,
 } from './frames';
 import { type OpenConnection, StreamSdkClient } from './StreamSdkClient';
+import { orgEventCallback, orgEventFromStream } from '../transport/orgEvents';
 import { isJsonObject } from '../../shared/json';
 
 export type StreamState = 'idle' | 'connecting' | 'connected' | 'retrying' | 'stopped';
@@ -23,11 +27,20 @@ export interface StreamStatus {
 	lastError: string | null;
 	reconnectCount: number;
 	subscribedTopics: string[];
+	/** Whether the current socket subscribed EVENT `*` (only while an events trigger of the app is active). */
+	subscribedEvents: boolean;
 	subscribers: number;
+	/** Subscribers that take organisation events. */
+	eventSubscribers: number;
 }
 
 /** A subscriber (one active trigger) gets every callback; what it resolves with is the ACK's response. */
 export type CallbackHandler = (callback: StreamCallback) => Promise<unknown>;
+
+/** What a subscriber takes besides callbacks: organisation events of the types `wantsEvent` accepts. */
+export interface SubscriberOptions {
+	wantsEvent?: (eventType: string) => boolean;
+}
 
 export interface StreamLogger {
 	debug(message: string, meta?: object): void;
@@ -67,6 +80,10 @@ const silentLogger: StreamLogger = {
 export class StreamConnection extends EventEmitter {
 	private readonly sdk: StreamSdkClient;
 	private readonly handlers = new Set<CallbackHandler>();
+	/** The subscribers that take organisation events, with the event types each wants. */
+	private readonly eventHandlers = new Map<CallbackHandler, (eventType: string) => boolean>();
+	/** Whether the open socket subscribed EVENT (the subscriptions are sent when a connection opens). */
+	private eventsSubscribed = false;
 	private readonly logger: StreamLogger;
 	private readonly keepAliveIntervalMs: number;
 	private readonly backoff: { baseMs: number; maxMs: number };
@@ -107,6 +124,13 @@ export class StreamConnection extends EventEmitter {
 				}),
 			),
 		);
+		this.sdk.on('event', (frame: DownstreamFrame) =>
+			this.onEvent(frame).catch((error: Error) =>
+				this.logger.error(`DingTalk Stream: event handling failed: ${error?.message}`, {
+					clientId,
+				}),
+			),
+		);
 		this.sdk.on('close', (code: number, reason: string) =>
 			this.onSocketLost(`socket closed (${code}${reason ? `: ${reason}` : ''})`),
 		);
@@ -130,17 +154,23 @@ export class StreamConnection extends EventEmitter {
 	 * Adds a subscriber. The first one starts the connection and waits for it: a failure (bad secret, app not found)
 	 * rejects with DingTalk's message and leaves nothing running. Later subscribers join whatever state it is in.
 	 */
-	async subscribe(handler: CallbackHandler): Promise<void> {
+	async subscribe(handler: CallbackHandler, options: SubscriberOptions = {}): Promise<void> {
 		const starting = this.state === 'idle' || this.state === 'stopped';
 		this.handlers.add(handler);
+		if (options.wantsEvent) this.eventHandlers.set(handler, options.wantsEvent);
+		this.syncEventSubscription();
 		if (!starting) return;
 		this.state = 'connecting';
 		try {
 			await this.connectOnce();
 		} catch (error) {
 			this.handlers.delete(handler);
+			this.eventHandlers.delete(handler);
 			if (this.handlers.size === 0) this.stop();
-			else this.scheduleRetry();
+			else {
+				this.syncEventSubscription();
+				this.scheduleRetry();
+			}
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no n8n context; the trigger converts it
 			throw error;
 		}
@@ -149,8 +179,27 @@ export class StreamConnection extends EventEmitter {
 	/** Removes a subscriber; the last one closes the socket. Returns how many remain. */
 	unsubscribe(handler: CallbackHandler): number {
 		this.handlers.delete(handler);
+		this.eventHandlers.delete(handler);
 		if (this.handlers.size === 0) this.stop();
+		else this.syncEventSubscription();
 		return this.handlers.size;
+	}
+
+	/**
+	 * EVENT `*` is subscribed exactly while a subscriber takes events: a bot-only app must not consume its events
+	 * (each push goes to one of the app's connections; an ACK here would be a loss elsewhere). Subscriptions are sent
+	 * when a connection opens, so a change on an open socket re-registers it at once (DingTalk redelivers what was
+	 * in flight; de-duplication keeps that to one run).
+	 */
+	private syncEventSubscription(): void {
+		const wanted = this.eventHandlers.size > 0;
+		if (wanted === this.sdk.eventsRequested) return;
+		this.sdk.subscribeEvents(wanted);
+		if (this.state === 'connected')
+			this.onSocketLost(
+				`subscriptions changed (organisation events ${wanted ? 'on' : 'off'})`,
+				true,
+			);
 	}
 
 	status(): StreamStatus {
@@ -164,7 +213,9 @@ export class StreamConnection extends EventEmitter {
 			lastError: this.lastError,
 			reconnectCount: this.reconnectCount,
 			subscribedTopics: [...STREAM_TOPICS],
+			subscribedEvents: this.state === 'connected' && this.eventsSubscribed,
 			subscribers: this.handlers.size,
+			eventSubscribers: this.eventHandlers.size,
 		};
 	}
 
@@ -202,6 +253,7 @@ export class StreamConnection extends EventEmitter {
 
 	private async connectOnce(): Promise<void> {
 		const generation = ++this.generation;
+		const withEvents = this.sdk.eventsRequested;
 		try {
 			await this.sdk.getEndpoint();
 			await this.sdk._connect();
@@ -216,12 +268,16 @@ export class StreamConnection extends EventEmitter {
 			return;
 		}
 		this.state = 'connected';
+		this.eventsSubscribed = withEvents;
 		this.attempt = 0;
 		this.authFailures = 0;
 		this.times.lastConnectedAt = new Date().toISOString();
 		this.startKeepAlive();
 		this.logger.info('DingTalk Stream: connected', { clientId: this.clientId });
 		this.emit('connected');
+		// An events trigger came or went while this connection was opening: open one with the right subscriptions.
+		if (withEvents !== this.sdk.eventsRequested)
+			this.onSocketLost('subscriptions changed while connecting', true);
 	}
 
 	private onSocketLost(reason: string, immediately = false): void {
@@ -292,6 +348,54 @@ export class StreamConnection extends EventEmitter {
 		} catch (reason) {
 			return [{ status: 'rejected', reason }];
 		}
+	}
+
+	/**
+	 * An EVENT frame: handed to the subscribers that want its type, then ACKed on the socket it came from, SUCCESS
+	 * when every run succeeded (or nobody wants the event), LATER when one failed, so DingTalk pushes it again and
+	 * only that subscriber runs again (the others drop the redelivery). Under ACK Policy "Immediately" the handlers
+	 * resolve at once. An event that cannot be read is ACKed SUCCESS and logged: a redelivery would read no better.
+	 */
+	private async onEvent(frame: DownstreamFrame): Promise<void> {
+		const generation = this.generation;
+		const socket = this.sdk.webSocket;
+		const ack = (status: EventAckStatus) => {
+			if (generation !== this.generation || !socket || socket.readyState !== socket.OPEN) return;
+			socket.send(eventAck(frame.headers.messageId, status));
+		};
+		this.lastCallbackMs = Date.now();
+		const parsed = orgEventFromStream(frame.headers, frame.data);
+		if ('problem' in parsed) {
+			this.logger.warn(`DingTalk Stream: ACKed and ignored an event (${parsed.problem})`, {
+				clientId: this.clientId,
+			});
+			ack('SUCCESS');
+			return;
+		}
+		const { eventType } = parsed.envelope;
+		const wanting = [...this.eventHandlers]
+			.filter(([, wantsEvent]) => wantsEvent(eventType))
+			.map(([handler]) => handler);
+		if (wanting.length === 0) {
+			ack('SUCCESS');
+			return;
+		}
+		const callback: StreamCallback = {
+			...orgEventCallback(parsed.envelope),
+			headers: frame.headers,
+			receivedAt: Date.now(),
+		};
+		const results =
+			wanting.length === 1
+				? await this.runOne(wanting[0], callback)
+				: await Promise.allSettled(wanting.map(async (handler) => await handler(callback)));
+		const status = eventAckStatus(results);
+		if (status === 'LATER')
+			this.logger.warn('DingTalk Stream: a run for this event failed; ACKed LATER for redelivery', {
+				clientId: this.clientId,
+				eventId: callback.messageId,
+			});
+		ack(status);
 	}
 
 	private async onCallback(frame: DownstreamFrame): Promise<void> {

@@ -6,7 +6,7 @@ import {
 	eventAck,
 	MAX_FRAME_BYTES,
 	parseDownstream,
-	STREAM_TOPICS,
+	streamSubscriptions,
 } from './frames';
 
 /** The SDK's fields we have to reach; its typings mark them private. */
@@ -29,8 +29,11 @@ export const STREAM_UA = '@xpert-ai/n8n-nodes-dingtalk/dingtalk-stream-2.1.5';
  * - _connect: one socket per call, no console output, no 1 s reconnect loop (StreamConnection owns reconnects);
  * - onDownStream: malformed frames are reported instead of throwing inside the socket handler;
  * - SYSTEM disconnect: reported, so the owner reconnects at once instead of losing the next ~10 s of messages.
+ * - EVENT frames: handed on ('event'), never auto-ACKed (the SDK's listener is synchronous: a Promise became `{}`);
+ *   EVENT `*` is subscribed only when the owner asks (`subscribeEvents`), as the SDK's default consumes every event.
  * Kept from the SDK: its config and subscriptions, ping echo (onSystem), and the ACK writers (send, socketCallBackResponse).
- * Events: 'open', 'close' (code, reason), 'pong', 'frame-error' (problem), 'callback' (frame), 'server-disconnect'.
+ * Events: 'open', 'close' (code, reason), 'pong', 'frame-error' (problem), 'callback' (frame), 'event' (frame),
+ * 'server-disconnect'.
  */
 export class StreamSdkClient extends DWClient {
 	constructor(
@@ -40,8 +43,18 @@ export class StreamSdkClient extends DWClient {
 	) {
 		super({ clientId, clientSecret, keepAlive: false, debug: false, ua: STREAM_UA });
 		this.config.autoReconnect = false;
-		// CALLBACK topics only: the SDK's default EVENT "*" would subscribe to organisation events we never use.
-		this.config.subscriptions = STREAM_TOPICS.map((topic) => ({ type: 'CALLBACK', topic }));
+		// CALLBACK topics only until an events trigger asks: the SDK's default EVENT "*" would consume every event.
+		this.config.subscriptions = streamSubscriptions(false);
+	}
+
+	/** Whether the subscriptions sent at the next connection open include EVENT `*`. */
+	subscribeEvents(on: boolean): void {
+		this.config.subscriptions = streamSubscriptions(on);
+	}
+
+	/** Whether the current subscriptions include EVENT `*`. */
+	get eventsRequested(): boolean {
+		return this.config.subscriptions.some((s) => s.type === 'EVENT');
 	}
 
 	private get internals(): SdkInternals {
@@ -106,7 +119,9 @@ export class StreamSdkClient extends DWClient {
 					else this.onSystem(frame as never);
 					return;
 				case 'EVENT':
-					this.webSocket?.send(eventAck(frame.headers.messageId));
+					// Only a connection that subscribed EVENT hands events on; otherwise ACK so DingTalk stops pushing.
+					if (this.eventsRequested) this.emit('event', frame);
+					else this.webSocket?.send(eventAck(frame.headers.messageId));
 					return;
 				case 'CALLBACK':
 					this.emit('callback', frame);

@@ -91,12 +91,30 @@ export function pingReply(frame: DownstreamFrame): string {
 	});
 }
 
-/** EVENT frames are ACKed at once with SUCCESS (the app subscribes to none, but the gateway may send some). */
-export function eventAck(messageId: string): string {
+export type EventAckStatus = 'SUCCESS' | 'LATER';
+
+/**
+ * The ACK of an EVENT frame: code 200, the same messageId, data `{status, message}`; `status` is required. LATER
+ * asks DingTalk to push the event again later (its interval and count are UNCONFIRMED).
+ */
+export function eventAck(messageId: string, status: EventAckStatus = 'SUCCESS'): string {
 	return JSON.stringify({
 		code: 200,
 		headers: { contentType: 'application/json', messageId },
 		message: 'OK',
-		data: JSON.stringify({ status: 'SUCCESS', message: 'success' }),
+		data: JSON.stringify({ status, message: status === 'SUCCESS' ? 'success' : 'later' }),
 	});
+}
+
+/** The ACK status for an EVENT: SUCCESS unless a run that wanted it failed (LATER: DingTalk pushes it again). */
+export function eventAckStatus(
+	outcomes: Array<{ status: 'fulfilled' | 'rejected' }>,
+): EventAckStatus {
+	return outcomes.some((outcome) => outcome.status === 'rejected') ? 'LATER' : 'SUCCESS';
+}
+
+/** The subscriptions sent when a connection opens: the CALLBACK topics, and EVENT `*` only when asked for. */
+export function streamSubscriptions(events: boolean): Array<{ type: string; topic: string }> {
+	const callbacks = STREAM_TOPICS.map((topic) => ({ type: 'CALLBACK', topic }));
+	return events ? [{ type: 'EVENT', topic: '*' }, ...callbacks] : callbacks;
 }

@@ -13,6 +13,7 @@ import {
 } from './types';
 
 import { redactSecrets } from '../../shared/redact';
+import { withoutTrailingSlashes } from '../../shared/url';
 
 export interface DingTalkClientOptions {
 	retry?: RetryPolicy;
@@ -222,7 +223,7 @@ export class DingTalkClient {
 	private urlFor(call: Call): string {
 		if (/^https?:\/\//i.test(call.path)) return call.path;
 		const base = call.family === 'api' ? this.app.apiBaseUrl : this.app.legacyApiBaseUrl;
-		return `${base.replace(/\/+$/, '')}${call.path}`;
+		return `${withoutTrailingSlashes(base)}${call.path}`;
 	}
 
 	private networkError(cause: unknown, path: string, token?: string): DingTalkApiError {

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { DEFAULT_API_BASE_URL, DEFAULT_LEGACY_API_BASE_URL, type DingTalkAppConfig } from './types';
+import { withoutTrailingSlashes } from '../../shared/url';
 
 /** Credential type names, shared by the nodes' `credentials` lists and the credential classes. */
 export const STREAM_CREDENTIAL = 'dingTalkStreamApi';
@@ -62,5 +63,5 @@ function baseUrl(value: unknown, fallback: string, field: string): string {
 	if (!/^https?:\/\/[^/\s]+/i.test(url)) {
 		throw new Error(`${field} in the DingTalk credential must start with https:// (got "${url}").`);
 	}
-	return url.replace(/\/+$/, '');
+	return withoutTrailingSlashes(url);
 }

@@ -67,7 +67,12 @@ export class HttpCallbackReceiver {
 	}
 }
 
-/** The delivery an emitted item belongs to: messages by msgId, card callbacks by the ID the verifier gave them. */
+/**
+ * The delivery an emitted item belongs to: messages by msgId, organisation events by eventId, card callbacks by the
+ * ID the verifier gave them.
+ */
 function deliveryIdOf(item: IDataObject): string {
-	return String(item.event === 'message' ? item.msgId : item.callbackId);
+	if (item.event === 'message') return String(item.msgId);
+	if (item.event === 'orgEvent') return String(item.eventId);
+	return String(item.callbackId);
 }

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { pipelineParameters } from '../pipeline/options';
-import { DEFAULT_MAX_MEDIA_MB } from './media';
+import { DEFAULT_MAX_MEDIA_FILES, DEFAULT_MAX_MEDIA_MB } from './media';
 
 /** n8n lists a collection's options alphabetically. */
 const byDisplayName = (properties: INodeProperties[]) =>
@@ -63,6 +63,23 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	...pipelineParameters('node'),
 	{
+		displayName:
+			'Organisation events: in Developer Console → your app → Event Subscription, choose the push mode ' +
+			'(Stream mode, or HTTP mode with this Production URL as the request URL) and switch on the events ' +
+			'listed in Event Types. Each needs its read permission under Permission Management: OA approval for ' +
+			'approval events, contacts (address book) for employee and department events, attendance for ' +
+			'clock-ins. In Stream mode the app receives events only while a trigger with Organisation Events is ' +
+			'active; the others never take them. ' +
+			'组织事件：在开发者后台 → 应用 → 事件订阅中选择推送方式（Stream 模式，或 HTTP 模式并把本节点的 Production URL 填为' +
+			'请求网址），并开启 Event Types 中所选的事件。每类事件需要在权限管理中开通对应的读权限：审批事件需 OA 审批权限，' +
+			'员工和部门事件需通讯录权限，打卡事件需考勤权限。Stream 模式下只有启用了 Organisation Events 的触发器处于激活状态时，' +
+			'应用才接收事件，其他触发器不会消费事件。',
+		name: 'orgEventNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { events: ['orgEvent'] } },
+	},
+	{
 		displayName: 'Emit Connection Events',
 		name: 'emitConnectionEvents',
 		type: 'boolean',
@@ -97,7 +114,7 @@ export const triggerProperties: INodeProperties[] = [
 				],
 				default: 'afterRun',
 				description:
-					'When DingTalk is told the message arrived. Redeliveries never start a second run either way. (HTTP mode always answers at once: DingTalk waits only about 1.5 s.)',
+					"When DingTalk is told the message or event arrived. Redeliveries never start a second run either way; a failed run's event is ACKed LATER so DingTalk pushes it again. (HTTP mode always answers at once: DingTalk waits only about 1.5 s.)",
 				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
@@ -136,6 +153,15 @@ export const triggerProperties: INodeProperties[] = [
 				default: DEFAULT_MAX_MEDIA_MB,
 				description:
 					'With Download Media: the largest file downloaded. A larger one is not downloaded; its entry in "media" says so (tooLarge) and the run still starts.',
+			},
+			{
+				displayName: 'Max Files per Message',
+				name: 'maxMediaFiles',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_MEDIA_FILES,
+				description:
+					'With Download Media: how many of a message\'s files are downloaded, in the order they appear. The rest are not downloaded; "mediaSkipped" says how many and why, and the run still starts.',
 			},
 		]),
 	},

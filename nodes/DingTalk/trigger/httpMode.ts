@@ -33,7 +33,7 @@ import {
 	type HttpTriggerSettings,
 	takeTestItem,
 } from './httpRegistry';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 
@@ -87,6 +87,14 @@ export async function handleHttpCallback(
 		activity.noteAccepted(true);
 		return answer(200, receiver.verifier.encryptedSuccess());
 	}
+	if (verdict.kind === 'duplicate') {
+		// Its event was accepted before: DingTalk gets its success (so it stops sending it), and nothing runs again.
+		context.logger.info(
+			`DingTalk Trigger: callback ${verdict.messageId} carries an event already received; answered, not run`,
+		);
+		activity.noteAccepted(verdict.encrypted);
+		return answer(200, verdict.encrypted ? receiver.verifier.encryptedSuccess() : {});
+	}
 
 	const { callback, encrypted } = verdict;
 	// Refused before the 200: once DingTalk has its 200 it never sends the event again, so it would be lost silently.
@@ -125,6 +133,7 @@ export async function handleHttpCallback(
 					new DingTalkClient(app, n8nHttpSender(context.helpers)),
 					reception.item,
 					maxMediaBytes(options.maxMediaSize),
+					maxMediaFiles(options.maxMediaFiles),
 				)
 			: { json: reception.item };
 	if (context.getMode() === 'manual') handOverTestItem(receiverKey(context), item);

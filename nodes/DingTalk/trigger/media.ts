@@ -26,6 +26,14 @@ export function maxMediaBytes(option: unknown): number {
 	return Math.floor(mb * 1024 * 1024);
 }
 
+/** Max Files per Message's default: a rich-text message with more pictures than this is rare in a chat. */
+export const DEFAULT_MAX_MEDIA_FILES = 20;
+
+/** Files downloaded per message for the trigger's Max Files per Message option (non-positive or missing → the default). */
+export function maxMediaFiles(option: unknown): number {
+	return typeof option === 'number' && option >= 1 ? Math.floor(option) : DEFAULT_MAX_MEDIA_FILES;
+}
+
 class MediaTooLargeError extends Error {
 	constructor(maxBytes: number) {
 		const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
@@ -54,15 +62,28 @@ function capped(source: Readable, maxBytes: number): { stream: Readable; bytes: 
  * Downloads the files a message carries into n8n binary data (`media0`, `media1`, …) and lists them in `media`.
  * DingTalk hands out a short-lived download URL per downloadCode (POST /v1.0/robot/messageFiles/download).
  * Each file is streamed into n8n's binary data (never held whole here) and stopped once it passes `maxBytes`.
+ * At most `maxFiles` per message, in the order they appear: one rich-text message can reference thousands of
+ * pictures, each an API call and a stored file. `mediaSkipped` says how many were left out and why.
  */
 export async function attachMedia(
 	context: ITriggerFunctions | IWebhookFunctions,
 	client: DingTalkClient,
 	item: IDataObject,
 	maxBytes = maxMediaBytes(undefined),
+	maxFiles = maxMediaFiles(undefined),
 ): Promise<{ json: IDataObject; binary?: IBinaryKeyData }> {
-	const refs = mediaOf((item.raw ?? {}) as IDataObject);
-	if (refs.length === 0) return { json: item };
+	const all = mediaOf((item.raw ?? {}) as IDataObject);
+	if (all.length === 0) return { json: item };
+	const refs = all.slice(0, maxFiles);
+	const skipped =
+		all.length > refs.length
+			? {
+					mediaSkipped: {
+						count: all.length - refs.length,
+						reason: `The message has ${all.length} files; Max Files per Message (${maxFiles}) downloads the first ${maxFiles}. Raise it in the trigger's options to receive more.`,
+					},
+				}
+			: {};
 	const binary: IBinaryKeyData = {};
 	const media: IDataObject[] = [];
 	for (const [index, ref] of refs.entries()) {
@@ -100,5 +121,5 @@ export async function attachMedia(
 			});
 		}
 	}
-	return { json: { ...item, media }, binary };
+	return { json: { ...item, media, ...skipped }, binary };
 }

@@ -12,10 +12,11 @@ import { openStreamConnection } from '../api/gateway';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
+import { wantsEventType } from '../pipeline/orgEvents';
 import { RunLimiter } from '../pipeline/RunLimiter';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
-import type { CallbackHandler } from '../stream/StreamConnection';
+import type { CallbackHandler, SubscriberOptions } from '../stream/StreamConnection';
 import {
 	appConfigFromCredentials,
 	axiosSender,
@@ -25,7 +26,7 @@ import {
 	STREAM_CREDENTIAL,
 	toNodeError,
 } from '../transport';
-import { attachMedia, maxMediaBytes } from './media';
+import { attachMedia, maxMediaBytes, maxMediaFiles } from './media';
 import { REACTION_DEADLINE_MS, reactWhileRunning, type TakeBack } from './reaction';
 
 /**
@@ -78,7 +79,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	const emitRun = async (item: IDataObject, release?: () => void) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
-				? await attachMedia(context, mediaClient, item, maxMediaBytes(options.maxMediaSize))
+				? await attachMedia(
+						context,
+						mediaClient,
+						item,
+						maxMediaBytes(options.maxMediaSize),
+						maxMediaFiles(options.maxMediaFiles),
+					)
 				: { json: item };
 		// Never start a run once n8n began closing the trigger (deactivation, shutdown): the message stays un-ACKed.
 		if (pipeline.isClosed) throw new Error('the trigger is closing');
@@ -195,8 +202,13 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);
 	};
+	// Organisation events only for a trigger that takes them: the connection subscribes EVENT only while one does,
+	// and ACKs at once the types no trigger wants.
+	const subscriber: SubscriberOptions = pipelineOptions.events.includes('orgEvent')
+		? { wantsEvent: (eventType) => wantsEventType(pipelineOptions, eventType) }
+		: {};
 	try {
-		await connection.subscribe(handler);
+		await connection.subscribe(handler, subscriber);
 	} catch (error) {
 		await close();
 		throw toNodeError(context.getNode(), error);

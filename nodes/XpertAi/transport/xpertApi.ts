@@ -11,6 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { redactSecrets } from '../../shared/redact';
+import { withoutTrailingSlashes } from '../../shared/url';
 import { describeXpertFailure } from './errorHints';
 
 export const XPERT_CREDENTIAL = 'xpertAiApi';
@@ -33,9 +34,7 @@ export interface XpertRequest {
 
 /** `<server>/api/ai` without a trailing slash, from the credential. */
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	return String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
+	return withoutTrailingSlashes(String(credentials.baseUrl ?? '').trim());
 }
 
 /** Request options for one Xpert AI call: the API key is added by n8n (credential `authenticate`), the org here. */
@@ -183,14 +182,18 @@ export function threadIdFor(expertId: string, sessionKey: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The text of an AI message: a string, or parts of which the text parts count. */
-export function textOf(content: unknown): string {
+/** Parts nested deeper than this hold no text of an AI message (Xpert nests two or three levels). */
+export const MAX_CONTENT_DEPTH = 32;
+
+/** The text of an AI message: a string, or parts of which the text parts count (bounded depth: never a RangeError). */
+export function textOf(content: unknown, depth = 0): string {
 	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) return content.map(textOf).join('');
+	if (depth >= MAX_CONTENT_DEPTH) return '';
+	if (Array.isArray(content)) return content.map((part) => textOf(part, depth + 1)).join('');
 	if (content && typeof content === 'object') {
 		const part = content as { type?: string; text?: unknown; content?: unknown };
 		if (typeof part.text === 'string') return part.text;
-		if (part.content !== undefined) return textOf(part.content);
+		if (part.content !== undefined) return textOf(part.content, depth + 1);
 	}
 	return '';
 }

@@ -34,6 +34,8 @@ function verifierFor(settings: Settings, now: number): (request: HttpCallbackReq
 		if (verdict.kind === 'urlCheck') return { accepted: true };
 		// What the trigger answers (httpMode.ts: status + {error: reason}); reachability is a GET, not a callback.
 		if (verdict.kind === 'reachability') return { accepted: false, status: 200, body: 'success' };
+		// An event accepted before: answered as a success, never run.
+		if (verdict.kind === 'duplicate') return { accepted: false, status: 200, body: '{}' };
 		return {
 			accepted: false,
 			status: verdict.status,

@@ -2,6 +2,8 @@
 import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
 import { QUOTE_LIMITS } from '../../../nodes/DingTalk/pipeline/events';
+import { orgEventCallback, orgEventFromStream } from '../../../nodes/DingTalk/transport/orgEvents';
+import { EVENT_FIXTURES } from '../../fake-dingtalk/orgEvents';
 import { quoteSnapshot, type QuoteShape, withQuote } from '../../fake-dingtalk/quotes';
 import { check, type FuzzTarget, mustNotReject, type Outcome } from '../harness';
 import { ALNUM, deepNest, mutateObject, type Rng } from '../prng';
@@ -10,10 +12,19 @@ const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
 
 /** Adapter: one pipeline per input, both event kinds on, no aggregation; returns the items it emitted. */
-async function throughPipeline(topic: string, data: Record<string, unknown>): Promise<unknown[]> {
+async function throughPipeline(
+	topic: string,
+	data: Record<string, unknown>,
+	messageId?: string,
+): Promise<unknown[]> {
 	const items: unknown[] = [];
 	const pipeline = new EventPipeline(
-		{ ...DEFAULT_PIPELINE_OPTIONS, events: ['message', 'cardCallback'], groupMentionsOnly: false },
+		{
+			...DEFAULT_PIPELINE_OPTIONS,
+			events: ['message', 'cardCallback', 'orgEvent'],
+			orgEventTypes: ['*'],
+			groupMentionsOnly: false,
+		},
 		async (item) => {
 			items.push(item);
 			return { ok: true };
@@ -21,7 +32,7 @@ async function throughPipeline(topic: string, data: Record<string, unknown>): Pr
 	);
 	await pipeline.handle({
 		topic,
-		messageId: `m-${typeof data.msgId === 'string' ? data.msgId.slice(0, 20) : 'x'}`,
+		messageId: messageId ?? `m-${typeof data.msgId === 'string' ? data.msgId.slice(0, 20) : 'x'}`,
 		data,
 	});
 	pipeline.close();
@@ -143,9 +154,60 @@ function hostile(rng: Rng, base: Record<string, unknown>): Record<string, unknow
 	return out;
 }
 
+/**
+ * An organisation event, as the Stream transport hands it on: a listed type's data, mutated (approval fields of the
+ * wrong type, lists where strings belong), through the envelope reader first, as in the trigger.
+ */
+async function orgEventTarget(rng: Rng): Promise<Outcome> {
+	const types = Object.keys(EVENT_FIXTURES);
+	const eventType = rng.pick(types);
+	const data = hostile(rng, EVENT_FIXTURES[eventType]());
+	const headers = {
+		messageId: 'm1',
+		topic: '*',
+		eventType: rng.chance(0.1) ? rng.text(12) : eventType,
+		eventId: rng.chance(0.2) ? '' : `e${rng.string(ALNUM, 6, 12)}`,
+		eventBornTime: rng.pick(['1764547200000', '1764547200', rng.text(8), '']),
+	};
+	const input = { headers, data };
+	const parsed = orgEventFromStream(headers, JSON.stringify(data));
+	if ('problem' in parsed) return 'refused';
+	const items = await mustNotReject(
+		input,
+		'EventPipeline.handle (organisation event)',
+		async () => {
+			const callback = orgEventCallback(parsed.envelope);
+			return await throughPipeline(callback.topic, callback.data, callback.messageId);
+		},
+	);
+	for (const item of items) {
+		const event = item as { eventType?: unknown; bornAt?: unknown; approval?: unknown };
+		check(event.eventType === headers.eventType, 'event item with another eventType', input);
+		check(
+			event.bornAt === null ||
+				(typeof event.bornAt === 'string' && !Number.isNaN(Date.parse(event.bornAt))),
+			'bornAt is neither null nor an ISO time',
+			input,
+		);
+		if (event.approval !== undefined)
+			check(
+				Object.values(event.approval as object).every((v) => v === null || typeof v === 'string'),
+				'approval holds a value that is not text',
+				input,
+			);
+		try {
+			JSON.stringify(item);
+		} catch (error) {
+			check(false, `item is not serialisable: ${(error as Error).message}`, input);
+		}
+	}
+	return items.length ? 'accepted' : 'refused';
+}
+
 export const pipelineTarget: FuzzTarget = {
 	name: 'pipeline',
 	async run(rng: Rng): Promise<Outcome> {
+		if (rng.chance(0.2)) return await orgEventTarget(rng);
 		const isCard = rng.chance(0.3);
 		const data = hostile(rng, isCard ? card(rng) : withSomeQuote(rng, robot(rng)));
 		const input = { topic: isCard ? CARD : ROBOT, data };

@@ -4,6 +4,7 @@
  * good callback still reaches the subscriber and is ACKed on the socket.
  */
 import { StreamConnection } from '../../../nodes/DingTalk/stream/StreamConnection';
+import { TOPIC_ORG_EVENT } from '../../../nodes/DingTalk/transport/orgEvents';
 import { check, type FuzzTarget, mustNotThrow, type Outcome } from '../harness';
 import { ALNUM, deepNest, hostileValue, mutateObject, type Rng } from '../prng';
 
@@ -16,6 +17,8 @@ interface Probe {
 	sent: string[];
 	/** Callbacks the subscriber got. */
 	delivered: Array<{ messageId: unknown; data: unknown }>;
+	/** Organisation events the subscriber got. */
+	events: Array<{ messageId: unknown; data: unknown }>;
 	/** Rejections of the connection's (fire-and-forget) callback handling. */
 	rejections: unknown[];
 	/** Puts a fresh socket in place if a frame (SYSTEM disconnect) made the connection drop its own. */
@@ -32,6 +35,7 @@ function connectionProbe(): Probe {
 		receive: () => undefined,
 		sent: [],
 		delivered: [],
+		events: [],
 		rejections: [],
 		reattach: () => undefined,
 		close: () => undefined,
@@ -42,7 +46,9 @@ function connectionProbe(): Probe {
 	const internals = connection as unknown as {
 		sdk: { onDownStream(raw: string): void; socket?: unknown };
 		handlers: Set<(callback: { messageId: unknown; data: unknown }) => Promise<unknown>>;
+		eventHandlers: Map<unknown, (eventType: string) => boolean>;
 		onCallback(frame: unknown): Promise<void>;
+		onEvent(frame: unknown): Promise<void>;
 	};
 	const socket = {
 		readyState: 1,
@@ -58,14 +64,23 @@ function connectionProbe(): Probe {
 		internals.sdk.socket ??= socket;
 	};
 	probe.close = () => connection.stop();
-	internals.handlers.add(async (callback) => {
-		probe.delivered.push({ messageId: callback.messageId, data: callback.data });
+	const handler = async (callback: { messageId: unknown; data: unknown; topic?: unknown }) => {
+		if (callback.topic === TOPIC_ORG_EVENT)
+			probe.events.push({ messageId: callback.messageId, data: callback.data });
+		else probe.delivered.push({ messageId: callback.messageId, data: callback.data });
 		return null;
-	});
-	// The SDK listener calls this.onCallback(frame) and drops the promise: catch what it would leave unhandled.
+	};
+	internals.handlers.add(handler);
+	// The subscriber takes organisation events too (EVENT subscribed), of every type but one.
+	internals.eventHandlers.set(handler, (eventType) => eventType !== 'unwanted_type');
+	(internals.sdk as unknown as { subscribeEvents(on: boolean): void }).subscribeEvents(true);
+	// The SDK listener calls this.onCallback(frame) / onEvent(frame) and drops the promise: catch what it would leave unhandled.
 	const onCallback = internals.onCallback.bind(connection);
 	internals.onCallback = async (frame) =>
 		await onCallback(frame).catch((error: unknown) => void probe.rejections.push(error));
+	const onEvent = internals.onEvent.bind(connection);
+	internals.onEvent = async (frame) =>
+		await onEvent(frame).catch((error: unknown) => void probe.rejections.push(error));
 	probe.receive = (raw) => internals.sdk.onDownStream(raw);
 	return probe;
 }
@@ -90,8 +105,42 @@ function goodFrame(rng: Rng, messageId: string): Record<string, unknown> {
 	};
 }
 
+/** An organisation event as DingTalk pushes it (Stream mode): meta in headers, business fields in data. */
+function eventFrame(rng: Rng, messageId: string, eventId: string): Record<string, unknown> {
+	return {
+		specVersion: '1.0',
+		type: 'EVENT',
+		headers: {
+			appId: 'app',
+			contentType: 'application/json',
+			messageId,
+			time: String(1_700_000_000_000 + rng.int(1e9)),
+			topic: '*',
+			eventType: rng.pick(['bpms_instance_change', 'user_add_org', 'unwanted_type']),
+			eventId,
+			eventCorpId: 'dingcorp',
+			eventBornTime: String(1_700_000_000_000 + rng.int(1e9)),
+		},
+		data: JSON.stringify({ processInstanceId: rng.text(10), userId: [rng.text(5)] }),
+	};
+}
+
 function hostileFrame(rng: Rng): string {
-	switch (rng.int(8)) {
+	switch (rng.int(10)) {
+		case 8: {
+			const frame = eventFrame(rng, 'e1', `evt${rng.string(ALNUM, 4, 8)}`);
+			frame.headers = mutateObject(rng, frame.headers as Record<string, unknown>);
+			frame.data = rng.pick([
+				hostileValue(rng),
+				JSON.stringify(hostileValue(rng)),
+				'null',
+				`${'['.repeat(2000)}${']'.repeat(2000)}`,
+				frame.data,
+			]);
+			return JSON.stringify(frame);
+		}
+		case 9:
+			return JSON.stringify(mutateObject(rng, eventFrame(rng, 'e2', rng.text(300))));
 		case 0:
 			return rng.text(200);
 		case 1:
@@ -183,6 +232,32 @@ async function runOne(rng: Rng, probe: Probe): Promise<Outcome> {
 			'a good callback after a hostile frame was not ACKed',
 			input,
 		);
-		return accepted ? 'accepted' : 'refused';
+		// And a good event afterwards: every EVENT frame is ACKed with a status (SUCCESS or LATER), wanted or not.
+		const eventMessageId = `good-evt-${rng.string(ALNUM, 8, 8)}`;
+		const eventId = `evt-${rng.string(ALNUM, 8, 8)}`;
+		const frame = eventFrame(rng, eventMessageId, eventId);
+		const wanted = (frame.headers as Record<string, string>).eventType !== 'unwanted_type';
+		const eventsBefore = probe.events.length;
+		mustNotThrow(input, 'onDownStream (good event after a hostile frame)', () =>
+			probe.receive(JSON.stringify(frame)),
+		);
+		await settle();
+		await settle();
+		check(
+			probe.events.length === eventsBefore + (wanted ? 1 : 0) &&
+				(!wanted || probe.events[eventsBefore].messageId === eventId),
+			wanted
+				? 'a good event after a hostile frame did not reach the subscriber'
+				: 'an event of a type nobody wants reached the subscriber',
+			input,
+		);
+		check(
+			probe.sent.some(
+				(text) => text.includes(eventMessageId) && text.includes('\\"status\\":\\"SUCCESS\\"'),
+			),
+			'a good event after a hostile frame was not ACKed SUCCESS',
+			input,
+		);
+		return accepted || probe.events.length > eventsBefore ? 'accepted' : 'refused';
 	}
 }

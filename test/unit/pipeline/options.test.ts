@@ -20,6 +20,11 @@ describe('pipeline settings table', () => {
 		expect(readPipelineOptions(trigger({}, {}), 'en')).toEqual(DEFAULT_PIPELINE_OPTIONS);
 		expect(DEFAULT_PIPELINE_OPTIONS).toEqual({
 			events: ['message'],
+			orgEventTypes: ['bpms_instance_change'],
+			otherEventTypes: [],
+			approvalProcessCodes: [],
+			approvalChangeTypes: [],
+			approvalResults: [],
 			conversationTypes: 'both',
 			groupMentionsOnly: true,
 			ignoreOwnMessages: true,
@@ -50,6 +55,11 @@ describe('pipeline settings table', () => {
 		};
 		expect(readPipelineOptions(trigger(node, options), 'zh-CN')).toEqual({
 			events: ['cardCallback'],
+			orgEventTypes: ['bpms_instance_change'],
+			otherEventTypes: [],
+			approvalProcessCodes: [],
+			approvalChangeTypes: [],
+			approvalResults: [],
 			conversationTypes: 'group',
 			groupMentionsOnly: false,
 			ignoreOwnMessages: false,

@@ -31,6 +31,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** More keys than this in an answer is not a browser submitting our form. */
 export const MAX_BODY_KEYS = MAX_FIELDS + 5;
 
+/**
+ * Labels an answer cannot have: `__proto__` would set the output object's prototype (the value is lost), and
+ * `respondedAt` is the time of the answer the output adds beside the values.
+ */
+export const RESERVED_LABELS = ['__proto__', 'respondedAt'];
+
 /** The single field of a Free Text answer. */
 export const FREE_TEXT_FIELD: FormField = {
 	label: 'Response',
@@ -65,6 +71,10 @@ export function readFormDefinition(raw: unknown): FormField[] {
 		if (!label) throw new FormDefinitionError(`${where} has no label (fieldLabel)`);
 		if (label.length > MAX_LABEL_LENGTH)
 			throw new FormDefinitionError(`${where}: the label is longer than ${MAX_LABEL_LENGTH}`);
+		if (RESERVED_LABELS.includes(label))
+			throw new FormDefinitionError(
+				`${where}: the label "${label}" is reserved (${RESERVED_LABELS.join(', ')}); choose another`,
+			);
 		if (labels.has(label))
 			throw new FormDefinitionError(`${where}: the label "${label}" is used twice`);
 		labels.add(label);
@@ -105,6 +115,23 @@ export function parseFormJson(text: string): FormField[] {
 		throw new FormDefinitionError('The form JSON is not valid JSON');
 	}
 	return readFormDefinition(parsed);
+}
+
+/**
+ * The size of an answer as n8n parsed it (field names and values, in bytes), counted up to just past `limit`: a body
+ * sent without Content-Length (chunked) declares nothing, so what was read is what counts.
+ */
+export function answerBytes(body: unknown, limit = MAX_BODY_BYTES): number {
+	if (!isJsonObject(body)) return 0;
+	let bytes = 0;
+	for (const key of Object.keys(body)) {
+		const value = body[key];
+		bytes += Buffer.byteLength(key);
+		for (const part of Array.isArray(value) ? value : [value])
+			bytes += typeof part === 'string' ? Buffer.byteLength(part) : String(part).length;
+		if (bytes > limit) break;
+	}
+	return bytes;
 }
 
 export type AnswerValue = string | number | null;

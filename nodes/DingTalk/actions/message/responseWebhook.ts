@@ -8,6 +8,7 @@ import type {
 
 import { type ParameterReader, readResponseForm, readResponseType } from './responseConfig';
 import {
+	answerBytes,
 	FormDefinitionError,
 	MAX_BODY_BYTES,
 	readAnswer,
@@ -106,6 +107,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const body = this.getBodyData() as { data?: unknown; files?: unknown };
 	if (body.files !== undefined && Object.keys(body.files as object).length > 0)
 		return refuse('unsupported');
+	if (answerBytes(body.data) > MAX_BODY_BYTES) return refuse('tooLarge');
 	const answer = readAnswer(form.fields, body.data ?? {});
 	if (!answer.ok) return refuse(answer.refusal);
 	if (responseType === 'freeText') return answered({ text: answer.values[form.fields[0].label] });

@@ -176,6 +176,32 @@ describe('DingTalk → Media → Upload', () => {
 		expect(output[0].json.mediaId).toBe(fake.uploads[0].mediaId);
 	});
 
+	it('refuses a file whose recorded size is not a byte count before sending anything (no Content-Length: NaN)', async () => {
+		const client = new DingTalkClient(fake.appConfig(), axiosSender);
+		for (const size of [
+			Number.NaN,
+			'30' as unknown as number,
+			undefined as unknown as number,
+			1.5,
+			-1,
+		]) {
+			const error = await uploadMedia(client, 'file', {
+				fileName: 'unknown.pdf',
+				size,
+				open: async () => Readable.from([Buffer.alloc(64 * 1024)]),
+			}).catch((e: unknown) => e);
+			expect(error).toMatchObject({ code: 'mediaSizeUnknown' });
+		}
+		expect(fake.requestsTo('/media/upload')).toHaveLength(0);
+	});
+
+	it('cleans NUL, line and paragraph separators and direction overrides out of the uploaded file name', async () => {
+		await run('file', inMemory('re\u0000port\u2028x\u202egpj.pdf', PNG, 'application/pdf'));
+		expect(fake.uploads).toEqual([expect.objectContaining({ fileName: 're_port_x_gpj.pdf' })]);
+		const [request] = fake.requestsTo('/media/upload');
+		expect(JSON.stringify(request)).not.toMatch(/\\u0000|\\u2028|\u2028/);
+	});
+
 	it('stops streaming a file that grew past the size n8n recorded (the cap holds while streaming)', async () => {
 		const client = new DingTalkClient(fake.appConfig(), axiosSender);
 		const error = await uploadMedia(client, 'file', {

@@ -1,6 +1,7 @@
 import { WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import {
+	answerBytes,
 	ANSWER_PATTERNS,
 	FormDefinitionError,
 	type FormField,
@@ -93,6 +94,32 @@ describe('Send and Wait: reading an answer', () => {
 			ok: false,
 			refusal: 'invalid',
 		});
+	});
+
+	it('refuses a form whose labels would lose or overwrite the answer (__proto__, respondedAt) when it is defined', () => {
+		for (const label of ['__proto__', 'respondedAt', ' respondedAt '])
+			expect(() => readFormDefinition([{ fieldLabel: 'Reason' }, { fieldLabel: label }])).toThrow(
+				new FormDefinitionError(
+					`Field 2: the label "${label.trim()}" is reserved (__proto__, respondedAt); choose another`,
+				),
+			);
+		expect(() =>
+			parseFormJson(
+				JSON.stringify([{ fieldLabel: '__proto__' }]).replace('"__proto__"', '"__proto__"'),
+			),
+		).toThrow(FormDefinitionError);
+		expect(readFormDefinition([{ fieldLabel: 'constructor' }])[0].label).toBe('constructor');
+	});
+
+	it('counts an answer by what was read, not by what was declared', () => {
+		expect(answerBytes({ 'field-0': 'abc', 'field-1': ['é', 'x'] })).toBe(7 + 3 + 7 + 3);
+		expect(answerBytes({ 'field-0': 'x'.repeat(70 * 1024) })).toBeGreaterThan(64 * 1024);
+		// Stops counting once past the limit: a body of many keys costs no more than the limit.
+		const many = Object.fromEntries(
+			Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'.repeat(100)]),
+		);
+		expect(answerBytes(many, 1000)).toBeLessThan(1200);
+		expect(answerBytes('text')).toBe(0);
 	});
 
 	it('ignores inherited keys: a __proto__ field is not a value', () => {

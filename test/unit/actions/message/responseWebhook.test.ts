@@ -1,5 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { MAX_VALUE_LENGTH } from '../../../../nodes/DingTalk/actions/message/responseForm';
 import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
 
 /**
@@ -203,6 +204,19 @@ describe('Send and Wait: the link (webhook)', () => {
 			});
 			expect(sent.body).toContain('Got it, thanks');
 		}
+	});
+
+	it('refuses an answer over 64 KiB sent without a Content-Length (chunked): what was read counts', async () => {
+		const data = { 'field-0': 'x'.repeat(MAX_VALUE_LENGTH), 'field-1': '1' };
+		for (let i = 2; i < 30; i++) Object.assign(data, { [`pad-${i}`]: 'y'.repeat(3000) });
+		const { sent, result } = await call(customForm, {
+			method: 'POST',
+			query: { approved: 'true' },
+			headers: { 'content-type': MULTIPART, 'transfer-encoding': 'chunked' },
+			body: { data },
+		});
+		expect(sent.status).toBe(413);
+		expect(result.workflowData).toBeUndefined();
 	});
 
 	it('refuses an uploaded file: the form has no file field', async () => {
