@@ -211,7 +211,8 @@ main()
 		process.exitCode = 1;
 	})
 	.finally(async () => {
-		await server.stop();
-		await fake.stop();
-		await xpert.stop();
+		// Bounded: the N = 300 run once printed its JSON and then stayed alive (a fake's close waiting on a socket).
+		const stopped = Promise.all([server.stop(), fake.stop(), xpert.stop()]);
+		await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+		process.exit();
 	});
