@@ -2,8 +2,13 @@
 const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
-	// n8n user folders and caches hold installed copies of this package; jest must not index them.
-	modulePathIgnorePatterns: ['<rootDir>/.e2e/', '<rootDir>/.cache/', '<rootDir>/dist/'],
+	// n8n user folders, caches and Stryker's sandboxes hold copies of this package; jest must not index them.
+	modulePathIgnorePatterns: [
+		'<rootDir>/.e2e/',
+		'<rootDir>/.cache/',
+		'<rootDir>/dist/',
+		'<rootDir>/.stryker-tmp/',
+	],
 	// Transpile only: \`npm test\` type-checks the whole tree with tsc first, so per-file type checks would only repeat it.
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

@@ -20,6 +20,7 @@ import { importCredentials, importWorkflows, runN8n } from '../test/harness/n8n'
 import { E2E_DIR, USER_FOLDER } from '../test/harness/paths';
 import { N8nServer } from '../test/harness/server';
 import { flow, link, triggerNode } from '../test/harness/workflows';
+import { atLeast, reportWithGoals } from './goals';
 
 const PER_ROUND = Number(process.env.BENCH_CALLBACKS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -234,19 +235,29 @@ async function main() {
 		// The same n8n with its earlier in-process expression engine: shows what is left once that isolate is gone.
 		expressionEngineLegacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
 	};
-	const results: Record<string, unknown> = {};
+	const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
 	for (const [name, env] of Object.entries(configurations)) results[name] = await measure(env);
-	const result = {
-		bench: 'http-trigger',
-		n8n: '2.41.1',
-		callbacksPerRound: PER_ROUND,
-		rounds: ROUNDS,
-		concurrency: CONCURRENCY,
-		goal: 0.9,
-		...results,
-		crypto: cryptoCost(),
-	};
-	console.log(JSON.stringify(result, null, 2));
+	reportWithGoals(
+		{
+			bench: 'http-trigger',
+			n8n: '2.41.1',
+			callbacksPerRound: PER_ROUND,
+			rounds: ROUNDS,
+			concurrency: CONCURRENCY,
+			...results,
+			crypto: cryptoCost(),
+		},
+		[
+			// Judged where the figure is the node's own cost: with the default engine n8n adds an isolate per request to
+			// every trigger but its own Webhook node (see the configurations above), which no node can avoid; that
+			// figure is printed, not judged.
+			atLeast(
+				'expressionEngineLegacy.ratioVsWebhookNode',
+				results.expressionEngineLegacy.ratioVsWebhookNode,
+				0.9,
+			),
+		],
+	);
 }
 
 main()

@@ -8,6 +8,7 @@ import { sendUserMessages } from '../nodes/DingTalk/actions/message/send';
 import { MAX_USERS_PER_SEND } from '../nodes/DingTalk/api/robot';
 import { AccessTokenCache, axiosSender, DingTalkClient } from '../nodes/DingTalk/transport';
 import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
+import { atLeast, atMost, reportWithGoals } from './goals';
 
 const USERS = 1000;
 const template = {
@@ -76,21 +77,24 @@ async function main() {
 		},
 	);
 	await fake.stop();
-	console.log(
-		JSON.stringify(
-			{
-				benchmark: 'notify-1000-users',
-				users: USERS,
-				results: [naive, batched, throttled],
-				ratios: {
-					batchedCallsVsNaive: +(batched.calls / naive.calls).toFixed(4),
-					batchedTimeVsNaive: +(batched.ms / naive.ms).toFixed(4),
-					throttledCallsVsMinimum: throttled.callsVsMinimum,
-				},
+	reportWithGoals(
+		{
+			benchmark: 'notify-1000-users',
+			users: USERS,
+			results: [naive, batched, throttled],
+			ratios: {
+				batchedCallsVsNaive: +(batched.calls / naive.calls).toFixed(4),
+				batchedTimeVsNaive: +(batched.ms / naive.ms).toFixed(4),
+				throttledCallsVsMinimum: throttled.callsVsMinimum,
 			},
-			null,
-			2,
-		),
+		},
+		[
+			// ⌈1000 / 20⌉ sends + 1 token: not one call more.
+			atMost('batched.callsVsMinimum', batched.callsVsMinimum, 1),
+			// Every user is accounted for (sent, invalid or flow-controlled), with and without flow control.
+			atLeast('batched.accountedUsers', batched.accountedUsers, USERS),
+			atLeast('throttled.accountedUsers', throttled.accountedUsers, USERS),
+		],
 	);
 }
 

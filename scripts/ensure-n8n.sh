@@ -30,7 +30,12 @@ if [ ! -f "$n8n_dir/.ready" ]; then
   rm -rf "$n8n_dir"
   mkdir -p "$n8n_dir"
   cd "$n8n_dir"
-  echo '{"name":"n8n-runtime","private":true}' > package.json
+  case "$N8N_VERSION" in
+    # n8n 1.x's n8n-nodes-base points xlsx at a CDN tarball the registry-only network cannot reach; 0.18.5 is
+    # the same library from the registry. 2.x does not need it, so its install stays exactly as before.
+    1.*) echo '{"name":"n8n-runtime","private":true,"overrides":{"xlsx":"0.18.5"}}' > package.json ;;
+    *) echo '{"name":"n8n-runtime","private":true}' > package.json ;;
+  esac
   # --ignore-scripts: a Kafka native build in n8n's tree fails here and is not needed.
   npm install "n8n@$N8N_VERSION" --ignore-scripts --no-audit --no-fund --loglevel=error >&2
   # sqlite3 is the one native module n8n needs at run time; build it against Node 24's headers.

@@ -9,18 +9,13 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 
-import {
-	DingTalkCallbackPusher,
-	defaultFixture,
-	FakeDingTalk,
-	robotMessage,
-} from '../test/fake-dingtalk';
+import { defaultFixture, FakeDingTalk } from '../test/fake-dingtalk';
 import { FakeChatModel } from '../test/fake-openai';
 import { FakeXpert } from '../test/fake-xpert';
 // The harness's documented entry point (test/harness/index.ts): n8n install, CLI, server, waits.
 import {
+	activateWorkflow,
 	ensureN8n,
-	executeWorkflow,
 	importCredentials,
 	importWorkflows,
 	installIntoUserFolder,
@@ -29,14 +24,18 @@ import {
 	n8nEnv,
 	nodeBinDir,
 	packPackage,
-	runN8n,
 	scratchDir,
 	DINGTALK_TRIGGER_TYPE,
 	USER_FOLDER,
-	waitFor,
 } from '../test/harness';
-import { streamListeningLine } from '../nodes/DingTalk/trigger/streamMode';
 import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
+import {
+	type CheckOutcome,
+	checkManualFlows,
+	checkProblems,
+	messageTriggeredFlows,
+	splitDemoFlows,
+} from './demoCheck';
 
 const check = process.argv.includes('--check');
 const port = Number(process.env.N8N_PORT ?? 5678);
@@ -101,35 +100,12 @@ async function main() {
 		demoCredentials({ dingTalk: data, dingTalkHttp: httpData, xpert: xpertData, model: modelData }),
 	);
 	const flows = loadDemoFlows();
-	// Flows started by hand can run with `n8n execute`; flows with a trigger are published so `n8n start` activates them.
-	const manual = flows.filter((f) =>
-		f.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'),
-	);
-	// Published so `n8n start` activates them: every flow with a trigger other than the manual one (DingTalk Trigger,
-	// the broadcast's schedule and recall webhook).
-	// (A flow that is an alternative to another for the same chats says so with meta.publishInDemo = false.)
-	const triggered = flows.filter(
-		(f) =>
-			f.meta?.publishInDemo !== false &&
-			f.nodes.some(
-				(n) => /trigger$|webhook$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger',
-			),
-	);
+	const { manual, triggered } = splitDemoFlows(flows);
 	await importWorkflows(flows.map(importable));
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
 	if (check) {
-		const outcomes: CheckOutcome[] = [];
-		for (const flow of manual) {
-			const result = await executeWorkflow(flow.id);
-			outcomes.push({
-				flow: flow.name,
-				run: 'manual',
-				ok: result.ok,
-				error: result.errorMessage,
-				nodes: Object.keys(result.runData),
-			});
-		}
+		const outcomes: CheckOutcome[] = await checkManualFlows(manual);
 		if (fake)
 			outcomes.push(
 				...(await checkTriggeredFlows(
@@ -148,11 +124,7 @@ async function main() {
 		process.exit(problems.length ? 1 : 0);
 	}
 
-	for (const flow of triggered) {
-		const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
-		if (published.code !== 0)
-			throw new Error(`publishing ${flow.name} failed:\n${published.stdout}${published.stderr}`);
-	}
+	for (const flow of triggered) await activateWorkflow(flow.id);
 	const n8n = spawn(path.join(nodeBinDir(), 'node'), [n8nBin(), 'start'], {
 		env: n8nEnv({ N8N_PORT: String(port) }),
 		stdio: ['ignore', 'inherit', 'inherit'],
@@ -192,119 +164,20 @@ async function main() {
 	});
 }
 
-/**
- * Check mode for flows with a DingTalk Trigger: publish them, start n8n, write to each as a DingTalk user would
- * (a Stream frame from the fake gateway, or an encrypted callback to the flow's webhook), and wait for the reply.
- */
+/** Check mode for flows with a DingTalk Trigger: activate them, start n8n, write to each, stop n8n. */
 async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
-	for (const flow of flows) {
-		const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
-		if (published.code !== 0)
-			throw new Error(`publishing ${flow.name} failed:\n${published.stdout}${published.stderr}`);
-	}
+	for (const flow of flows) await activateWorkflow(flow.id);
 	const server = new N8nServer();
 	await server.start();
-	const outcomes: CheckOutcome[] = [];
 	try {
-		const user = fake.users.keys().next().value as string;
-		for (const flow of flows) {
-			const trigger = flow.nodes.find((n) => n.type === DINGTALK_TRIGGER_TYPE);
-			const text = `check ${flow.id}`;
-			const group = trigger?.parameters?.conversationTypes === 'group';
-			const message = () =>
-				robotMessage(fake, { text, senderStaffId: user, group, mention: group });
-			let send: () => Promise<unknown>;
-			if (trigger?.parameters?.mode === 'http') {
-				const url = `${server.baseUrl}/webhook/${trigger.webhookId}/callback`;
-				await waitFor(
-					async () =>
-						(await fetch(url)
-							.then((r) => r.status)
-							.catch(() => 0)) === 200,
-				);
-				send = async () =>
-					await DingTalkCallbackPusher.send(
-						url,
-						new DingTalkCallbackPusher(fake.apps[0]).encrypted(message()),
-					);
-			} else {
-				// n8n activates published workflows in the background after start-up: a message pushed before this
-				// flow's trigger joined the app's connection reaches only the other flows, which drop it by their filters.
-				const listening = await waitFor(
-					() => server.logs.includes(streamListeningLine(flow.id)),
-					60_000,
-				).catch(() => false);
-				if (!listening) {
-					outcomes.push({
-						flow: flow.name,
-						run: 'message',
-						ok: false,
-						error: 'its DingTalk Trigger did not start listening within 60 s',
-					});
-					continue;
-				}
-				send = async () => fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message());
-			}
-			await send();
-			// What the user sees: a reply in the chat, or an AI card with the answer typed in.
-			const replies = () => [
-				...fake.sentMessages
-					.filter((m) => m.channel === 'session')
-					.map((m) => JSON.stringify(m.body)),
-				...[...fake.cards.values()]
-					.filter((c) => c.finalized)
-					.map((c) => JSON.stringify(c.fieldValues)),
-			];
-			const reply = await waitFor(() => replies().find((body) => body.includes(text))).catch(
-				() => undefined,
-			);
-			outcomes.push({
-				flow: flow.name,
-				run: 'message',
-				ok: reply !== undefined,
-				reply,
-				error: reply ? undefined : 'no reply within 30 s',
-			});
-		}
+		const outcomes = await messageTriggeredFlows(fake, flows, server);
 		// A flow that did not answer: n8n's own words (activation, trigger and run errors) are the first clue.
 		if (outcomes.some((o) => !o.ok))
 			log(`n8n's output (last 6,000 characters):\n${server.logs.slice(-6000)}`);
+		return outcomes;
 	} finally {
 		await server.stop();
 	}
-	return outcomes;
-}
-
-/**
- * What `--check` requires (CI runs it on a fresh clone before `npm test`): every flow ran, and against the fakes the
- * broadcast reached DingTalk and each Digital Expert flow answered a message written to the bot with the expert's words.
- */
-interface CheckOutcome {
-	flow: string;
-	/** `manual`: the flow's manual test branch with `n8n execute`; `message`: a message written to the bot. */
-	run: 'manual' | 'message';
-	ok: boolean;
-	error?: string;
-	nodes?: string[];
-	reply?: string;
-}
-
-function checkProblems(outcomes: CheckOutcome[], dingTalkRequests?: string[]): string[] {
-	const problems = outcomes.filter((o) => !o.ok).map((o) => `${o.flow}: ${o.error ?? 'failed'}`);
-	if (!outcomes.length) problems.push('no flow ran');
-	if (dingTalkRequests) {
-		if (!dingTalkRequests.includes('POST /v1.0/robot/oToMessages/batchSend → 200'))
-			problems.push('the broadcast flow sent nothing to DingTalk');
-		const experts = outcomes.filter(
-			(o) => o.run === 'message' && o.flow.startsWith('DingTalk ↔ Digital Expert'),
-		);
-		if (experts.length !== 3)
-			problems.push(`expected the 3 Digital Expert flows to be checked, got ${experts.length}`);
-		for (const o of experts)
-			if (!o.reply?.includes('IT Helpdesk'))
-				problems.push(`${o.flow}: the answer is not the expert's`);
-	}
-	return problems;
 }
 
 function log(message: string) {

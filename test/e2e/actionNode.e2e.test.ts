@@ -398,9 +398,9 @@ const cases: Record<string, ActionCase[]> = {
 				const [recall] = outputOf(result, 'Recall');
 				expect(recall.recalled).toHaveLength(1);
 				expect(recall.failed).toEqual([expect.objectContaining({ processQueryKey: 'not-a-key' })]);
-				expect(fake.sentMessages.filter((m) => m.channel === 'oto').every((m) => m.recalled)).toBe(
-					true,
-				);
+				const direct = fake.sentMessages.filter((m) => m.channel === 'oto');
+				expect(direct).toHaveLength(1);
+				expect(direct.every((m) => m.recalled)).toBe(true);
 				expect(outputOf(result, 'Recall Group')[0].recalled).toHaveLength(1);
 				expect(fake.sentMessages.find((m) => m.channel === 'group')?.recalled).toBe(true);
 			},

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 
-import { installLikeCommunityNodes } from '../harness/install';
+import { declaredTypes, installLikeCommunityNodes, loadErrors } from '../harness/install';
 import { executeWorkflow, importWorkflows, nodeBinDir, outputOf } from '../harness/n8n';
 import { E2E_DIR, PACKAGE_PREFIX, PROJECT_ROOT, TARBALL_STEM } from '../harness/paths';
 import { N8nServer } from '../harness/server';
@@ -38,30 +38,9 @@ interface NodeTypeDescription {
 	credentials?: Array<{ name: string }>;
 }
 
-/**
- * What package.json's `n8n` section declares, read from the built files (globalSetup built and packed them) in a
- * plain Node process: jest's module loader does not see `dist/`.
- */
-const declared = JSON.parse(
-	execFileSync(
-		process.execPath,
-		[
-			'-e',
-			`const files = JSON.parse(process.argv[1]);
-		const instance = (file) => { const m = require(require('path').join(process.cwd(), file)); return new (Object.values(m)[0])(); };
-		console.log(JSON.stringify({
-			nodes: files.nodes.map((f) => { const d = instance(f).description; return { name: d.name, displayName: d.displayName, version: d.version }; }),
-			credentials: files.credentials.map((f) => instance(f).name),
-		}));`,
-			JSON.stringify(packageJson.n8n),
-		],
-		{ cwd: PROJECT_ROOT, encoding: 'utf8' },
-	),
-) as {
-	nodes: Array<{ name: string; displayName: string; version: number | number[] }>;
-	credentials: string[];
-};
-const declaredNodes = declared.nodes.map((n) => ({ ...n, type: `${PACKAGE_PREFIX}.${n.name}` }));
+/** What package.json's `n8n` section declares, from the built files (globalSetup built and packed them). */
+const declared = declaredTypes();
+const declaredNodes = declared.nodes;
 
 const server = new N8nServer();
 let packageDir = '';
@@ -88,16 +67,6 @@ const credentialTypes = async () => {
 	expect(status).toBe(200);
 	return data.map((c) => c.name);
 };
-/** Log lines in which n8n reports a package, node or credential it could not load. */
-const loadErrors = (logs: string) =>
-	logs
-		.split('\n')
-		.filter((line) =>
-			/failed to load|error loading|could not load|cannot find module|unknown (node|credential)|dingtalk.*error|error.*dingtalk/i.test(
-				line,
-			),
-		);
-
 beforeAll(() => {
 	rmSync(USER_FOLDER, { recursive: true, force: true });
 	const tarball = readdirSync(E2E_DIR).find(

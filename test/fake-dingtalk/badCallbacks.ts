@@ -355,6 +355,12 @@ export function badCallbackCases(
 			reason: 'unsupported event type',
 		},
 		{
+			name: 'card callback without userId',
+			request: () => pusher.encrypted({ outTrackId: 'card-no-user', spaceType: 'im', value: '{}' }),
+			status: 400,
+			reason: 'card callback without userId',
+		},
+		{
 			name: 'robot message without msgId',
 			request: () => pusher.encrypted({ ...messageOf(), msgId: undefined }),
 			status: 400,

@@ -16,6 +16,12 @@ export class OracleViolation extends Error {
 
 export interface FuzzTarget {
 	name: string;
+	/**
+	 * The least share of its inputs the code under test must accept (0 < share ≤ 1), stated with the generator: a
+	 * generator whose inputs are all refused would test the refusals only, and code that refuses everything would
+	 * pass. A run of MIN_INPUTS_FOR_SHARE inputs or more that accepts less is a violation.
+	 */
+	minAcceptedShare: number;
 	/** Generates one input from `rng`, runs it through the code under test, checks the oracle (throws OracleViolation). */
 	run(rng: Rng): Outcome | Promise<Outcome>;
 }
@@ -28,6 +34,9 @@ export interface Violation {
 	message: string;
 	input: string;
 }
+
+/** Below this many inputs a share says little (a reproduction runs one input). */
+export const MIN_INPUTS_FOR_SHARE = 100;
 
 export interface TargetReport {
 	target: string;
@@ -126,6 +135,20 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
 				});
 			if (report.violations >= maxViolations) break;
 		}
+	}
+	if (
+		options.onlySeed === undefined &&
+		report.inputs >= MIN_INPUTS_FOR_SHARE &&
+		report.accepted < target.minAcceptedShare * report.inputs
+	) {
+		report.violations++;
+		report.firstViolations.push({
+			target: target.name,
+			seed: options.seed,
+			index: -1,
+			message: `accepted ${report.accepted} of ${report.inputs} inputs, less than the stated share ${target.minAcceptedShare}`,
+			input: '',
+		});
 	}
 	report.heapGrowthMB = Math.round((heapMB() - heapBefore) * 10) / 10;
 	if (options.maxHeapGrowthMB !== undefined && report.heapGrowthMB > options.maxHeapGrowthMB) {

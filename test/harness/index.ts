@@ -11,3 +11,4 @@ export * from './n8n';
 export * from './server';
 export * from './helpers';
 export * from './workflows';
+export * from './sendAndWait';

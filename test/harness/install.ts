@@ -82,3 +82,49 @@ export function installLikeCommunityNodes(tarball: string, userFolder: string): 
 	writeFileSync(ledgerPath, JSON.stringify(ledger, null, 2));
 	return packageDir;
 }
+
+export interface DeclaredTypes {
+	/** Each node package.json's `n8n` section declares, with its type as n8n names it (`<package>.<name>`). */
+	nodes: Array<{ name: string; type: string; displayName: string; version: number | number[] }>;
+	credentials: string[];
+}
+
+/**
+ * The nodes and credentials package.json's `n8n` section declares, read from the built files in a plain Node process
+ * (jest's module loader does not see `dist/`). Build first (`packPackage` does).
+ */
+export function declaredTypes(): DeclaredTypes {
+	const { n8n } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[]; credentials: string[] };
+	};
+	const declared = JSON.parse(
+		execFileSync(
+			process.execPath,
+			[
+				'-e',
+				`const files = JSON.parse(process.argv[1]);
+		const instance = (file) => { const m = require(require('path').join(process.cwd(), file)); return new (Object.values(m)[0])(); };
+		console.log(JSON.stringify({
+			nodes: files.nodes.map((f) => { const d = instance(f).description; return { name: d.name, displayName: d.displayName, version: d.version }; }),
+			credentials: files.credentials.map((f) => instance(f).name),
+		}));`,
+				JSON.stringify(n8n),
+			],
+			{ cwd: PROJECT_ROOT, encoding: 'utf8' },
+		),
+	) as { nodes: Array<Omit<DeclaredTypes['nodes'][number], 'type'>>; credentials: string[] };
+	return {
+		nodes: declared.nodes.map((n) => ({ ...n, type: `${PACKAGE_PREFIX}.${n.name}` })),
+		credentials: declared.credentials,
+	};
+}
+
+/** Lines of n8n's output in which it reports a package, node or credential it could not load. */
+export const loadErrors = (logs: string): string[] =>
+	logs
+		.split('\n')
+		.filter((line) =>
+			/failed to load|error loading|could not load|cannot find module|unknown (node|credential)|dingtalk.*error|error.*dingtalk/i.test(
+				line,
+			),
+		);

@@ -91,6 +91,26 @@ export async function runN8n(
 	});
 }
 
+/** The major version of the n8n under test (N8N_VERSION): 1 or 2. */
+export const n8nMajorVersion = (): number => Number(N8N_VERSION.split('.')[0]);
+
+/**
+ * Makes an imported workflow active at n8n's next start. n8n 2.x publishes it (`publish:workflow`); 1.x has no
+ * publishing and marks it active instead (`update:workflow --active=true`).
+ */
+export async function activateWorkflow(
+	id: string,
+	extraEnv: Record<string, string> = {},
+): Promise<void> {
+	const args =
+		n8nMajorVersion() < 2
+			? ['update:workflow', `--id=${id}`, '--active=true']
+			: ['publish:workflow', `--id=${id}`];
+	const result = await runN8n(args, 120_000, extraEnv);
+	if (result.code !== 0)
+		throw new Error(`n8n ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
 async function importFile(
 	kind: 'credentials' | 'workflow',
 	data: unknown,

@@ -132,6 +132,22 @@ export class N8nServer {
 		);
 	}
 
+	/** The executions n8n recorded for a workflow (the newest 100), with their ids and statuses. */
+	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { data } = await this.rest<{ results?: Array<{ id: string; status: string }> }>(
+			'GET',
+			`/executions?filter=${filter}&limit=100`,
+		);
+		return data.results ?? [];
+	}
+
+	/** A link n8n made for WEBHOOK_URL's host (localhost), on the address this server listens on. */
+	local(link: string): string {
+		const parsed = new URL(link);
+		return `${this.baseUrl}${parsed.pathname}${parsed.search}`;
+	}
+
 	/** GET of a path outside /rest with the session cookie, e.g. the editor's `/types/nodes.json`. */
 	async getJson<T = unknown>(urlPath: string): Promise<{ status: number; data: T }> {
 		const response = await fetch(`${this.baseUrl}${urlPath}`, {

@@ -4,7 +4,7 @@
  * (FUZZ_TARGET=<target> FUZZ_INPUT_SEED=<seed> npm run fuzz). No wall-clock or heap limits here: those are judged
  * only by the full run.
  */
-import { runTarget } from '../fuzz/harness';
+import { type Outcome, runTarget } from '../fuzz/harness';
 import { checkReference, refDecrypt, refSignature, VECTORS } from '../fuzz/reference';
 import { TARGETS } from '../fuzz/targets';
 import { ACCEPTED_SHARE, replayFlipTarget } from '../fuzz/targets/replayFlip';
@@ -38,7 +38,7 @@ describe('fuzz reference (independent of the package, from dingtalk-protocol.md 
 
 describe('fuzz targets (seeded edition)', () => {
 	it.each(TARGETS.map((t) => [t.name, t] as const))(
-		'%s: no oracle violation',
+		'%s: no oracle violation, and the stated share of inputs accepted',
 		async (name, target) => {
 			const report = await runTarget(target, {
 				inputs: INPUTS[name] ?? 1000,
@@ -51,9 +51,45 @@ describe('fuzz targets (seeded edition)', () => {
 				violations: [],
 			});
 			expect(report.inputs).toBe(INPUTS[name] ?? 1000);
+			// Each target accepts at least the share stated with its generator (and states one above 0).
+			expect(target.minAcceptedShare).toBeGreaterThan(0);
+			expect(report.accepted / report.inputs).toBeGreaterThanOrEqual(target.minAcceptedShare);
 		},
 		60_000,
 	);
+});
+
+describe('fuzz harness', () => {
+	const stub = (minAcceptedShare: number, accept: (index: number) => boolean) => {
+		let index = 0;
+		return {
+			name: 'stub',
+			minAcceptedShare,
+			run: (): Outcome => (accept(index++) ? 'accepted' : 'refused'),
+		};
+	};
+	it('a target whose code refuses every input fails the run', async () => {
+		const report = await runTarget(
+			stub(0.1, () => false),
+			{ inputs: 200, seed: SEED },
+		);
+		expect(report).toMatchObject({ inputs: 200, accepted: 0, refused: 200, violations: 1 });
+		expect(report.firstViolations[0].message).toBe(
+			'accepted 0 of 200 inputs, less than the stated share 0.1',
+		);
+	});
+	it('a target that accepts its stated share passes; a reproduction of one input is not judged by it', async () => {
+		const tenth = stub(0.1, (i) => i % 10 === 0);
+		expect(await runTarget(tenth, { inputs: 200, seed: SEED })).toMatchObject({
+			accepted: 20,
+			violations: 0,
+		});
+		const refusing = stub(0.1, () => false);
+		expect(await runTarget(refusing, { inputs: 200, seed: SEED, onlySeed: 7 })).toMatchObject({
+			inputs: 1,
+			violations: 0,
+		});
+	});
 });
 
 describe('fuzz replayFlip: CBC bit-flips by a Callback Token holder', () => {

@@ -12,6 +12,8 @@ import { attachMedia, maxMediaBytes, maxMediaFiles } from '../../nodes/DingTalk/
  */
 const fake = new FakeDingTalk(defaultFixture());
 let client: DingTalkClient;
+/** Each download's body, and how many of its bytes were handed to a reader (its 'data' events). */
+const downloads: Array<{ body: Readable; bytesRead: number }> = [];
 
 const context = {
 	helpers: {
@@ -20,7 +22,15 @@ const context = {
 				responseType: options.encoding === 'stream' ? 'stream' : 'arraybuffer',
 				timeout: options.timeout,
 			});
-			return { body: response.data as unknown, headers: response.headers };
+			const body = response.data as Readable;
+			const download = { body, bytesRead: 0 };
+			downloads.push(download);
+			const emit = body.emit.bind(body);
+			body.emit = (event: string | symbol, ...args: unknown[]) => {
+				if (event === 'data') download.bytesRead += (args[0] as Buffer).length;
+				return emit(event, ...args);
+			};
+			return { body, headers: response.headers };
 		},
 		prepareBinaryData: async (data: Buffer | Readable, fileName?: string, mimeType?: string) => {
 			const chunks: Buffer[] = [];
@@ -69,7 +79,12 @@ describe('Download Media with Max Media Size', () => {
 	it('a file whose declared length is over the cap is not downloaded; the item says so and the run still gets it', async () => {
 		const sentBefore = fake.mediaBytesSent;
 		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 1), 'video/mp4');
+		downloads.length = 0;
 		const item = await attachMedia(context, client, message('video', code), maxMediaBytes(1));
+		// Refused on its Content-Length before any byte was read (the streaming cap would read 1 MB first).
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0]).toMatchObject({ bytesRead: 0 });
+		expect(downloads[0].body.destroyed).toBe(true);
 		expect(item.binary?.media0).toBeUndefined();
 		expect(item.json.media).toEqual([
 			expect.objectContaining({
@@ -87,12 +102,17 @@ describe('Download Media with Max Media Size', () => {
 		const code = fake.addMedia(Buffer.alloc(64 * 1024 * 1024, 2), 'application/zip', {
 			hideLength: true,
 		});
+		downloads.length = 0;
 		const item = await attachMedia(
 			context,
 			client,
 			message('file', code, 'big.zip'),
 			maxMediaBytes(0.5),
 		);
+		// Read up to the cap, then stopped (the count the declared-length case relies on does see reads).
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0].bytesRead).toBeGreaterThan(maxMediaBytes(0.5));
+		expect(downloads[0].bytesRead).toBeLessThan(maxMediaBytes(0.5) + 1024 * 1024);
 		expect(item.binary?.media0).toBeUndefined();
 		expect(item.json.media).toEqual([
 			expect.objectContaining({ type: 'file', fileName: 'big.zip', tooLarge: true }),

@@ -23,6 +23,9 @@ import {
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
+/** An object that is not an array or null (written here, not imported: the tests' oracles stay independent). */
+const isPlainObject = (value: unknown): boolean =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 describe('Stream frames', () => {
 	it('accepts the documented robot frame and refuses bad ones with a reason', () => {
@@ -156,11 +159,13 @@ describe('events', () => {
 });
 
 describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
-	// Values JSON can carry that break naive reads: String() and Number() throw on the first two, .map on the rest.
+	// Values JSON can carry that break naive reads: String() and Number() throw on the first two, .map on the rest; the
+	// empty string is what a required field must not be.
 	const hostile: unknown[] = [
 		{ toString: 1 },
 		{ toString: 1, valueOf: 1 },
 		'x',
+		'',
 		42,
 		true,
 		null,
@@ -258,7 +263,8 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 		'%s message: each wrongly typed field gives a normalised item or a refusal, never a throw',
 		async (msgtype) => {
 			let cases = 0;
-			let refused = 0;
+			const outcomes: string[] = [];
+			const expected: string[] = [];
 			for (const [label, data] of variants(base(msgtype))) {
 				cases++;
 				const emitted: Array<Record<string, unknown>> = [];
@@ -272,18 +278,24 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 				);
 				expect(outcome).toBe('resolved');
 				expect(() => mediaOf(data as IDataObject)).not.toThrow();
-				const problem = unreadableEvent(ROBOT, data);
-				if (problem) {
-					refused++;
-					expect(emitted).toEqual([]);
-				} else {
+				// The oracle: only the fields that say what a message is (its type, conversation and ID) refuse it, and only
+				// when they are not a non-empty string; every other field, and everything inside text and content, is
+				// normalised.
+				const field = label.slice(0, label.indexOf(' = '));
+				const mustRefuse =
+					['msgtype', 'conversationId', 'msgId'].includes(field) &&
+					(typeof data[field] !== 'string' || data[field] === '');
+				expected.push(`${label}: ${mustRefuse ? 'refused' : 'emitted'}`);
+				outcomes.push(`${label}: ${emitted.length ? 'emitted' : 'refused'}`);
+				if (emitted.length) {
 					expect(emitted).toHaveLength(1);
 					expectNormalised(emitted[0]);
 				}
 			}
 			expect(cases).toBeGreaterThan(150);
-			// Only the fields that say what a message is (type, conversation, ID) may refuse it: 3 fields x 10 values at most.
-			expect(refused).toBeLessThanOrEqual(30);
+			expect(outcomes).toEqual(expected);
+			// 3 fields x the 10 hostile values that are not a non-empty string.
+			expect(expected.filter((e) => e.endsWith('refused'))).toHaveLength(30);
 		},
 	);
 
@@ -319,7 +331,8 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 			actionIds: ['end_session', 'b2'],
 			params: { action: 'end_session', n: 1 },
 		};
-		const payloads: Array<[string, Record<string, unknown>]> = [];
+		/** Each payload with what the test expects of it: refused (unreadable) or emitted. */
+		const payloads: Array<[string, Record<string, unknown>, 'refused' | 'emitted']> = [];
 		const card = (value: unknown, extra: Record<string, unknown> = {}) => ({
 			userId: 'u1',
 			outTrackId: 'o1',
@@ -330,35 +343,50 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 			value: JSON.stringify(value),
 			...extra,
 		});
+		/*
+		 * The oracle, from what a card callback needs to be handled at all: the card instance (`outTrackId`, a non-empty
+		 * string) and what was clicked (`value`: a JSON object or a JSON string of one; when absent, `content`). Every
+		 * other field — who clicked, where, its type, the private data inside the value — is normalised, never refused.
+		 */
+		const refusedWhen: Record<string, (value: unknown) => boolean> = {
+			outTrackId: (value) => typeof value !== 'string' || value === '',
+			value: (value) => value !== null && !isPlainObject(value),
+		};
 		for (const value of hostile) {
 			for (const key of Object.keys(card({})))
 				payloads.push([
 					`${key} = ${JSON.stringify(value)}`,
 					card({ cardPrivateData: privateData }, { [key]: value }),
+					refusedWhen[key]?.(value) ? 'refused' : 'emitted',
 				]);
 			payloads.push([
 				`cardPrivateData = ${JSON.stringify(value)}`,
 				card({ cardPrivateData: value }),
+				'emitted',
 			]);
 			payloads.push([
 				`actionIds = ${JSON.stringify(value)}`,
 				card({ cardPrivateData: { ...privateData, actionIds: value } }),
+				'emitted',
 			]);
 			payloads.push([
 				`params = ${JSON.stringify(value)}`,
 				card({ cardPrivateData: { ...privateData, params: value } }),
+				'emitted',
 			]);
 			payloads.push([
 				`params.action = ${JSON.stringify(value)}`,
 				card({ cardPrivateData: { ...privateData, params: { action: value } } }),
+				'emitted',
 			]);
 			payloads.push([
 				`value object, actionIds = ${JSON.stringify(value)}`,
 				card(null, { value: { cardPrivateData: { actionIds: value } } }),
+				'emitted',
 			]);
 		}
-		payloads.push(['value is not JSON', card(null, { value: '{', content: '{' })]);
-		let refused = 0;
+		payloads.push(['value is not JSON', card(null, { value: '{', content: '{' }), 'refused']);
+		const outcomes: string[] = [];
 		for (const [index, [label, data]] of payloads.entries()) {
 			const emitted: Array<Record<string, unknown>> = [];
 			const p = new EventPipeline(options, async (item) => (emitted.push(item), { ok: true }));
@@ -367,11 +395,11 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 				(error: Error) => `threw on ${label}: ${error.message}`,
 			);
 			expect(outcome).toBe('resolved');
-			if (unreadableEvent(CARD, data)) {
-				refused++;
-				expect(emitted).toEqual([]);
+			if (emitted.length === 0) {
+				outcomes.push(`${label}: refused`);
 				continue;
 			}
+			outcomes.push(`${label}: emitted`);
 			expect(emitted).toHaveLength(1);
 			const item = emitted[0];
 			for (const key of ['userId', 'outTrackId', 'conversationId', 'spaceType'])
@@ -384,8 +412,12 @@ describe('wrongly typed payloads (every byte from DingTalk is hostile)', () => {
 				typeof item.params === 'object' && item.params !== null && !Array.isArray(item.params),
 			).toBe(true);
 		}
+		// Exactly the payloads the oracle refuses are refused; every other one reaches the workflow.
+		expect(outcomes).toEqual(payloads.map(([label, , expected]) => `${label}: ${expected}`));
+		const expectedRefusals = payloads.filter(([, , expected]) => expected === 'refused');
+		// outTrackId: 10 of the 11 hostile values ('x' is a string); value: 7 ('x', '', 42, true, 3 arrays); not JSON.
+		expect(expectedRefusals).toHaveLength(18);
 		expect(payloads.length).toBeGreaterThan(100);
-		expect(refused).toBeGreaterThan(0);
 		expect(unreadableEvent(CARD, card(null, { value: '{', content: '{' }))).toBe(
 			'card callback whose value is not a JSON object',
 		);

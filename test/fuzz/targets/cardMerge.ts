@@ -54,6 +54,8 @@ function answer(rng: Rng): unknown {
 
 export const cardMergeTarget: FuzzTarget = {
 	name: 'cardMerge',
+	// Merging two card answers never refuses: every input is accepted.
+	minAcceptedShare: 1,
 	run(rng: Rng): Outcome {
 		const answers = Array.from({ length: 2 + rng.int(3) }, () => answer(rng));
 		const input = answers;

@@ -394,6 +394,8 @@ const SCENARIOS = [
 
 export const httpCallbackTarget: FuzzTarget = {
 	name: 'httpCallback',
+	// Half the scenarios (0, 1, 2, 4) send a valid callback that must be accepted; the rest are forged or broken.
+	minAcceptedShare: 0.4,
 	run(rng: Rng): Outcome {
 		const scenario = rng.int(8);
 		const s = settingsOf(rng);

@@ -98,6 +98,7 @@ function flipped(rng: Rng, encrypt: string): string {
 
 export const replayFlipTarget: FuzzTarget = {
 	name: 'replayFlip',
+	minAcceptedShare: ACCEPTED_SHARE,
 	run(rng: Rng): Outcome {
 		const s: Settings = {
 			clientId: `ding${rng.string(ALNUM, 8, 20)}`,

@@ -1,3 +1,5 @@
+import nodeCrypto from 'crypto';
+
 import {
 	CallbackCrypto,
 	CallbackCryptoError,
@@ -133,7 +135,7 @@ describe('CallbackCrypto refusals', () => {
 });
 
 describe('robot HTTP-mode signature', () => {
-	it('matches the fixture and verifies in constant time', () => {
+	it('matches the fixture and verifies', () => {
 		expect(robotSignature('this is secret', '1700000000000')).toBe(
 			'sSFWELbV2YwjdDQhWZwTcWlX5BWUx5J6TPpsZmuPii0=',
 		);
@@ -153,6 +155,47 @@ describe('robot HTTP-mode signature', () => {
 		).toBe(false);
 		expect(verifyRobotSignature('this is secret', '1700000000000', '')).toBe(false);
 	});
+});
+
+describe('signature checks compare in constant time', () => {
+	const crypto = new CallbackCrypto('token', vectors[0].aesKey, 'dingapp');
+	const checks: Array<[name: string, expected: string, verify: (given: string) => boolean]> = [
+		[
+			'callback msg_signature (SHA-1, hex)',
+			crypto.signature('1700000000', 'nonce', 'ZW5jcnlwdA=='),
+			(given) => crypto.verifySignature(given, '1700000000', 'nonce', 'ZW5jcnlwdA=='),
+		],
+		[
+			'robot sign (HmacSHA256, base64)',
+			robotSignature('this is secret', '1700000000000'),
+			(given) => verifyRobotSignature('this is secret', '1700000000000', given),
+		],
+	];
+	afterEach(() => jest.restoreAllMocks());
+
+	it.each(checks)(
+		'%s: every length of signature; the bytes are compared only by crypto.timingSafeEqual, on equal lengths',
+		(_name, expected, verify) => {
+			const timingSafeEqual = jest.spyOn(nodeCrypto, 'timingSafeEqual');
+			for (let length = 0; length <= 2 * expected.length; length++) {
+				// The right signature's first characters, then a wrong last one (at the right length: one character off).
+				const given =
+					length === 0 ? '' : `${expected}${'0'.repeat(length)}`.slice(0, length - 1) + 'Z';
+				timingSafeEqual.mockClear();
+				expect(verify(given)).toBe(false);
+				if (given.length === expected.length) {
+					expect(timingSafeEqual).toHaveBeenCalledTimes(1);
+					const [a, b] = timingSafeEqual.mock.calls[0] as [Buffer, Buffer];
+					expect([a.length, b.length]).toEqual([expected.length, expected.length]);
+				} else expect(timingSafeEqual).not.toHaveBeenCalled();
+			}
+			// The right signature is accepted by that same comparison.
+			timingSafeEqual.mockClear();
+			expect(verify(expected)).toBe(true);
+			expect(timingSafeEqual).toHaveBeenCalledTimes(1);
+			expect(timingSafeEqual.mock.results[0]).toEqual({ type: 'return', value: true });
+		},
+	);
 });
 
 describe(STAYS_LINEAR, () => {

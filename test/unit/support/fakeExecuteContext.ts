@@ -39,6 +39,10 @@ export interface FakeContextOptions {
 	/** Credential data by credential type name. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** Context methods to leave out, as an older n8n has not got them (e.g. `getSignedResumeUrl` before 1.110). */
+	olderN8nLacks?: Array<keyof IExecuteFunctions>;
+	/** Context methods an older n8n has that 2.x has not (e.g. 1.x's `setSignatureValidationRequired`). */
+	olderN8nHas?: Record<string, (...args: unknown[]) => unknown>;
 }
 
 export interface FakeContext {
@@ -191,6 +195,9 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 			},
 		}),
 	};
+	for (const method of options.olderN8nLacks ?? [])
+		delete (context as Record<string, unknown>)[method];
+	Object.assign(context, options.olderN8nHas);
 	return {
 		context: strict('context', context) as unknown as IExecuteFunctions,
 		responses,

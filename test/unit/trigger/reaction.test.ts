@@ -24,14 +24,18 @@ const refused: HttpResponse = {
 
 /** A DingTalk whose emotion answers the test hands out: each call waits until the test answers it. */
 function scriptedDingTalk() {
-	const calls: Array<{ path: string; answer: (response: HttpResponse) => void }> = [];
+	const calls: Array<{
+		path: string;
+		body: unknown;
+		answer: (response: HttpResponse) => void;
+	}> = [];
 	const client = new DingTalkClient(
 		app,
 		async (request: HttpRequest) => {
 			if (request.url.endsWith('/v1.0/oauth2/accessToken'))
 				return { status: 200, headers: {}, body: { accessToken: 't', expireIn: 7200 } };
 			return await new Promise<HttpResponse>((answer) =>
-				calls.push({ path: new URL(request.url).pathname, answer }),
+				calls.push({ path: new URL(request.url).pathname, body: request.body, answer }),
 			);
 		},
 		{ tokenCache: new AccessTokenCache(), retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 } },
@@ -61,6 +65,21 @@ describe('trigger/reaction: React While Running', () => {
 		calls[1].answer(ok);
 		await removing;
 		expect(paths()).toEqual(['/v1.0/robot/emotion/reply', '/v1.0/robot/emotion/recall']);
+		// The recall names the very reaction that was added: same message, same text emotion, field for field.
+		const reaction = {
+			robotCode: 'robot',
+			openMsgId: 'msg1',
+			openConversationId: 'cid1',
+			emotionType: 2,
+			emotionName: '🤔Thinking',
+			textEmotion: {
+				emotionId: '2659900',
+				emotionName: '🤔Thinking',
+				text: '🤔Thinking',
+				backgroundId: 'im_bg_1',
+			},
+		};
+		expect(calls.map((call) => call.body)).toEqual([reaction, reaction]);
 		expect(warnings).toEqual([]);
 	});
 

@@ -97,6 +97,33 @@ export function readSendAndWaitConfig(context: IExecuteFunctions): SendAndWaitCo
 	};
 }
 
+/** The n8n release that first signs resume URLs (`getSignedResumeUrl`; 1.105.4 has it not, 1.110.1 has). */
+export const SIGNED_RESUME_URLS_SINCE = '1.110';
+
+/**
+ * Makes sure n8n will check the signature of this execution's response links, before anything is sent. An n8n
+ * without signed resume URLs is refused: whoever holds a link could change the answer or the respondent. n8n 1.x
+ * checks the signature only for executions that ask for it (its own Send and Wait nodes do, as here); 2.x checks
+ * every Send and Wait link and has no such method.
+ */
+export function requireSignedResumeUrls(context: IExecuteFunctions): void {
+	if (!('getSignedResumeUrl' in context) || typeof context.getSignedResumeUrl !== 'function')
+		throw new NodeOperationError(
+			context.getNode(),
+			`Send and Wait for Response needs n8n ${SIGNED_RESUME_URLS_SINCE} or later`,
+			{
+				description:
+					'This n8n cannot sign the response links (it has no getSignedResumeUrl), so an answer or who gave it could be forged. Update n8n; Send to Users and Send to Group work on this version.',
+			},
+		);
+	const n8n1 = context as IExecuteFunctions & { setSignatureValidationRequired?: unknown };
+	if (
+		'setSignatureValidationRequired' in n8n1 &&
+		typeof n8n1.setSignatureValidationRequired === 'function'
+	)
+		n8n1.setSignatureValidationRequired();
+}
+
 /**
  * The buttons of one message, each a resume URL n8n signs (HMAC over path and query), so neither `approved` nor
  * `user` can be changed by whoever holds the link. As n8n's nodes: disapprove first, then approve.

@@ -5,7 +5,12 @@ import { MAX_USERS_PER_SEND } from '../../api/robot';
 import { parseIdList } from '../../helpers/lists';
 import { toRobotTemplate } from '../../helpers/messageContent';
 import type { DingTalkClient } from '../../transport';
-import { type ResponseLink, readSendAndWaitConfig, responseLinks } from './responseConfig';
+import {
+	type ResponseLink,
+	readSendAndWaitConfig,
+	requireSignedResumeUrls,
+	responseLinks,
+} from './responseConfig';
 import { sendGroupMessage, sendUserMessages } from './send';
 import { openConversationIdField, userIdsField } from './targets';
 import { limitWaitTimeOption, waitTillFrom } from './waitLimit';
@@ -311,6 +316,7 @@ export async function execute(
 ): Promise<IDataObject> {
 	const input = this.getInputData()[i]?.json ?? {};
 	if (i > 0) return input;
+	requireSignedResumeUrls(this);
 	const config = readSendAndWaitConfig(this);
 	const limit = this.getNodeParameter('options.limitWaitTime.values', 0, {}) as IDataObject;
 	const waitTill = waitTillFrom(limit, Date.now());

@@ -1,8 +1,11 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { type IDataObject, NodeOperationError } from 'n8n-workflow';
 
 import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
 import { acquireStreamConnection } from '../../../../nodes/DingTalk/stream/registry';
+import { robotMessage } from '../../../fake-dingtalk';
 import { runNode } from '../../support/fakeExecuteContext';
+import { useFakeDingTalk } from '../../support/fakeServices';
+import { type ActiveFakeTrigger, activateTrigger } from '../../support/fakeTriggerContext';
 
 /** Where no Stream connection exists no request is made: the credential points at a port nothing listens on. */
 const credentials = {
@@ -73,3 +76,72 @@ export function connectionOperationCases(
 		expect((error as Error).message).toMatch(/Robot Code is "normal"/);
 	});
 }
+
+/**
+ * A DingTalk Trigger (Stream mode) activated against the fake gateway, so the process holds a real Stream connection
+ * for the app; the Connection operations run through the action node with the same credential.
+ */
+export function useActiveStreamTrigger() {
+	const { fake, credentials } = useFakeDingTalk();
+	const app = () => fake.apps[0];
+	let trigger: ActiveFakeTrigger | undefined;
+	const opens = () => fake.requestsTo('/v1.0/gateway/connections/open');
+
+	beforeEach(() => {
+		fake.gateway.reset();
+		// A message pushed while nothing is connected is offered again this soon (real DingTalk: 16–60 s).
+		fake.gateway.redeliveryMs = 100;
+	});
+	afterEach(async () => {
+		await trigger?.close();
+		trigger = undefined;
+		await waitFor(() => fake.gateway.liveConnections(app().clientId).length === 0);
+	}, CONNECTED_CASE_TIMEOUT_MS);
+
+	return {
+		fake,
+		opens,
+		/** Activates the trigger and waits until the gateway holds its socket. */
+		activate: async (): Promise<ActiveFakeTrigger> => {
+			trigger = await activateTrigger(credentials());
+			await waitFor(() => fake.gateway.liveConnections(app().clientId).length === 1);
+			return trigger;
+		},
+		/** Runs one Connection operation with the trigger's own credential; its single output item. */
+		run: async (operation: 'getStatus' | 'reconnect' | 'disconnect'): Promise<IDataObject> => {
+			const { output } = await runNode({
+				node: new DingTalk(),
+				parameters: { resource: 'connection', operation },
+				credentials: { dingTalkStreamApi: credentials() },
+			});
+			expect(output).toHaveLength(1);
+			return output[0].json;
+		},
+		/** Pushes a direct message to the bot: its msgId, and the gateway's messageId for the frame. */
+		push: (text: string): { msgId: string; messageId: string } => {
+			const message = robotMessage(fake, { text, senderStaffId: 'eng0001' });
+			const messageId = fake.gateway.pushCallback('/v1.0/im/bot/messages/get', message);
+			return { msgId: message.msgId as string, messageId };
+		},
+		/** The trigger's item for a message, once it has been emitted. */
+		emittedFor: async ({ msgId }: { msgId: string }): Promise<IDataObject> =>
+			await waitFor(() => trigger?.emitted.find((item) => item.msgId === msgId)),
+	};
+}
+
+/** Polls until `probe` answers something truthy; fails after the deadline. */
+export async function waitFor<T>(
+	probe: () => T | undefined | false,
+	timeoutMs = 10_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${probe.toString()}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** A case with a live connection waits for the gateway several times (each wait has its own deadline). */
+export const CONNECTED_CASE_TIMEOUT_MS = 30_000;

@@ -146,6 +146,53 @@ describe('DingTalk → Message → Send and Wait for Response', () => {
 		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
 	});
 
+	it('on an n8n without signed resume URLs (before 1.110) it says which n8n it needs, and sends nothing', async () => {
+		const error = (await runNode({
+			node: new DingTalk(),
+			items: [{ json: {} }],
+			parameters: {
+				resource: 'message',
+				operation: 'sendAndWait',
+				subject: 'Approval required',
+				message: 'Deploy?',
+				sendTo: 'users',
+				userIds: 'eng0001',
+			},
+			credentials: { dingTalkStreamApi: credentials() },
+			olderN8nLacks: ['getSignedResumeUrl'],
+		}).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Send and Wait for Response needs n8n 1.110 or later');
+		expect(error.description).toContain('could be forged');
+		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
+	});
+
+	it("on n8n 1.x it asks n8n to check the links' signatures (1.x checks only when asked), before sending", async () => {
+		const robotRequestsWhenAsked: number[] = [];
+		const { waits } = await runNode({
+			node: new DingTalk(),
+			items: [{ json: {} }],
+			parameters: {
+				resource: 'message',
+				operation: 'sendAndWait',
+				subject: 'Approval required',
+				message: 'Deploy?',
+				sendTo: 'users',
+				userIds: 'eng0001, eng0002',
+			},
+			credentials: { dingTalkStreamApi: credentials() },
+			olderN8nHas: {
+				setSignatureValidationRequired: () =>
+					robotRequestsWhenAsked.push(
+						fake.requests.filter((r) => r.path.startsWith('/v1.0/robot')).length,
+					),
+			},
+		});
+		expect(robotRequestsWhenAsked).toEqual([0]);
+		expect(fake.requestsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(2);
+		expect(waits).toHaveLength(1);
+	});
+
 	it('fails when no user received the message: there would be nothing to wait for', async () => {
 		const error = (await run({ userIds: 'nobody' }).catch((e: unknown) => e)) as Error;
 		expect(error.message).toBe('No user received the message');

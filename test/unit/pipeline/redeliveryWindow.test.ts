@@ -1,0 +1,75 @@
+/**
+ * The Deduplicator's promises at their edges: a run in flight is joined however long it takes, a settled message is
+ * remembered for exactly its TTL, a full store never forgets a run in flight, and the rerun budget is the one given.
+ */
+import { Deduplicator } from '../../../nodes/DingTalk/pipeline/Deduplicator';
+
+const TTL = 1000;
+
+function settle(admission: ReturnType<Deduplicator['admit']>, outcome: 'succeeded' | 'failed') {
+	if (!admission.run) throw new Error('expected a run');
+	admission.settle(outcome);
+}
+
+describe('Deduplicator: redelivery window', () => {
+	it('remembers a settled message for exactly its TTL', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 100, () => now);
+		settle(d.admit('m'), 'succeeded');
+		now = TTL;
+		expect(d.admit('m').run).toBe(false);
+		now = TTL + 1;
+		expect(d.admit('m').run).toBe(true);
+	});
+
+	it('joins a redelivery to a run still in flight long after the TTL', async () => {
+		let now = 0;
+		const d = new Deduplicator<string>(TTL, 100, () => now);
+		const first = d.admit('slow');
+		now = 10 * TTL;
+		const redelivery = d.admit('slow');
+		expect(redelivery.run).toBe(false);
+		if (!first.run || redelivery.run) return;
+		first.settle('succeeded', 'done');
+		expect(await redelivery.outcome).toEqual({ retry: false, value: 'done' });
+	});
+
+	it('keeps a run in flight when the store overflows with settled messages', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 100, () => now);
+		const inFlight = d.admit('in-flight');
+		for (let i = 0; i < 500; i++) settle(d.admit(`m${i}`), 'succeeded');
+		now = 5 * TTL;
+		for (let i = 0; i < 1100; i++) settle(d.admit(`later${i}`), 'succeeded');
+		expect(d.size).toBeLessThanOrEqual(101);
+		expect(d.admit('in-flight').run).toBe(false);
+		expect(inFlight.run).toBe(true);
+	});
+
+	it('at capacity drops the oldest settled messages first and keeps the newest', () => {
+		const d = new Deduplicator(60 * TTL, 100, () => 0);
+		for (let i = 0; i < 101; i++) settle(d.admit(`m${i}`), 'succeeded');
+		// The 102nd admit prunes down to 90 %: the oldest go, the newest stay remembered.
+		settle(d.admit('trigger'), 'succeeded');
+		expect(d.size).toBeLessThanOrEqual(91);
+		expect(d.admit('m100').run).toBe(false);
+		expect(d.admit('m0').run).toBe(true);
+	});
+
+	it('runs a failing message as often as its budget says, and no more', () => {
+		const d = new Deduplicator(TTL, 100, () => 0, 3);
+		for (let run = 0; run < 3; run++) settle(d.admit('flaky'), 'failed');
+		expect(d.admit('flaky').run).toBe(false);
+	});
+
+	it('runs a message again after a failure even when it failed at the TTL’s edge', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 100, () => now);
+		settle(d.admit('m'), 'failed');
+		now = TTL;
+		const again = d.admit('m');
+		expect(again.run).toBe(true);
+		settle(again, 'failed');
+		expect(d.admit('m').run).toBe(false);
+	});
+});

@@ -1,0 +1,67 @@
+/** What the DingTalk credential's values may look like as pasted, and what the client then uses. */
+import { appConfigFromCredentials } from '../../../nodes/DingTalk/transport';
+
+const base = { clientId: 'dingabc', clientSecret: 's3cret' };
+
+describe('credential values as pasted', () => {
+	it('trims blanks around pasted values, and reads a null Robot Code as unset', () => {
+		expect(
+			appConfigFromCredentials({
+				clientId: ' dingabc\n',
+				clientSecret: '\ts3cret ',
+				// Stored credentials are JSON: a cleared field may come back as null, whatever the types say.
+				robotCode: null as unknown as string,
+			}),
+		).toMatchObject({ clientId: 'dingabc', clientSecret: 's3cret', robotCode: 'dingabc' });
+	});
+
+	it('takes a Robot Code of its own', () => {
+		expect(appConfigFromCredentials({ ...base, robotCode: 'dingrobot' }).robotCode).toBe(
+			'dingrobot',
+		);
+	});
+
+	it('refuses the message mode as a Robot Code in any letter case', () => {
+		for (const robotCode of ['normal', 'Normal', ' NORMAL '])
+			expect(() => appConfigFromCredentials({ ...base, robotCode })).toThrow(
+				/message mode, not its code/,
+			);
+	});
+
+	it('answers in Chinese only when the credential says zh-CN', () => {
+		expect(appConfigFromCredentials({ ...base, language: 'zh-CN' }).language).toBe('zh-CN');
+		expect(appConfigFromCredentials({ ...base, language: 'fr' }).language).toBe('en');
+	});
+
+	it('takes http and https base URLs with a host, without their trailing slashes', () => {
+		expect(
+			appConfigFromCredentials({
+				...base,
+				apiBaseUrl: 'HTTP://127.0.0.1:3000///',
+				legacyApiBaseUrl: 'https://oapi.example.com/',
+			}),
+		).toMatchObject({
+			apiBaseUrl: 'HTTP://127.0.0.1:3000',
+			legacyApiBaseUrl: 'https://oapi.example.com',
+		});
+	});
+
+	it.each([
+		['https:///path', 'API Base URL'],
+		['https:// api.dingtalk.com', 'API Base URL'],
+		['see https://api.dingtalk.com', 'API Base URL'],
+		['ftp://api.dingtalk.com', 'API Base URL'],
+	])('refuses the base URL %j, naming the field', (apiBaseUrl, field) => {
+		expect(() => appConfigFromCredentials({ ...base, apiBaseUrl })).toThrow(
+			`${field} in the DingTalk credential must start with https:// (got "${apiBaseUrl}").`,
+		);
+	});
+
+	it('names the Legacy API Base URL when that one is wrong', () => {
+		expect(() =>
+			appConfigFromCredentials({ ...base, legacyApiBaseUrl: 'oapi.dingtalk.com' }),
+		).toThrow(
+			'Legacy API Base URL in the DingTalk credential must start with https:// (got "oapi.dingtalk.com").',
+		);
+	});
+});
