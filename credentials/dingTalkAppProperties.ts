@@ -60,5 +60,14 @@ export function dingTalkAppProperties(robotCodeRequired: boolean): INodeProperti
 			description:
 				"Base of DingTalk's older OpenAPI (users, departments). Change only for a private deployment or a test server. 钉钉旧版 OpenAPI（用户、部门）的地址；仅在私有化部署或测试服务器时修改。",
 		},
+		{
+			displayName: 'Card Update Rate (Per Second)',
+			name: 'cardUpdateRate',
+			type: 'number',
+			default: 20,
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			description:
+				'How many card updates (AI card typing, Card → Stream Content and Update) this n8n process sends per second for this app, shared by every card. DingTalk allows about 20 per app; in queue mode divide it by the number of workers. 本 n8n 进程每秒为该应用发送的卡片更新次数（AI 卡片打字效果、卡片流式写入与更新），由所有卡片共享。钉钉对每个应用约限 20 次/秒；队列模式下请除以 worker 数量。',
+		},
 	];
 }

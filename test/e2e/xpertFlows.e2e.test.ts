@@ -21,7 +21,7 @@ import {
 import { waitFor } from '../harness/helpers';
 import { PACKAGE_PREFIX, PROJECT_ROOT } from '../harness/paths';
 import { N8nServer } from '../harness/server';
-import { flow, link, manualTriggerNode } from '../harness/workflows';
+import { flow, link, manualTriggerNode, triggerNode } from '../harness/workflows';
 
 /**
  * The prebuilt Digital Expert flows, imported from workflows/ as they ship, in a real n8n against the fake
@@ -30,6 +30,13 @@ import { flow, link, manualTriggerNode } from '../harness/workflows';
  */
 const fixture = defaultFixture();
 const app = fixture.apps[0];
+/** A second app, with its own Stream connection, for the Max Concurrent Runs case: the shipped flows never see it. */
+const limitedApp = {
+	clientId: 'dinglimitedapp001',
+	clientSecret: 'limited-app-secret-0001-abcdef',
+	robotCode: 'dinglimitedapp001',
+};
+fixture.apps.push(limitedApp);
 const [group] = fixture.conversations;
 const users = fixture.users.map((u) => u.userid);
 const fake = new FakeDingTalk(fixture);
@@ -68,13 +75,53 @@ const agentFlowOnOneChat = (() => {
 	trigger.parameters.options = { allowedConversationIds: AGENT_CHAT };
 	return copy;
 })();
+/** A Stream trigger limited to two runs at once, on its own conversation, asking the expert (runs/wait). */
+const LIMITED_CHAT = 'cidLimitedChat==';
+const limitedFlow = flow(
+	'dtMaxRunsE2E0001',
+	[
+		triggerNode({
+			parameters: {
+				events: ['message'],
+				options: { allowedConversationIds: LIMITED_CHAT, maxConcurrentRuns: 2 },
+			},
+			credentials: {
+				dingTalkStreamApi: { id: 'dingtalkLimitedCred', name: 'DingTalk limited app' },
+			},
+		}),
+		{
+			...xpertNodeFor('Ask', {
+				resource: 'expert',
+				operation: 'ask',
+				expert: { __rl: true, mode: 'id', value: 'xpert-helpdesk-0001' },
+				message: '={{ $json.text }}',
+				sessionKey: '={{ $json.sessionId }}',
+				options: {},
+			}),
+		},
+	],
+	{ 'DingTalk Trigger': { main: [[link('Ask')]] } },
+);
 const helpdesk = () => xpert.experts[0];
+/** Card updates per second per app that the fake DingTalk allows in the burst case (and the credential's rate). */
+const BURST_RATE = 5;
 let broadcastKeys: { userKeys: string[]; groupKeys: string[]; openConversationId: string } = {
 	userKeys: [],
 	groupKeys: [],
 	openConversationId: '',
 };
 
+function xpertNodeFor(name: string, parameters: Record<string, unknown>) {
+	return {
+		id: name.replace(/\W/g, ''),
+		name,
+		type: `${PACKAGE_PREFIX}.xpertAi`,
+		typeVersion: 1,
+		position: [300, 0],
+		parameters,
+		credentials: { xpertAiApi: { id: 'xpertDemoCred', name: 'xpertDemoCred' } },
+	};
+}
 const xpertNode = (
 	name: string,
 	parameters: Record<string, unknown>,
@@ -125,6 +172,32 @@ const replies = () =>
 		.filter((m) => m.channel === 'session')
 		.map((m) => (m.body as { markdown?: { text: string } }).markdown?.text ?? '');
 const answerTo = (text: string, turn: number) => FakeXpert.answer(helpdesk(), text, turn);
+/** The first AI card sent after `since` that @mentions `sender` (Send AI Card mentions the asker). */
+const firstCardFor = (sender: string, since: number) => {
+	const sent = fake
+		.requestsTo('/v1.0/card/instances/createAndDeliver')
+		.find(
+			(r) =>
+				r.at >= since &&
+				r.status === 200 &&
+				Object.keys(
+					(r.body as { imGroupOpenDeliverModel?: { atUserIds?: object } }).imGroupOpenDeliverModel
+						?.atUserIds ?? {},
+				).includes(sender),
+		);
+	return sent && fake.cards.get((sent.body as { outTrackId: string }).outTrackId);
+};
+/** How many runs of a workflow have the given status (n8n's REST API). */
+const executionsOf = async (workflowId: string, status: string) => {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: [status] }));
+	const { data } = await server.rest<{ count: number; results: Array<{ id: string }> }>(
+		'GET',
+		`/executions?filter=${filter}`,
+	);
+	if (typeof data?.count !== 'number')
+		throw new Error(`n8n's executions list: ${JSON.stringify(data)}`);
+	return data.count;
+};
 
 beforeAll(async () => {
 	await fake.start();
@@ -135,7 +208,14 @@ beforeAll(async () => {
 			id: 'dingtalkDemoCred',
 			name: 'DingTalk account',
 			type: 'dingTalkStreamApi',
-			data: fake.appConfig(),
+			// The card update budget at the rate the burst case limits the fake to (a credential setting, read by n8n).
+			data: { ...fake.appConfig(), cardUpdateRate: BURST_RATE },
+		},
+		{
+			id: 'dingtalkLimitedCred',
+			name: 'DingTalk limited app',
+			type: 'dingTalkStreamApi',
+			data: fake.appConfig(limitedApp),
 		},
 		{
 			id: 'dingtalkDemoHttpCred',
@@ -170,6 +250,7 @@ beforeAll(async () => {
 		mcpFlow,
 		agentFlow,
 		agentFlowOnOneChat,
+		limitedFlow,
 		wrongKeyFlow,
 		unknownExpertFlow,
 		timeoutFlow,
@@ -276,13 +357,15 @@ describe('conversations through the published flows (n8n start)', () => {
 			broadcastFlow,
 			mcpFlow,
 			agentFlowOnOneChat,
+			limitedFlow,
 		]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
 		}
 		await server.start();
 		await server.setupOwner();
-		await waitFor(() => fake.gateway.liveConnections().length === 1, 60_000);
+		await waitFor(() => fake.gateway.liveConnections(app.clientId).length === 1, 60_000);
+		await waitFor(() => fake.gateway.liveConnections(limitedApp.clientId).length === 1, 60_000);
 		await waitFor(
 			async () =>
 				(await fetch(`${server.baseUrl}/webhook/dingtalk-xpert-http/callback`)
@@ -465,6 +548,175 @@ describe('conversations through the published flows (n8n start)', () => {
 				[...fake.cards.values()].find((c) => c.streams.some((s) => s.isError)),
 		);
 		expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+	});
+
+	it("when the expert's stream carries an error mid-answer, the run fails and the AI card is finished as failed with what arrived", async () => {
+		xpert.streamOptions = { failAfterWords: 3, failWith: 'the model provider failed' };
+		let messageId = '';
+		try {
+			const startedAt = Date.now();
+			const failedBefore = await executionsOf(cardFlow.id, 'error');
+			messageId = fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage({
+					text: 'This one errs mid-answer',
+					sender: users[4],
+					group: true,
+					mention: true,
+				}),
+			);
+			const words = answerTo('This one errs mid-answer', 1).match(/\S+\s*/g) ?? [];
+			const card = await waitFor(() => {
+				const found = firstCardFor(users[4], startedAt);
+				return found?.finalized && found;
+			}, 60_000);
+			expect(card.failed).toBe(true);
+			// What arrived before the error stays on the card, marked failed.
+			expect(card.fieldValues.content).toBe(words.slice(0, 3).join(''));
+			expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+			expect(card.streams.some((s) => s.isFinalize && !s.isError)).toBe(false);
+			const failed = await waitFor(async () => {
+				const runs = await executionsOf(cardFlow.id, 'error');
+				return runs > failedBefore && runs;
+			}, 30_000);
+			expect(failed).toBeGreaterThan(failedBefore);
+		} finally {
+			xpert.streamOptions = {};
+		}
+		// Left un-ACKed by the failed run, the message is redelivered and may run once more: let that settle first.
+		await waitFor(() => !fake.gateway.unacked().includes(messageId), 90_000);
+	});
+
+	it('an answer cut off without its complete event never looks complete: the run fails and the AI card is finished as failed', async () => {
+		xpert.streamOptions = { endAfterWords: 4 };
+		let messageId = '';
+		try {
+			const startedAt = Date.now();
+			const failedBefore = await executionsOf(cardFlow.id, 'error');
+			messageId = fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				robotMessage({ text: 'This one is cut off', sender: users[6], group: true, mention: true }),
+			);
+			const card = await waitFor(() => {
+				const found = firstCardFor(users[6], startedAt);
+				return found?.finalized && found;
+			}, 60_000);
+			const words = answerTo('This one is cut off', 1).match(/\S+\s*/g) ?? [];
+			expect(card.fieldValues.content).toBe(words.slice(0, 4).join(''));
+			expect(card.failed).toBe(true);
+			expect(card.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+			expect(card.streams.some((s) => s.isFinalize && !s.isError)).toBe(false);
+			const failed = await waitFor(async () => {
+				const runs = await executionsOf(cardFlow.id, 'error');
+				return runs > failedBefore && runs;
+			}, 30_000);
+			expect(failed).toBeGreaterThan(failedBefore);
+		} finally {
+			xpert.streamOptions = {};
+		}
+		// Left un-ACKed by the failed run, the message is redelivered and may run once more: let that settle first.
+		await waitFor(() => !fake.gateway.unacked().includes(messageId), 90_000);
+	});
+
+	it(`twelve people ask at once while DingTalk allows ${BURST_RATE} card updates per second: every card ends with the exact answer, none failed or unfinished, no message runs twice`, async () => {
+		const burst = users.slice(0, 12).map((sender, n) => ({
+			sender,
+			text: `Burst question ${n + 1}: where is the printer?`,
+		}));
+		xpert.streamOptions = { tokenDelayMs: 100 };
+		fake.setQpsLimit('/v1.0/card/streaming', BURST_RATE);
+		const streamingBefore = fake.requestsTo('/v1.0/card/streaming').length;
+		const throttledBefore = fake.throttledRequests('/v1.0/card/streaming').length;
+		try {
+			const startedAt = Date.now();
+			const messageIds = burst.map(({ sender, text }) =>
+				fake.gateway.pushCallback(
+					'/v1.0/im/bot/messages/get',
+					robotMessage({ text, sender, group: true, mention: true }),
+				),
+			);
+			/** The card whose typing started with this question's answer (one per question, or more when it ran twice). */
+			const cardsOf = (text: string) =>
+				[...fake.cards.values()].filter((c) =>
+					c.streams.some((s) => s.content.includes(`"${text}"`)),
+				);
+			await waitFor(
+				() => burst.every(({ text }) => cardsOf(text).some((c) => c.finalized)),
+				180_000,
+			);
+			const seconds = (Date.now() - startedAt) / 1000;
+			// Every run is over once DingTalk has every ACK (ACK Policy "After the Run Finished"): a failed run would
+			// have left its message for redelivery, and a second run would show below.
+			await waitFor(() => messageIds.every((id) => !fake.gateway.unacked().includes(id)), 60_000);
+			for (const { text } of burst) {
+				const cards = cardsOf(text);
+				expect(cards).toHaveLength(1);
+				// The exact answer the expert gave in this thread.
+				const thread = [...xpert.threads.values()].find((t) =>
+					t.messages.some((m) => m.role === 'human' && m.content === text),
+				);
+				const asked =
+					thread?.messages.findIndex((m) => m.role === 'human' && m.content === text) ?? -1;
+				expect(asked).toBeGreaterThanOrEqual(0);
+				expect(cards[0]).toMatchObject({
+					finalized: true,
+					failed: false,
+					fieldValues: { content: thread?.messages[asked + 1].content },
+				});
+				// The expert was asked once: no run of this message twice.
+				expect(
+					xpert.requests.filter(
+						(r) =>
+							/runs\/stream$/.test(r.path) && JSON.stringify(r.body).includes(JSON.stringify(text)),
+					),
+				).toHaveLength(1);
+			}
+			const streaming = fake.requestsTo('/v1.0/card/streaming').length - streamingBefore;
+			const throttled = fake.throttledRequests('/v1.0/card/streaming').length - throttledBefore;
+			console.log(
+				`Burst of ${burst.length} at ${BURST_RATE} card updates/s: last card after ${seconds.toFixed(1)} s, ${throttled} of ${streaming} streaming requests throttled`,
+			);
+		} finally {
+			xpert.streamOptions = {};
+			fake.setQpsLimit('/v1.0/card/streaming', 0);
+		}
+	});
+
+	it('Max Concurrent Runs 2: six messages at once run two at a time, in arrival order; the waiting ones stay un-ACKed and their redeliveries start nothing', async () => {
+		const texts = Array.from({ length: 6 }, (_, n) => `Limited question ${n + 1}`);
+		const asked = () =>
+			xpert.requests
+				.filter((r) => /runs\/wait$/.test(r.path))
+				.map(
+					(r) =>
+						(r.body as { input: { message: { input: { input: string } } } }).input.message.input
+							.input,
+				)
+				.filter((t) => texts.includes(t));
+		// Each answer takes 1.5 s, so later messages wait past the gateway's 2 s redelivery.
+		xpert.injectFault({ path: '/runs/wait$', delayMs: 1500, times: texts.length });
+		xpert.maxInFlight = xpert.inFlight;
+		const messageIds = texts.map((text, n) =>
+			fake.gateway.pushCallback(
+				'/v1.0/im/bot/messages/get',
+				fakeRobotMessage(fake, { text, senderStaffId: users[n], conversationId: LIMITED_CHAT }),
+				{ appId: limitedApp.clientId },
+			),
+		);
+		// While the first two run, the other four wait un-ACKed.
+		await waitFor(() => xpert.inFlight >= 2, 60_000);
+		expect(messageIds.slice(2).every((id) => fake.gateway.unacked().includes(id))).toBe(true);
+		await waitFor(() => messageIds.every((id) => !fake.gateway.unacked().includes(id)), 120_000);
+		expect(xpert.maxInFlight).toBe(2);
+		// Each asked once (redeliveries of waiting messages were dropped), two by two in the order they arrived.
+		const order = asked();
+		expect(order).toHaveLength(texts.length);
+		for (let pair = 0; pair < texts.length; pair += 2)
+			expect(order.slice(pair, pair + 2).sort()).toEqual(texts.slice(pair, pair + 2));
+		const redelivered = fake.gateway.deliveries.filter(
+			(d) => messageIds.includes(d.messageId) && d.redelivery,
+		);
+		expect(redelivered.length).toBeGreaterThan(0);
 	});
 
 	it('stopping a run in n8n while the expert is answering closes the stream at once and finishes the AI card as failed', async () => {

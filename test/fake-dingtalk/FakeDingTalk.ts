@@ -102,6 +102,12 @@ export class FakeDingTalk {
 	/** Files received at /media/upload, in order; their media IDs are what later messages reference. */
 	uploads: FakeUpload[] = [];
 	private faults: Array<Fault & { remaining: number; passed: number }> = [];
+	/**
+	 * DingTalk's per-app, per-API QPS limits (off unless set): path → requests per second. Each app gets that many
+	 * calls of the API per wall-clock second; the rest get DingTalk's 403 QpsLimitForAppkeyAndApi and are dropped.
+	 */
+	readonly qpsLimits = new Map<string, number>();
+	private readonly qpsWindows = new Map<string, { second: number; count: number }>();
 	private server?: Server;
 	private url = '';
 
@@ -120,6 +126,7 @@ export class FakeDingTalk {
 		for (const conversation of options.conversations ?? [])
 			this.conversations.set(conversation.openConversationId, conversation);
 		this.flowControlledUserIds = new Set(options.flowControlledUserIds ?? []);
+		for (const [path, qps] of Object.entries(options.qpsLimits ?? {})) this.setQpsLimit(path, qps);
 		this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
 	}
 
@@ -204,6 +211,44 @@ export class FakeDingTalk {
 		this.faults = [];
 	}
 
+	/** Limits one API (its path) to `qps` calls per second per app; 0 or less lifts the limit. */
+	setQpsLimit(path: string, qps: number): void {
+		if (qps > 0) this.qpsLimits.set(path, qps);
+		else this.qpsLimits.delete(path);
+		for (const key of this.qpsWindows.keys())
+			if (key.endsWith(` ${path}`)) this.qpsWindows.delete(key);
+	}
+
+	clearQpsLimits(): void {
+		this.qpsLimits.clear();
+		this.qpsWindows.clear();
+	}
+
+	/** Requests to a path the QPS limit refused (DingTalk's 403 QpsLimitForAppkeyAndApi). */
+	throttledRequests(path: string): RecordedRequest[] {
+		return this.requestsTo(path).filter(
+			(r) =>
+				r.status === 403 &&
+				(r.response as { code?: string } | undefined)?.code ===
+					'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+		);
+	}
+
+	/** Counts a call of an app against the path's limit: true when it is over (the call is refused). */
+	private overQpsLimit(app: FakeApp, path: string): boolean {
+		const qps = this.qpsLimits.get(path);
+		if (!qps) return false;
+		const key = `${app.clientId} ${path}`;
+		const second = Math.floor(Date.now() / 1000);
+		const window = this.qpsWindows.get(key);
+		if (!window || window.second !== second) {
+			this.qpsWindows.set(key, { second, count: 1 });
+			return 1 > qps;
+		}
+		window.count++;
+		return window.count > qps;
+	}
+
 	/** Clears what happened (requests, faults, messages, tokens, cards); keeps the organisation and open sessions. */
 	reset(): void {
 		this.requests = [];
@@ -213,6 +258,7 @@ export class FakeDingTalk {
 		this.cards = new Map();
 		this.tokens.clear();
 		this.faults = [];
+		this.clearQpsLimits();
 		this.gateway.reset();
 	}
 
@@ -357,7 +403,15 @@ export class FakeDingTalk {
 				: legacyError(22, '不合法的请求路径');
 		}
 		const auth = this.authenticate(req);
-		return 'status' in auth ? auth : route(this, req, auth);
+		if ('status' in auth) return auth;
+		// UNCONFIRMED: the message text; the code and status are DingTalk's (dingtalk-protocol.md §4.9).
+		if (this.overQpsLimit(auth, req.path))
+			return apiError(
+				403,
+				'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+				'应用调用该接口的QPS超过限制',
+			);
+		return route(this, req, auth);
 	}
 
 	/** api paths take the token in x-acs-dingtalk-access-token; oapi paths in ?access_token=. */
@@ -432,6 +486,20 @@ export class FakeDingTalk {
 			case 'POST /__fake/expire-tokens':
 				this.expireAllTokens();
 				return { status: 200, body: { ok: true } };
+			case 'GET /__fake/qps-limits':
+				return { status: 200, body: Object.fromEntries(this.qpsLimits) };
+			case 'POST /__fake/qps-limits': {
+				// `{"/v1.0/card/streaming": 20}` limits that API to 20 calls per second per app; 0 lifts a limit;
+				// `{}` with `"clear": true` lifts all.
+				if (body.clear === true) this.clearQpsLimits();
+				for (const [path, qps] of Object.entries(body)) {
+					if (path === 'clear') continue;
+					if (!path.startsWith('/') || typeof qps !== 'number')
+						return { status: 400, body: { error: `"${path}": a path and a number, please` } };
+					this.setQpsLimit(path, qps);
+				}
+				return { status: 200, body: Object.fromEntries(this.qpsLimits) };
+			}
 			case 'POST /__fake/faults': {
 				const path =
 					typeof body.path === 'string' && body.path.startsWith('^')

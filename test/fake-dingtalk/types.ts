@@ -39,6 +39,8 @@ export interface FakeOptions {
 	conversations?: FakeConversation[];
 	tokenTtlSeconds?: number;
 	flowControlledUserIds?: string[];
+	/** Per-app QPS limits by API path (DingTalk's 403 QpsLimitForAppkeyAndApi over them); none by default. */
+	qpsLimits?: Record<string, number>;
 }
 
 export interface RecordedRequest {

@@ -47,6 +47,14 @@ export interface FakeStreamOptions {
 	keepAliveForeverMs?: number;
 	/** Replaces the deterministic answer (e.g. Chinese text). */
 	answer?: string;
+	/**
+	 * Fail mid-answer as Xpert does: after this many answer words, an `on_conversation_end` event with status
+	 * `error` and `failWith` as its error, then `event: complete`.
+	 */
+	failAfterWords?: number;
+	failWith?: string;
+	/** Close the connection cleanly after this many answer words, without the closing events (a cut-off answer). */
+	endAfterWords?: number;
 }
 
 /** When the last stream's first and last answer tokens were written (Date.now()). */
@@ -84,6 +92,9 @@ export class FakeXpert extends LoopbackServer {
 	private faults: XpertFault[] = [];
 	streamOptions: FakeStreamOptions = {};
 	streamTimes: FakeStreamTimes = {};
+	/** Requests being answered now, and the most at once since the last reset (how many runs ask in parallel). */
+	inFlight = 0;
+	maxInFlight = 0;
 	constructor(readonly apiKey = FAKE_XPERT_API_KEY) {
 		super();
 		recordSecret('Xpert AI API key (fake Xpert)', apiKey);
@@ -104,6 +115,7 @@ export class FakeXpert extends LoopbackServer {
 		this.threads.clear();
 		this.streamOptions = {};
 		this.streamTimes = {};
+		this.maxInFlight = this.inFlight;
 	}
 
 	/** What the expert answers on the given turn of its thread. */
@@ -112,6 +124,9 @@ export class FakeXpert extends LoopbackServer {
 	}
 
 	protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		res.once('close', () => this.inFlight--);
 		const url = new URL(req.url ?? '/', 'http://fake');
 		const raw = await new Promise<string>((resolve) => {
 			let data = '';
@@ -294,6 +309,16 @@ export class FakeXpert extends LoopbackServer {
 			const text = options.answer ?? answer;
 			const words = text.match(/\S+\s*/g) ?? [text];
 			for (const [i, word] of words.entries()) {
+				if (i === options.endAfterWords) return void res.end();
+				if (i === options.failAfterWords) {
+					await frame({
+						type: 'event',
+						event: 'on_conversation_end',
+						data: { status: 'error', error: options.failWith ?? 'the model provider failed' },
+					});
+					await write(`event: complete\ndata: ${JSON.stringify({ status: 'error' })}\n\n`);
+					return void res.end();
+				}
 				if (i && options.tokenDelayMs) await sleep(options.tokenDelayMs);
 				await frame({ type: 'message', data: i % 2 === 0 ? word : { type: 'text', text: word } });
 				times.firstToken ??= Date.now();

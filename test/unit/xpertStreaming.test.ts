@@ -4,14 +4,21 @@ import { PassThrough } from 'stream';
 import { execute } from '../../nodes/XpertAi/actions/expert/askStreaming.operation';
 import { xpertClientFor } from '../../nodes/XpertAi/transport/xpertApi';
 
-// The AI card updates, as the fake DingTalk would record them (the DingTalk client itself is tested elsewhere).
+// The AI card updates, as DingTalk would receive them (the DingTalk client itself is tested elsewhere).
 const cardUpdates: Array<{ content: string; isFinalize: boolean; isError: boolean }> = [];
+let appCount = 0;
 jest.mock('../../nodes/shared/dingTalk', () => ({
 	...jest.requireActual('../../nodes/shared/dingTalk'),
-	clientFor: jest.fn(async () => ({})),
-	streamCardContent: jest.fn(
-		async (
-			_client: unknown,
+	// A new app per test: each gets its own streaming budget.
+	clientFor: jest.fn(async () => ({
+		app: {
+			clientId: `dingunit${++appCount}`,
+			clientSecret: 's',
+			apiBaseUrl: 'http://dingtalk.test',
+		},
+		api: async (
+			_method: string,
+			_path: string,
 			update: { content: string; isFinalize: boolean; isError: boolean },
 		) => {
 			cardUpdates.push({
@@ -19,9 +26,9 @@ jest.mock('../../nodes/shared/dingTalk', () => ({
 				isFinalize: update.isFinalize,
 				isError: update.isError,
 			});
-			return { guid: 'g' };
+			return {};
 		},
-	),
+	})),
 }));
 
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
@@ -157,8 +164,9 @@ describe('Ask (Streaming)', () => {
 		// The expert pauses: no chunk arrives, the pending words still reach the card once the interval has passed.
 		await jest.advanceTimersByTimeAsync(500);
 		expect(cardUpdates.map((u) => u.content)).toEqual(['Hello', 'Hello world']);
-		stream.end();
-		await jest.advanceTimersByTimeAsync(0);
+		stream.end('event: complete\ndata: {}\n\n');
+		// The final update waits for the app's next slot (one every 50 ms at DingTalk's 20 per second).
+		await jest.advanceTimersByTimeAsync(50);
 		await run;
 		expect(cardUpdates.at(-1)).toEqual({
 			content: 'Hello world',

@@ -1,4 +1,5 @@
 import type { DingTalkClient } from '../transport';
+import type { CallOptions } from '../transport/DingTalkClient';
 
 /**
  * Interactive cards (new OpenAPI, api.dingtalk.com/v1.0/card): create and deliver from a template, update its
@@ -141,6 +142,7 @@ export async function updateCard(
 	outTrackId: string,
 	cardParamMap: CardParamMap,
 	updateCardDataByKey: boolean,
+	options: CallOptions = {},
 ): Promise<void> {
 	const request: UpdateCardRequest = {
 		outTrackId,
@@ -148,15 +150,16 @@ export async function updateCard(
 		cardUpdateOptions: { updateCardDataByKey, updatePrivateDataByKey: true },
 		userIdType: 1,
 	};
-	await client.api('PUT', '/v1.0/card/instances', request);
+	await client.api('PUT', '/v1.0/card/instances', request, options);
 }
 
 /** UNCONFIRMED: DingTalk reads isFull=false as "append" (the Python SDK does the same). */
 export async function streamCard(
 	client: DingTalkClient,
 	request: CardStreamingRequest,
+	options: CallOptions = {},
 ): Promise<void> {
-	await client.api('PUT', '/v1.0/card/streaming', request);
+	await client.api('PUT', '/v1.0/card/streaming', request, options);
 }
 
 export function cardCallbackAnswer(

@@ -28,6 +28,11 @@ export interface CallOptions {
 	idempotent?: boolean;
 	/** Replace the JSON Content-Type (a multipart upload names its boundary here). */
 	headers?: Record<string, string>;
+	/**
+	 * The caller paces this call itself (a StreamingBudget): a flow-control answer comes straight back to it instead
+	 * of being retried here, so the budget decides when to try again.
+	 */
+	paced?: boolean;
 }
 
 interface Call extends CallOptions {
@@ -209,6 +214,7 @@ export class DingTalkClient {
 				attempt--;
 				continue;
 			}
+			if (call.paced && error.kind === 'flowControl') throw error;
 			if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
 			await this.sleep(retryDelayMs(attempt, this.retry, error.retryAfterSeconds));
 		}

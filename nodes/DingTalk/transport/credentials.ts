@@ -35,7 +35,19 @@ export function appConfigFromCredentials(
 			DEFAULT_LEGACY_API_BASE_URL,
 			'Legacy API Base URL',
 		),
+		...cardUpdateRate(credentials.cardUpdateRate),
 	};
+}
+
+/** Absent or empty: DingTalk's default (the budget's own). */
+function cardUpdateRate(value: unknown): { cardUpdateRate?: number } {
+	if (value === undefined || value === null || value === '') return {};
+	const rate = Number(value);
+	if (!Number.isFinite(rate) || rate <= 0)
+		throw new Error(
+			`Card Update Rate (Per Second) in the DingTalk credential must be a number above 0 (got "${text(value)}").`,
+		);
+	return { cardUpdateRate: rate };
 }
 
 function text(value: unknown): string {

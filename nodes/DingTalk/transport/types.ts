@@ -8,6 +8,8 @@ export interface DingTalkAppConfig {
 	apiBaseUrl: string;
 	/** Base of the legacy OpenAPI (oapi.dingtalk.com): users, departments, session webhooks. */
 	legacyApiBaseUrl: string;
+	/** Card updates per second this process may send for the app (its streaming budget); absent = DingTalk's 20. */
+	cardUpdateRate?: number;
 }
 
 export type DingTalkLanguage = 'en' | 'zh-CN';

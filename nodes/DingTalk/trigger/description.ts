@@ -136,6 +136,16 @@ export const triggerProperties: INodeProperties[] = [
 				displayOptions: { show: { '/mode': ['stream'] } },
 			},
 			{
+				displayName: 'Max Concurrent Runs',
+				name: 'maxConcurrentRuns',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'The most runs of this trigger at once; messages over it wait, in arrival order and un-ACKed, and start as runs finish (at most 1,000 wait). 0 = no limit. Stream mode only.',
+				displayOptions: { show: { '/mode': ['stream'] } },
+			},
+			{
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSize',
 				type: 'number',

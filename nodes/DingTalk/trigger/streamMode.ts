@@ -13,6 +13,7 @@ import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
 import { wantsEventType } from '../pipeline/orgEvents';
+import { RunLimiter } from '../pipeline/RunLimiter';
 import { acquireStreamConnection } from '../stream/registry';
 import type { StreamCallback } from '../stream/frames';
 import type { CallbackHandler, SubscriberOptions } from '../stream/StreamConnection';
@@ -60,7 +61,22 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 			})
 		: undefined;
 	const warn = (message: string) => context.logger.warn(message);
+	const pipelineOptions = readPipelineOptions(context, app.language);
+	// Messages over Max Concurrent Runs wait here, after de-duplication (a redelivery of a waiting message waits for
+	// its outcome instead of taking a place) and un-ACKed (the ACK follows the run).
+	const maxRuns = Math.floor(Number(options.maxConcurrentRuns ?? 0));
+	const limiter = !manual && maxRuns > 0 ? new RunLimiter(maxRuns) : undefined;
 	const emitEvent = async (item: IDataObject) => {
+		const release = limiter ? await limiter.acquire() : undefined;
+		try {
+			return await emitRun(item, release);
+		} catch (error) {
+			release?.();
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the message un-ACKed for redelivery
+			throw error;
+		}
+	};
+	const emitRun = async (item: IDataObject, release?: () => void) => {
 		const data: INodeExecutionData =
 			mediaClient && item.event === 'message'
 				? await attachMedia(
@@ -82,8 +98,20 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		}
 		// n8n tells a trigger that a run is over only through the done promise given to emit (in both ACK policies).
 		const done =
-			ackAfterRun || takeBack ? context.helpers.createDeferredPromise<IRun>() : undefined;
+			ackAfterRun || takeBack || release
+				? context.helpers.createDeferredPromise<IRun>()
+				: undefined;
 		if (takeBack) void done?.promise.then(takeBack, takeBack);
+		if (release && done) {
+			// A run that never ends (a Wait node) gives its place back at the Run Deadline, as its message is ACKed then.
+			const deadline = setTimeout(release, pipelineOptions.runDeadlineSeconds * 1000);
+			deadline.unref?.();
+			const finished = () => {
+				clearTimeout(deadline);
+				release();
+			};
+			void done.promise.then(finished, finished);
+		}
 		if (!ackAfterRun || !done) {
 			context.emit(outputs([data]), undefined, done);
 			return { ok: true };
@@ -109,7 +137,6 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipelineOptions = readPipelineOptions(context, app.language);
 	const pipeline = new EventPipeline(pipelineOptions, emitEvent, Date.now, (message) =>
 		context.logger.warn(message),
 	);
@@ -170,6 +197,7 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 	for (const [name, listener] of listeners) connection.on(name, listener);
 	const close = async () => {
 		pipeline.close('drop');
+		limiter?.close();
 		connection.off('auth-failed', onAuthFailed);
 		for (const [name, listener] of listeners) connection.off(name, listener);
 		connection.unsubscribe(handler);

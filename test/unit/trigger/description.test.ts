@@ -61,6 +61,7 @@ describe('DingTalk Trigger parameters', () => {
 			['options.downloadMedia', 'boolean', false],
 			['options.endSessionAction', 'string', 'end_session'],
 			['options.ignoreOwnMessages', 'boolean', true],
+			['options.maxConcurrentRuns', 'number', 0],
 			['options.maxMediaFiles', 'number', 20],
 			['options.maxMediaSize', 'number', 20],
 			['options.sharedGroupSession', 'boolean', false],

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { updateCard } from '../../api/cards';
 import { cardDataFields, cardUpdateOptions } from '../../descriptions/cardData.description';
 import { readCardParamMap } from '../../helpers/cardData';
+import { sendPaced } from '../../helpers/cardStreaming';
 import type { DingTalkClient } from '../../transport';
 
 import { requiredString } from '../../../shared/parameters';
@@ -34,6 +35,10 @@ export async function execute(
 	const outTrackId = requiredString(this, 'outTrackId', i, 'Out Track ID');
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const cardParamMap = readCardParamMap.call(this, i);
-	await updateCard(client, outTrackId, cardParamMap, !options.replaceAll);
+	await sendPaced(
+		client,
+		async () =>
+			await updateCard(client, outTrackId, cardParamMap, !options.replaceAll, { paced: true }),
+	);
 	return { outTrackId, updated: true, variables: cardParamMap };
 }

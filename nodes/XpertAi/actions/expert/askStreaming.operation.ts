@@ -4,12 +4,8 @@ import type { Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 
 import { requiredString } from '../../../shared/parameters';
-import {
-	clientFor,
-	DingTalkApiError,
-	streamCardContent,
-	toNodeError,
-} from '../../../shared/dingTalk';
+import { redactSecrets } from '../../../shared/redact';
+import { clientFor, AiCardTypist, DingTalkApiError, toNodeError } from '../../../shared/dingTalk';
 import { SseParser, textOfXpertFrame } from '../../transport/sse';
 import { sendInput, xpertError, type XpertClient } from '../../transport/xpertApi';
 import { expertLocator, sessionKeyField } from '../common';
@@ -56,11 +52,31 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 500,
 				description:
-					'The card is updated at most this often: DingTalk throttles frequent streaming updates (HTTP 403 QpsLimit)',
+					"The card is updated at most this often; while the app's card update budget is busy, at most every 800 ms. Intermediate updates that cannot get a slot are merged into the next one (each carries the whole text so far).",
 			},
 		],
 	},
 ];
+
+/** The answer broke off inside the stream: an error frame from the expert, or no `complete` event. */
+class ExpertStreamError extends Error {
+	constructor(
+		message: string,
+		readonly hint?: string,
+	) {
+		super(message);
+		this.name = 'ExpertStreamError';
+	}
+}
+
+/** Longest part of the expert's own error text shown (it comes from the server: bounded). */
+const MAX_EXPERT_ERROR_CHARS = 500;
+const expertFailedMessage = (error: string) =>
+	`The Digital Expert failed while answering: ${error.slice(0, MAX_EXPERT_ERROR_CHARS)}`;
+export const INCOMPLETE_MESSAGE =
+	'The Xpert AI stream ended before the answer was complete (no "complete" event); the AI card is marked failed';
+const INCOMPLETE_HINT =
+	'The connection to Xpert AI closed halfway (a proxy or load balancer timeout, a restarted Xpert server). Run the item again; if it keeps happening, raise the idle timeout of whatever sits between n8n and Xpert AI.';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['expert'], operation: ['askStreaming'] } },
@@ -94,41 +110,9 @@ export async function execute(
 		stream: true,
 	};
 	let answer = '';
-	let sent = '';
-	let updates = 0;
-	let lastUpdate = 0;
-	// Updates run one after another (a timer flush and a chunk never write the card at once).
-	let queue: Promise<unknown> = Promise.resolve();
-	const update = async (final: { isFinalize?: boolean; isError?: boolean } = {}) => {
-		const run = queue.then(async () => {
-			sent = answer;
-			lastUpdate = Date.now();
-			updates++;
-			await streamCardContent(dingTalk, {
-				outTrackId,
-				key,
-				content: answer,
-				isFull: true,
-				isFinalize: !!final.isFinalize,
-				isError: !!final.isError,
-			});
-		});
-		queue = run.catch(() => undefined);
-		await run;
-	};
+	// Coalesced updates within the app's card update budget: a throttled one is superseded by the next, never fatal.
+	const card = new AiCardTypist(dingTalk, { outTrackId, key }, intervalMs);
 	let failure: unknown;
-	// Text that arrives between updates is flushed by a timer, so a pause of the expert does not hide the last words.
-	let flushTimer: ReturnType<typeof setTimeout> | undefined;
-	const scheduleFlush = () => {
-		if (flushTimer || answer === sent) return;
-		flushTimer = setTimeout(
-			() => {
-				flushTimer = undefined;
-				if (answer !== sent) update().catch((error: unknown) => (failure ??= error));
-			},
-			Math.max(0, intervalMs - (Date.now() - lastUpdate)),
-		);
-	};
 	// Timeout bounds the whole answer (the HTTP timeout only bounds socket silence: keep-alives reset it), and
 	// stopping the execution closes the stream.
 	const stop = new AbortController();
@@ -163,40 +147,57 @@ export async function execute(
 		body = 'body' in response && response.body ? response.body : (response as Readable);
 		if (stop.signal.aborted) body.destroy(stop.signal.reason as Error);
 		const parser = new SseParser();
+		let complete = false;
 		// One decoder for the whole stream: a UTF-8 character split across two chunks is kept whole.
 		const decoder = new StringDecoder('utf8');
 		const take = (text: string) => {
 			for (const event of parser.push(text)) {
-				if (event.event === 'complete') continue;
+				if (event.event === 'complete') {
+					complete = true;
+					continue;
+				}
 				const frame = textOfXpertFrame(event.data);
-				if (frame.error) throw new Error(frame.error);
+				if (frame.error) throw new ExpertStreamError(expertFailedMessage(frame.error));
 				answer += frame.text;
 			}
 		};
 		for await (const chunk of body) {
 			take(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-			if (failure) throw failure;
-			if (answer !== sent && Date.now() - lastUpdate >= intervalMs) await update();
-			else scheduleFlush();
+			if (card.failure) throw card.failure;
+			card.show(answer);
 		}
 		take(decoder.end());
 		if (stop.signal.aborted) throw stop.signal.reason;
+		if (card.failure) throw card.failure;
+		// A connection that ends cleanly halfway (a proxy's idle timeout, a restarted server) looks like a finished
+		// answer; only Xpert's `complete` event says it is one.
+		if (!complete) throw new ExpertStreamError(INCOMPLETE_MESSAGE, INCOMPLETE_HINT);
 	} catch (error) {
 		failure ??= stop.signal.aborted ? stop.signal.reason : error;
 	} finally {
 		clearTimeout(deadline);
-		clearTimeout(flushTimer);
 		cancelSignal?.removeEventListener('abort', onCancel);
 		body?.destroy();
 	}
 	if (failure) {
 		// The card shows what arrived and that it broke off, so the user is not left with a card typing forever.
-		await update({ isFinalize: true, isError: true }).catch(() => undefined);
+		await card.finish(answer, { isError: true }).catch(() => undefined);
 		if (failure instanceof DingTalkApiError) throw toNodeError(this.getNode(), failure, i);
+		if (failure instanceof ExpertStreamError) {
+			const secrets = await xpert.secrets();
+			throw new NodeOperationError(this.getNode(), redactSecrets(failure.message, secrets), {
+				itemIndex: i,
+				description: failure.hint,
+			});
+		}
 		throw failure instanceof NodeApiError || failure instanceof NodeOperationError
 			? failure
 			: xpertError(this.getNode(), failure, request, await xpert.secrets());
 	}
-	await update({ isFinalize: true });
-	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: updates };
+	try {
+		await card.finish(answer);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error, i);
+	}
+	return { answer, expertId, threadId, sessionKey, outTrackId, cardUpdates: card.updates };
 }

@@ -109,4 +109,21 @@ describe('DingTalk → Card → Stream Content', () => {
 			pairedItem: { item: 1 },
 		});
 	});
+
+	it("within the app's card update budget: DingTalk's flow-control answers hold items back until they arrive, none fails", async () => {
+		seedCard(fake, 'ai-card-1');
+		// DingTalk lets one through per second (the fake's per-app limit) and refuses the rest.
+		fake.setQpsLimit('/v1.0/card/streaming', 1);
+		await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+		await run([{}, { content: ', world', isFinalize: true }]);
+		expect(fake.cards.get('ai-card-1')).toMatchObject({
+			fieldValues: { content: 'Hello, world' },
+			finalized: true,
+		});
+		const calls = fake.requestsTo('/v1.0/card/streaming');
+		expect(calls.filter((r) => r.status === 200)).toHaveLength(2);
+		// Refused at most once: the budget paused instead of retrying at once.
+		expect(calls.filter((r) => r.status === 403).length).toBeLessThanOrEqual(1);
+		fake.clearQpsLimits();
+	}, 20_000);
 });

@@ -83,4 +83,20 @@ describe('DingTalk → Card → Update', () => {
 			pairedItem: { item: 1 },
 		});
 	});
+
+	it("within the app's card update budget: DingTalk's flow-control answers hold items back until they arrive, none fails", async () => {
+		seedCard(fake, 'card-1');
+		seedCard(fake, 'card-2');
+		// DingTalk lets one through per second (the fake's per-app limit) and refuses the rest.
+		fake.setQpsLimit('/v1.0/card/instances', 1);
+		await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+		await run(['card-1', 'card-2']);
+		expect(fake.cards.get('card-1')?.cardData).toMatchObject({ status: 'Approved' });
+		expect(fake.cards.get('card-2')?.cardData).toMatchObject({ status: 'Approved' });
+		const calls = fake.requestsTo('/v1.0/card/instances');
+		expect(calls.filter((r) => r.status === 200)).toHaveLength(2);
+		// Refused at most once: the budget paused instead of retrying at once.
+		expect(calls.filter((r) => r.status === 403).length).toBeLessThanOrEqual(1);
+		fake.clearQpsLimits();
+	}, 20_000);
 });

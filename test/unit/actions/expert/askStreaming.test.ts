@@ -1,4 +1,6 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { INCOMPLETE_MESSAGE } from '../../../../nodes/XpertAi/actions/expert/askStreaming.operation';
 
 import { XpertAi } from '../../../../nodes/XpertAi/XpertAi.node';
 import { FakeXpert } from '../../../fake-xpert';
@@ -77,6 +79,32 @@ describe('Xpert AI → Digital Expert → Ask (Streaming)', () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Digital Expert not found');
 		expect(dingTalk.fake.cards.get('ai-card-1')).toMatchObject({ finalized: true, failed: true });
+	});
+
+	it("fails the item when the expert's stream carries an error frame mid-answer, and finishes the card as failed", async () => {
+		seedCard(dingTalk.fake, 'ai-card-1');
+		xpert.fake.streamOptions = { failAfterWords: 3, failWith: 'model quota exhausted' };
+		const error = (await run([{}]).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The Digital Expert failed while answering: model quota exhausted');
+		const words = FakeXpert.answer(xpert.fake.experts[0], 'VPN is down', 1).match(/\S+\s*/g) ?? [];
+		const card = dingTalk.fake.cards.get('ai-card-1');
+		expect(card).toMatchObject({ finalized: true, failed: true });
+		// What arrived before the error stays visible, marked failed.
+		expect(card?.fieldValues.content).toBe(words.slice(0, 3).join(''));
+		expect(card?.streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+	});
+
+	it('fails the item when the stream ends without its complete event: a cut-off answer never looks complete', async () => {
+		seedCard(dingTalk.fake, 'ai-card-1');
+		xpert.fake.streamOptions = { endAfterWords: 4 };
+		const error = (await run([{}]).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(INCOMPLETE_MESSAGE);
+		expect(error.description).toMatch(/closed halfway/);
+		const card = dingTalk.fake.cards.get('ai-card-1');
+		expect(card).toMatchObject({ finalized: true, failed: true });
+		expect(card?.streams.some((s) => s.isFinalize && !s.isError)).toBe(false);
 	});
 
 	it("reports a wrong DingTalk Client Secret with DingTalk's code and the credential hint", async () => {
