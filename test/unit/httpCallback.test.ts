@@ -159,13 +159,19 @@ describe('HttpCallbackVerifier', () => {
 			kind: 'reject',
 			reason: 'unsupported event type',
 		});
-		// DingTalk's retry (re-encrypted, same eventId) is accepted by the verifier and dropped by the pipeline.
+		// DingTalk's retry (re-encrypted, same eventId) is held by the verifier's replay memory (answered, not run)...
+		expect(verifier.verify(asRequest(pusher.encrypted(event)))).toEqual({
+			kind: 'duplicate',
+			encrypted: true,
+			messageId: 'evt-http-1',
+		});
+		// ...and the pipeline de-duplicates on eventId too (a retry read by a verifier that has not seen the event).
 		const receiver = new HttpCallbackReceiver(settings, {
 			...DEFAULT_PIPELINE_OPTIONS,
 			events: ['orgEvent'],
 			orgEventTypes: ['bpms_instance_change'],
 		});
-		const retry = verifier.verify(asRequest(pusher.encrypted(event)));
+		const retry = new HttpCallbackVerifier(settings).verify(asRequest(pusher.encrypted(event)));
 		if (verdict.kind !== 'callback' || retry.kind !== 'callback') throw new Error('not read');
 		const first = await receiver.receive(verdict.callback);
 		const second = await receiver.receive(retry.callback);
@@ -196,6 +202,13 @@ describe('HttpCallbackVerifier', () => {
 					body: JSON.parse(body) as unknown,
 					bodyBytes: body.length,
 				});
+				// DingTalk's retry of an event already read is held by the replay memory: answered, not run.
+				if (verdict.kind === 'duplicate') {
+					res
+						.writeHead(200, { 'content-type': 'application/json' })
+						.end(JSON.stringify(verifier.encryptedSuccess()));
+					return;
+				}
 				if (verdict.kind !== 'callback') throw new Error(verdict.kind);
 				void receiver.receive(verdict.callback).then((reception) => {
 					if (reception.item) items.push(reception.item);
