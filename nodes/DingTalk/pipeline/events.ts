@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE } from '../transport/callbacks';
 import { TOPIC_ORG_EVENT } from '../transport/orgEvents';
 import { unreadableOrgEvent } from './orgEvents';
-import { isJsonObject } from '../../shared/json';
+import { isJsonObject, textField } from '../../shared/json';
 
 /** The DingTalk Trigger's message item: flat, documented, with DingTalk's payload kept under `raw`. */
 interface MessageFields {
@@ -53,14 +53,6 @@ export type CardCallbackEvent = CardCallbackFields & IDataObject;
  * a string belongs, `atUsers: "x"`, `actionIds: {}`) must become an empty value, never a throw inside the pipeline.
  */
 
-/** A text field: strings as they are, numbers as their digits, anything else empty (String() throws on some objects). */
-const str = (value: unknown): string =>
-	typeof value === 'string'
-		? value
-		: typeof value === 'number' && Number.isFinite(value)
-			? String(value)
-			: '';
-
 /** A numeric field (DingTalk sends milliseconds as numbers, some as digit strings); 0 when unreadable. */
 function num(value: unknown): number {
 	const n =
@@ -80,16 +72,16 @@ const objects = (value: unknown): IDataObject[] =>
 
 /** The text a user wrote, for every message type that has one (rich text joins its text parts). */
 function textOf(data: IDataObject): string {
-	const type = str(data.msgtype);
+	const type = textField(data.msgtype);
 	const content = obj(data.content);
-	if (type === 'text') return str(obj(data.text).content);
+	if (type === 'text') return textField(obj(data.text).content);
 	if (type === 'richText')
 		return objects(content.richText)
-			.map((p) => str(p.text))
+			.map((p) => textField(p.text))
 			.filter(Boolean)
 			.join('');
-	if (type === 'audio') return str(content.recognition);
-	if (type === 'file') return str(content.fileName);
+	if (type === 'audio') return textField(content.recognition);
+	if (type === 'file') return textField(content.fileName);
 	return '';
 }
 
@@ -111,16 +103,16 @@ export type MediaRef = {
 
 /** A file's download code (pictures carry it twice, as `downloadCode` and `pictureDownloadCode`). */
 const downloadCodeOf = (content: IDataObject): string =>
-	str(content.downloadCode) || str(content.pictureDownloadCode);
+	textField(content.downloadCode) || textField(content.pictureDownloadCode);
 
 export function mediaOf(data: IDataObject): MediaRef[] {
 	const content = obj(data.content);
-	const type = str(data.msgtype);
+	const type = textField(data.msgtype);
 	const code = downloadCodeOf(content);
 	if ((type === 'picture' || type === 'audio' || type === 'video') && code)
 		return [{ type, downloadCode: code }];
 	if (type === 'file' && code)
-		return [{ type, downloadCode: code, fileName: str(content.fileName) || undefined }];
+		return [{ type, downloadCode: code, fileName: textField(content.fileName) || undefined }];
 	if (type === 'richText') {
 		return objects(content.richText)
 			.filter((part) => part.type === 'picture' && downloadCodeOf(part))
@@ -162,7 +154,7 @@ function capText(text: string, max: number): string {
 /** The text of a quoted rich-text part: `text`, or (quote snapshots, per third-party code) `content` of a text part. */
 function quotedPartText(part: IDataObject, kind: string): string {
 	if (typeof part.text === 'string') return part.text;
-	return kind === 'text' ? str(part.content) : '';
+	return kind === 'text' ? textField(part.content) : '';
 }
 
 /** Text and pictures of a quoted rich text, in order, reading at most QUOTE_LIMITS.parts parts. */
@@ -173,7 +165,7 @@ function quotedRichText(parts: unknown): { text: string; media: MediaRef[] } {
 	for (const part of list) {
 		if (!isJsonObject<IDataObject>(part)) continue;
 		// UNCONFIRMED: quote snapshots name a part's kind `msgType` where messages say `type` (third-party code).
-		const kind = str(part.type) || str(part.msgType);
+		const kind = textField(part.type) || textField(part.msgType);
 		const code = downloadCodeOf(part);
 		if (kind === 'picture' || (!kind && code)) {
 			if (code) media.push({ type: 'picture', downloadCode: code });
@@ -201,7 +193,8 @@ function quotedCard(blocks: unknown): { text: string; media: MediaRef[] } {
 		let line = '';
 		for (const child of children) {
 			if (!isJsonObject<IDataObject>(child)) continue;
-			if (child.elementType === 'TEXT' || child.elementType === 'LINK') line += str(child.value);
+			if (child.elementType === 'TEXT' || child.elementType === 'LINK')
+				line += textField(child.value);
 			else if (child.elementType === 'IMAGE' && downloadCodeOf(child))
 				media.push({ type: 'picture', downloadCode: downloadCodeOf(child) });
 		}
@@ -221,13 +214,13 @@ function quotedContent(type: string, content: unknown): { text: string; media: M
 	if (type === 'interactiveCard') return quotedCard(c.cardContent);
 	const code = downloadCodeOf(c);
 	if (type === 'picture' || type === 'audio' || type === 'video' || type === 'file') {
-		const fileName = type === 'file' ? str(c.fileName) : '';
+		const fileName = type === 'file' ? textField(c.fileName) : '';
 		const ref: MediaRef = { type, downloadCode: code, ...(fileName ? { fileName } : {}) };
-		const text = type === 'audio' ? str(c.recognition) : fileName;
+		const text = type === 'audio' ? textField(c.recognition) : fileName;
 		return { text, media: code ? [ref] : [] };
 	}
 	// text: {text}; markdown (UNCONFIRMED): {title, text}; other types: whatever plain `text`/`content` they carry.
-	return { text: str(c.text) || str(c.content), media: [] };
+	return { text: textField(c.text) || textField(c.content), media: [] };
 }
 
 const QUOTE_CONTAINERS = ['text', 'content'] as const;
@@ -260,7 +253,7 @@ export function quotedOf(data: IDataObject): QuotedMessage | null {
 	const { snapshot, isReply } = quoteSnapshotOf(data);
 	if (!snapshot && !isReply) return null;
 	const q = snapshot ?? {};
-	const messageType = str(q.msgType) || str(q.msgtype) || 'unknown';
+	const messageType = textField(q.msgType) || textField(q.msgtype) || 'unknown';
 	// quoteMessage (old shape, UNCONFIRMED) carries a text message's text as the robot message does: text.content.
 	const content =
 		q.content ?? (isJsonObject<IDataObject>(q.text) ? { text: q.text.content } : q.text);
@@ -269,10 +262,10 @@ export function quotedOf(data: IDataObject): QuotedMessage | null {
 		text: capText(text, QUOTE_LIMITS.text),
 		messageType,
 		// Without a snapshot ID, DingTalk's `originalMsgId` (seen on replies, UNCONFIRMED) names the quoted message.
-		msgId: str(q.msgId) || str(data.originalMsgId),
-		senderId: str(q.senderId),
-		senderStaffId: str(q.senderStaffId),
-		senderNick: str(q.senderNick),
+		msgId: textField(q.msgId) || textField(data.originalMsgId),
+		senderId: textField(q.senderId),
+		senderStaffId: textField(q.senderStaffId),
+		senderNick: textField(q.senderNick),
 		createdAt: num(q.createdAt ?? q.createAt),
 		media: media.slice(0, QUOTE_LIMITS.media),
 	};
@@ -281,29 +274,29 @@ export function quotedOf(data: IDataObject): QuotedMessage | null {
 export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessageEvent {
 	const rawText = textOf(data);
 	const atUsers = objects(data.atUsers).map((u) => ({
-		dingtalkId: str(u.dingtalkId),
-		staffId: str(u.staffId),
+		dingtalkId: textField(u.dingtalkId),
+		staffId: textField(u.staffId),
 	}));
-	const isGroup = str(data.conversationType) === '2';
-	const botId = str(data.chatbotUserId);
+	const isGroup = textField(data.conversationType) === '2';
+	const botId = textField(data.chatbotUserId);
 	const isMentioned =
 		data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === botId);
 	return {
 		event: 'message',
 		text: stripMention(rawText),
 		rawText,
-		messageType: str(data.msgtype) || 'unknown',
-		msgId: str(data.msgId),
-		senderStaffId: str(data.senderStaffId),
-		senderNick: str(data.senderNick),
+		messageType: textField(data.msgtype) || 'unknown',
+		msgId: textField(data.msgId),
+		senderStaffId: textField(data.senderStaffId),
+		senderNick: textField(data.senderNick),
 		senderIsAdmin: data.isAdmin === true,
-		conversationId: str(data.conversationId),
+		conversationId: textField(data.conversationId),
 		conversationType: isGroup ? 'group' : 'direct',
-		conversationTitle: str(data.conversationTitle),
+		conversationTitle: textField(data.conversationTitle),
 		isMentioned,
 		mentionedUsers: atUsers,
-		robotCode: str(data.robotCode),
-		sessionWebhook: str(data.sessionWebhook),
+		robotCode: textField(data.robotCode),
+		sessionWebhook: textField(data.sessionWebhook),
 		sessionWebhookExpiredTime: num(data.sessionWebhookExpiredTime),
 		createdAt: num(data.createAt ?? data.createA),
 		receivedAt: new Date(now).toISOString(),
@@ -314,7 +307,7 @@ export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessage
 
 /** The sender's ID for session keys: staff ID, else DingTalk's user ID (external users have no staff ID). */
 export function senderKeyOf(event: BaseMessageEvent, data: IDataObject): string {
-	return event.senderStaffId || str(data.senderId);
+	return event.senderStaffId || textField(data.senderId);
 }
 
 /** A card callback's `value` (or `content`): a JSON object, or a JSON string of one; undefined otherwise. */
@@ -335,12 +328,12 @@ export function toCardCallbackEvent(data: IDataObject, now = Date.now()): CardCa
 	const privateData = obj(value.cardPrivateData);
 	return {
 		event: 'cardCallback',
-		userId: str(data.userId),
-		outTrackId: str(data.outTrackId),
-		conversationId: str(data.spaceId),
-		spaceType: str(data.spaceType),
+		userId: textField(data.userId),
+		outTrackId: textField(data.outTrackId),
+		conversationId: textField(data.spaceId),
+		spaceType: textField(data.spaceType),
 		actionIds: (Array.isArray(privateData.actionIds) ? privateData.actionIds : [])
-			.map(str)
+			.map(textField)
 			.filter(Boolean),
 		params: obj(privateData.params),
 		value,
@@ -351,7 +344,7 @@ export function toCardCallbackEvent(data: IDataObject, now = Date.now()): CardCa
 
 /** A card button's `action` parameter, as text. */
 export function cardActionOf(event: CardCallbackEvent): string {
-	return str(event.params.action);
+	return textField(event.params.action);
 }
 
 /**

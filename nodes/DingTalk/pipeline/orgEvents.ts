@@ -11,7 +11,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isJsonObject } from '../../shared/json';
+import { isJsonObject, textField } from '../../shared/json';
 import type { OrgEventEnvelope } from '../transport/orgEvents';
 
 /** The event types the trigger lists by name (value = DingTalk's eventType). */
@@ -55,13 +55,6 @@ export function wantsEventType(filter: OrgEventFilter, eventType: string): boole
 	);
 }
 
-const str = (value: unknown): string =>
-	typeof value === 'string'
-		? value
-		: typeof value === 'number' && Number.isFinite(value)
-			? String(value)
-			: '';
-
 /** A time field as ISO text: milliseconds or seconds, numbers or digit strings; null when absent or unreadable. */
 function isoTime(value: unknown): string | null {
 	const raw = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
@@ -95,18 +88,18 @@ export interface ApprovalChange extends IDataObject {
 /** The approval fields of a bpms event, named the same for instance and task events. */
 export function approvalOf(data: Record<string, unknown>): ApprovalChange {
 	return {
-		instanceId: str(data.processInstanceId),
-		processCode: str(data.processCode),
-		title: str(data.title),
-		type: str(data.type),
-		result: str(data.result),
-		originatorUserId: str(data.staffId),
-		url: str(data.url),
-		businessId: str(data.businessId),
+		instanceId: textField(data.processInstanceId),
+		processCode: textField(data.processCode),
+		title: textField(data.title),
+		type: textField(data.type),
+		result: textField(data.result),
+		originatorUserId: textField(data.staffId),
+		url: textField(data.url),
+		businessId: textField(data.businessId),
 		createdAt: isoTime(data.createTime),
 		finishedAt: isoTime(data.finishTime),
-		taskId: str(data.taskId),
-		remark: str(data.remark),
+		taskId: textField(data.taskId),
+		remark: textField(data.remark),
 	};
 }
 
