@@ -132,6 +132,18 @@ export class N8nServer {
 		);
 	}
 
+	/** How many finished executions of a workflow ended in an error (n8n's status filter: error and crashed). */
+	async failedExecutionCount(workflowId: string): Promise<number> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['error', 'crashed'] }));
+		const { data } = await this.rest<{ count: number }>(
+			'GET',
+			`/executions?filter=${filter}&limit=1`,
+		);
+		if (typeof data.count !== 'number')
+			throw new Error(`unexpected executions answer: ${JSON.stringify(data)}`);
+		return data.count;
+	}
+
 	/** The executions n8n recorded for a workflow (the newest 100), with their ids and statuses. */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));

@@ -16,13 +16,22 @@ import { dingTalkNodeFactory, flow, link, triggerNode } from '../harness/workflo
 export interface SoakOptions {
 	seconds: number;
 	messagesPerSecond: number;
+	/** The trigger's Max Concurrent Runs (unset: no limit). */
+	maxConcurrentRuns?: number;
 	log: (line: string) => void;
 }
 
 export interface SoakReport {
 	seconds: number;
 	faults: { drops: number; refusals: number; flowControl: number; tokenExpiries: number };
-	counts: { sent: number; executed: number; replied: number; lost: number; duplicated: number };
+	counts: {
+		sent: number;
+		executed: number;
+		failedRuns: number;
+		replied: number;
+		lost: number;
+		duplicated: number;
+	};
 	deliveries: { total: number; redeliveries: number };
 	tokenCalls: number;
 	flowControlAnswers: number;
@@ -67,7 +76,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 				WORKFLOW_ID,
 				[
 					triggerNode({
-						parameters: { events: ['message'], options: { allowedConversationIds: CONVERSATION } },
+						parameters: {
+							events: ['message'],
+							options: {
+								allowedConversationIds: CONVERSATION,
+								...(options.maxConcurrentRuns
+									? { maxConcurrentRuns: options.maxConcurrentRuns }
+									: {}),
+							},
+						},
 						credentials,
 					}),
 					dingTalk(
@@ -93,6 +110,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		await waitFor(() => fake.gateway.liveConnections().length > 0, 60_000);
 		// The user folder may hold executions of an earlier soak.
 		const executedBefore = await server.executionCount(WORKFLOW_ID);
+		const failedBefore = await server.failedExecutionCount(WORKFLOW_ID);
 
 		// The hour's fault timeline, minute by minute: a drop every 5 minutes (every 10th a refused reconnect instead),
 		// flow control every 4, all tokens revoked every 15. Minute 0 is quiet.
@@ -169,11 +187,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 		const lost = texts.filter((t) => !counts.has(t)).length;
 		const duplicated = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
 		const executed = (await server.executionCount(WORKFLOW_ID)) - executedBefore;
+		const failedRuns = (await server.failedExecutionCount(WORKFLOW_ID)) - failedBefore;
 		const third = Math.max(1, Math.floor(rss.length / 3));
 		const report: SoakReport = {
 			seconds: +((Date.now() - started) / 1000).toFixed(1),
 			faults,
-			counts: { sent: total, executed, replied: counts.size, lost, duplicated },
+			counts: { sent: total, executed, failedRuns, replied: counts.size, lost, duplicated },
 			deliveries: {
 				total: fake.gateway.deliveries.length,
 				redeliveries: fake.gateway.deliveries.filter((d) => d.redelivery).length,
