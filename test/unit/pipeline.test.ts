@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { Aggregator } from '../../nodes/DingTalk/pipeline/Aggregator';
 import { Deduplicator } from '../../nodes/DingTalk/pipeline/Deduplicator';
 import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
+import { RunQueueFullError } from '../../nodes/DingTalk/pipeline/RunLimiter';
 import {
 	DEFAULT_PIPELINE_OPTIONS,
 	type PipelineOptions,
@@ -592,6 +593,26 @@ describe('EventPipeline', () => {
 		await p.handle(message('3', { senderStaffId: 'u2' }));
 		await p.handle(message('4'));
 		expect(emitted.map((e) => e.msgId)).toEqual(['4']);
+	});
+
+	it('a message refused by a full wait queue (Max Concurrent Runs) is never ACKed away: it runs on a later delivery', async () => {
+		let refusals = 3;
+		let runs = 0;
+		const p = new EventPipeline(options, async () => {
+			if (refusals > 0) {
+				refusals--;
+				throw new RunQueueFullError(1000);
+			}
+			runs++;
+			return { ok: true };
+		});
+		for (let delivery = 0; delivery < 3; delivery++)
+			await expect(p.handle(message('queued'))).rejects.toThrow(RunQueueFullError);
+		await expect(p.handle(message('queued'))).resolves.toBeNull();
+		expect(runs).toBe(1);
+		// Ran once: later deliveries are ACKed without a second run.
+		await expect(p.handle(message('queued'))).resolves.toBeNull();
+		expect(runs).toBe(1);
 	});
 
 	it('a failed run rejects (no ACK), its redelivery runs once more, a success is never repeated', async () => {

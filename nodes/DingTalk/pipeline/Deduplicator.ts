@@ -12,7 +12,11 @@ export interface Settled<T> {
 }
 
 export type Admission<T> =
-	| { run: true; settle: (outcome: 'succeeded' | 'failed', value?: T) => void }
+	| {
+			run: true;
+			/** `notStarted`: no run began (a full wait queue): the message is forgotten, not counted as a failure. */
+			settle: (outcome: 'succeeded' | 'failed' | 'notStarted', value?: T) => void;
+	  }
 	| { run: false; outcome: Promise<Settled<T>> };
 
 interface Entry<T> {
@@ -63,6 +67,12 @@ export class Deduplicator<T = unknown> {
 		return {
 			run: true,
 			settle: (outcome, value) => {
+				if (outcome === 'notStarted') {
+					if (this.entries.get(id) === next) this.entries.delete(id);
+					for (const resolve of next.waiters ?? []) resolve({ retry: true });
+					next.waiters = undefined;
+					return;
+				}
 				next.state = outcome;
 				next.at = this.now();
 				next.value = value;

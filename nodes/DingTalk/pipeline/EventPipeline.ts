@@ -9,6 +9,7 @@ import {
 import { type OrgEventEnvelope, TOPIC_ORG_EVENT } from '../transport/orgEvents';
 import { Aggregator } from './Aggregator';
 import { Deduplicator } from './Deduplicator';
+import { RunQueueFullError } from './RunLimiter';
 import {
 	type BaseMessageEvent,
 	cardActionOf,
@@ -147,7 +148,9 @@ export class EventPipeline {
 		try {
 			result = await work();
 		} catch (error) {
-			admission.settle('failed');
+			// A message refused by a full wait queue never ran: counting it as a failed run would, after two refusals,
+			// ACK its later redeliveries as handled without it ever running.
+			admission.settle(error instanceof RunQueueFullError ? 'notStarted' : 'failed');
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the message un-ACKed for redelivery
 			throw error;
 		}

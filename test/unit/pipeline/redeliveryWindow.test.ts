@@ -73,3 +73,24 @@ describe('Deduplicator: redelivery window', () => {
 		expect(d.admit('m').run).toBe(false);
 	});
 });
+
+describe('Deduplicator: a message that never started', () => {
+	it('is forgotten, not counted as a failed run: it runs once however often a full queue refused it', async () => {
+		const d = new Deduplicator(TTL, 100, () => 0);
+		for (let refusal = 0; refusal < 5; refusal++) {
+			const admission = d.admit('queued');
+			if (!admission.run) throw new Error(`refusal ${refusal}: a message that never ran was held`);
+			admission.settle('notStarted');
+		}
+		const first = d.admit('queued');
+		const waiting = d.admit('queued');
+		expect(first.run).toBe(true);
+		expect(waiting.run).toBe(false);
+		if (!first.run || waiting.run) return;
+		first.settle('notStarted');
+		// The redelivery that waited for it is told to try again: nothing ran yet.
+		expect(await waiting.outcome).toEqual({ retry: true });
+		settle(d.admit('queued'), 'succeeded');
+		expect(d.admit('queued').run).toBe(false);
+	});
+});
