@@ -34,6 +34,14 @@ const seconds =
 	(value, fallback) =>
 		value === undefined || value === '' ? Number(fallback) : Math.max(min, Number(value));
 
+/** The approval filters apply to approval events: shown when those (or All) are selected. */
+const SHOWN_FOR_APPROVAL_EVENTS = {
+	show: {
+		events: ['orgEvent'],
+		orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
+	},
+};
+
 /**
  * The event pipeline's settings, each defined once: the trigger parameter that sets it (name, default, how n8n shows
  * it), where the trigger keeps it, and how its saved value is read. The trigger's description, the settings reader and
@@ -106,12 +114,7 @@ export const PIPELINE_SETTINGS = {
 		placeholder: 'PROC-FF6Y4BE1N2-SF0LJ1NLK3E8SXUD1NJT2-ABC',
 		description:
 			"Approval events only: only these approval forms (comma-separated process codes, from the form's URL in the OA admin); empty = all",
-		displayOptions: {
-			show: {
-				events: ['orgEvent'],
-				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
-			},
-		},
+		displayOptions: SHOWN_FOR_APPROVAL_EVENTS,
 	}),
 	approvalChangeTypes: setting('node', ids, {
 		displayName: 'Approval Change Types',
@@ -128,12 +131,7 @@ export const PIPELINE_SETTINGS = {
 		],
 		default: [],
 		description: 'Approval events only: which changes start the workflow; none selected = all',
-		displayOptions: {
-			show: {
-				events: ['orgEvent'],
-				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
-			},
-		},
+		displayOptions: SHOWN_FOR_APPROVAL_EVENTS,
 	}),
 	approvalResults: setting('node', ids, {
 		displayName: 'Approval Results',
@@ -146,12 +144,7 @@ export const PIPELINE_SETTINGS = {
 		default: [],
 		description:
 			'Approval events only: which results start the workflow (a start or a termination has none, so selecting one leaves those out); none selected = all',
-		displayOptions: {
-			show: {
-				events: ['orgEvent'],
-				orgEventTypes: ['bpms_instance_change', 'bpms_task_change', ALL_EVENT_TYPES],
-			},
-		},
+		displayOptions: SHOWN_FOR_APPROVAL_EVENTS,
 	}),
 	conversationTypes: setting<'both' | 'direct' | 'group'>('node', asIs, {
 		displayName: 'Conversations',
