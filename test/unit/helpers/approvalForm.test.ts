@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import {
 	fieldValue,
 	formByLabel,
@@ -53,6 +55,10 @@ describe('approval form mapping', () => {
 		});
 		expect(fieldValue(withTime, '2026-12-24')).toEqual({ value: '2026-12-24 00:00' });
 		const dateOnly = { ...withTime, format: 'yyyy-MM-dd' };
+		// As n8n hands over a mapped dateTime field: a Luxon DateTime in the workflow's zone.
+		const luxon = DateTime.fromISO('2026-12-24T00:30:00', { zone: 'Asia/Shanghai' });
+		expect(fieldValue(dateOnly, luxon)).toEqual({ value: '2026-12-24' });
+		expect(fieldValue(withTime, luxon)).toEqual({ value: '2026-12-24 00:30' });
 		expect(fieldValue(dateOnly, '2026-12-24T01:30:00+08:00')).toEqual({ value: '2026-12-24' });
 		expect(fieldValue(dateOnly, '24.12.2026')).toEqual({
 			problem: '"Type" takes a date (yyyy-MM-dd), not "24.12.2026"',
