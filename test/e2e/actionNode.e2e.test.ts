@@ -641,7 +641,8 @@ const cases: Record<string, ActionCase[]> = {
 						additionalFields: {
 							appUrl: 'https://tickets.example/42',
 							priority: 30,
-							dueTime: '2026-12-24T10:00:00.000Z',
+							// As the date picker gives it: no offset, so in the workflow's time zone.
+							dueTime: '2026-12-24T10:00:00',
 						},
 					},
 				},
@@ -694,7 +695,8 @@ const cases: Record<string, ActionCase[]> = {
 					creatorId: `union${creator}`,
 					executorIds: [`union${executor}`],
 					priority: 30,
-					dueTime: Date.parse('2026-12-24T10:00:00.000Z'),
+					// n8n's default time zone (GENERIC_TIMEZONE unset): America/New_York, UTC-5 in December.
+					dueTime: Date.parse('2026-12-24T15:00:00.000Z'),
 					detailUrl: { appUrl: 'https://tickets.example/42', pcUrl: 'https://tickets.example/42' },
 				});
 				expect(outputOf(result, 'Open To-dos')).toEqual([
