@@ -2,6 +2,7 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
 import { DecisionKeys } from '../../nodes/DingTalk/crypto/decisionKey';
+import { Decisions } from '../../nodes/DingTalk/pipeline/Decisions';
 import type { DingTalkAppConfig } from '../../nodes/DingTalk/transport';
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
 import { activeHttpTrigger, forgetHttpTrigger } from '../../nodes/DingTalk/trigger/httpRegistry';
@@ -25,6 +26,8 @@ import {
 	httpEventPayload,
 } from '../fake-dingtalk/orgEvents';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
+import { DECISION_TEMPLATE_ID } from '../fake-dingtalk/cardClicks';
+import { FakeDingTalk } from '../fake-dingtalk/FakeDingTalk';
 import { defaultFixture } from '../fake-dingtalk/fixture';
 import {
 	REFUSALS_WITHOUT_A_CASE,
@@ -795,6 +798,95 @@ describe('decision cards in HTTP mode (issue 23 item 3)', () => {
 				cardUpdateOptions: options,
 			},
 		});
+	});
+
+	it("the fake's HTTP click is signed as DingTalk signs robot callbacks, and the answer it gets is applied to the card", async () => {
+		const fake = new FakeDingTalk(defaultFixture());
+		fake.cards.set(CARD, {
+			cardTemplateId: DECISION_TEMPLATE_ID,
+			cardData: { title: 'Leave', context: CONTEXT, decided: 'false', statusText: '' },
+			privateData: {
+				manager0001: {
+					cardParamMap: { decisionKey: keys.keyFor(CARD, 'manager0001', CONTEXT) },
+				},
+			},
+			clientId: app.clientId,
+			openSpaceId: 'dtv1.card//IM_ROBOT.manager0001',
+			callbackType: 'HTTP',
+			streams: [],
+			fieldValues: {},
+			finalized: false,
+			failed: false,
+		});
+		const receiver = new HttpCallbackReceiver(
+			settings,
+			{ ...DEFAULT_PIPELINE_OPTIONS, events: ['cardCallback'] },
+			Date.now,
+			{ scope: 'fake-click', keys, store: new Decisions() },
+		);
+		const items: unknown[] = [];
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				const verdict = receiver.verifier.verify({
+					method: req.method ?? 'POST',
+					headers: req.headers,
+					query: {},
+					body: JSON.parse(body) as unknown,
+					bodyBytes: body.length,
+				});
+				if (verdict.kind !== 'callback') {
+					res.writeHead(401).end(JSON.stringify(verdict));
+					return;
+				}
+				void receiver.receive(verdict.callback).then((reception) => {
+					if (reception.item) items.push(reception.item);
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(reception.response ?? {}));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+			const byB = await fake.clickCard({
+				outTrackId: CARD,
+				userId: 'eng0001',
+				button: 'approve',
+				callbackUrl,
+			});
+			expect(byB.status).toBe(200);
+			expect(fake.cards.get(CARD)?.privateData).toMatchObject({
+				eng0001: { cardParamMap: { notice: expect.stringMatching(/^Only the listed approvers/) } },
+			});
+			const byA = await fake.clickCard({
+				outTrackId: CARD,
+				userId: 'manager0001',
+				button: 'refuse',
+				callbackUrl,
+			});
+			expect(byA).toMatchObject({ mode: 'http', status: 200 });
+			expect(items).toEqual([
+				expect.objectContaining({
+					decision: expect.objectContaining({ decision: 'refuse', decidedBy: 'manager0001' }),
+				}),
+			]);
+			expect(fake.cards.get(CARD)?.cardData).toEqual({
+				title: 'Leave',
+				context: CONTEXT,
+				decided: 'true',
+				decision: 'refuse',
+				decidedBy: 'manager0001',
+				statusText: 'Refused by manager0001. 已由 manager0001 拒绝。',
+			});
+			expect(fake.cardClicks.map((c) => [c.userId, c.mode])).toEqual([
+				['eng0001', 'http'],
+				['manager0001', 'http'],
+			]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 
 	it('an identical second click on any other card is still held as a replay', () => {
