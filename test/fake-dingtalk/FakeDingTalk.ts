@@ -4,6 +4,13 @@ import type { AddressInfo } from 'net';
 
 import { recordSecret } from '../support/secretLeaks';
 import { DingTalkCallbackPusher } from './callbackPush';
+import {
+	type CardClick,
+	clickCard,
+	DECISION_TEMPLATE_ID,
+	decisionTemplate,
+	type FakeCardTemplate,
+} from './cardClicks';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { emotion } from './emotionRoutes';
@@ -111,6 +118,12 @@ export class FakeDingTalk {
 	cards = new Map<string, FakeCard>();
 	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
 	readonly todos = new FakeTodos();
+	/** Card templates whose buttons the fake can click (the decision template is always there). */
+	readonly cardTemplates = new Map<string, FakeCardTemplate>([
+		[DECISION_TEMPLATE_ID, decisionTemplate()],
+	]);
+	/** Every simulated card click, with the answer DingTalk got for it. */
+	cardClicks: CardClick[] = [];
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
 		string,
@@ -291,11 +304,27 @@ export class FakeDingTalk {
 		this.uploads = [];
 		this.cards = new Map();
 		this.todos.clear();
+		this.cardClicks = [];
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
 		this.gateway.reset();
 		this.workflow.reset();
+	}
+
+	/**
+	 * User `userId` clicks `button` ("approve", "refuse", …) on card `outTrackId`: the callback DingTalk would send
+	 * (params resolved from the user's private data, then the card data), in the card's callback mode; resolves with
+	 * the answer DingTalk got, which is applied to the card.
+	 */
+	async clickCard(opts: {
+		outTrackId: string;
+		userId: string;
+		button: string;
+		callbackUrl?: string;
+		timeoutMs?: number;
+	}): Promise<CardClick> {
+		return await clickCard(this, opts);
 	}
 
 	expireAllTokens(): void {
@@ -520,6 +549,21 @@ export class FakeDingTalk {
 				return { status: 200, body: Object.fromEntries(this.cards) };
 			case 'GET /__fake/todos':
 				return { status: 200, body: [...this.todos.tasks.values()] };
+			case 'POST /__fake/cards/click': {
+				// A user clicks a card's button: `curl -d '{"outTrackId":"decision-…","userId":"manager4220",
+				// "button":"approve"}' <fake>/__fake/cards/click` (HTTP-callback cards add "callbackUrl").
+				try {
+					const click = await this.clickCard({
+						outTrackId: String(body.outTrackId ?? ''),
+						userId: String(body.userId ?? ''),
+						button: String(body.button ?? ''),
+						callbackUrl: typeof body.callbackUrl === 'string' ? body.callbackUrl : undefined,
+					});
+					return { status: 200, body: click };
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };
