@@ -4,6 +4,13 @@ import type { AddressInfo } from 'net';
 
 import { recordSecret } from '../support/secretLeaks';
 import { DingTalkCallbackPusher } from './callbackPush';
+import {
+	type CardClick,
+	clickCard,
+	DECISION_TEMPLATE_ID,
+	decisionTemplate,
+	type FakeCardTemplate,
+} from './cardClicks';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { emotion } from './emotionRoutes';
@@ -12,6 +19,7 @@ import { type FakeUpload, receiveMediaUpload } from './mediaRoutes';
 import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
+import { FakeTodos, isTodoRoute, todoRoute } from './todoRoutes';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
 import { defaultApprovalTemplates, FakeWorkflow } from './workflowRoutes';
 import type {
@@ -108,6 +116,14 @@ export class FakeDingTalk {
 	/** Every reaction added to or removed from a message, in order. */
 	reactions: ReactionEvent[] = [];
 	cards = new Map<string, FakeCard>();
+	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
+	readonly todos = new FakeTodos();
+	/** Card templates whose buttons the fake can click (the decision template is always there). */
+	readonly cardTemplates = new Map<string, FakeCardTemplate>([
+		[DECISION_TEMPLATE_ID, decisionTemplate()],
+	]);
+	/** Every simulated card click, with the answer DingTalk got for it. */
+	cardClicks: CardClick[] = [];
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
 		string,
@@ -144,7 +160,12 @@ export class FakeDingTalk {
 			recordSecret('DingTalk Callback Token (fake app)', app.callbackToken);
 			recordSecret('DingTalk Callback AES Key (fake app)', app.callbackAesKey);
 		}
-		for (const user of options.users ?? []) this.users.set(user.userid, user);
+		// DingTalk gives every user a union ID besides the user ID; a fixture without one gets a deterministic one.
+		for (const user of options.users ?? [])
+			this.users.set(
+				user.userid,
+				user.unionid ? user : { ...user, unionid: `union${user.userid}` },
+			);
 		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
 			this.departments.set(department.dept_id, department);
 		}
@@ -282,11 +303,28 @@ export class FakeDingTalk {
 		this.reactions = [];
 		this.uploads = [];
 		this.cards = new Map();
+		this.todos.clear();
+		this.cardClicks = [];
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
 		this.gateway.reset();
 		this.workflow.reset();
+	}
+
+	/**
+	 * User `userId` clicks `button` ("approve", "refuse", …) on card `outTrackId`: the callback DingTalk would send
+	 * (params resolved from the user's private data, then the card data), in the card's callback mode; resolves with
+	 * the answer DingTalk got, which is applied to the card.
+	 */
+	async clickCard(opts: {
+		outTrackId: string;
+		userId: string;
+		button: string;
+		callbackUrl?: string;
+		timeoutMs?: number;
+	}): Promise<CardClick> {
+		return await clickCard(this, opts);
 	}
 
 	expireAllTokens(): void {
@@ -422,7 +460,9 @@ export class FakeDingTalk {
 			return sendBySession(this, req);
 		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open')
 			return this.gateway.open(req);
-		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
+		const route =
+			AUTHENTICATED_ROUTES[`${req.method} ${req.path}`] ??
+			(isTodoRoute(req.method, req.path) ? todoRoute : undefined);
 		if (!route) {
 			// UNCONFIRMED: the api family's answer for an unknown path.
 			return isApiPath(req.path)
@@ -507,6 +547,23 @@ export class FakeDingTalk {
 				return { status: 200, body: this.reactions };
 			case 'GET /__fake/cards':
 				return { status: 200, body: Object.fromEntries(this.cards) };
+			case 'GET /__fake/todos':
+				return { status: 200, body: [...this.todos.tasks.values()] };
+			case 'POST /__fake/cards/click': {
+				// A user clicks a card's button: `curl -d '{"outTrackId":"decision-…","userId":"manager4220",
+				// "button":"approve"}' <fake>/__fake/cards/click` (HTTP-callback cards add "callbackUrl").
+				try {
+					const click = await this.clickCard({
+						outTrackId: String(body.outTrackId ?? ''),
+						userId: String(body.userId ?? ''),
+						button: String(body.button ?? ''),
+						callbackUrl: typeof body.callbackUrl === 'string' ? body.callbackUrl : undefined,
+					});
+					return { status: 200, body: click };
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };

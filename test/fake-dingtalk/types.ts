@@ -115,7 +115,10 @@ export interface CardStreamUpdate {
 export interface FakeCard {
 	cardTemplateId: string;
 	cardData: Record<string, string>;
+	/** Per user ID `{ cardParamMap }`: what only that user sees (and what `${…}` in their button params reads). */
 	privateData?: unknown;
+	/** The app that created the card: its clicks go to that app's callbacks. */
+	clientId?: string;
 	openSpaceId: string;
 	callbackType?: string;
 	streams: CardStreamUpdate[];
