@@ -19,7 +19,9 @@ import { type FakeUpload, receiveMediaUpload } from './mediaRoutes';
 import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
+import { FakeTodos, isTodoRoute, todoRoute } from './todoRoutes';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
+import { defaultApprovalTemplates, FakeWorkflow } from './workflowRoutes';
 import type {
 	FakeApp,
 	FakeCard,
@@ -53,7 +55,29 @@ const AUTHENTICATED_ROUTES: Record<string, Route> = {
 	'POST /topapi/v2/user/list': listFull,
 	'POST /topapi/v2/user/get': getUser,
 	'POST /topapi/v2/department/listsub': listSubDepartments,
+	...workflowRoutes(),
 };
+
+/** OA approvals (workflowRoutes.ts), each behind the fake's workflow permission switch. */
+function workflowRoutes(): Record<string, Route> {
+	const on =
+		(handler: (workflow: FakeWorkflow, req: FakeRequest) => FakeReply): Route =>
+		(fake, req) =>
+			fake.workflow.route((r) => handler(fake.workflow, r))(req);
+	const body = (req: FakeRequest) => (req.body ?? {}) as Record<string, unknown>;
+	return {
+		'POST /v1.0/workflow/processInstances': on((w, r) => w.start(body(r))),
+		'GET /v1.0/workflow/processInstances': on((w, r) => w.get(r.query)),
+		'POST /v1.0/workflow/processes/instanceIds/query': on((w, r) => w.listIds(body(r))),
+		'POST /v1.0/workflow/processInstances/execute': on((w, r) => w.execute(body(r))),
+		'POST /v1.0/workflow/processInstances/comments': on((w, r) => w.comment(body(r))),
+		'POST /v1.0/workflow/processInstances/terminate': on((w, r) => w.terminate(body(r))),
+		'GET /v1.0/workflow/forms/schemas/processCodes': on((w, r) => w.schema(r.query)),
+		'GET /v1.0/workflow/processes/userVisibilities/templates': on((w, r) =>
+			w.visibleTemplates(r.query),
+		),
+	};
+}
 
 /** POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} → a short-lived URL on this fake. */
 function messageFileDownload(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
@@ -92,6 +116,8 @@ export class FakeDingTalk {
 	/** Every reaction added to or removed from a message, in order. */
 	reactions: ReactionEvent[] = [];
 	cards = new Map<string, FakeCard>();
+	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
+	readonly todos = new FakeTodos();
 	/** Card templates whose buttons the fake can click (the decision template is always there). */
 	readonly cardTemplates = new Map<string, FakeCardTemplate>([
 		[DECISION_TEMPLATE_ID, decisionTemplate()],
@@ -108,6 +134,8 @@ export class FakeDingTalk {
 		() => this.apps,
 		() => this.baseUrl,
 	);
+	/** OA approvals: templates, instances, and the switch that refuses them as a missing permission. */
+	readonly workflow: FakeWorkflow = new FakeWorkflow(this);
 	/** Files users "sent": downloadCode → content. */
 	readonly media = new Map<string, { bytes: Buffer; contentType: string; hideLength?: boolean }>();
 	/** Bytes of media files written to clients so far. */
@@ -132,7 +160,12 @@ export class FakeDingTalk {
 			recordSecret('DingTalk Callback Token (fake app)', app.callbackToken);
 			recordSecret('DingTalk Callback AES Key (fake app)', app.callbackAesKey);
 		}
-		for (const user of options.users ?? []) this.users.set(user.userid, user);
+		// DingTalk gives every user a union ID besides the user ID; a fixture without one gets a deterministic one.
+		for (const user of options.users ?? [])
+			this.users.set(
+				user.userid,
+				user.unionid ? user : { ...user, unionid: `union${user.userid}` },
+			);
 		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
 			this.departments.set(department.dept_id, department);
 		}
@@ -141,6 +174,7 @@ export class FakeDingTalk {
 		this.flowControlledUserIds = new Set(options.flowControlledUserIds ?? []);
 		for (const [path, qps] of Object.entries(options.qpsLimits ?? {})) this.setQpsLimit(path, qps);
 		this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
+		this.workflow.seedTemplates(options.processTemplates ?? defaultApprovalTemplates());
 	}
 
 	get baseUrl(): string {
@@ -269,11 +303,13 @@ export class FakeDingTalk {
 		this.reactions = [];
 		this.uploads = [];
 		this.cards = new Map();
+		this.todos.clear();
 		this.cardClicks = [];
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
 		this.gateway.reset();
+		this.workflow.reset();
 	}
 
 	/**
@@ -424,7 +460,9 @@ export class FakeDingTalk {
 			return sendBySession(this, req);
 		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open')
 			return this.gateway.open(req);
-		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
+		const route =
+			AUTHENTICATED_ROUTES[`${req.method} ${req.path}`] ??
+			(isTodoRoute(req.method, req.path) ? todoRoute : undefined);
 		if (!route) {
 			// UNCONFIRMED: the api family's answer for an unknown path.
 			return isApiPath(req.path)
@@ -509,6 +547,8 @@ export class FakeDingTalk {
 				return { status: 200, body: this.reactions };
 			case 'GET /__fake/cards':
 				return { status: 200, body: Object.fromEntries(this.cards) };
+			case 'GET /__fake/todos':
+				return { status: 200, body: [...this.todos.tasks.values()] };
 			case 'POST /__fake/cards/click': {
 				// A user clicks a card's button: `curl -d '{"outTrackId":"decision-…","userId":"manager4220",
 				// "button":"approve"}' <fake>/__fake/cards/click` (HTTP-callback cards add "callbackUrl").
@@ -598,6 +638,20 @@ export class FakeDingTalk {
 					},
 				};
 			}
+			case 'POST /__fake/approvals/submit': {
+				// A user submits an approval: `curl -d '{"processCode":"PROC-EXPENSE-0001","originatorUserId":"eng0002",
+				// "form":{"Reason":"Taxi","Amount":42}}' <fake>/__fake/approvals/submit`.
+				try {
+					return {
+						status: 200,
+						body: this.workflow.submit(body as unknown as Parameters<FakeWorkflow['submit']>[0]),
+					};
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
+			case 'GET /__fake/approvals':
+				return { status: 200, body: Object.fromEntries(this.workflow.instances) };
 			case 'GET /__fake/replies':
 				return {
 					status: 200,

@@ -28,3 +28,11 @@ export {
 	httpEventPayload,
 	newEventId,
 } from './orgEvents';
+export {
+	defaultApprovalTemplates,
+	FakeWorkflow,
+	type FakeFormField,
+	type FakeProcessInstance,
+	type FakeProcessTemplate,
+	type FakeTask,
+} from './workflowRoutes';

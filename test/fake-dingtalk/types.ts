@@ -1,3 +1,5 @@
+import type { FakeProcessTemplate } from './workflowRoutes';
+
 export interface FakeApp {
 	clientId: string;
 	clientSecret: string;
@@ -41,6 +43,8 @@ export interface FakeOptions {
 	flowControlledUserIds?: string[];
 	/** Per-app QPS limits by API path (DingTalk's 403 QpsLimitForAppkeyAndApi over them); none by default. */
 	qpsLimits?: Record<string, number>;
+	/** OA approval templates (default: workflowRoutes.ts defaultApprovalTemplates()). */
+	processTemplates?: FakeProcessTemplate[];
 }
 
 export interface RecordedRequest {

@@ -2,12 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { createRouter } from '../../shared/router';
 import { clientFor, type DingTalkClient, DingTalkApiError, toNodeError } from '../transport';
+import * as approval from './approval';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
 import * as media from './media';
 import * as message from './message';
 import type { DingTalkOperation, DingTalkResource } from './node.type';
+import * as todo from './todo';
 import * as user from './user';
 
 const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
@@ -17,6 +19,8 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	user: user.operations,
 	department: department.operations,
 	media: media.operations,
+	approval: approval.operations,
+	todo: todo.operations,
 };
 
 /** Runs the chosen operation once per input item, with a client for the node's credential. */

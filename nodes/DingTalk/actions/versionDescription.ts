@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as approval from './approval';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
 import * as media from './media';
 import * as message from './message';
+import * as todo from './todo';
 import * as user from './user';
 
 /** The node's fields: credential type, resource, and each resource's operations with their own fields. */
@@ -26,11 +28,13 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Approval', value: 'approval' },
 			{ name: 'Card', value: 'card' },
 			{ name: 'Connection', value: 'connection' },
 			{ name: 'Department', value: 'department' },
 			{ name: 'Media', value: 'media' },
 			{ name: 'Message', value: 'message' },
+			{ name: 'To-Do', value: 'todo' },
 			{ name: 'User', value: 'user' },
 		],
 		default: 'message',
@@ -41,4 +45,6 @@ export const properties: INodeProperties[] = [
 	...department.description,
 	...connection.description,
 	...media.description,
+	...approval.description,
+	...todo.description,
 ];
