@@ -46,6 +46,12 @@ export default {
 	// Equivalent mutants (no test can tell them from the original; each was tried by hand):
 	// - crypto/CallbackCrypto.ts, constructor: `this.key.length !== 32` and its message. describeAesKeyProblem has
 	//   already required 43 letters and digits, which with one "=" always decode to 32 bytes: the check cannot fire.
+	// - crypto/CallbackCrypto.ts, decryptCiphertext: `lengthOk = content.length >= 20 && …` -> `true && …`. Under 20
+	//   bytes the length read is 0, and `20 + 0 <= content.length` is false already.
+	// - crypto/CallbackCrypto.ts, decryptCiphertext: the 'AES decryption failed' text (no test reaches it). Without
+	//   auto padding, AES-CBC decryption of whole blocks (decodeCiphertext checked) cannot fail.
+	// - crypto/CallbackCrypto.ts, verifyRobotSignature: `String(sign ?? '')` -> any other fallback text. A missing
+	//   sign fails the comparison with either text.
 	// - http/HttpCallbackVerifier.ts, constructor: `settings.callbackAesKey.trim()` dropped. Node's base64 decoder
 	//   skips blanks, so the untrimmed key decodes to the same 32 bytes.
 	// - http/HttpCallbackVerifier.ts, callbackSecretsState: `aesKeySet &&` dropped. A blank key already fails

@@ -3,8 +3,9 @@ import { join } from 'path';
 
 import type { BadCallbackCase } from '../fake-dingtalk';
 
-const source = (path: string) =>
-	readFileSync(join(__dirname, '../../nodes/DingTalk', path), 'utf8');
+// Under mutation testing (StrykerJS) the tests run in a sandbox whose sources are instrumented: read the originals.
+const projectRoot = join(__dirname, '../..').replace(/[\\/]\.stryker-tmp[\\/][^\\/]+$/, '');
+const source = (path: string) => readFileSync(join(projectRoot, 'nodes/DingTalk', path), 'utf8');
 
 /**
  * Every refusal the HTTP callback code can answer, read from its source so a new one cannot be added without a bad

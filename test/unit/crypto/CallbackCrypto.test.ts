@@ -3,6 +3,7 @@ import nodeCrypto from 'crypto';
 import {
 	CallbackCrypto,
 	CallbackCryptoError,
+	decodeCiphertext,
 	robotSignature,
 	verifyRobotSignature,
 } from '../../../nodes/DingTalk/crypto/CallbackCrypto';
@@ -215,4 +216,50 @@ describe(STAYS_LINEAR, () => {
 		['encrypted callback: base64 then a bad character', decrypt(`${'A'.repeat(MB)}!`)],
 		['encrypted callback: base64 then too many "="', decrypt(`${'A'.repeat(MB)}===`)],
 	]);
+});
+
+describe('CallbackCrypto edges (each names the refusal the admin log gets)', () => {
+	const aesKey = vectors[0].aesKey;
+	const ownerKey = vectors[0].ownerKey;
+	/** AES-256-CBC as DingTalk uses it (key = the decoded AES key, IV = its first 16 bytes), PKCS#7 to 32-byte blocks. */
+	const encryptRaw = (plain: Buffer): string => {
+		const key = Buffer.from(`${aesKey}=`, 'base64');
+		const pad = 32 - (plain.length % 32);
+		const cipher = nodeCrypto.createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+		cipher.setAutoPadding(false);
+		const padded = Buffer.concat([plain, Buffer.alloc(pad, pad)]);
+		return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
+	};
+	const codeOf = (work: () => unknown): string | undefined => {
+		try {
+			work();
+		} catch (error) {
+			return error instanceof CallbackCryptoError
+				? error.code
+				: `not a CallbackCryptoError: ${error}`;
+		}
+		return undefined;
+	};
+
+	it('reads a 20-byte plaintext by its length field: 0 is an empty message (for another app without the AppKey), more is a bad length', () => {
+		const crypto = new CallbackCrypto('token', aesKey, ownerKey);
+		const plain = Buffer.concat([Buffer.alloc(16, 7), Buffer.from([0, 0, 0, 0])]);
+		expect(codeOf(() => crypto.decrypt(encryptRaw(plain)))).toBe('ownerKeyMismatch');
+		// A 20-byte plaintext whose length field promises more than it holds is a bad length.
+		const promising = Buffer.concat([Buffer.alloc(16, 7), Buffer.from([0, 0, 0, 5])]);
+		expect(codeOf(() => crypto.decrypt(encryptRaw(promising)))).toBe('lengthMismatch');
+		const withOwner = Buffer.concat([plain, Buffer.from(ownerKey, 'utf8')]);
+		expect(crypto.decrypt(encryptRaw(withOwner))).toBe('');
+	});
+
+	it('refuses an empty encrypt as not canonical base64 before any AES work', () => {
+		expect(() => decodeCiphertext('')).toThrow('encrypt is not canonical base64');
+	});
+
+	it('refuses an encrypt that is not a string with its own error, not a TypeError', () => {
+		expect(codeOf(() => decodeCiphertext(42 as unknown as string))).toBe('decryptFailed');
+		expect(codeOf(() => decodeCiphertext({ length: 1 } as unknown as string))).toBe(
+			'decryptFailed',
+		);
+	});
 });
