@@ -4,6 +4,13 @@ import type { AddressInfo } from 'net';
 
 import { recordSecret } from '../support/secretLeaks';
 import { DingTalkCallbackPusher } from './callbackPush';
+import {
+	type CardClick,
+	clickCard,
+	DECISION_TEMPLATE_ID,
+	decisionTemplate,
+	type FakeCardTemplate,
+} from './cardClicks';
 import { createAndDeliver, streamCard, updateCard } from './cardRoutes';
 import { getUser, listFull, listSimple, listSubDepartments } from './directoryRoutes';
 import { emotion } from './emotionRoutes';
@@ -13,6 +20,7 @@ import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
+import { defaultApprovalTemplates, FakeWorkflow } from './workflowRoutes';
 import type {
 	FakeApp,
 	FakeCard,
@@ -46,7 +54,29 @@ const AUTHENTICATED_ROUTES: Record<string, Route> = {
 	'POST /topapi/v2/user/list': listFull,
 	'POST /topapi/v2/user/get': getUser,
 	'POST /topapi/v2/department/listsub': listSubDepartments,
+	...workflowRoutes(),
 };
+
+/** OA approvals (workflowRoutes.ts), each behind the fake's workflow permission switch. */
+function workflowRoutes(): Record<string, Route> {
+	const on =
+		(handler: (workflow: FakeWorkflow, req: FakeRequest) => FakeReply): Route =>
+		(fake, req) =>
+			fake.workflow.route((r) => handler(fake.workflow, r))(req);
+	const body = (req: FakeRequest) => (req.body ?? {}) as Record<string, unknown>;
+	return {
+		'POST /v1.0/workflow/processInstances': on((w, r) => w.start(body(r))),
+		'GET /v1.0/workflow/processInstances': on((w, r) => w.get(r.query)),
+		'POST /v1.0/workflow/processes/instanceIds/query': on((w, r) => w.listIds(body(r))),
+		'POST /v1.0/workflow/processInstances/execute': on((w, r) => w.execute(body(r))),
+		'POST /v1.0/workflow/processInstances/comments': on((w, r) => w.comment(body(r))),
+		'POST /v1.0/workflow/processInstances/terminate': on((w, r) => w.terminate(body(r))),
+		'GET /v1.0/workflow/forms/schemas/processCodes': on((w, r) => w.schema(r.query)),
+		'GET /v1.0/workflow/processes/userVisibilities/templates': on((w, r) =>
+			w.visibleTemplates(r.query),
+		),
+	};
+}
 
 /** POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} → a short-lived URL on this fake. */
 function messageFileDownload(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
@@ -85,6 +115,12 @@ export class FakeDingTalk {
 	/** Every reaction added to or removed from a message, in order. */
 	reactions: ReactionEvent[] = [];
 	cards = new Map<string, FakeCard>();
+	/** Card templates whose buttons the fake can click (the decision template is always there). */
+	readonly cardTemplates = new Map<string, FakeCardTemplate>([
+		[DECISION_TEMPLATE_ID, decisionTemplate()],
+	]);
+	/** Every simulated card click, with the answer DingTalk got for it. */
+	cardClicks: CardClick[] = [];
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
 		string,
@@ -95,6 +131,8 @@ export class FakeDingTalk {
 		() => this.apps,
 		() => this.baseUrl,
 	);
+	/** OA approvals: templates, instances, and the switch that refuses them as a missing permission. */
+	readonly workflow: FakeWorkflow = new FakeWorkflow(this);
 	/** Files users "sent": downloadCode → content. */
 	readonly media = new Map<string, { bytes: Buffer; contentType: string; hideLength?: boolean }>();
 	/** Bytes of media files written to clients so far. */
@@ -128,6 +166,7 @@ export class FakeDingTalk {
 		this.flowControlledUserIds = new Set(options.flowControlledUserIds ?? []);
 		for (const [path, qps] of Object.entries(options.qpsLimits ?? {})) this.setQpsLimit(path, qps);
 		this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
+		this.workflow.seedTemplates(options.processTemplates ?? defaultApprovalTemplates());
 	}
 
 	get baseUrl(): string {
@@ -256,10 +295,27 @@ export class FakeDingTalk {
 		this.reactions = [];
 		this.uploads = [];
 		this.cards = new Map();
+		this.cardClicks = [];
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
 		this.gateway.reset();
+		this.workflow.reset();
+	}
+
+	/**
+	 * User `userId` clicks `button` ("approve", "refuse", …) on card `outTrackId`: the callback DingTalk would send
+	 * (params resolved from the user's private data, then the card data), in the card's callback mode; resolves with
+	 * the answer DingTalk got, which is applied to the card.
+	 */
+	async clickCard(opts: {
+		outTrackId: string;
+		userId: string;
+		button: string;
+		callbackUrl?: string;
+		timeoutMs?: number;
+	}): Promise<CardClick> {
+		return await clickCard(this, opts);
 	}
 
 	expireAllTokens(): void {
@@ -480,6 +536,21 @@ export class FakeDingTalk {
 				return { status: 200, body: this.reactions };
 			case 'GET /__fake/cards':
 				return { status: 200, body: Object.fromEntries(this.cards) };
+			case 'POST /__fake/cards/click': {
+				// A user clicks a card's button: `curl -d '{"outTrackId":"decision-…","userId":"manager4220",
+				// "button":"approve"}' <fake>/__fake/cards/click` (HTTP-callback cards add "callbackUrl").
+				try {
+					const click = await this.clickCard({
+						outTrackId: String(body.outTrackId ?? ''),
+						userId: String(body.userId ?? ''),
+						button: String(body.button ?? ''),
+						callbackUrl: typeof body.callbackUrl === 'string' ? body.callbackUrl : undefined,
+					});
+					return { status: 200, body: click };
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };
@@ -554,6 +625,20 @@ export class FakeDingTalk {
 					},
 				};
 			}
+			case 'POST /__fake/approvals/submit': {
+				// A user submits an approval: `curl -d '{"processCode":"PROC-EXPENSE-0001","originatorUserId":"eng0002",
+				// "form":{"Reason":"Taxi","Amount":42}}' <fake>/__fake/approvals/submit`.
+				try {
+					return {
+						status: 200,
+						body: this.workflow.submit(body as unknown as Parameters<FakeWorkflow['submit']>[0]),
+					};
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
+			case 'GET /__fake/approvals':
+				return { status: 200, body: Object.fromEntries(this.workflow.instances) };
 			case 'GET /__fake/replies':
 				return {
 					status: 200,

@@ -104,6 +104,7 @@ export class StreamGateway {
 		{ app: FakeApp; subscriptions: GatewayConnection['subscriptions']; expiresAt: number }
 	>();
 	private readonly pending = new Map<string, Pending>();
+	private readonly ackWaiters = new Map<string, Array<(ack: RecordedAck) => void>>();
 	private readonly wss = new WebSocketServer({ noServer: true });
 	private stopped = false;
 
@@ -195,13 +196,17 @@ export class StreamGateway {
 			this.onEventAck(eventId, messageId, Number(frame.code), data);
 			return;
 		}
-		this.acks.push({
+		const ack: RecordedAck = {
 			messageId,
 			code: Number(frame.code),
 			data,
 			connectionId: connection.id,
 			at: Date.now(),
-		});
+		};
+		this.acks.push(ack);
+		const waiters = this.ackWaiters.get(messageId);
+		this.ackWaiters.delete(messageId);
+		for (const resolve of waiters ?? []) resolve(ack);
 		const pending = this.pending.get(messageId);
 		if (pending && Number(frame.code) === 200) {
 			clearTimeout(pending.timer);
@@ -305,6 +310,27 @@ export class StreamGateway {
 		return this.connections.filter(
 			(c) => c.socket.readyState === WebSocket.OPEN && (!appId || c.app.clientId === appId),
 		);
+	}
+
+	/** The first ACK of a CALLBACK (already recorded, or the next one); rejects after `timeoutMs`. */
+	async waitForAck(messageId: string, timeoutMs = 30_000): Promise<RecordedAck> {
+		const recorded = this.acks.find((a) => a.messageId === messageId);
+		if (recorded) return recorded;
+		const waiters = this.ackWaiters.get(messageId) ?? [];
+		this.ackWaiters.set(messageId, waiters);
+		return await new Promise<RecordedAck>((resolve, reject) => {
+			const done = (ack: RecordedAck) => {
+				clearTimeout(timer);
+				resolve(ack);
+			};
+			const timer = setTimeout(() => {
+				const at = waiters.indexOf(done);
+				if (at >= 0) waiters.splice(at, 1);
+				reject(new Error(`no ACK for ${messageId} within ${timeoutMs} ms`));
+			}, timeoutMs);
+			timer.unref();
+			waiters.push(done);
+		});
 	}
 
 	/** Pushes a CALLBACK (robot message or card callback) the way DingTalk does; returns its messageId. */

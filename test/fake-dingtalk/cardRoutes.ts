@@ -13,6 +13,18 @@ function paramMapProblem(map: unknown): string | undefined {
 	return nonString ? `cardParamMap.${nonString[0]} must be a string` : undefined;
 }
 
+/** privateData: per user ID `{ cardParamMap }` of strings (SDK: CreateAndDeliverRequest.privateData). */
+function privateDataProblem(privateData: unknown): string | undefined {
+	if (privateData === undefined) return undefined;
+	if (typeof privateData !== 'object' || privateData === null || Array.isArray(privateData))
+		return 'privateData must be an object';
+	for (const [userId, value] of Object.entries(privateData)) {
+		const problem = paramMapProblem((value as Body | null)?.cardParamMap);
+		if (problem) return `privateData.${userId}: ${problem}`;
+	}
+	return undefined;
+}
+
 /** POST /v1.0/card/instances/createAndDeliver: one card, delivered to one robot chat or group. */
 export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: FakeApp): FakeReply {
 	const body = req.body as Body;
@@ -27,6 +39,8 @@ export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: Fake
 	const cardParamMap = (body.cardData as Body | undefined)?.cardParamMap;
 	const problem = paramMapProblem(cardParamMap);
 	if (problem) return apiError(400, 'invalidParameter.cardData.invalid', problem);
+	const privateProblem = privateDataProblem(body.privateData);
+	if (privateProblem) return apiError(400, 'invalidParameter.privateData.invalid', privateProblem);
 	const openSpaceId = String(body.openSpaceId ?? '');
 	const space = /^dtv1\.card\/\/(IM_GROUP|IM_ROBOT)\.(.+)$/.exec(openSpaceId);
 	if (!space) return apiError(400, 'invalidParameter.openSpaceId.invalid', 'openSpaceId 格式错误');
@@ -49,6 +63,7 @@ export function createAndDeliver(fake: FakeDingTalk, req: FakeRequest, app: Fake
 		cardTemplateId: String(body.cardTemplateId),
 		cardData: { ...(cardParamMap as Record<string, string>) },
 		privateData: body.privateData,
+		clientId: app.clientId,
 		openSpaceId,
 		callbackType: body.callbackType as string | undefined,
 		streams: [],

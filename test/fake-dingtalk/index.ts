@@ -3,6 +3,13 @@ export { defaultFixture } from './fixture';
 export type * from './types';
 export { FAKE_CHATBOT_USER_ID, robotMessage } from './robotMessage';
 export { DingTalkCallbackPusher, type PushAnswer, type PushedCallback } from './callbackPush';
+export {
+	applyAnswer,
+	type CardClick,
+	DECISION_TEMPLATE_ID,
+	type FakeCardTemplate,
+	resolveParams,
+} from './cardClicks';
 export { badCallbackCases, type BadCallbackCase } from './badCallbacks';
 export {
 	inboundMessage,
@@ -21,3 +28,11 @@ export {
 	httpEventPayload,
 	newEventId,
 } from './orgEvents';
+export {
+	defaultApprovalTemplates,
+	FakeWorkflow,
+	type FakeFormField,
+	type FakeProcessInstance,
+	type FakeProcessTemplate,
+	type FakeTask,
+} from './workflowRoutes';

@@ -1,3 +1,5 @@
+import type { FakeProcessTemplate } from './workflowRoutes';
+
 export interface FakeApp {
 	clientId: string;
 	clientSecret: string;
@@ -41,6 +43,8 @@ export interface FakeOptions {
 	flowControlledUserIds?: string[];
 	/** Per-app QPS limits by API path (DingTalk's 403 QpsLimitForAppkeyAndApi over them); none by default. */
 	qpsLimits?: Record<string, number>;
+	/** OA approval templates (default: workflowRoutes.ts defaultApprovalTemplates()). */
+	processTemplates?: FakeProcessTemplate[];
 }
 
 export interface RecordedRequest {
@@ -111,7 +115,10 @@ export interface CardStreamUpdate {
 export interface FakeCard {
 	cardTemplateId: string;
 	cardData: Record<string, string>;
+	/** Per user ID `{ cardParamMap }`: what only that user sees (and what `${…}` in their button params reads). */
 	privateData?: unknown;
+	/** The app that created the card: its clicks go to that app's callbacks. */
+	clientId?: string;
 	openSpaceId: string;
 	callbackType?: string;
 	streams: CardStreamUpdate[];

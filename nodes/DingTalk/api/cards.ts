@@ -31,6 +31,8 @@ export interface CardDelivery {
 	/** HTTP callbacks only: the route key registered for the callback URL. */
 	callbackRouteKey?: string;
 	space: CardSpace;
+	/** Per user ID, variables only that user sees (confirmed: CreateAndDeliverRequest.privateData in the SDK). */
+	privateData?: Record<string, { cardParamMap: CardParamMap }>;
 }
 
 /** POST /v1.0/card/instances/createAndDeliver, as sent. */
@@ -46,6 +48,7 @@ export interface CreateAndDeliverRequest {
 	imGroupOpenDeliverModel?: { robotCode: string; atUserIds?: Record<string, string> };
 	imRobotOpenSpaceModel?: { supportForward: boolean };
 	imRobotOpenDeliverModel?: { spaceType: 'IM_ROBOT'; robotCode: string };
+	privateData?: Record<string, { cardParamMap: CardParamMap }>;
 }
 
 export interface DeliverResult {
@@ -82,10 +85,14 @@ export interface CardStreamingRequest {
 	guid: string;
 }
 
-/** The answer to a card callback: what the clicked card changes to, without another API call. */
+/**
+ * The answer to a card callback: what the clicked card changes to, without another API call. `cardData` is what
+ * every viewer sees; `userPrivateData` only the clicker (protocol notes §2.2; not in DingTalk's SDK models).
+ */
 export interface CardCallbackAnswer {
-	cardData: { cardParamMap: CardParamMap };
-	cardUpdateOptions: { updateCardDataByKey: boolean };
+	cardData?: { cardParamMap: CardParamMap };
+	userPrivateData?: { cardParamMap: CardParamMap };
+	cardUpdateOptions: { updateCardDataByKey: boolean; updatePrivateDataByKey?: boolean };
 }
 
 type DeliveryTarget = Pick<
@@ -132,6 +139,7 @@ export async function createAndDeliverCard(
 		...(callbackType === 'none' ? {} : { callbackType }),
 		...(callbackType === 'HTTP' && callbackRouteKey ? { callbackRouteKey } : {}),
 		...deliveryTarget(client, delivery.space),
+		...(delivery.privateData ? { privateData: delivery.privateData } : {}),
 	};
 	return await client.api<CreateAndDeliverResponse>('POST', CREATE_AND_DELIVER_PATH, request);
 }

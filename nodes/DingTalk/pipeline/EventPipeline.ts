@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { type CardCallbackAnswer } from '../api/cards';
+import { type DecisionKeys, isDecisionOutTrackId } from '../crypto/decisionKey';
 import { t } from '../helpers/i18n';
 import {
 	type IncomingCallback,
@@ -8,11 +10,21 @@ import {
 } from '../transport/callbacks';
 import { type OrgEventEnvelope, TOPIC_ORG_EVENT } from '../transport/orgEvents';
 import { Aggregator } from './Aggregator';
+import {
+	alreadyDecidedNotice,
+	type DecisionChoice,
+	type DecisionGate,
+	type DecisionRecord,
+	decisionStatusText,
+	NOT_AN_APPROVER_NOTICE,
+	processDecisions,
+} from './Decisions';
 import { Deduplicator } from './Deduplicator';
 import { RunQueueFullError } from './RunLimiter';
 import {
 	type BaseMessageEvent,
 	cardActionOf,
+	type CardCallbackEvent,
 	type MessageEvent,
 	senderKeyOf,
 	toCardCallbackEvent,
@@ -22,12 +34,21 @@ import {
 import type { PipelineOptions } from './options';
 import { acceptsOrgEvent, toOrgEventItem, unreadableOrgEvent } from './orgEvents';
 import { SessionStore } from './SessionStore';
+import { isJsonObject, textField } from '../../shared/json';
 
 /**
  * Starts a workflow run for one item; resolves when it finished (ok = no error), or earlier with `response` when the
  * run answered a card callback itself (Card → Answer Callback).
  */
 export type EmitEvent = (item: IDataObject) => Promise<{ ok: boolean; response?: unknown }>;
+
+/** The `decision` field of a decision click's item. */
+export interface DecisionOfClick {
+	decision: DecisionChoice;
+	decidedBy: string;
+	outTrackId: string;
+	context: IDataObject;
+}
 
 /**
  * One event pipeline for both transports (Stream and HTTP): parse, filter, de-duplicate, attach the session,
@@ -46,6 +67,8 @@ export class EventPipeline {
 		emit: EmitEvent,
 		private readonly now: () => number = Date.now,
 		private readonly warn: (message: string) => void = () => undefined,
+		/** Without one, every decision-card click is refused. */
+		private readonly decisionGate?: DecisionGate,
 	) {
 		this.emit = this.withDeadline(emit);
 		this.sessions = new SessionStore(options.sessionTimeoutSeconds * 1000, now);
@@ -245,6 +268,8 @@ export class EventPipeline {
 			if (!this.options.events.includes('cardCallback')) return { ok: true };
 			const event = toCardCallbackEvent(callback.data as IDataObject, this.now());
 			event.callbackId = callback.messageId;
+			if (isDecisionOutTrackId(event.outTrackId))
+				return await this.handleDecision(event, callback.messageId);
 			const action = cardActionOf(event);
 			const endsSession =
 				!!this.options.endSessionAction &&
@@ -278,4 +303,109 @@ export class EventPipeline {
 			return { ok: result.ok, response: result.response ?? response };
 		});
 	}
+
+	/**
+	 * A click on a decision card, decided here before any run: a click without this user's key (not a listed approver,
+	 * or a forged or altered card) and a click on a card already decided (or being decided) start no run and are
+	 * answered at once; the first approver's click runs, and the card shows the decision (the run's own answer, or
+	 * this trigger's). Refusals say nothing beyond their notice.
+	 */
+	private async handleDecision(
+		event: CardCallbackEvent,
+		deliveryId: string,
+	): Promise<{ ok: boolean; response?: unknown }> {
+		const gate = this.decisionGate;
+		const click = gate && readDecisionClick(gate.keys, event);
+		if (!gate || !click) return { ok: true, response: noticeAnswer(NOT_AN_APPROVER_NOTICE) };
+		const store = gate.store ?? processDecisions;
+		const claim = store.claim(gate.scope, event.outTrackId, deliveryId, {
+			decision: click.decision,
+			decidedBy: event.userId,
+		});
+		if (!claim.run)
+			return {
+				ok: true,
+				response: decidedAnswer(claim.decided, alreadyDecidedNotice(claim.decided.decidedBy)),
+			};
+		const decision: DecisionOfClick = {
+			decision: click.decision,
+			decidedBy: event.userId,
+			outTrackId: event.outTrackId,
+			context: click.context,
+		};
+		event.decision = decision as unknown as IDataObject;
+		let result: { ok: boolean; response?: unknown };
+		try {
+			result = await this.emit(event);
+		} catch (error) {
+			claim.settle(false);
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the click un-ACKed for redelivery
+			throw error;
+		}
+		const answeredStatus = statusTextOf(result.response);
+		claim.settle(result.ok, answeredStatus);
+		return {
+			ok: result.ok,
+			response:
+				result.response ??
+				decidedAnswer({
+					decision: click.decision,
+					decidedBy: event.userId,
+					statusText: answeredStatus ?? '',
+				}),
+		};
+	}
+}
+
+/** The approver's choice and the card's context, when the click carries this user's key for them; else undefined. */
+function readDecisionClick(
+	keys: DecisionKeys,
+	event: CardCallbackEvent,
+): { decision: DecisionChoice; context: IDataObject } | undefined {
+	const { params } = event;
+	const decision = textField(params.decision);
+	if (decision !== 'approve' && decision !== 'refuse') return undefined;
+	// UNCONFIRMED: DingTalk hands `${context}` over as the card variable's text; anything else is not this card's.
+	if (typeof params.context !== 'string') return undefined;
+	if (!keys.matches(event.outTrackId, event.userId, params.context, textField(params.decisionKey)))
+		return undefined;
+	try {
+		const context = JSON.parse(params.context) as unknown;
+		return isJsonObject<IDataObject>(context) ? { decision, context } : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The clicker's private notice (only they see it), leaving the card as it is. */
+function noticeAnswer(notice: string): CardCallbackAnswer {
+	return {
+		userPrivateData: { cardParamMap: { notice } },
+		cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+	};
+}
+
+/** The card showing the decision (every viewer), plus the clicker's private notice when there is one. */
+function decidedAnswer(record: DecisionRecord, notice?: string): CardCallbackAnswer {
+	const statusText = record.statusText || decisionStatusText(record.decision, record.decidedBy);
+	return {
+		cardData: {
+			cardParamMap: {
+				decided: 'true',
+				decision: record.decision,
+				decidedBy: record.decidedBy,
+				statusText,
+			},
+		},
+		...(notice ? { userPrivateData: { cardParamMap: { notice } } } : {}),
+		cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+	};
+}
+
+/** The statusText a run's own answer (Card → Answer Callback) set on the card, if any. */
+function statusTextOf(response: unknown): string | undefined {
+	if (!isJsonObject(response) || !isJsonObject(response.cardData)) return undefined;
+	const map = response.cardData.cardParamMap;
+	const text = isJsonObject(map) ? map.statusText : undefined;
+	return typeof text === 'string' && text ? text : undefined;
 }

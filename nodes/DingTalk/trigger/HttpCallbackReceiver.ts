@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { HttpCallbackVerifier, type HttpCallbackSettings } from '../http/HttpCallbackVerifier';
+import type { DecisionGate } from '../pipeline/Decisions';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import type { PipelineOptions } from '../pipeline/options';
 import type { IncomingCallback } from '../transport/callbacks';
@@ -32,17 +33,21 @@ export class HttpCallbackReceiver {
 		settings: HttpCallbackSettings,
 		options: PipelineOptions,
 		now: () => number = Date.now,
+		decisionGate?: DecisionGate,
 	) {
 		this.verifier = new HttpCallbackVerifier(settings, now);
 		this.pipeline = new EventPipeline(
 			options,
 			async (item) => {
-				// The oldest request still waiting with this ID starts the run.
+				// The oldest request still waiting with this ID starts the run. The run's outcome is never known here
+				// (DingTalk has its answer before the run starts): a decision counts as made once its run started.
 				const hand = this.waiting.get(deliveryIdOf(item))?.[0];
 				hand?.(item);
 				return { ok: hand !== undefined };
 			},
 			now,
+			undefined,
+			decisionGate,
 		);
 	}
 

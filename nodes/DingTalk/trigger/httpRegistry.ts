@@ -9,6 +9,7 @@ import {
 } from '../http/HttpCallbackVerifier';
 import type { PipelineOptions } from '../pipeline/options';
 import { credentialIdentity, type DingTalkAppConfig } from '../transport';
+import { decisionGateOf } from '../pipeline/Decisions';
 import { HttpCallbackReceiver } from './HttpCallbackReceiver';
 
 /**
@@ -135,7 +136,7 @@ export async function activeHttpTrigger(
 	if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
 	const { app, callback, options, production = false, callbackUrl } = await read();
 	const fingerprint = createHash('sha256')
-		.update(JSON.stringify([callback, options]))
+		.update(JSON.stringify([callback, options, app.apiBaseUrl]))
 		.digest('hex');
 	// Looked up again: another request may have read the settings while this one waited.
 	const current = triggers.get(key);
@@ -143,7 +144,7 @@ export async function activeHttpTrigger(
 	const receiver =
 		current?.fingerprint === fingerprint
 			? current.receiver
-			: new HttpCallbackReceiver(callback, options);
+			: new HttpCallbackReceiver(callback, options, Date.now, decisionGateOf(app));
 	const entry: Entry = {
 		app,
 		receiver,

@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { openStreamConnection } from '../api/gateway';
+import { decisionGateOf } from '../pipeline/Decisions';
 import { EventPipeline } from '../pipeline/EventPipeline';
 import { unreadableEvent } from '../pipeline/events';
 import { readPipelineOptions } from '../pipeline/options';
@@ -137,8 +138,12 @@ export async function startStreamTrigger(context: ITriggerFunctions): Promise<IT
 		);
 		return await Promise.race([answered, finished]);
 	};
-	const pipeline = new EventPipeline(pipelineOptions, emitEvent, Date.now, (message) =>
-		context.logger.warn(message),
+	const pipeline = new EventPipeline(
+		pipelineOptions,
+		emitEvent,
+		Date.now,
+		(message) => context.logger.warn(message),
+		decisionGateOf(app),
 	);
 	// An event that cannot be read is ACKed (DingTalk would only redeliver it) and logged, never dropped silently.
 	const readable = (callback: StreamCallback): boolean => {

@@ -1,0 +1,230 @@
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	type CardParamMap,
+	type CardSpace,
+	createAndDeliverCard,
+	CREATE_AND_DELIVER_PATH,
+} from '../../api/cards';
+import { DECISION_LIMITS, DECISION_OUT_TRACK_PREFIX, DecisionKeys } from '../../crypto/decisionKey';
+import { userLocator } from '../../descriptions/common';
+import { readJsonObject } from '../../helpers/messageContent';
+import { parseIdList } from '../../helpers/lists';
+import { type DingTalkClient, DingTalkApiError } from '../../transport';
+
+import { requiredList, requiredString } from '../../../shared/parameters';
+
+/** Private data is one map entry per approver; DingTalk documents no bound, so the node sets one. */
+const MAX_APPROVERS = 100;
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Sends a card with Approve and Refuse buttons that only the listed approvers can use. A DingTalk Trigger ' +
+			'(Card Callback event) on the same credential receives the click, names who decided and refuses ' +
+			'everyone else. The card template must be built once in DingTalk: see "Decision cards" in the README.',
+		name: 'decisionCardNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Card Template ID',
+		name: 'cardTemplateId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.schema',
+		hint: 'DingTalk Card Platform (卡片平台, open-dev.dingtalk.com/fe/card) → your decision template → Template ID',
+	},
+	{
+		displayName: 'Send To',
+		name: 'target',
+		type: 'options',
+		options: [
+			{ name: 'User', value: 'user', description: "The user's one-to-one chat with the robot" },
+			{ name: 'Group', value: 'group', description: 'A group chat the robot belongs to' },
+		],
+		default: 'user',
+	},
+	userLocator({ name: 'userId', displayOptions: { show: { target: ['user'] } } }),
+	{
+		displayName: 'Open Conversation ID',
+		name: 'openConversationId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'cidXXXXXXXX==',
+		displayOptions: { show: { target: ['group'] } },
+	},
+	{
+		displayName: 'Approver User IDs',
+		name: 'approverUserIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'manager4220, 0123456789',
+		description:
+			'User IDs of the people who may decide, separated by commas; a click by anyone else changes nothing',
+	},
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "The card's title (template variable title)",
+	},
+	{
+		displayName: 'Summary',
+		name: 'summary',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'What is to be decided, in Markdown (template variable summary)',
+	},
+	{
+		displayName: 'Context',
+		name: 'context',
+		type: 'json',
+		default: '{}',
+		description:
+			'A JSON object handed to the run the decision starts (its decision.context), e.g. {"processInstanceId": "…", "taskId": "…"}',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allow Forwarding',
+				name: 'supportForward',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether users may forward the card (a forwarded card still lets only the listed approvers decide)',
+			},
+			{
+				displayName: 'Callback Route Key',
+				name: 'callbackRouteKey',
+				type: 'string',
+				default: '',
+				description: 'For HTTP callbacks: the route key registered for your callback URL',
+			},
+			{
+				displayName: 'Callback Type',
+				name: 'callbackType',
+				type: 'options',
+				options: [
+					{
+						name: 'Stream',
+						value: 'STREAM',
+						description: 'Clicks reach a DingTalk Trigger in Stream mode',
+					},
+					{
+						name: 'HTTP',
+						value: 'HTTP',
+						description: 'Clicks reach a DingTalk Trigger in HTTP mode',
+					},
+				],
+				default: 'STREAM',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['card'], operation: ['sendDecisionCard'] } },
+	properties,
+);
+
+/**
+ * Public card data: title, summary, context (the JSON text the keys are bound to), decided "false", statusText "".
+ * Private data: each approver's decisionKey (crypto/decisionKey.ts). UNCONFIRMED: how DingTalk fills a button's
+ * `${decisionKey}` parameter from the clicker's private data (README "Decision cards").
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	client: DingTalkClient,
+	i: number,
+): Promise<IDataObject> {
+	const cardTemplateId = requiredString(this, 'cardTemplateId', i, 'Card Template ID');
+	const target = this.getNodeParameter('target', i) as 'user' | 'group';
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const approverUserIds = requiredList(
+		this,
+		'approverUserIds',
+		i,
+		'Approver User IDs',
+		parseIdList,
+	);
+	const refuse = (message: string) =>
+		new NodeOperationError(this.getNode(), message, { itemIndex: i });
+	if (approverUserIds.length > MAX_APPROVERS)
+		throw refuse(
+			`"Approver User IDs" lists ${approverUserIds.length} users; at most ${MAX_APPROVERS}`,
+		);
+	const tooLong = approverUserIds.find((id) => id.length > DECISION_LIMITS.userId);
+	if (tooLong !== undefined)
+		throw refuse(
+			`"Approver User IDs": a user ID is longer than ${DECISION_LIMITS.userId} characters`,
+		);
+	const title = requiredString(this, 'title', i, 'Title');
+	const summary = String(this.getNodeParameter('summary', i, '') ?? '');
+	const contextJson = JSON.stringify(readJsonObject.call(this, i, 'context', 'Context'));
+	if (contextJson.length > DECISION_LIMITS.context)
+		throw refuse(
+			`"Context" is ${contextJson.length} characters as JSON; at most ${DECISION_LIMITS.context}`,
+		);
+
+	const outTrackId = `${DECISION_OUT_TRACK_PREFIX}${randomUUID()}`;
+	const keys = new DecisionKeys(client.app.clientSecret);
+	const privateData: Record<string, { cardParamMap: CardParamMap }> = {};
+	for (const userId of approverUserIds)
+		privateData[userId] = {
+			cardParamMap: { decisionKey: keys.keyFor(outTrackId, userId, contextJson) },
+		};
+	const supportForward = options.supportForward === true;
+	const space: CardSpace =
+		target === 'group'
+			? {
+					type: 'group',
+					openConversationId: requiredString(this, 'openConversationId', i, 'Open Conversation ID'),
+					supportForward,
+					mentionUserIds: [],
+					mentionAll: false,
+				}
+			: {
+					type: 'user',
+					userId: requiredString(this, 'userId', i, 'User', { extractValue: true }),
+					supportForward,
+				};
+	const spaceId = space.type === 'group' ? space.openConversationId : space.userId;
+	const answer = await createAndDeliverCard(client, {
+		cardTemplateId,
+		outTrackId,
+		cardParamMap: { title, summary, context: contextJson, decided: 'false', statusText: '' },
+		privateData,
+		callbackType: options.callbackType === 'HTTP' ? 'HTTP' : 'STREAM',
+		callbackRouteKey: options.callbackRouteKey as string | undefined,
+		space,
+	});
+	const deliverResults = answer.result?.deliverResults ?? [];
+	const failures = deliverResults.filter((r) => r.success === false);
+	if (deliverResults.length > 0 && failures.length === deliverResults.length) {
+		throw new DingTalkApiError({
+			code: 'cardNotDelivered',
+			dingTalkMessage: `The card was created but not delivered to ${target} ${spaceId}: ${failures.map((f) => f.errorMsg).join('; ')}`,
+			kind: target === 'user' ? 'userNotFound' : 'invalidRequest',
+			endpoint: CREATE_AND_DELIVER_PATH,
+		});
+	}
+	return {
+		outTrackId: answer.result?.outTrackId ?? outTrackId,
+		approverUserIds,
+		deliverResults: deliverResults as IDataObject[],
+	};
+}

@@ -1,0 +1,314 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DecisionKeys } from '../../../nodes/DingTalk/crypto/decisionKey';
+import {
+	alreadyDecidedNotice,
+	type DecisionGate,
+	Decisions,
+	DecisionsFullError,
+	NOT_AN_APPROVER_NOTICE,
+} from '../../../nodes/DingTalk/pipeline/Decisions';
+import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
+
+const SCOPE = 'identity-of-the-credential';
+const CARD = 'decision-11111111-2222-4333-8444-555555555555';
+const A = 'manager4220';
+const A2 = 'manager0002';
+const B = 'eng0001';
+
+describe('Decisions (the store)', () => {
+	const approve = (decidedBy: string) => ({ decision: 'approve' as const, decidedBy });
+
+	it('the first click runs; any other click, while it runs and after it succeeded, gets its decision', () => {
+		const store = new Decisions();
+		const first = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		expect(first.run).toBe(true);
+		const during = store.claim(SCOPE, CARD, 'click-2', { decision: 'refuse', decidedBy: A2 });
+		expect(during).toEqual({
+			run: false,
+			decided: {
+				decision: 'approve',
+				decidedBy: A,
+				statusText: `Approved by ${A}. 已由 ${A} 批准。`,
+			},
+		});
+		if (first.run) first.settle(true, 'Approved (task t1 done)');
+		const after = store.claim(SCOPE, CARD, 'click-3', approve(A));
+		expect(after).toEqual({
+			run: false,
+			decided: { decision: 'approve', decidedBy: A, statusText: 'Approved (task t1 done)' },
+		});
+	});
+
+	it('the same click (another workflow, or a redelivery) runs again; a failure of every run forgets it', () => {
+		const store = new Decisions();
+		const one = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		const two = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		expect([one.run, two.run]).toEqual([true, true]);
+		if (one.run) one.settle(false);
+		// One run of the click still goes: the card is still being decided.
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2)).run).toBe(false);
+		if (two.run) two.settle(false);
+		expect(store.size).toBe(0);
+		const again = store.claim(SCOPE, CARD, 'click-3', approve(A2));
+		expect(again.run).toBe(true);
+	});
+
+	it('a success of one run of the click keeps the decision when another run of it fails', () => {
+		const store = new Decisions();
+		const one = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		const two = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		if (one.run) one.settle(true);
+		if (two.run) two.settle(false);
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2)).run).toBe(false);
+	});
+
+	it('settles once per claim: a run reported failed twice does not forget a click another run still holds', () => {
+		const store = new Decisions();
+		const one = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		store.claim(SCOPE, CARD, 'click-1', approve(A));
+		if (one.run) {
+			one.settle(false);
+			one.settle(false);
+		}
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2)).run).toBe(false);
+	});
+
+	it('is keyed by credential identity: the same outTrackId under another identity is another card', () => {
+		const store = new Decisions();
+		const mine = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		if (mine.run) mine.settle(true);
+		expect(store.claim('another-identity', CARD, 'click-2', approve(B)).run).toBe(true);
+	});
+
+	it('is bounded in age: a decision older than the limit is forgotten', () => {
+		let now = 1_000_000;
+		const store = new Decisions(10, 60_000, () => now);
+		const one = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		if (one.run) one.settle(true);
+		now += 60_001;
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2)).run).toBe(true);
+	});
+
+	it('is bounded in count: the oldest decisions go first; decisions in flight are never dropped', () => {
+		const store = new Decisions(10, 60_000, () => 0);
+		for (let i = 0; i < 10; i++) {
+			const claim = store.claim(SCOPE, `decision-${i}`, `c${i}`, approve(A));
+			if (claim.run && i < 5) claim.settle(true);
+		}
+		expect(store.size).toBe(10);
+		expect(store.claim(SCOPE, 'decision-new', 'c-new', approve(A)).run).toBe(true);
+		// Pruned to 90 %: the oldest decided went; the five in flight stayed and still answer.
+		expect(store.size).toBeLessThanOrEqual(10);
+		expect(store.claim(SCOPE, 'decision-0', 'c-again', approve(A2)).run).toBe(true);
+		for (let i = 5; i < 10; i++)
+			expect(store.claim(SCOPE, `decision-${i}`, 'c-other', approve(A2)).run).toBe(false);
+		const full = new Decisions(3, 60_000, () => 0);
+		for (let i = 0; i < 3; i++) full.claim(SCOPE, `decision-${i}`, `c${i}`, approve(A));
+		expect(() => full.claim(SCOPE, 'decision-x', 'cx', approve(A))).toThrow(DecisionsFullError);
+	});
+});
+
+describe('EventPipeline: decision clicks', () => {
+	const SECRET = 'the-client-secret';
+	const keys = new DecisionKeys(SECRET);
+	const CONTEXT = JSON.stringify({ processInstanceId: 'pi-1', taskId: 't1' });
+	const gate = (store = new Decisions()): DecisionGate => ({ scope: SCOPE, keys, store });
+
+	/** A click as DingTalk sends it for a user: the params the template's button carries, resolved for them. */
+	function click(
+		userId: string,
+		params: Record<string, unknown>,
+		outTrackId = CARD,
+	): Record<string, unknown> {
+		const value = JSON.stringify({
+			cardPrivateData: { actionIds: ['decision_approve'], params },
+		});
+		return {
+			userId,
+			outTrackId,
+			spaceId: 'cidDirect==',
+			spaceType: 'im',
+			type: 'actionCallback',
+			content: value,
+			value,
+		};
+	}
+	const approverClick = (userId: string, decision = 'approve', context = CONTEXT) =>
+		click(userId, { decision, decisionKey: keys.keyFor(CARD, userId, context), context });
+
+	function pipelineWith(
+		decisionGate: DecisionGate | undefined,
+		run: (item: IDataObject) => Promise<{ ok: boolean; response?: unknown }> = async () => ({
+			ok: true,
+		}),
+	) {
+		const items: IDataObject[] = [];
+		const pipeline = new EventPipeline(
+			{ ...DEFAULT_PIPELINE_OPTIONS, events: ['cardCallback'] },
+			async (item) => {
+				items.push(item);
+				return await run(item);
+			},
+			Date.now,
+			() => undefined,
+			decisionGate,
+		);
+		let n = 0;
+		const handle = async (data: Record<string, unknown>, messageId = `m${++n}`) =>
+			await pipeline.handle({ topic: '/v1.0/card/instances/callback', messageId, data });
+		return { items, handle };
+	}
+
+	const notice = (text: string) => ({
+		userPrivateData: { cardParamMap: { notice: text } },
+		cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+	});
+	const decidedCard = (
+		decision: string,
+		by: string,
+		statusText: string,
+		privateNotice?: string,
+	) => ({
+		cardData: {
+			cardParamMap: { decided: 'true', decision, decidedBy: by, statusText },
+		},
+		...(privateNotice ? { userPrivateData: { cardParamMap: { notice: privateNotice } } } : {}),
+		cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+	});
+
+	it("a listed approver's click runs once, naming the approver and carrying the context; the card shows it", async () => {
+		const { items, handle } = pipelineWith(gate());
+		const answer = await handle(approverClick(A));
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({
+			event: 'cardCallback',
+			userId: A,
+			outTrackId: CARD,
+			decision: {
+				decision: 'approve',
+				decidedBy: A,
+				outTrackId: CARD,
+				context: { processInstanceId: 'pi-1', taskId: 't1' },
+			},
+		});
+		expect(answer).toEqual(decidedCard('approve', A, `Approved by ${A}. 已由 ${A} 批准。`));
+	});
+
+	it('a click without a key of its own (not a listed approver) starts no run and gets only the notice', async () => {
+		const { items, handle } = pipelineWith(gate());
+		// B has no private data: DingTalk leaves the variable empty (or, UNCONFIRMED, unreplaced).
+		for (const decisionKey of ['', '${decisionKey}', keys.keyFor(CARD, A, CONTEXT)])
+			expect(
+				await handle(click(B, { decision: 'approve', decisionKey, context: CONTEXT })),
+			).toEqual(notice(NOT_AN_APPROVER_NOTICE));
+		expect(items).toHaveLength(0);
+	});
+
+	it("an approver's key for another context, card or decision value starts no run", async () => {
+		const { items, handle } = pipelineWith(gate());
+		const key = keys.keyFor(CARD, A, CONTEXT);
+		const refused = [
+			click(A, { decision: 'approve', decisionKey: key, context: '{"taskId":"t-other"}' }),
+			click(A, { decision: 'approve', decisionKey: key, context: CONTEXT }, `${CARD}0`),
+			click(A, { decision: 'maybe', decisionKey: key, context: CONTEXT }),
+			click(A, { decision: 'approve', decisionKey: key, context: JSON.parse(CONTEXT) }),
+			click(A, { decision: 'approve', decisionKey: [key], context: CONTEXT }),
+		];
+		for (const data of refused) expect(await handle(data)).toEqual(notice(NOT_AN_APPROVER_NOTICE));
+		expect(items).toHaveLength(0);
+	});
+
+	it('a context that is not a JSON object starts no run, even with its true key', async () => {
+		const { items, handle } = pipelineWith(gate());
+		for (const context of ['[1]', '"x"', 'not json'])
+			expect(await handle(approverClick(A, 'approve', context))).toEqual(
+				notice(NOT_AN_APPROVER_NOTICE),
+			);
+		expect(items).toHaveLength(0);
+	});
+
+	it('a trigger without a gate refuses every decision click', async () => {
+		const { items, handle } = pipelineWith(undefined);
+		expect(await handle(approverClick(A))).toEqual(notice(NOT_AN_APPROVER_NOTICE));
+		expect(items).toHaveLength(0);
+	});
+
+	it('a second click is answered "already decided" with the decision, and starts no run', async () => {
+		const { items, handle } = pipelineWith(gate());
+		await handle(approverClick(A));
+		const second = await handle(approverClick(A, 'refuse'));
+		expect(items).toHaveLength(1);
+		expect(second).toEqual(
+			decidedCard('approve', A, `Approved by ${A}. 已由 ${A} 批准。`, alreadyDecidedNotice(A)),
+		);
+		expect(alreadyDecidedNotice(A)).toBe(`Already decided by ${A}. 已由 ${A} 处理。`);
+	});
+
+	it('two approvers clicking at the same moment: exactly one run; the other is told who decides', async () => {
+		let finish: (ok: boolean) => void = () => undefined;
+		const { items, handle } = pipelineWith(
+			gate(),
+			async () => await new Promise((resolve) => (finish = (ok) => resolve({ ok }))),
+		);
+		const first = handle(approverClick(A));
+		const second = handle(approverClick(A2, 'refuse'));
+		const other = await second;
+		expect(items).toHaveLength(1);
+		expect(other).toEqual(
+			decidedCard('approve', A, `Approved by ${A}. 已由 ${A} 批准。`, alreadyDecidedNotice(A)),
+		);
+		finish(true);
+		await first;
+	});
+
+	it("the run's own answer goes to DingTalk, and its statusText is what later clicks are told", async () => {
+		const own = {
+			cardData: {
+				cardParamMap: { decided: 'true', statusText: 'Task t1 approved by the manager' },
+			},
+			cardUpdateOptions: { updateCardDataByKey: true },
+		};
+		const { handle } = pipelineWith(gate(), async () => ({ ok: true, response: own }));
+		expect(await handle(approverClick(A))).toEqual(own);
+		expect(await handle(approverClick(A2))).toEqual(
+			decidedCard('approve', A, 'Task t1 approved by the manager', alreadyDecidedNotice(A)),
+		);
+	});
+
+	it('a failed run forgets the decision: the click is left for redelivery and the approver may click again', async () => {
+		let ok = false;
+		const { items, handle } = pipelineWith(gate(), async () => ({ ok }));
+		await expect(handle(approverClick(A))).rejects.toThrow('the workflow run failed');
+		ok = true;
+		expect(await handle(approverClick(A2, 'refuse'))).toEqual(
+			decidedCard('refuse', A2, `Refused by ${A2}. 已由 ${A2} 拒绝。`),
+		);
+		expect(items.map((item) => (item.decision as IDataObject).decidedBy)).toEqual([A, A2]);
+	});
+
+	it('a run that could not start (the trigger closing, a full queue) forgets the decision as a failure does', async () => {
+		let fail = true;
+		const { items, handle } = pipelineWith(gate(), async () => {
+			if (fail) throw new Error('the trigger is closing');
+			return { ok: true };
+		});
+		await expect(handle(approverClick(A))).rejects.toThrow('the trigger is closing');
+		fail = false;
+		await handle(approverClick(A2));
+		expect(items.map((item) => (item.decision as IDataObject).decidedBy)).toEqual([A, A2]);
+	});
+
+	it('the store is shared: a second workflow gets the same click, a later click is refused in both', async () => {
+		const store = new Decisions();
+		const one = pipelineWith(gate(store));
+		const two = pipelineWith(gate(store));
+		await one.handle(approverClick(A), 'click-1');
+		await two.handle(approverClick(A), 'click-1');
+		expect([one.items.length, two.items.length]).toEqual([1, 1]);
+		await one.handle(approverClick(A2), 'click-2');
+		await two.handle(approverClick(A2), 'click-2');
+		expect([one.items.length, two.items.length]).toEqual([1, 1]);
+	});
+});
