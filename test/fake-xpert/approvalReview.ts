@@ -2,7 +2,8 @@
  * The fake Xpert as an approval reviewer: a prompt that asks for the Approval assistant's answer format (the flow
  * workflows/dingtalk-approval-assistant.json) is answered in that format, from the form lines it quotes, by a small
  * fixed policy, so tests and the demo can choose the recommendation by what the approval's form says:
- * - a form field left empty (or "-") → needs information, naming the field;
+ * - no reason given (no field labelled Reason, 事由 or 原因, or it is empty), or any field left empty (or "-") →
+ *   needs information, naming the field;
  * - a number field about days (label with "day" or 天) above 10, or about an amount (label with "amount" or 金额)
  *   above 5,000 → refuse;
  * - anything else → approve.
@@ -12,6 +13,7 @@
 export const REVIEW_FORMAT_LINE = 'Recommendation: approve | refuse | needs information';
 
 const MAX_DAYS = 10;
+const REASON = /reason|事由|原因/i;
 const MAX_AMOUNT = 5000;
 
 export const REVIEW_POLICIES = {
@@ -62,6 +64,7 @@ export function reviewApproval(prompt: string): string {
 			`Missing: ${missing}`,
 		].join('\n');
 	const empty = form.filter(([, value]) => value === '' || value === '-').map(([label]) => label);
+	if (!form.some(([label]) => REASON.test(label))) empty.unshift('Reason');
 	if (empty.length) return answer('needs information', REVIEW_POLICIES.missing, empty.join(', '));
 	const over = (pattern: RegExp, max: number) =>
 		form.some(([label, value]) => pattern.test(label) && Number(value) > max);

@@ -253,8 +253,12 @@ describe('the fake Xpert as the approval reviewer, through the flow’s own prom
 			policy: REVIEW_POLICIES.days,
 		});
 	});
-	it('asks for an empty field', () => {
-		expect(review({ Days: '2', Reason: '' })).toMatchObject({
+	it('asks for an empty field, and for a reason when the form gives none', () => {
+		expect(review({ Days: '2', Reason: '', Start: '-' })).toMatchObject({
+			recommendation: 'needs information',
+			missing: 'Reason, Start',
+		});
+		expect(review({ Days: '2' })).toMatchObject({
 			recommendation: 'needs information',
 			missing: 'Reason',
 		});
