@@ -11,7 +11,7 @@ import {
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/responseWebhook';
 import { router } from './actions/router';
 import { properties } from './actions/versionDescription';
-import { dingTalkApiCredentialTest, listSearch } from './methods';
+import { approval, dingTalkApiCredentialTest, listSearch } from './methods';
 
 export class DingTalk implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +22,7 @@ export class DingTalk implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Reply, notify users and groups, send and stream cards, recall messages, and read users and departments in DingTalk',
+			'Reply, notify users and groups, send and stream cards, recall messages, read users and departments, and act on approvals in DingTalk',
 		defaults: { name: 'DingTalk' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -49,7 +49,12 @@ export class DingTalk implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch, credentialTest: { dingTalkApiCredentialTest } };
+	methods = {
+		listSearch,
+		loadOptions: { getApprovalTemplates: approval.getApprovalTemplates },
+		resourceMapping: { getApprovalFormFields: approval.getApprovalFormFields },
+		credentialTest: { dingTalkApiCredentialTest },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { createRouter } from '../../shared/router';
 import { clientFor, type DingTalkClient, DingTalkApiError, toNodeError } from '../transport';
+import * as approval from './approval';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
@@ -17,6 +18,7 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	user: user.operations,
 	department: department.operations,
 	media: media.operations,
+	approval: approval.operations,
 };
 
 /** Runs the chosen operation once per input item, with a client for the node's credential. */

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as approval from './approval';
 import * as card from './card';
 import * as connection from './connection';
 import * as department from './department';
@@ -26,6 +27,7 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Approval', value: 'approval' },
 			{ name: 'Card', value: 'card' },
 			{ name: 'Connection', value: 'connection' },
 			{ name: 'Department', value: 'department' },
@@ -41,4 +43,5 @@ export const properties: INodeProperties[] = [
 	...department.description,
 	...connection.description,
 	...media.description,
+	...approval.description,
 ];

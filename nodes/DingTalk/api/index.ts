@@ -10,9 +10,13 @@
  * directory.ts  POST /topapi/v2/department/listsub, /topapi/user/listsimple, /topapi/v2/user/list, /topapi/v2/user/get
  * media.ts      POST /v1.0/robot/messageFiles/download; POST /media/upload (legacy, multipart, streamed)
  * gateway.ts    POST /v1.0/gateway/connections/open (Stream mode; the app's secret, not a token)
+ * approval.ts   POST/GET /v1.0/workflow/processInstances, POST …/processInstances/execute, …/comments, …/terminate,
+ *               POST /v1.0/workflow/processes/instanceIds/query, GET /v1.0/workflow/forms/schemas/processCodes,
+ *               GET /v1.0/workflow/processes/userVisibilities/templates
  *
  * The access token (POST /v1.0/oauth2/accessToken, or GET /gettoken) is the client's own business.
  */
+export * as approval from './approval';
 export * as cards from './cards';
 export * as directory from './directory';
 export * as gateway from './gateway';

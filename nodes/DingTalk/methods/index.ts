@@ -1,2 +1,3 @@
+export * as approval from './approval';
 export * as listSearch from './listSearch';
 export { dingTalkApiCredentialTest } from './credentialTest';

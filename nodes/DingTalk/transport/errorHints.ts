@@ -106,12 +106,28 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 		hint: (endpoint) =>
 			`The app lacks a permission for ${endpoint}. Grant ` +
 			`${permissionFor(endpoint) ?? 'the permission named in the message'} in DingTalk Developer ` +
-			`Console → your app → Permissions (权限管理), then publish a new version.`,
+			`Console → your app → Permissions (权限管理), then publish a new version.` +
+			(chinesePermissionHintFor(endpoint) ?? ''),
 	},
 	{
 		match: { codes: ['unknownError', '-1'], status: (status) => status >= 500 },
 		kind: 'server',
 		hint: 'DingTalk answered with a server error after retries; try again later.',
+	},
+	{
+		match: { codes: ['aflowProcessInstCanNotBeExecuted'] },
+		kind: 'invalidRequest',
+		hint:
+			'The task is already done, or the approval is no longer running (approved, refused or revoked): nothing ' +
+			'changed. Get the approval to see its status and tasks. ' +
+			'该审批任务已处理，或审批已结束（已同意、已拒绝或已撤销），本次操作未生效。请 Get 审批实例查看状态和任务。',
+	},
+	{
+		match: { codes: ['aflowTaskActionerNotMatch'] },
+		kind: 'invalidRequest',
+		hint:
+			"Only the task's own approver can decide it: set Actioner User ID to the userId of that task (Get lists each task's userId). " +
+			'只有该任务的审批人可以处理：请将 Actioner User ID 设为该任务的 userId（Get 会列出每个任务的 userId）。',
 	},
 	{
 		// 40004 (wrong media type) is in DingTalk's upload reference; 40006 (file size) is UNCONFIRMED; the others are
@@ -123,11 +139,38 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 			'and files (doc, docx, xls, xlsx, ppt, pptx, zip, pdf, rar) up to 20 MB. Compress or split the file, share ' +
 			'a link to it instead, or choose the media type that fits.',
 	},
+	// Approvals. aflowProcessInstNotExist and aflowProcessInstCanNotBeExecuted are in DingTalk's reference (the
+	// comments page); the other codes are UNCONFIRMED (the fake answers them).
+	{
+		match: { codes: ['aflowProcessNotExist'] },
+		kind: 'notFound',
+		hint:
+			'DingTalk does not know this process code, or the app cannot see its template. Choose the template from the ' +
+			'Process Code list (or copy the code from the OA approval admin: 审批管理后台 → the template → its URL ' +
+			'processCode=PROC-…); suite forms (attendance, HR, finance) cannot be started through the API. ' +
+			'钉钉找不到该审批模板编码（processCode），或应用看不到该模板：请从 Process Code 列表中选择模板；考勤、人事、财务等套件表单无法通过接口发起。',
+	},
+	{
+		match: { codes: ['aflowProcessInstNotExist'] },
+		kind: 'notFound',
+		hint:
+			'No approval has this process instance ID in this organisation: use the ID Create outputs or the approval event carries. ' +
+			'本组织中没有该审批实例 ID：请使用 Create 输出或审批事件中的 processInstanceId。',
+	},
+	{
+		match: { codes: ['aflowTaskNotExist'] },
+		kind: 'notFound',
+		hint:
+			'The approval has no task with this ID: Get the approval and take the taskId of its RUNNING task. ' +
+			'该审批没有此任务 ID：请先 Get 审批实例，使用状态为 RUNNING 的任务的 taskId。',
+	},
 	{
 		match: { codes: ['60003'] },
 		kind: 'notFound',
 		hint: 'The department ID does not exist in this organisation.',
 	},
+	// The general answer for a refused request: DingTalk's own message says what is wrong.
+	{ kind: 'invalidRequest' },
 	{ match: { codes: ['22'], status: (status) => status === 404 }, kind: 'notFound' },
 	{
 		kind: 'network',
@@ -195,8 +238,29 @@ const ENDPOINT_PERMISSIONS: Array<[RegExp, string]> = [
 	[/^\/v1\.0\/card\//, 'Card.Instance.Write (互动卡片实例写权限)'],
 	[/^\/topapi\/(v2\/)?user\//, 'qyapi_get_member (成员信息读权限)'],
 	[/^\/topapi\/v2\/department\//, 'qyapi_get_department_list (通讯录部门信息读权限)'],
+	// UNCONFIRMED beyond 工作流实例写权限 (DingTalk's comments page): the read permissions' exact names.
+	[
+		/^\/v1\.0\/workflow\/(forms|processes\/userVisibilities)\//,
+		'the OA approval (OA审批) permissions that read templates and forms (search "工作流" in the list)',
+	],
+	[
+		/^\/v1\.0\/workflow\//,
+		'the OA approval (OA审批) permissions: 工作流实例写权限 (Workflow instance write) to create, decide, comment and revoke, and the matching read permission to get and list',
+	],
+];
+
+/** A Chinese sentence after the English permission hint, for the endpoints whose set-up is told in both. */
+const CHINESE_PERMISSION_HINTS: Array<[RegExp, string]> = [
+	[
+		/^\/v1\.0\/workflow\//,
+		' 应用缺少 OA审批 接口权限：在钉钉开发者后台 → 应用 → 权限管理 中搜索“工作流”，申请所需权限（如“工作流实例写权限”），然后发布新版本。',
+	],
 ];
 
 export function permissionFor(endpoint: string): string | undefined {
 	return ENDPOINT_PERMISSIONS.find(([pattern]) => pattern.test(endpoint))?.[1];
+}
+
+function chinesePermissionHintFor(endpoint: string): string | undefined {
+	return CHINESE_PERMISSION_HINTS.find(([pattern]) => pattern.test(endpoint))?.[1];
 }
