@@ -19,6 +19,7 @@ import { type FakeUpload, receiveMediaUpload } from './mediaRoutes';
 import { robotMessage } from './robotMessage';
 import { batchSendToUsers, recall, sendBySession, sendToGroup } from './robotRoutes';
 import { StreamGateway } from './StreamGateway';
+import { FakeTodos, isTodoRoute, todoRoute } from './todoRoutes';
 import { legacyAccessToken, newAccessToken } from './tokenRoutes';
 import { defaultApprovalTemplates, FakeWorkflow } from './workflowRoutes';
 import type {
@@ -121,6 +122,8 @@ export class FakeDingTalk {
 	]);
 	/** Every simulated card click, with the answer DingTalk got for it. */
 	cardClicks: CardClick[] = [];
+	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
+	readonly todos = new FakeTodos();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
 		string,
@@ -157,7 +160,12 @@ export class FakeDingTalk {
 			recordSecret('DingTalk Callback Token (fake app)', app.callbackToken);
 			recordSecret('DingTalk Callback AES Key (fake app)', app.callbackAesKey);
 		}
-		for (const user of options.users ?? []) this.users.set(user.userid, user);
+		// DingTalk gives every user a union ID besides the user ID; a fixture without one gets a deterministic one.
+		for (const user of options.users ?? [])
+			this.users.set(
+				user.userid,
+				user.unionid ? user : { ...user, unionid: `union${user.userid}` },
+			);
 		for (const department of options.departments ?? [{ dept_id: 1, name: 'Root', parent_id: 0 }]) {
 			this.departments.set(department.dept_id, department);
 		}
@@ -296,6 +304,7 @@ export class FakeDingTalk {
 		this.uploads = [];
 		this.cards = new Map();
 		this.cardClicks = [];
+		this.todos.clear();
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
@@ -451,7 +460,9 @@ export class FakeDingTalk {
 			return sendBySession(this, req);
 		if (req.method === 'POST' && req.path === '/v1.0/gateway/connections/open')
 			return this.gateway.open(req);
-		const route = AUTHENTICATED_ROUTES[`${req.method} ${req.path}`];
+		const route =
+			AUTHENTICATED_ROUTES[`${req.method} ${req.path}`] ??
+			(isTodoRoute(req.method, req.path) ? todoRoute : undefined);
 		if (!route) {
 			// UNCONFIRMED: the api family's answer for an unknown path.
 			return isApiPath(req.path)
@@ -566,6 +577,8 @@ export class FakeDingTalk {
 					return { status: 400, body: { error: (error as Error).message } };
 				}
 			}
+			case 'GET /__fake/todos':
+				return { status: 200, body: [...this.todos.tasks.values()] };
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };
