@@ -1064,7 +1064,8 @@ describe('conversations through the published flows (n8n start)', () => {
 			expect(fake.cards.get(outTrackId)?.cardData.decided).toBe('false');
 
 			const byApprover = await fake.clickCard({ outTrackId, userId: approver, button: 'approve' });
-			const statusText = `Approved by ${approver}. 已由 ${approver} 批准。`;
+			// The flow's own answer (Card → Answer Callback after Approve Task), not the trigger's default words.
+			const statusText = `Approved by ${approver} in DingTalk approval. 已由 ${approver} 在钉钉审批中批准。`;
 			expect(byApprover.answer).toMatchObject({
 				cardData: {
 					cardParamMap: { decided: 'true', decision: 'approve', decidedBy: approver, statusText },
@@ -1093,7 +1094,9 @@ describe('conversations through the published flows (n8n start)', () => {
 
 			const again = await fake.clickCard({ outTrackId, userId: approver, button: 'refuse' });
 			expect(again.answer).toMatchObject({
-				cardData: { cardParamMap: { decided: 'true', decision: 'approve', decidedBy: approver } },
+				cardData: {
+					cardParamMap: { decided: 'true', decision: 'approve', decidedBy: approver, statusText },
+				},
 				userPrivateData: {
 					cardParamMap: { notice: `Already decided by ${approver}. 已由 ${approver} 处理。` },
 				},
