@@ -81,6 +81,18 @@ function dateValue(field: ApprovalFormField, value: string): string | undefined 
 	return DATE_ONLY.test(value) ? value.slice(0, 10) : undefined;
 }
 
+/**
+ * A date object's text: n8n hands a mapped dateTime field over as a Luxon DateTime (its toJSON is its ISO text, in
+ * the zone it was read in), an expression may give a JS Date.
+ */
+function dateText(raw: unknown): string | undefined {
+	if (typeof raw !== 'object' || raw === null) return undefined;
+	const toJSON = (raw as { toJSON?: unknown }).toJSON;
+	if (typeof toJSON !== 'function') return undefined;
+	const text: unknown = toJSON.call(raw);
+	return typeof text === 'string' ? text : undefined;
+}
+
 /** The text DingTalk takes for one field's value, or why the value does not fit the field. */
 export function fieldValue(
 	field: ApprovalFormField,
@@ -93,7 +105,7 @@ export function fieldValue(
 				? String(raw)
 				: raw === null || raw === undefined
 					? ''
-					: JSON.stringify(raw);
+					: (dateText(raw) ?? JSON.stringify(raw));
 	if (value === '') return { value };
 	if (NUMBER_COMPONENTS.has(field.componentName)) {
 		const number = Number(value);

@@ -49,4 +49,29 @@ describe('error hint rows', () => {
 			'The app lacks a permission for /topapi/v2/user/get. Grant qyapi_get_member (成员信息读权限) in DingTalk Developer Console → your app → Permissions (权限管理), then publish a new version.',
 		);
 	});
+
+	it('a refusal no row knows gets no hint (not the media limits, which only media codes get)', () => {
+		expect([
+			classify('invalidParameter', 400),
+			hintFor('invalidRequest', '/v1.0/workflow/processInstances', 'invalidParameter'),
+		]).toEqual(['invalidRequest', undefined]);
+		expect(hintFor('invalidRequest', '/media/upload', '40004')).toMatch(/^DingTalk takes images/);
+	});
+
+	it('approval refusals: a task already done and an unknown process code are told in English, then Chinese', () => {
+		expect(
+			hintFor(
+				classify('aflowProcessInstCanNotBeExecuted', 400),
+				'/v1.0/workflow/processInstances/execute',
+				'aflowProcessInstCanNotBeExecuted',
+			),
+		).toMatch(/^The task is already done.*该审批任务已处理/s);
+		expect(
+			hintFor(
+				classify('aflowProcessNotExist', 400),
+				'/v1.0/workflow/processInstances',
+				'aflowProcessNotExist',
+			),
+		).toMatch(/^DingTalk does not know this process code.*钉钉找不到/s);
+	});
 });
