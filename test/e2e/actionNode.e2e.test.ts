@@ -624,6 +624,96 @@ const cases: Record<string, ActionCase[]> = {
 			},
 		},
 	],
+	'To-do': [
+		{
+			name: 'a to-do created for a user ID',
+			workflowId: 'e2eTodoForUser01',
+			items: () => [{ creator: users[0], executor: users[3] }],
+			steps: [
+				{
+					name: 'Create To-do',
+					parameters: {
+						resource: 'todo',
+						operation: 'create',
+						userId: rl('={{ $json.creator }}'),
+						subject: 'Send the signed contract',
+						executorUserIds: '={{ $json.executor }}',
+						additionalFields: {
+							appUrl: 'https://tickets.example/42',
+							priority: 30,
+							dueTime: '2026-12-24T10:00:00.000Z',
+						},
+					},
+				},
+				{
+					name: 'Open To-dos',
+					parameters: {
+						resource: 'todo',
+						operation: 'getAll',
+						userId: rl("={{ $('Split').first().json.executor }}"),
+						returnAll: true,
+						filters: { isDone: false },
+					},
+				},
+				{
+					name: 'Mark Done',
+					executeOnce: true,
+					parameters: {
+						resource: 'todo',
+						operation: 'update',
+						userId: rl("={{ $('Split').first().json.executor }}"),
+						taskId: "={{ $('Create To-do').first().json.taskId }}",
+						updateFields: { done: true },
+					},
+				},
+				{
+					name: 'Done To-dos',
+					parameters: {
+						resource: 'todo',
+						operation: 'getAll',
+						userId: rl("={{ $('Split').first().json.creator }}"),
+						returnAll: true,
+						filters: { isDone: true },
+					},
+				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [creator, executor] = [users[0], users[3]];
+				const [created] = outputOf(result, 'Create To-do');
+				const taskId = created.taskId as string;
+				expect(taskId).toEqual(expect.any(String));
+				// The workflow gave user IDs; DingTalk got union IDs (path, operator, creator, executors).
+				const [create] = fake.requestsTo(/^\/v1\.0\/todo\/users\/[^/]+\/tasks$/);
+				expect([create.path, create.query]).toEqual([
+					`/v1.0/todo/users/union${creator}/tasks`,
+					{ operatorId: `union${creator}` },
+				]);
+				expect(create.body).toMatchObject({
+					subject: 'Send the signed contract',
+					creatorId: `union${creator}`,
+					executorIds: [`union${executor}`],
+					priority: 30,
+					dueTime: Date.parse('2026-12-24T10:00:00.000Z'),
+					detailUrl: { appUrl: 'https://tickets.example/42', pcUrl: 'https://tickets.example/42' },
+				});
+				expect(outputOf(result, 'Open To-dos')).toEqual([
+					expect.objectContaining({ taskId, isDone: false }),
+				]);
+				const [update] = fake.requestsTo(`/v1.0/todo/users/union${executor}/tasks/${taskId}`);
+				expect([update.method, update.body, update.status]).toEqual(['PUT', { done: true }, 200]);
+				expect(outputOf(result, 'Mark Done')).toEqual([{ taskId, success: true, done: true }]);
+				expect(outputOf(result, 'Done To-dos')).toEqual([
+					expect.objectContaining({ taskId, isDone: true }),
+				]);
+				expect(fake.todos.tasks.get(taskId)?.done).toBe(true);
+				// Each node run looks each user ID up once: Create both, each Get Many and Mark Done one.
+				expect(
+					fake.requestsTo('/topapi/v2/user/get').map((r) => (r.body as { userid: string }).userid),
+				).toEqual([creator, executor, executor, executor, creator]);
+			},
+		},
+	],
 	'Client behaviour inside n8n': [
 		{
 			name: '100 items: one token call, one send each, pairedItem kept',

@@ -11,4 +11,5 @@ export type DingTalkResource =
 	| 'department'
 	| 'connection'
 	| 'media'
-	| 'approval';
+	| 'approval'
+	| 'todo';

@@ -9,6 +9,7 @@ import * as department from './department';
 import * as media from './media';
 import * as message from './message';
 import type { DingTalkOperation, DingTalkResource } from './node.type';
+import * as todo from './todo';
 import * as user from './user';
 
 const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
@@ -19,6 +20,7 @@ const resources: Record<DingTalkResource, Record<string, DingTalkOperation>> = {
 	department: department.operations,
 	media: media.operations,
 	approval: approval.operations,
+	todo: todo.operations,
 };
 
 /** Runs the chosen operation once per input item, with a client for the node's credential. */

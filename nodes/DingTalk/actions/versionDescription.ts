@@ -6,6 +6,7 @@ import * as connection from './connection';
 import * as department from './department';
 import * as media from './media';
 import * as message from './message';
+import * as todo from './todo';
 import * as user from './user';
 
 /** The node's fields: credential type, resource, and each resource's operations with their own fields. */
@@ -33,6 +34,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Department', value: 'department' },
 			{ name: 'Media', value: 'media' },
 			{ name: 'Message', value: 'message' },
+			{ name: 'To-Do', value: 'todo' },
 			{ name: 'User', value: 'user' },
 		],
 		default: 'message',
@@ -44,4 +46,5 @@ export const properties: INodeProperties[] = [
 	...connection.description,
 	...media.description,
 	...approval.description,
+	...todo.description,
 ];

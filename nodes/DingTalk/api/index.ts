@@ -13,6 +13,8 @@
  * approval.ts   POST/GET /v1.0/workflow/processInstances, POST …/processInstances/execute, …/comments, …/terminate,
  *               POST /v1.0/workflow/processes/instanceIds/query, GET /v1.0/workflow/forms/schemas/processCodes,
  *               GET /v1.0/workflow/processes/userVisibilities/templates
+ * todo.ts       POST /v1.0/todo/users/{unionId}/tasks, PUT and DELETE …/tasks/{taskId},
+ *               POST /v1.0/todo/users/{unionId}/org/tasks/query
  *
  * The access token (POST /v1.0/oauth2/accessToken, or GET /gettoken) is the client's own business.
  */
@@ -22,3 +24,4 @@ export * as directory from './directory';
 export * as gateway from './gateway';
 export * as media from './media';
 export * as robot from './robot';
+export * as todo from './todo';

@@ -130,6 +130,16 @@ export const ERROR_ROWS: readonly ErrorRow[] = [
 			'只有该任务的审批人可以处理：请将 Actioner User ID 设为该任务的 userId（Get 会列出每个任务的 userId）。',
 	},
 	{
+		// The to-do API's refusals of a field or a task ID ("task not exist", "subject is oversize", …); code family
+		// from a copy of DingTalk's reference, its per-field messages UNCONFIRMED.
+		match: { pattern: (code) => code.startsWith('todo.') && code.endsWith('.paramError') },
+		kind: 'invalidRequest',
+		hint:
+			'DingTalk refused the to-do: check that the Task ID is one this app created and the user can see ' +
+			'("task not exist"), that the subject is not empty, the priority is 10, 20, 30 or 40, and a detail link is ' +
+			'given. 钉钉拒绝了该待办：请确认任务 ID 由本应用创建且该用户可见、标题不为空、优先级为 10/20/30/40、已填写详情链接。',
+	},
+	{
 		// 40004 (wrong media type) is in DingTalk's upload reference; 40006 (file size) is UNCONFIRMED; the others are
 		// this package's own refusals, raised before any byte is sent.
 		match: { codes: ['40004', '40006', 'mediaTooLarge', 'mediaTypeNotSupported', 'mediaEmpty'] },
@@ -236,6 +246,9 @@ const ENDPOINT_PERMISSIONS: Array<[RegExp, string]> = [
 	[/^\/robot\/sendBySession/, 'qyapi_robot_sendmsg (企业内机器人发送消息权限)'],
 	[/^\/v1\.0\/card\/streaming/, 'Card.Streaming.Write (AI 卡片流式更新权限)'],
 	[/^\/v1\.0\/card\//, 'Card.Instance.Write (互动卡片实例写权限)'],
+	// To-do scopes as the console names them (待办应用中待办读/写权限); the codes in brackets are UNCONFIRMED.
+	[/^\/v1\.0\/todo\/users\/[^/]+\/org\/tasks\/query$/, 'Todo.Todo.Read (待办应用中待办读权限)'],
+	[/^\/v1\.0\/todo\//, 'Todo.Todo.Write (待办应用中待办写权限)'],
 	[/^\/topapi\/(v2\/)?user\//, 'qyapi_get_member (成员信息读权限)'],
 	[/^\/topapi\/v2\/department\//, 'qyapi_get_department_list (通讯录部门信息读权限)'],
 	// UNCONFIRMED beyond 工作流实例写权限 (DingTalk's comments page): the read permissions' exact names.
