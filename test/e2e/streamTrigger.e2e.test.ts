@@ -1,6 +1,7 @@
 import { streamListeningLine } from '../../nodes/DingTalk/trigger/streamMode';
 import {
 	approvalEventData,
+	DECISION_TEMPLATE_ID,
 	defaultFixture,
 	EVENT_FIXTURES,
 	FakeDingTalk,
@@ -49,9 +50,15 @@ const eventApp = {
 	clientSecret: 'fake-secret-0005-abcdefghijklmnopqrstuvwxyz',
 	robotCode: 'dingfakeappkey0005',
 };
+/** Decision cards: an app of its own, so only the decision workflow gets its card clicks. */
+const decisionApp = {
+	clientId: 'dingfakeappkey0006',
+	clientSecret: 'fake-secret-0006-abcdefghijklmnopqrstuvwxyz',
+	robotCode: 'dingfakeappkey0006',
+};
 const fake = new FakeDingTalk({
 	...fixture,
-	apps: [...fixture.apps, manualApp, lifeApp, waitApp, eventApp],
+	apps: [...fixture.apps, manualApp, lifeApp, waitApp, eventApp, decisionApp],
 });
 const server = new N8nServer();
 const credential = {
@@ -293,6 +300,80 @@ const answerFlow = flow(
 	{ 'DingTalk Trigger': { main: [[link('Answer')]] } },
 );
 
+const decisionCredential = {
+	id: 'stDecisionCred01',
+	name: 'DingTalk decision cards app (fake)',
+	type: 'dingTalkStreamApi',
+};
+const DECISION_HOOK = 'dingtalk-stream-send-decision';
+/** n8n's Webhook → Card → Send Decision Card: `?to=<user>&approvers=<ids>&task=<id>`; answers the node's output. */
+const decisionSendFlow = flow(
+	'stDecisionSend01',
+	[
+		{
+			id: 'hookDecisionSend',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: DECISION_HOOK,
+			parameters: { httpMethod: 'GET', path: DECISION_HOOK, responseMode: 'lastNode', options: {} },
+		},
+		withCredential(
+			dingTalk(
+				'Send Decision Card',
+				{
+					resource: 'card',
+					operation: 'sendDecisionCard',
+					cardTemplateId: DECISION_TEMPLATE_ID,
+					target: 'user',
+					userId: { __rl: true, mode: 'id', value: '={{ $json.query.to }}' },
+					approverUserIds: '={{ $json.query.approvers }}',
+					title: 'Leave request',
+					summary: '**Chen Jie** asks for 3 days off',
+					context:
+						'={{ JSON.stringify({ processInstanceId: "pi-" + $json.query.task, taskId: $json.query.task }) }}',
+				},
+				200,
+			),
+			decisionCredential,
+		),
+	],
+	{ Webhook: { main: [[link('Send Decision Card')]] } },
+);
+/** Decision clicks → the card shows who decided, from the run's item (decision.decidedBy, decision.context). */
+const decisionFlow = flow(
+	'stDecisionFlow01',
+	[
+		withCredential(trigger({ events: ['cardCallback'] }), decisionCredential),
+		withCredential(
+			dingTalk(
+				'Answer',
+				{
+					resource: 'card',
+					operation: 'answerCallback',
+					cardDataMode: 'fields',
+					cardFields: {
+						field: [
+							{ key: 'decided', value: 'true' },
+							{ key: 'decision', value: '={{ $json.decision.decision }}' },
+							{ key: 'decidedBy', value: '={{ $json.decision.decidedBy }}' },
+							{
+								key: 'statusText',
+								value:
+									"={{ ($json.decision.decision === 'approve' ? 'Approved' : 'Refused') + ' by ' + $json.decision.decidedBy + ' (task ' + $json.decision.context.taskId + ')' }}",
+							},
+						],
+					},
+				},
+				300,
+			),
+			decisionCredential,
+		),
+	],
+	{ 'DingTalk Trigger': { main: [[link('Answer')]] } },
+);
+
 const eventCredential = {
 	id: 'stEventCred00001',
 	name: 'DingTalk events app (fake)',
@@ -492,6 +573,7 @@ beforeAll(async () => {
 		{ ...intruderCredential, data: { ...fake.appConfig(), clientSecret: INTRUDER_SECRET } },
 		{ ...copyCredential, data: fake.appConfig() },
 		{ ...eventCredential, data: fake.appConfig(eventApp) },
+		{ ...decisionCredential, data: fake.appConfig(decisionApp) },
 	]);
 	// Activated by their tests through the REST API (a CLI publish per flow costs the start-up ~10 s each); the
 	// organisation-events ones on the connection the bot-only workflow already opened.
@@ -502,6 +584,8 @@ beforeAll(async () => {
 		intruderFlow,
 		intruderOpsFlow,
 		copyStatusFlow,
+		decisionSendFlow,
+		decisionFlow,
 	]);
 	const flows = [
 		echoFlow,
@@ -813,6 +897,106 @@ it('Card → Answer Callback: the run answers the click, and the answer is the A
 			cardData: { cardParamMap: { status: 'answered approve' } },
 			cardUpdateOptions: { updateCardDataByKey: true },
 		},
+	});
+});
+
+describe('decision cards (Card → Send Decision Card, and the trigger deciding clicks)', () => {
+	const [A, A2, B] = users;
+	const cardAnswer = (cardParamMap: Record<string, string>) => ({
+		cardData: { cardParamMap },
+		cardUpdateOptions: { updateCardDataByKey: true },
+	});
+	const alreadyDecided = (by: string, statusText: string) => ({
+		cardData: {
+			cardParamMap: { decided: 'true', decision: 'approve', decidedBy: by, statusText },
+		},
+		userPrivateData: {
+			cardParamMap: { notice: `Already decided by ${by}. 已由 ${by} 处理。` },
+		},
+		cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+	});
+	const sendCard = async (to: string, approvers: string, task: string) => {
+		const query = new URLSearchParams({ to, approvers, task });
+		const text = await waitFor(async () => {
+			const response = await fetch(`${server.baseUrl}/webhook/${DECISION_HOOK}?${query}`).catch(
+				() => undefined,
+			);
+			return response?.status === 200 ? await response.text() : undefined;
+		}, 60_000);
+		return (JSON.parse(text) as { outTrackId: string }).outTrackId;
+	};
+
+	beforeAll(async () => {
+		for (const id of [decisionSendFlow.id, decisionFlow.id]) {
+			const { data: stored } = await server.rest<{ versionId: string }>('GET', `/workflows/${id}`);
+			const activated = await server.rest('POST', `/workflows/${id}/activate`, {
+				versionId: stored.versionId,
+			});
+			expect(activated.status).toBe(200);
+		}
+		await waitFor(() => server.logs.includes(streamListeningLine(decisionFlow.id)), 60_000);
+	}, 120_000);
+
+	it('a click by someone not listed starts no run and gets the notice; the approver decides once, named, with the context; a second click is answered "already decided"', async () => {
+		const outTrackId = await sendCard(A, A, 't1');
+		expect(outTrackId).toMatch(/^decision-/);
+
+		const byB = await fake.clickCard({ outTrackId, userId: B, button: 'approve' });
+		expect(byB.answer).toEqual({
+			userPrivateData: {
+				cardParamMap: {
+					notice:
+						'Only the listed approvers can decide this request. 只有指定的审批人可以处理此申请。',
+				},
+			},
+			cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+		});
+		expect(await server.executionCount(decisionFlow.id)).toBe(0);
+
+		const byA = await fake.clickCard({ outTrackId, userId: A, button: 'approve' });
+		const statusText = `Approved by ${A} (task t1)`;
+		expect(byA.answer).toEqual(
+			cardAnswer({ decided: 'true', decision: 'approve', decidedBy: A, statusText }),
+		);
+		await waitFor(async () => (await server.executionCount(decisionFlow.id)) === 1, 30_000);
+
+		const again = await fake.clickCard({ outTrackId, userId: A, button: 'refuse' });
+		expect(again.answer).toEqual(alreadyDecided(A, statusText));
+		expect(fake.cards.get(outTrackId)?.cardData).toMatchObject({
+			decided: 'true',
+			decidedBy: A,
+			statusText,
+		});
+		expect(await server.executionCount(decisionFlow.id)).toBe(1);
+	});
+
+	it('two approvers clicking at the same moment: exactly one run, and the other is told who decided', async () => {
+		const runsBefore = await server.executionCount(decisionFlow.id);
+		const outTrackId = await sendCard(A, `${A},${A2}`, 't2');
+		const clicks = await Promise.all([
+			fake.clickCard({ outTrackId, userId: A, button: 'approve' }),
+			fake.clickCard({ outTrackId, userId: A2, button: 'approve' }),
+		]);
+		const decided = clicks.find((c) => !JSON.stringify(c.answer).includes('Already decided'));
+		const told = clicks.find((c) => c !== decided);
+		if (!decided || !told) throw new Error(`both clicks told the same: ${JSON.stringify(clicks)}`);
+		const statusText = `Approved by ${decided.userId} (task t2)`;
+		expect(decided.answer).toEqual(
+			cardAnswer({ decided: 'true', decision: 'approve', decidedBy: decided.userId, statusText }),
+		);
+		expect(told.answer).toMatchObject({
+			cardData: { cardParamMap: { decided: 'true', decidedBy: decided.userId } },
+			userPrivateData: {
+				cardParamMap: {
+					notice: `Already decided by ${decided.userId}. 已由 ${decided.userId} 处理。`,
+				},
+			},
+		});
+		await waitFor(
+			async () => (await server.executionCount(decisionFlow.id)) === runsBefore + 1,
+			30_000,
+		);
+		expect(await server.executionCount(decisionFlow.id)).toBe(runsBefore + 1);
 	});
 });
 

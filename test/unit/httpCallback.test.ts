@@ -1,7 +1,11 @@
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
+import { DecisionKeys } from '../../nodes/DingTalk/crypto/decisionKey';
+import { Decisions } from '../../nodes/DingTalk/pipeline/Decisions';
+import type { DingTalkAppConfig } from '../../nodes/DingTalk/transport';
 import { HttpCallbackReceiver } from '../../nodes/DingTalk/trigger/HttpCallbackReceiver';
+import { activeHttpTrigger, forgetHttpTrigger } from '../../nodes/DingTalk/trigger/httpRegistry';
 import {
 	CALLBACK_TIMESTAMP_WINDOW_MS,
 	DECRYPTION_REFUSAL,
@@ -22,6 +26,8 @@ import {
 	httpEventPayload,
 } from '../fake-dingtalk/orgEvents';
 import { DingTalkCallbackPusher, type PushedCallback } from '../fake-dingtalk/callbackPush';
+import { DECISION_TEMPLATE_ID } from '../fake-dingtalk/cardClicks';
+import { FakeDingTalk } from '../fake-dingtalk/FakeDingTalk';
 import { defaultFixture } from '../fake-dingtalk/fixture';
 import {
 	REFUSALS_WITHOUT_A_CASE,
@@ -702,5 +708,197 @@ describe('HttpCallbackReceiver (HTTP mode on the shared event pipeline)', () => 
 			),
 		);
 		expect(reception.item).toBeUndefined();
+	});
+});
+
+describe('decision cards in HTTP mode (issue 23 item 3)', () => {
+	const key = 'workflow-decisions|node-1|production';
+	afterEach(() => forgetHttpTrigger(key));
+	const keys = new DecisionKeys(app.clientSecret);
+	const CARD = 'decision-00000000-0000-4000-8000-00000000abcd';
+	const CONTEXT = '{"processInstanceId":"pi-1","taskId":"t1"}';
+	/** A click as DingTalk sends it: the button's params resolved from the clicker's private data (B has none). */
+	const decisionClick = (userId: string, decisionKey: string) => {
+		const value = JSON.stringify({
+			cardPrivateData: {
+				actionIds: ['decision_approve'],
+				params: { decision: 'approve', decisionKey, context: CONTEXT },
+			},
+		});
+		return { userId, outTrackId: CARD, spaceId: 'cid1', spaceType: 'im', content: value, value };
+	};
+
+	it("the registry's receiver decides: no run for someone not listed, one for the approver, and the approver's identical second click is answered with the decision", async () => {
+		const state = await activeHttpTrigger(key, async () => ({
+			app: {
+				clientId: app.clientId,
+				clientSecret: app.clientSecret,
+				apiBaseUrl: 'http://fake.invalid',
+				language: 'en',
+			} as DingTalkAppConfig,
+			callback: settings,
+			options: { ...DEFAULT_PIPELINE_OPTIONS, events: ['cardCallback'] },
+			production: true,
+		}));
+		let timestamp = Date.now();
+		const receive = async (payload: Record<string, unknown>) => {
+			const verdict = state.receiver.verifier.verify(
+				asRequest(pusher.signed(payload, { timestamp: String(++timestamp) })),
+			);
+			if (verdict.kind !== 'callback') throw new Error(JSON.stringify(verdict));
+			return await state.receiver.receive(verdict.callback);
+		};
+		const options = { updateCardDataByKey: true, updatePrivateDataByKey: true };
+
+		const byB = await receive(decisionClick('eng0001', ''));
+		expect(byB).toEqual({
+			item: undefined,
+			response: {
+				userPrivateData: {
+					cardParamMap: {
+						notice:
+							'Only the listed approvers can decide this request. 只有指定的审批人可以处理此申请。',
+					},
+				},
+				cardUpdateOptions: options,
+			},
+		});
+
+		const clickByA = decisionClick('manager0001', keys.keyFor(CARD, 'manager0001', CONTEXT));
+		const byA = await receive(clickByA);
+		expect(byA.item).toMatchObject({
+			event: 'cardCallback',
+			decision: {
+				decision: 'approve',
+				decidedBy: 'manager0001',
+				outTrackId: CARD,
+				context: { processInstanceId: 'pi-1', taskId: 't1' },
+			},
+		});
+		const decided = {
+			decided: 'true',
+			decision: 'approve',
+			decidedBy: 'manager0001',
+			statusText: 'Approved by manager0001. 已由 manager0001 批准。',
+		};
+		expect(byA.response).toEqual({
+			cardData: { cardParamMap: decided },
+			cardUpdateOptions: options,
+		});
+
+		// The same click again: not held as a replay (it would be answered with nothing), answered by the store.
+		const again = await receive(clickByA);
+		expect(again).toEqual({
+			item: undefined,
+			response: {
+				cardData: { cardParamMap: decided },
+				userPrivateData: {
+					cardParamMap: { notice: 'Already decided by manager0001. 已由 manager0001 处理。' },
+				},
+				cardUpdateOptions: options,
+			},
+		});
+	});
+
+	it("the fake's HTTP click is signed as DingTalk signs robot callbacks, and the answer it gets is applied to the card", async () => {
+		const fake = new FakeDingTalk(defaultFixture());
+		fake.cards.set(CARD, {
+			cardTemplateId: DECISION_TEMPLATE_ID,
+			cardData: { title: 'Leave', context: CONTEXT, decided: 'false', statusText: '' },
+			privateData: {
+				manager0001: {
+					cardParamMap: { decisionKey: keys.keyFor(CARD, 'manager0001', CONTEXT) },
+				},
+			},
+			clientId: app.clientId,
+			openSpaceId: 'dtv1.card//IM_ROBOT.manager0001',
+			callbackType: 'HTTP',
+			streams: [],
+			fieldValues: {},
+			finalized: false,
+			failed: false,
+		});
+		const receiver = new HttpCallbackReceiver(
+			settings,
+			{ ...DEFAULT_PIPELINE_OPTIONS, events: ['cardCallback'] },
+			Date.now,
+			{ scope: 'fake-click', keys, store: new Decisions() },
+		);
+		const items: unknown[] = [];
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				const verdict = receiver.verifier.verify({
+					method: req.method ?? 'POST',
+					headers: req.headers,
+					query: {},
+					body: JSON.parse(body) as unknown,
+					bodyBytes: body.length,
+				});
+				if (verdict.kind !== 'callback') {
+					res.writeHead(401).end(JSON.stringify(verdict));
+					return;
+				}
+				void receiver.receive(verdict.callback).then((reception) => {
+					if (reception.item) items.push(reception.item);
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(reception.response ?? {}));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+			const byB = await fake.clickCard({
+				outTrackId: CARD,
+				userId: 'eng0001',
+				button: 'approve',
+				callbackUrl,
+			});
+			expect(byB.status).toBe(200);
+			expect(fake.cards.get(CARD)?.privateData).toMatchObject({
+				eng0001: { cardParamMap: { notice: expect.stringMatching(/^Only the listed approvers/) } },
+			});
+			const byA = await fake.clickCard({
+				outTrackId: CARD,
+				userId: 'manager0001',
+				button: 'refuse',
+				callbackUrl,
+			});
+			expect(byA).toMatchObject({ mode: 'http', status: 200 });
+			expect(items).toEqual([
+				expect.objectContaining({
+					decision: expect.objectContaining({ decision: 'refuse', decidedBy: 'manager0001' }),
+				}),
+			]);
+			expect(fake.cards.get(CARD)?.cardData).toEqual({
+				title: 'Leave',
+				context: CONTEXT,
+				decided: 'true',
+				decision: 'refuse',
+				decidedBy: 'manager0001',
+				statusText: 'Refused by manager0001. 已由 manager0001 拒绝。',
+			});
+			expect(fake.cardClicks.map((c) => [c.userId, c.mode])).toEqual([
+				['eng0001', 'http'],
+				['manager0001', 'http'],
+			]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('an identical second click on any other card is still held as a replay', () => {
+		const verifier = new HttpCallbackVerifier(settings);
+		const payload = { ...cardClick('like'), outTrackId: 'n8n-not-a-decision' };
+		const first = verifier.verify(
+			asRequest(pusher.signed(payload, { timestamp: String(Date.now()) })),
+		);
+		expect(first.kind).toBe('callback');
+		const second = verifier.verify(
+			asRequest(pusher.signed(payload, { timestamp: String(Date.now() + 1) })),
+		);
+		expect(second.kind).toBe('duplicate');
 	});
 });

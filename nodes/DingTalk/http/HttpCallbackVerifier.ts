@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 
 import { CallbackCrypto, decodeCiphertext, verifyRobotSignature } from '../crypto/CallbackCrypto';
 import { describeAesKeyProblem } from '../crypto/aesKey';
+import { isDecisionOutTrackId } from '../crypto/decisionKey';
 import {
 	type IncomingCallback,
 	TOPIC_CARD_CALLBACK,
@@ -253,6 +254,9 @@ export class HttpCallbackVerifier {
 			meaningKey(verdict.callback),
 			Number(timestamp) + CALLBACK_TIMESTAMP_WINDOW_MS,
 		);
+		// A second identical click on a decision card goes on to the trigger: its decision store answers it with the
+		// decision ("already decided") and never runs it again; held here, the clicker would get an empty answer.
+		if (seen === 'replay' && isDecisionClick(verdict.callback)) return verdict;
 		if (seen === 'replay')
 			return {
 				kind: 'duplicate',
@@ -349,6 +353,15 @@ function identityDigest(kind: string, parts: string[]): string {
 function cardMeaning(event: Record<string, unknown>): string[] {
 	return [event.outTrackId, event.userId, event.value ?? event.content].map((field) =>
 		typeof field === 'string' ? field : (JSON.stringify(field) ?? ''),
+	);
+}
+
+function isDecisionClick(callback: IncomingCallback): boolean {
+	const { outTrackId } = callback.data;
+	return (
+		callback.topic === TOPIC_CARD_CALLBACK &&
+		typeof outTrackId === 'string' &&
+		isDecisionOutTrackId(outTrackId)
 	);
 }
 

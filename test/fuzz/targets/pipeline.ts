@@ -1,4 +1,6 @@
 /** The event pipeline with wrongly typed fields: no throw or rejection, either an item or a refusal, items n8n can store. */
+import { DECISION_LIMITS, DecisionKeys } from '../../../nodes/DingTalk/crypto/decisionKey';
+import { type DecisionGate, Decisions } from '../../../nodes/DingTalk/pipeline/Decisions';
 import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../nodes/DingTalk/pipeline/options';
 import { QUOTE_LIMITS } from '../../../nodes/DingTalk/pipeline/events';
@@ -16,6 +18,7 @@ async function throughPipeline(
 	topic: string,
 	data: Record<string, unknown>,
 	messageId?: string,
+	decisionGate?: DecisionGate,
 ): Promise<unknown[]> {
 	const items: unknown[] = [];
 	const pipeline = new EventPipeline(
@@ -29,6 +32,9 @@ async function throughPipeline(
 			items.push(item);
 			return { ok: true };
 		},
+		Date.now,
+		() => undefined,
+		decisionGate,
 	);
 	await pipeline.handle({
 		topic,
@@ -204,12 +210,144 @@ async function orgEventTarget(rng: Rng): Promise<Outcome> {
 	return items.length ? 'accepted' : 'refused';
 }
 
+const decisionKeys = new DecisionKeys('fuzz-decision-secret');
+const DECISION_CARD = 'decision-00000000-0000-4000-8000-000000000001';
+const DECISION_CONTEXT = JSON.stringify({ processInstanceId: 'pi-1', taskId: 't1' });
+const APPROVERS = ['approver1', 'approver2'];
+
+/**
+ * A click on a decision card with hostile parts: the clicker, the card, the context, the decision and the key each
+ * either the true one or a near miss (another user's key, one character off, the template's unreplaced variable,
+ * oversized, a newline moving the separators, a non-string), and sometimes the whole params object mutated.
+ */
+function decisionClick(rng: Rng): Record<string, unknown> {
+	const userId = rng.pick([
+		...APPROVERS,
+		...APPROVERS,
+		'outsider',
+		'',
+		`${APPROVERS[0]}\n`,
+		rng.text(8),
+	]);
+	const outTrackId = rng.pick([
+		DECISION_CARD,
+		DECISION_CARD,
+		`${DECISION_CARD}0`,
+		'decision-',
+		`decision-${'x'.repeat(rng.pick([10, 200, 5000]))}`,
+	]);
+	const context = rng.pick<unknown>([
+		DECISION_CONTEXT,
+		DECISION_CONTEXT,
+		`${DECISION_CONTEXT} `,
+		'{"taskId":"t2"}',
+		'[]',
+		'null',
+		JSON.parse(DECISION_CONTEXT),
+		JSON.stringify({ note: 'x'.repeat(20_000) }),
+		rng.text(30),
+	]);
+	const contextText = typeof context === 'string' ? context : DECISION_CONTEXT;
+	const trueKey = decisionKeys.keyFor(outTrackId, userId, contextText);
+	const decisionKey = rng.pick<unknown>([
+		trueKey,
+		trueKey,
+		decisionKeys.keyFor(DECISION_CARD, APPROVERS[1], DECISION_CONTEXT),
+		`${trueKey.slice(0, -1)}${trueKey.endsWith('A') ? 'B' : 'A'}`,
+		'${decisionKey}',
+		'',
+		'k'.repeat(100_000),
+		[trueKey],
+		7,
+	]);
+	let params: Record<string, unknown> = {
+		decision: rng.pick<unknown>(['approve', 'refuse', 'approve', 'APPROVE', '', 1, null]),
+		decisionKey,
+		context,
+	};
+	if (rng.chance(0.2)) params = mutateObject(rng, params);
+	const value = JSON.stringify({ cardPrivateData: { actionIds: ['decision_approve'], params } });
+	return {
+		outTrackId,
+		userId,
+		spaceId: 'cid1',
+		spaceType: 'im',
+		type: 'actionCallback',
+		content: value,
+		value,
+	};
+}
+
+/**
+ * Decision clicks: nothing throws, and a run starts only for a listed approver's own key on the card and context it
+ * was made for, naming that approver, with that context; everything else is answered without a run.
+ */
+async function decisionTarget(rng: Rng): Promise<Outcome> {
+	const data = decisionClick(rng);
+	const items = await mustNotReject(
+		data,
+		'EventPipeline.handle (decision click)',
+		async () =>
+			await throughPipeline(CARD, data, 'click-1', {
+				scope: 'fuzz',
+				keys: decisionKeys,
+				store: new Decisions(),
+			}),
+	);
+	check(items.length <= 1, 'a decision click ran more than once', data);
+	const params = (JSON.parse(data.value as string) as { cardPrivateData: { params: unknown } })
+		.cardPrivateData.params as Record<string, unknown>;
+	const userId = data.userId as string;
+	const outTrackId = data.outTrackId as string;
+	const contextText = typeof params.context === 'string' ? params.context : undefined;
+	const contextObject = (() => {
+		try {
+			const parsed = JSON.parse(contextText ?? '') as unknown;
+			return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+				? parsed
+				: undefined;
+		} catch {
+			return undefined;
+		}
+	})();
+	// Only the holder of the secret (this generator) can make a key: a run needs the key made for exactly this
+	// clicker, card and context text, within the bounds.
+	const legit =
+		(params.decision === 'approve' || params.decision === 'refuse') &&
+		contextText !== undefined &&
+		contextObject !== undefined &&
+		contextText.length <= DECISION_LIMITS.context &&
+		userId !== '' &&
+		!userId.includes('\n') &&
+		userId.length <= DECISION_LIMITS.userId &&
+		outTrackId.length <= DECISION_LIMITS.outTrackId &&
+		params.decisionKey === decisionKeys.keyFor(outTrackId, userId, contextText);
+	check(
+		items.length === (legit ? 1 : 0),
+		legit ? 'a true click did not run' : 'a hostile click ran',
+		data,
+	);
+	for (const item of items) {
+		const decision = (item as { decision?: Record<string, unknown> }).decision;
+		check(
+			decision?.decidedBy === userId &&
+				decision?.outTrackId === outTrackId &&
+				JSON.stringify(decision?.context) === JSON.stringify(contextObject) &&
+				decision?.decision === params.decision,
+			'the run names another clicker, card, context or decision',
+			data,
+		);
+	}
+	return items.length ? 'accepted' : 'refused';
+}
+
 export const pipelineTarget: FuzzTarget = {
 	name: 'pipeline',
 	// Most payloads are mutated messages and card clicks that still read (seeded run: 70 %).
 	minAcceptedShare: 0.5,
 	async run(rng: Rng): Promise<Outcome> {
 		if (rng.chance(0.2)) return await orgEventTarget(rng);
+		if (rng.chance(0.1)) return await decisionTarget(rng);
 		const isCard = rng.chance(0.3);
 		const data = hostile(rng, isCard ? card(rng) : withSomeQuote(rng, robot(rng)));
 		const input = { topic: isCard ? CARD : ROBOT, data };
