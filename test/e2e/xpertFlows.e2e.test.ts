@@ -1104,7 +1104,7 @@ describe('conversations through the published flows (n8n start)', () => {
 			expect(executions(submitted.processInstanceId)).toHaveLength(1);
 		});
 
-		it('a request without a reason gets the originator a to-do instead of a card; an answer the flow cannot read sends the card as "needs a human look"', async () => {
+		it('a request without a reason gets the originator a to-do instead of a card; an answer the flow cannot read sends the card as "needs a human look"; a task decided in DingTalk first leaves the click "not executed"', async () => {
 			const unclear = submit({ 'Leave Type': 'Sick', Start: '2026-12-08', Days: 1 });
 			const todo = await waitFor(
 				() =>
@@ -1142,6 +1142,39 @@ describe('conversations through the published flows (n8n start)', () => {
 				"**Digital Expert: needs a human look**\n\nThe Digital Expert's answer could not be read. Please review the request yourself.",
 			);
 			expect(executions(unread.processInstanceId)).toEqual([]);
+
+			// The approver approves in DingTalk's own approval app first, then clicks the card: DingTalk refuses the
+			// execution and the card says so (no hang, no second try).
+			const [taskId] = unread.taskIds;
+			expect(
+				fake.workflow.execute({
+					processInstanceId: unread.processInstanceId,
+					taskId,
+					result: 'agree',
+					actionerUserId: approver,
+				}).status,
+			).toBe(200);
+			const [outTrackId] = cardFor(unread.processInstanceId) as [string, unknown];
+			const click = await fake.clickCard({ outTrackId, userId: approver, button: 'refuse' });
+			expect(click.answer).toMatchObject({
+				cardData: {
+					cardParamMap: {
+						decided: 'true',
+						decidedBy: approver,
+						statusText: expect.stringMatching(/^Not executed: DingTalk refused it/),
+					},
+				},
+			});
+			expect(
+				executions(unread.processInstanceId).map((r) => [
+					r.status,
+					(r.body as { result: string }).result,
+				]),
+			).toEqual([[400, 'refuse']]);
+			expect(fake.workflow.instances.get(unread.processInstanceId)).toMatchObject({
+				status: 'COMPLETED',
+				result: 'agree',
+			});
 		});
 	});
 });
