@@ -130,6 +130,27 @@ const toFileNode = (name: string, operation: string, field: string, options: obj
 	parameters: { operation, sourceProperty: field, binaryPropertyName: 'data', options },
 });
 
+/** The expense template's fields as the editor saves them in a resource mapper (from getApprovalFormFields). */
+const EXPENSE_MAPPER_SCHEMA = [
+	{ id: 'Reason', displayName: 'Reason', type: 'string', required: true },
+	{ id: 'Amount', displayName: 'Amount', type: 'number', required: true },
+	{
+		id: 'Type',
+		displayName: 'Type',
+		type: 'options',
+		required: false,
+		options: ['Travel', 'Meals', 'Equipment'].map((o) => ({ name: o, value: o })),
+	},
+	{ id: 'Date', displayName: 'Date', type: 'dateTime', required: false },
+	{ id: 'Notes', displayName: 'Notes', type: 'string', required: false },
+].map((field) => ({
+	...field,
+	defaultMatch: false,
+	canBeUsedToMatch: false,
+	display: true,
+	removed: false,
+}));
+
 /** The cases by describe block, in the order the tests run. */
 const cases: Record<string, ActionCase[]> = {
 	Message: [
@@ -624,6 +645,126 @@ const cases: Record<string, ActionCase[]> = {
 			},
 		},
 	],
+	Approval: [
+		{
+			name: 'Create with the form mapped by label, then Get returns the same values by label',
+			workflowId: 'e2eApprovalCreate1',
+			steps: [
+				{
+					name: 'Create',
+					parameters: {
+						resource: 'approval',
+						operation: 'create',
+						processCode: 'PROC-EXPENSE-0001',
+						originatorUserId: users[3],
+						formInput: 'mapped',
+						// As the editor saves a resource mapper: the values by label and the fields' schema.
+						formValues: {
+							mappingMode: 'defineBelow',
+							value: {
+								Reason: 'Conference in Hangzhou',
+								Amount: 1200.5,
+								Type: 'Travel',
+								Date: '2026-12-24T00:00:00',
+							},
+							matchingColumns: [],
+							schema: EXPENSE_MAPPER_SCHEMA,
+							attemptToConvertTypes: false,
+							convertFieldsToString: false,
+						},
+					},
+				},
+				{
+					name: 'Get',
+					parameters: {
+						resource: 'approval',
+						operation: 'get',
+						processInstanceId: '={{ $json.processInstanceId }}',
+					},
+				},
+			],
+			check: (result) => {
+				expect(result.ok).toBe(true);
+				const [created] = outputOf(result, 'Create');
+				const [create] = fake
+					.requestsTo('/v1.0/workflow/processInstances')
+					.filter((r) => r.method === 'POST');
+				expect(create.body).toMatchObject({
+					processCode: 'PROC-EXPENSE-0001',
+					originatorUserId: users[3],
+					deptId: -1,
+				});
+				expect(created.processInstanceId).toBe(
+					(create.response as { instanceId: string }).instanceId,
+				);
+				const [got] = outputOf(result, 'Get');
+				expect(got).toMatchObject({
+					processInstanceId: created.processInstanceId,
+					status: 'RUNNING',
+					originatorUserId: users[3],
+				});
+				expect(got.form).toEqual({
+					Reason: 'Conference in Hangzhou',
+					Amount: '1200.5',
+					Type: 'Travel',
+					Date: '2026-12-24',
+				});
+				expect(got.tasks).toEqual([
+					expect.objectContaining({ userId: 'manager0002', status: 'RUNNING' }),
+				]);
+			},
+		},
+		{
+			name: 'an unknown process code fails with DingTalk’s code and the hint; a wrong select value is refused before any request',
+			workflowId: 'e2eApprovalError1',
+			steps: [
+				{
+					name: 'Unknown Template',
+					continueOnFail: true,
+					parameters: {
+						resource: 'approval',
+						operation: 'create',
+						processCode: 'PROC-DOES-NOT-EXIST',
+						originatorUserId: users[3],
+						formValues: {
+							mappingMode: 'defineBelow',
+							value: { Reason: 'x' },
+							matchingColumns: [],
+							schema: [],
+							attemptToConvertTypes: false,
+							convertFieldsToString: false,
+						},
+					},
+				},
+				{
+					name: 'Wrong Option',
+					continueOnFail: true,
+					parameters: {
+						resource: 'approval',
+						operation: 'create',
+						processCode: 'PROC-EXPENSE-0001',
+						originatorUserId: users[3],
+						formInput: 'json',
+						formValuesJson: '{"Reason": "x", "Amount": 1, "Type": "Spa"}',
+					},
+				},
+			],
+			check: (result) => {
+				const [unknown] = outputOf(result, 'Unknown Template');
+				expect(unknown).toMatchObject({
+					code: 'aflowProcessNotExist',
+					hint: expect.stringMatching(/^DingTalk does not know this process code.*钉钉找不到/s),
+				});
+				expect(unknown.error).toMatch(/DingTalk error aflowProcessNotExist/);
+				expect(fake.requestsTo('/v1.0/workflow/processInstances')).toHaveLength(1);
+				// JSON input is sent as given: DingTalk (the fake) refuses the option itself.
+				const [wrong] = outputOf(result, 'Wrong Option');
+				expect(wrong).toMatchObject({ code: 'invalidParameter' });
+				expect(wrong.error).toMatch(/Type 的值不在选项中/);
+				expect(wrong.hint).toBeUndefined();
+			},
+		},
+	],
 	'To-do': [
 		{
 			name: 'a to-do created for a user ID',
@@ -641,7 +782,8 @@ const cases: Record<string, ActionCase[]> = {
 						additionalFields: {
 							appUrl: 'https://tickets.example/42',
 							priority: 30,
-							dueTime: '2026-12-24T10:00:00.000Z',
+							// As the date picker gives it: no offset, so in the workflow's time zone.
+							dueTime: '2026-12-24T10:00:00',
 						},
 					},
 				},
@@ -694,7 +836,8 @@ const cases: Record<string, ActionCase[]> = {
 					creatorId: `union${creator}`,
 					executorIds: [`union${executor}`],
 					priority: 30,
-					dueTime: Date.parse('2026-12-24T10:00:00.000Z'),
+					// n8n's default time zone (GENERIC_TIMEZONE unset): America/New_York, UTC-5 in December.
+					dueTime: Date.parse('2026-12-24T15:00:00.000Z'),
 					detailUrl: { appUrl: 'https://tickets.example/42', pcUrl: 'https://tickets.example/42' },
 				});
 				expect(outputOf(result, 'Open To-dos')).toEqual([

@@ -116,14 +116,14 @@ export class FakeDingTalk {
 	/** Every reaction added to or removed from a message, in order. */
 	reactions: ReactionEvent[] = [];
 	cards = new Map<string, FakeCard>();
+	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
+	readonly todos = new FakeTodos();
 	/** Card templates whose buttons the fake can click (the decision template is always there). */
 	readonly cardTemplates = new Map<string, FakeCardTemplate>([
 		[DECISION_TEMPLATE_ID, decisionTemplate()],
 	]);
 	/** Every simulated card click, with the answer DingTalk got for it. */
 	cardClicks: CardClick[] = [];
-	/** To-dos (todo_1_0), with their switches (page size, a missing permission). */
-	readonly todos = new FakeTodos();
 	readonly tokens = new Map<string, { app: FakeApp; expiresAt: number }>();
 	readonly sessions = new Map<
 		string,
@@ -303,8 +303,8 @@ export class FakeDingTalk {
 		this.reactions = [];
 		this.uploads = [];
 		this.cards = new Map();
-		this.cardClicks = [];
 		this.todos.clear();
+		this.cardClicks = [];
 		this.tokens.clear();
 		this.faults = [];
 		this.clearQpsLimits();
@@ -547,6 +547,8 @@ export class FakeDingTalk {
 				return { status: 200, body: this.reactions };
 			case 'GET /__fake/cards':
 				return { status: 200, body: Object.fromEntries(this.cards) };
+			case 'GET /__fake/todos':
+				return { status: 200, body: [...this.todos.tasks.values()] };
 			case 'POST /__fake/cards/click': {
 				// A user clicks a card's button: `curl -d '{"outTrackId":"decision-…","userId":"manager4220",
 				// "button":"approve"}' <fake>/__fake/cards/click` (HTTP-callback cards add "callbackUrl").
@@ -577,8 +579,6 @@ export class FakeDingTalk {
 					return { status: 400, body: { error: (error as Error).message } };
 				}
 			}
-			case 'GET /__fake/todos':
-				return { status: 200, body: [...this.todos.tasks.values()] };
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };

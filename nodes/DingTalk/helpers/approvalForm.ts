@@ -82,8 +82,8 @@ function dateValue(field: ApprovalFormField, value: string): string | undefined 
 }
 
 /**
- * A date object's text: n8n hands a mapped dateTime field over as a Luxon DateTime (its toJSON is its ISO text, in
- * the zone it was read in), an expression may give a JS Date.
+ * A date object's text: an expression may give a Luxon DateTime (its toJSON is its ISO text, in its own zone) or a JS
+ * Date. (n8n 2.41.1 hands a mapped dateTime field typed in the editor over as text.)
  */
 function dateText(raw: unknown): string | undefined {
 	if (typeof raw !== 'object' || raw === null) return undefined;

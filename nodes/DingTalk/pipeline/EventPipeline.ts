@@ -15,6 +15,7 @@ import {
 	type DecisionChoice,
 	type DecisionGate,
 	type DecisionRecord,
+	DecisionsFullError,
 	decisionStatusText,
 	NOT_AN_APPROVER_NOTICE,
 	processDecisions,
@@ -171,9 +172,13 @@ export class EventPipeline {
 		try {
 			result = await work();
 		} catch (error) {
-			// A message refused by a full wait queue never ran: counting it as a failed run would, after two refusals,
+			// A message refused by a full wait queue (or a full decision store) never ran: counting it as a failed run would, after two refusals,
 			// ACK its later redeliveries as handled without it ever running.
-			admission.settle(error instanceof RunQueueFullError ? 'notStarted' : 'failed');
+			admission.settle(
+				error instanceof RunQueueFullError || error instanceof DecisionsFullError
+					? 'notStarted'
+					: 'failed',
+			);
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- rejecting leaves the message un-ACKed for redelivery
 			throw error;
 		}

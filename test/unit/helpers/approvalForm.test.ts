@@ -55,7 +55,7 @@ describe('approval form mapping', () => {
 		});
 		expect(fieldValue(withTime, '2026-12-24')).toEqual({ value: '2026-12-24 00:00' });
 		const dateOnly = { ...withTime, format: 'yyyy-MM-dd' };
-		// As n8n hands over a mapped dateTime field: a Luxon DateTime in the workflow's zone.
+		// As an expression such as {{ $now }} gives a date: a Luxon DateTime in the workflow's zone.
 		const luxon = DateTime.fromISO('2026-12-24T00:30:00', { zone: 'Asia/Shanghai' });
 		expect(fieldValue(dateOnly, luxon)).toEqual({ value: '2026-12-24' });
 		expect(fieldValue(withTime, luxon)).toEqual({ value: '2026-12-24 00:30' });

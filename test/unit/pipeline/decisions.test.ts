@@ -311,6 +311,34 @@ describe('EventPipeline: decision clicks', () => {
 		expect(items.map((item) => (item.decision as IDataObject).decidedBy)).toEqual([A, A2]);
 	});
 
+	it('a click refused by a full store never ran: however often it is refused, its redelivery runs once there is room', async () => {
+		const store = new Decisions(1, 60_000);
+		let finish: (ok: boolean) => void = () => undefined;
+		const { items, handle } = pipelineWith(gate(store), async (item) =>
+			item.outTrackId === CARD
+				? await new Promise((resolve) => (finish = (ok) => resolve({ ok })))
+				: { ok: true },
+		);
+		const other = 'decision-99999999-2222-4333-8444-555555555555';
+		const otherClick = click(
+			A,
+			{
+				decision: 'approve',
+				decisionKey: keys.keyFor(other, A, CONTEXT),
+				context: CONTEXT,
+			},
+			other,
+		);
+		const first = handle(approverClick(A), 'click-1');
+		for (let i = 0; i < 3; i++)
+			await expect(handle(otherClick, 'click-2')).rejects.toThrow(DecisionsFullError);
+		finish(true);
+		await first;
+		// The card decided, it is pruned to make room (decided entries go first).
+		await handle(otherClick, 'click-2');
+		expect(items.map((item) => item.outTrackId)).toEqual([CARD, other]);
+	});
+
 	it('the store is shared: a second workflow gets the same click, a later click is refused in both', async () => {
 		const store = new Decisions();
 		const one = pipelineWith(gate(store));

@@ -39,6 +39,8 @@ export interface FakeContextOptions {
 	/** Credential data by credential type name. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** The workflow's time zone (n8n's GENERIC_TIMEZONE or the workflow setting); default UTC. */
+	timezone?: string;
 	/** Context methods to leave out, as an older n8n has not got them (e.g. `getSignedResumeUrl` before 1.110). */
 	olderN8nLacks?: Array<keyof IExecuteFunctions>;
 	/** Context methods an older n8n has that 2.x has not (e.g. 1.x's `setSignatureValidationRequired`). */
@@ -124,6 +126,7 @@ export function fakeExecuteContext(options: FakeContextOptions): FakeContext {
 		getNode: () => node,
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,
+		getTimezone: () => options.timezone ?? 'UTC',
 		getCredentials,
 		getExecutionCancelSignal: () => cancel.signal,
 		// As n8n-core's getSignedResumeUrl: <waiting base>/<execution>/<node id>?<parameters>&signature=<hmac>.

@@ -24,7 +24,9 @@ const properties: INodeProperties[] = [
 		displayName:
 			'Sends a card with Approve and Refuse buttons that only the listed approvers can use. A DingTalk Trigger ' +
 			'(Card Callback event) on the same credential receives the click, names who decided and refuses ' +
-			'everyone else. The card template must be built once in DingTalk: see "Decision cards" in the README.',
+			'everyone else. The card template must be built once in DingTalk: see "Decision cards" in the README. ' +
+			'发送带“同意”“拒绝”按钮的卡片，只有指定的审批人可以处理；同一凭证的 DingTalk Trigger（Card Callback 事件）' +
+			'接收点击并记录处理人，其他人的点击不生效。卡片模板需先在钉钉卡片平台创建一次，见 README 的 “Decision cards” 一节。',
 		name: 'decisionCardNotice',
 		type: 'notice',
 		default: '',

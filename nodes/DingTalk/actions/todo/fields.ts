@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { userLocator } from '../../descriptions/common';
 import { TODO_PRIORITIES, type TodoDetailUrl, type TodoPriority } from '../../api/todo';
+import { parseInZone } from '../../helpers/zonedTime';
 
 /** Said on every user field of the To-do resource: the API takes union IDs, the builder gives user IDs. */
 export const USER_IDS_HINT =
@@ -75,7 +76,10 @@ export const priorityField: INodeProperties = {
 	description: "The to-do's priority in DingTalk",
 };
 
-/** Epoch milliseconds from what a date field or an expression gives: a date text, a number, or a Luxon DateTime. */
+/**
+ * Epoch milliseconds from what a date field or an expression gives: a date text (without an offset: in the workflow's
+ * time zone, as n8n's date picker means it), epoch milliseconds, or a Luxon DateTime.
+ */
 export function dueTimeMs(
 	context: IExecuteFunctions,
 	value: unknown,
@@ -87,7 +91,7 @@ export function dueTimeMs(
 	if (typeof withMillis.toMillis === 'function') ms = withMillis.toMillis();
 	else if (typeof value === 'number') ms = value;
 	else if (/^\d{1,16}$/.test(String(value).trim())) ms = Number(String(value).trim());
-	else ms = new Date(String(value)).getTime();
+	else ms = parseInZone(String(value), context.getTimezone());
 	if (!Number.isSafeInteger(ms) || ms <= 0)
 		throw new NodeOperationError(
 			context.getNode(),

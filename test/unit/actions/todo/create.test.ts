@@ -72,6 +72,23 @@ describe('DingTalk → To-do → Create', () => {
 		]);
 	});
 
+	it("reads a due time without an offset in the workflow's time zone, as n8n's date picker means it", async () => {
+		await run(
+			[
+				{
+					userId: 'eng0001',
+					subject: 'x',
+					additionalFields: { ...LINK, dueTime: '2026-12-24T10:00:00' },
+				},
+			],
+			false,
+			'Asia/Shanghai',
+		);
+		expect((todoRequests()[0].body as { dueTime: number }).dueTime).toBe(
+			Date.parse('2026-12-24T02:00:00.000Z'),
+		);
+	});
+
 	it('one detail link serves both the app and the desktop', async () => {
 		await run([
 			{ userId: 'eng0001', subject: 'x', additionalFields: { pcUrl: 'https://pc.example/1' } },

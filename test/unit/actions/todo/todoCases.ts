@@ -10,8 +10,9 @@ export function todoOperation(
 	operation: string,
 	credentials: () => ICredentialDataDecryptedObject,
 ) {
-	return async (items: INodeParameters[], continueOnFail = false) =>
+	return async (items: INodeParameters[], continueOnFail = false, timezone?: string) =>
 		await runNode({
+			timezone,
 			node: new DingTalk(),
 			items: items.map(() => ({ json: {} })),
 			parameters: (i) => {
