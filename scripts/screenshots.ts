@@ -43,7 +43,9 @@ async function main() {
 			for (const flow of flows.filter((f) => !only || f.file === only)) {
 				const file = path.join(OUT_DIR, `${flow.file}.png`);
 				try {
-					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, flow.nodes.length, file);
+					// Sticky notes are drawn on the canvas but not as canvas nodes: the count is of the flow's other nodes.
+					const nodeCount = flow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
+					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, nodeCount, file);
 					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
 				} catch (error) {
 					failures.push(`${flow.file}: ${(error as Error).message}`);
