@@ -22,7 +22,7 @@ export class DingTalk implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Reply, notify users and groups, send and stream cards, recall messages, read users and departments, and act on approvals in DingTalk',
+			'Reply, notify users and groups, send and stream cards, recall messages, read users and departments, act on approvals, and manage to-dos in DingTalk',
 		defaults: { name: 'DingTalk' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

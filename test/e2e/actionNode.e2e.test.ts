@@ -715,7 +715,7 @@ const cases: Record<string, ActionCase[]> = {
 			},
 		},
 		{
-			name: 'an unknown process code fails with DingTalk’s code and the hint; a wrong select value is refused before any request',
+			name: 'an unknown process code fails with DingTalk’s code and the hint; a wrong mapped option is refused before any request, JSON goes to DingTalk as given',
 			workflowId: 'e2eApprovalError1',
 			steps: [
 				{
@@ -729,6 +729,24 @@ const cases: Record<string, ActionCase[]> = {
 						formValues: {
 							mappingMode: 'defineBelow',
 							value: { Reason: 'x' },
+							matchingColumns: [],
+							schema: [],
+							attemptToConvertTypes: false,
+							convertFieldsToString: false,
+						},
+					},
+				},
+				{
+					name: 'Wrong Mapped Option',
+					continueOnFail: true,
+					parameters: {
+						resource: 'approval',
+						operation: 'create',
+						processCode: 'PROC-EXPENSE-0001',
+						originatorUserId: users[3],
+						formValues: {
+							mappingMode: 'defineBelow',
+							value: { Reason: 'x', Amount: 1, Type: 'Spa' },
 							matchingColumns: [],
 							schema: [],
 							attemptToConvertTypes: false,
@@ -757,7 +775,20 @@ const cases: Record<string, ActionCase[]> = {
 				});
 				expect(unknown.error).toMatch(/DingTalk error aflowProcessNotExist/);
 				expect(fake.requestsTo('/v1.0/workflow/processInstances')).toHaveLength(1);
-				// JSON input is sent as given: DingTalk (the fake) refuses the option itself.
+				const [mapped] = outputOf(result, 'Wrong Mapped Option');
+				expect(mapped.error).toBe('"Type" takes one of "Travel", "Meals", "Equipment", not "Spa"');
+				// JSON input is sent as given: DingTalk (the fake) refuses the option itself. Only that one was sent.
+				expect(
+					fake
+						.requestsTo('/v1.0/workflow/processInstances')
+						.map((r) => (r.body as { formComponentValues: unknown[] }).formComponentValues),
+				).toEqual([
+					[
+						{ name: 'Reason', value: 'x' },
+						{ name: 'Amount', value: '1' },
+						{ name: 'Type', value: 'Spa' },
+					],
+				]);
 				const [wrong] = outputOf(result, 'Wrong Option');
 				expect(wrong).toMatchObject({ code: 'invalidParameter' });
 				expect(wrong.error).toMatch(/Type 的值不在选项中/);

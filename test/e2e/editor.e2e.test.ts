@@ -5,7 +5,7 @@ import { N8nServer } from '../harness/server';
 
 /**
  * What a user does in the n8n editor, through the REST API the editor itself calls on a running n8n:
- * the credential Test button and the user/department pickers.
+ * the credential Test button, the user/department pickers, and the approval template picker and form mapper.
  */
 const fixture = defaultFixture();
 const app = fixture.apps[0];
@@ -167,5 +167,56 @@ describe('Pickers', () => {
 		);
 		const { data } = await search('searchDepartments', 'plat');
 		expect(data.results).toEqual([{ name: 'Platform (4)', value: '4' }]);
+	});
+});
+
+describe('Approval template picker and form mapper', () => {
+	const approvalRequest = (methodName: string, path: string, processCode = '') => ({
+		path,
+		nodeTypeAndVersion: { name: `${PACKAGE_PREFIX}.dingTalk`, version: 1 },
+		currentNodeParameters: {
+			authentication: 'streamApi',
+			resource: 'approval',
+			operation: 'create',
+			processCode,
+		},
+		methodName,
+		credentials: { dingTalkStreamApi: { id: 'edStreamGood0001', name: 'Stream good' } },
+	});
+
+	it("Process Code lists the app's visible templates; Form Values shows the chosen template's fields by label, typed", async () => {
+		fake.reset();
+		const templates = await server.rest<Array<{ name: string; value: string }>>(
+			'POST',
+			'/dynamic-node-parameters/options',
+			approvalRequest('getApprovalTemplates', 'parameters.processCode'),
+		);
+		expect(templates.status).toBe(200);
+		expect(templates.data.map((t) => t.value)).toEqual(['PROC-EXPENSE-0001', 'PROC-LEAVE-0001']);
+		expect(templates.data[0].name).toBe('Expense claim 报销 (PROC-EXPENSE-0001)');
+
+		const mapper = await server.rest<{
+			fields: Array<{ id: string; type: string; required: boolean; options?: unknown[] }>;
+		}>(
+			'POST',
+			'/dynamic-node-parameters/resource-mapper-fields',
+			approvalRequest('getApprovalFormFields', 'parameters.formValues', 'PROC-EXPENSE-0001'),
+		);
+		expect(mapper.status).toBe(200);
+		expect(mapper.data.fields.map((f) => [f.id, f.type, f.required])).toEqual([
+			['Reason', 'string', true],
+			['Amount', 'number', true],
+			['Type', 'options', false],
+			['Date', 'dateTime', false],
+			['Notes', 'string', false],
+		]);
+		expect(mapper.data.fields[2].options).toEqual([
+			{ name: 'Travel', value: 'Travel' },
+			{ name: 'Meals', value: 'Meals' },
+			{ name: 'Equipment', value: 'Equipment' },
+		]);
+		expect(fake.requestsTo('/v1.0/workflow/forms/schemas/processCodes')[0].query).toEqual({
+			processCode: 'PROC-EXPENSE-0001',
+		});
 	});
 });

@@ -7,6 +7,7 @@ import {
 	type DingTalkAppConfig,
 	type HttpSender,
 } from '../../nodes/DingTalk/transport';
+import { streamCard, updateCard } from '../../nodes/DingTalk/api/cards';
 
 const fixture = defaultFixture();
 const app = fixture.apps[0];
@@ -85,6 +86,50 @@ describe('DingTalkClient against the fake DingTalk', () => {
 		expect(fake.requestsTo('/topapi/user/listsimple').map((r) => r.status)).toEqual([
 			200, 429, 200, 200,
 		]);
+	});
+
+	it('does not repeat a send after a server error (it may have been carried out), but does after flow control', async () => {
+		const c = client();
+		const send = () =>
+			c.api('POST', '/v1.0/robot/groupMessages/send', {
+				robotCode: app.robotCode,
+				openConversationId: fixture.conversations[0].openConversationId,
+				msgKey: 'sampleText',
+				msgParam: '{"content":"x"}',
+			});
+		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'serverError', times: 1 });
+		await expect(send()).rejects.toMatchObject({ kind: 'server' });
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send')).toHaveLength(1);
+		fake.injectFault({ path: '/v1.0/robot/groupMessages/send', kind: 'flowControl', times: 1 });
+		await send();
+		expect(fake.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.status)).toEqual([
+			500, 403, 200,
+		]);
+	});
+
+	it('repeats a card update and a full streamed content after a server error, never an appended piece', async () => {
+		const c = client();
+		fake.cards.set('retry-card', {
+			cardTemplateId: 't',
+			cardData: {},
+			openSpaceId: 'dtv1.card//IM_ROBOT.u',
+			streams: [],
+			fieldValues: {},
+			finalized: false,
+			failed: false,
+		});
+		fake.injectFault({ path: '/v1.0/card/instances', kind: 'serverError', times: 1 });
+		await updateCard(c, 'retry-card', { status: 'done' }, true);
+		expect(fake.requestsTo('/v1.0/card/instances').map((r) => r.status)).toEqual([500, 200]);
+		const piece = { outTrackId: 'retry-card', key: 'content', content: 'ab', guid: 'g' };
+		fake.injectFault({ path: '/v1.0/card/streaming', kind: 'serverError', times: 1 });
+		await streamCard(c, { ...piece, isFull: true, isFinalize: true, isError: false });
+		fake.injectFault({ path: '/v1.0/card/streaming', kind: 'serverError', times: 1 });
+		await expect(
+			streamCard(c, { ...piece, isFull: false, isFinalize: false, isError: false }),
+		).rejects.toMatchObject({ kind: 'server' });
+		expect(fake.requestsTo('/v1.0/card/streaming').map((r) => r.status)).toEqual([500, 200, 500]);
+		expect(fake.cards.get('retry-card')?.fieldValues.content).toBe('ab');
 	});
 
 	it("gives up after the bounded retries with DingTalk's code, message and request id", async () => {

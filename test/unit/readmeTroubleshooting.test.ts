@@ -52,6 +52,13 @@ const node: INode = {
 };
 const dingTalkError = (...args: Parameters<typeof interpretResponse>) =>
 	interpretResponse(...args) as DingTalkApiError;
+/** DingTalk's answer to a second decision of an approval task (as the fake gives it). */
+const approvalDecidedTwice = () =>
+	dingTalkError('api', '/v1.0/workflow/processInstances/execute', 400, {
+		code: 'aflowProcessInstCanNotBeExecuted',
+		message: '审批状态异常,无法执行',
+		requestid: 'r1',
+	});
 const thrown = (fn: () => unknown): string => {
 	try {
 		fn();
@@ -186,6 +193,11 @@ const QUOTES: Record<string, Source> = {
 					errmsg: '应用没有权限',
 				}).hint as string,
 		},
+	'DingTalk error aflowProcessInstCanNotBeExecuted: 审批状态异常,无法执行': {
+		produced: () => approvalDecidedTwice().message,
+	},
+	'The task is already done, or the approval is no longer running (approved, refused or revoked): nothing changed. Get the approval to see its status and tasks. 该审批任务已处理，或审批已结束（已同意、已拒绝或已撤销），本次操作未生效。请 Get 审批实例查看状态和任务。':
+		{ produced: () => approvalDecidedTwice().hint as string },
 	'DingTalk flow control (QPS limit) persisted after retries. Send fewer requests per second, or split the work over time.':
 		{
 			produced: () =>

@@ -158,7 +158,8 @@ export async function updateCard(
 		cardUpdateOptions: { updateCardDataByKey, updatePrivateDataByKey: true },
 		userIdType: 1,
 	};
-	await client.api('PUT', '/v1.0/card/instances', request, options);
+	// Setting the same keys again changes nothing: safe to repeat.
+	await client.api('PUT', '/v1.0/card/instances', request, { idempotent: true, ...options });
 }
 
 /** UNCONFIRMED: DingTalk reads isFull=false as "append" (the Python SDK does the same). */
@@ -167,7 +168,11 @@ export async function streamCard(
 	request: CardStreamingRequest,
 	options: CallOptions = {},
 ): Promise<void> {
-	await client.api('PUT', '/v1.0/card/streaming', request, options);
+	// A full content update is safe to repeat; an appended piece is not (it would show twice).
+	await client.api('PUT', '/v1.0/card/streaming', request, {
+		idempotent: request.isFull === true,
+		...options,
+	});
 }
 
 export function cardCallbackAnswer(

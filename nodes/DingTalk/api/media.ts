@@ -137,6 +137,8 @@ export async function uploadMedia(
 		() => Readable.from(multipart(head, file, tail)),
 		{
 			qs: { type },
+			// After a server error a repeated upload only makes a second media ID nobody uses.
+			repeatAfterServerError: true,
 			headers: {
 				'Content-Type': `multipart/form-data; boundary=${boundary}`,
 				'Content-Length': String(head.length + file.size + tail.length),

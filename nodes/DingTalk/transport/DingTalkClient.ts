@@ -26,6 +26,8 @@ export interface CallOptions {
 	qs?: Record<string, string | number | boolean>;
 	/** Safe to repeat after a network error or timeout (reads). Sends are not: they may have been delivered. */
 	idempotent?: boolean;
+	/** Not idempotent, but a repeat after a server error does no harm (the first attempt's effect is unused). */
+	repeatAfterServerError?: boolean;
 	/** Replace the JSON Content-Type (a multipart upload names its boundary here). */
 	headers?: Record<string, string>;
 	/**
@@ -215,6 +217,9 @@ export class DingTalkClient {
 				continue;
 			}
 			if (call.paced && error.kind === 'flowControl') throw error;
+			// Flow control refuses before anything is done; a server error may come after the send was carried out,
+			// so only a call that is safe to repeat is tried again (a second message, to-do or approval is worse).
+			if (error.kind === 'server' && !call.idempotent && !call.repeatAfterServerError) throw error;
 			if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
 			await this.sleep(retryDelayMs(attempt, this.retry, error.retryAfterSeconds));
 		}

@@ -265,6 +265,10 @@ const ENDPOINT_PERMISSIONS: Array<[RegExp, string]> = [
 /** A Chinese sentence after the English permission hint, for the endpoints whose set-up is told in both. */
 const CHINESE_PERMISSION_HINTS: Array<[RegExp, string]> = [
 	[
+		/^\/v1\.0\/todo\//,
+		' 应用缺少待办接口权限：在钉钉开发者后台 → 应用 → 权限管理 中申请“待办应用中待办写权限”（Get Many 需“待办应用中待办读权限”），然后发布新版本。',
+	],
+	[
 		/^\/v1\.0\/workflow\//,
 		' 应用缺少 OA审批 接口权限：在钉钉开发者后台 → 应用 → 权限管理 中搜索“工作流”，申请所需权限（如“工作流实例写权限”），然后发布新版本。',
 	],

@@ -153,6 +153,31 @@ describe('api/: the requests each endpoint function sends', () => {
 			'POST https://oapi.test/topapi/v2/user/get {"userid":"u1","language":"en_US"}',
 		],
 		[
+			'todo.createTodo',
+			async (c) =>
+				await api.todo.createTodo(c, 'un1', {
+					subject: 'S',
+					creatorId: 'un1',
+					detailUrl: { appUrl: 'https://a', pcUrl: 'https://a' },
+				}),
+			'POST https://api.test/v1.0/todo/users/un1/tasks {"subject":"S","creatorId":"un1","detailUrl":{"appUrl":"https://a","pcUrl":"https://a"}}',
+		],
+		[
+			'todo.updateTodo',
+			async (c) => await api.todo.updateTodo(c, 'un1', 't/1', { done: true }),
+			'PUT https://api.test/v1.0/todo/users/un1/tasks/t%2F1 {"done":true}',
+		],
+		[
+			'todo.deleteTodo',
+			async (c) => await api.todo.deleteTodo(c, 'un1', 't1'),
+			'DELETE https://api.test/v1.0/todo/users/un1/tasks/t1 undefined',
+		],
+		[
+			'todo.queryTodosPage',
+			async (c) => await api.todo.queryTodosPage(c, 'un1', { isDone: false, nextToken: 'n2' }),
+			'POST https://api.test/v1.0/todo/users/un1/org/tasks/query {"isDone":false,"nextToken":"n2"}',
+		],
+		[
 			'media.messageFileDownloadUrl',
 			async (c) => await api.media.messageFileDownloadUrl(c, 'dl1'),
 			'POST https://api.test/v1.0/robot/messageFiles/download {"downloadCode":"dl1","robotCode":"robot"}',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	type CardDelivery,
@@ -8,6 +8,7 @@ import {
 	createAndDeliverCard,
 	CREATE_AND_DELIVER_PATH,
 } from '../../api/cards';
+import { DECISION_OUT_TRACK_PREFIX, isDecisionOutTrackId } from '../../crypto/decisionKey';
 import { cardDataFields } from '../../descriptions/cardData.description';
 import { userLocator } from '../../descriptions/common';
 import { readCardParamMap } from '../../helpers/cardData';
@@ -107,7 +108,7 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned.',
+					'Your own unique ID for this card, used to update or stream into it later. Left empty, one is generated and returned. IDs starting with "decision-" are reserved for Send Decision Card.',
 			},
 		],
 	},
@@ -127,6 +128,13 @@ export async function execute(
 	const target = this.getNodeParameter('target', i) as 'user' | 'group';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const outTrackId = String(options.outTrackId ?? '').trim() || `n8n-${randomUUID()}`;
+	// The trigger would refuse every click on such a card as an unsigned decision.
+	if (isDecisionOutTrackId(outTrackId))
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Out Track ID" may not start with "${DECISION_OUT_TRACK_PREFIX}": that prefix marks decision cards (Card → Send Decision Card), whose clicks the DingTalk Trigger decides itself`,
+			{ itemIndex: i },
+		);
 	const supportForward = options.supportForward !== false;
 	// Read before the recipient: a bad variable is the error reported first.
 	const cardParamMap = readCardParamMap.call(this, i);

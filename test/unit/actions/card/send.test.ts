@@ -81,6 +81,16 @@ describe('DingTalk → Card → Send', () => {
 		expect(error.description).toMatch(/visible range/);
 	});
 
+	it('refuses an Out Track ID starting with "decision-" (reserved for decision cards) before calling DingTalk', async () => {
+		const error = (await run([toUser('eng0001', { outTrackId: 'decision-mine' })]).catch(
+			(e: unknown) => e,
+		)) as Error;
+		expect(error.message).toBe(
+			'"Out Track ID" may not start with "decision-": that prefix marks decision cards (Card → Send Decision Card), whose clicks the DingTalk Trigger decides itself',
+		);
+		expect(fake.requestsTo('/v1.0/card/instances/createAndDeliver')).toHaveLength(0);
+	});
+
 	it('under Continue On Fail, outputs an error item for the failing item and goes on', async () => {
 		const { output } = await run([toUser('nobody'), toUser('eng0003')], true);
 		expect(output[0]).toMatchObject({

@@ -165,6 +165,9 @@ describe('DingTalk → To-do → Create', () => {
 		expect(error.description).toMatch(
 			/^The app lacks a permission for \/v1\.0\/todo\/users\/unioneng0001\/tasks\. Grant Todo\.Todo\.Write \(待办应用中待办写权限\)/,
 		);
+		expect(error.description).toMatch(
+			/then publish a new version\. 应用缺少待办接口权限：.*待办应用中待办写权限/,
+		);
 	});
 
 	it('a second to-do with the same Source ID gets DingTalk\'s "task exist" and the to-do hint', async () => {
