@@ -9,9 +9,17 @@ export interface DemoFlow {
 	id: string;
 	name: string;
 	nodes: Array<{
+		name: string;
 		type: string;
 		webhookId?: string;
-		parameters?: { mode?: string; conversationTypes?: string };
+		parameters?: {
+			mode?: string;
+			conversationTypes?: string;
+			events?: string[];
+			approvalProcessCodes?: string;
+			operation?: string;
+			cardTemplateId?: string;
+		};
 	}>;
 	meta?: { publishInDemo?: boolean };
 	/** The file in workflows/ it came from, without `.json` (not part of the flow). */

@@ -5,6 +5,7 @@
  * Chromium, opens each flow, waits for its nodes on the canvas, fits the view and saves the picture.
  * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`; CHROMIUM_PATH to use another); exits non-zero
  * with the reason when a flow does not render.
+ * `npm run screenshots -- --flow dingtalk-approval-assistant`: that flow's picture only (the others stay as they are).
  * `npm run screenshots -- --locale zh-CN`: in the same user folder, checks whether the editor shows this package's
  * translations under that locale (scripts/localeCheck.ts) instead.
  */
@@ -27,6 +28,7 @@ const env = { N8N_USER_FOLDER: USER_FOLDER };
 
 async function main() {
 	const locale = localeArgument(process.argv.slice(2));
+	const only = flowArgument(process.argv.slice(2));
 	const flows = await prepareUserFolder();
 	if (locale)
 		return await checkLocale(locale, { userFolder: USER_FOLDER, workDir: WORK_DIR, flows });
@@ -38,10 +40,12 @@ async function main() {
 		await withChromium(async (_browser, page) => {
 			await logIn(page, server.baseUrl);
 			mkdirSync(OUT_DIR, { recursive: true });
-			for (const flow of flows) {
+			for (const flow of flows.filter((f) => !only || f.file === only)) {
 				const file = path.join(OUT_DIR, `${flow.file}.png`);
 				try {
-					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, flow.nodes.length, file);
+					// Sticky notes are drawn on the canvas but not as canvas nodes: the count is of the flow's other nodes.
+					const nodeCount = flow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
+					await shoot(page, `${server.baseUrl}/workflow/${flow.id}`, nodeCount, file);
 					console.log(`saved ${path.relative(PROJECT_ROOT, file)} (${flow.name})`);
 				} catch (error) {
 					failures.push(`${flow.file}: ${(error as Error).message}`);
@@ -60,6 +64,17 @@ async function main() {
 		);
 		process.exit(1);
 	}
+}
+
+/** `--flow <file>`: the flow file (without .json) to take alone; it must be one of workflows/. */
+function flowArgument(args: string[]): string | undefined {
+	const at = args.indexOf('--flow');
+	if (at === -1) return undefined;
+	const file = (args[at + 1] ?? '').replace(/\.json$/, '');
+	const known = loadDemoFlows().map((f) => f.file);
+	if (!known.includes(file))
+		throw new Error(`--flow needs one of ${known.join(', ')}, got "${file}"`);
+	return file;
 }
 
 /** A fresh n8n user folder with the packed package installed and the demo flows and credentials imported. */

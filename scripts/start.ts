@@ -30,10 +30,12 @@ import {
 } from '../test/harness';
 import { type DemoFlow, demoCredentials, importable, loadDemoFlows } from './demo';
 import {
+	approvalTriggeredFlows,
 	type CheckOutcome,
 	checkManualFlows,
 	checkProblems,
 	messageTriggeredFlows,
+	registerDecisionTemplates,
 	splitDemoFlows,
 } from './demoCheck';
 
@@ -101,6 +103,7 @@ async function main() {
 	);
 	const flows = loadDemoFlows();
 	const { manual, triggered } = splitDemoFlows(flows);
+	if (fake) registerDecisionTemplates(fake, flows);
 	await importWorkflows(flows.map(importable));
 	log(`imported ${flows.length} flow(s): ${flows.map((f) => f.name).join(', ')}`);
 
@@ -146,6 +149,12 @@ async function main() {
 		log(
 			`over HTTP callbacks (encrypted and signed like DingTalk): curl -s -d '{"text":"hello","callbackUrl":"http://127.0.0.1:${port}/webhook/dingtalk-xpert-http/callback"}' ${fake.baseUrl}/__fake/http/messages`,
 		);
+		log(
+			`submit a leave request as an employee would (the Approval assistant sends the approver a card): curl -s -d '{"processCode":"PROC-LEAVE-0001","originatorUserId":"eng0003","form":{"Leave Type":"Annual","Start":"2026-12-07","Days":2,"Reason":"Family visit"}}' ${fake.baseUrl}/__fake/approvals/submit`,
+		);
+		log(
+			`then the approver clicks Approve on that card (its outTrackId from curl -s ${fake.baseUrl}/__fake/cards): curl -s -d '{"outTrackId":"decision-…","userId":"manager0001","button":"approve"}' ${fake.baseUrl}/__fake/cards/click`,
+		);
 		let shown = 0;
 		setInterval(() => {
 			for (const r of fake.requests.slice(shown))
@@ -164,13 +173,19 @@ async function main() {
 	});
 }
 
-/** Check mode for flows with a DingTalk Trigger: activate them, start n8n, write to each, stop n8n. */
+/**
+ * Check mode for flows with a DingTalk Trigger: activate them, start n8n, write to each (or submit an approval for
+ * the Approval assistant), stop n8n.
+ */
 async function checkTriggeredFlows(fake: FakeDingTalk, flows: DemoFlow[]) {
 	for (const flow of flows) await activateWorkflow(flow.id);
 	const server = new N8nServer();
 	await server.start();
 	try {
-		const outcomes = await messageTriggeredFlows(fake, flows, server);
+		const outcomes = [
+			...(await messageTriggeredFlows(fake, flows, server)),
+			...(await approvalTriggeredFlows(fake, flows, server)),
+		];
 		// A flow that did not answer: n8n's own words (activation, trigger and run errors) are the first clue.
 		if (outcomes.some((o) => !o.ok))
 			log(`n8n's output (last 6,000 characters):\n${server.logs.slice(-6000)}`);

@@ -66,8 +66,24 @@ async function runPerItem(
 				returnData.push({ json, pairedItem: { item: i } });
 		} catch (error) {
 			if (!context.continueOnFail()) throw errors.toNodeError(context.getNode(), error, i);
-			returnData.push({ json: errors.toItem(error), pairedItem: { item: i } });
+			const json = errors.toItem(error);
+			returnData.push({
+				json: context.getNode().onError === 'continueErrorOutput' ? forErrorOutput(json) : json,
+				pairedItem: { item: i },
+			});
 		}
 	}
 	return [returnData];
+}
+
+/**
+ * n8n sends an item down the error output ("Continue (using error output)") only when its JSON holds nothing but
+ * `error`, `message` and `details`: the rest of the failure's fields go under `details`.
+ */
+function forErrorOutput({ error, message, ...rest }: IDataObject): IDataObject {
+	return {
+		error,
+		...(message === undefined ? {} : { message }),
+		...(Object.keys(rest).length ? { details: rest } : {}),
+	};
 }

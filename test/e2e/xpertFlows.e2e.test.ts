@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 
 import {
+	DECISION_TEMPLATE_ID,
 	DingTalkCallbackPusher,
 	defaultFixture,
 	FakeDingTalk,
@@ -9,7 +10,7 @@ import {
 	type SentMessage,
 } from '../fake-dingtalk';
 import { FakeChatModel } from '../fake-openai';
-import { FakeXpert } from '../fake-xpert';
+import { FakeXpert, REVIEW_POLICIES } from '../fake-xpert';
 import { McpClient } from './mcpClient';
 import {
 	executeWorkflow,
@@ -56,6 +57,11 @@ const httpFlow = load('xpert-dingtalk-http.json');
 const broadcastFlow = load('dingtalk-broadcast.json');
 const mcpFlow = load('dingtalk-mcp-tools.json');
 const agentFlow = load('dingtalk-ai-agent.json');
+const approvalFlow = load('dingtalk-approval-assistant.json') as {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+};
 /**
  * The AI Agent flow as shipped, but listening to one conversation only: published next to the Digital Expert flow,
  * the shipped one would answer every direct chat a second time (the demo leaves it unpublished for that reason).
@@ -200,6 +206,17 @@ const executionsOf = async (workflowId: string, status: string) => {
 };
 
 beforeAll(async () => {
+	// The Approval assistant names the decision card template a builder made in DingTalk: the fake knows it as its own.
+	const cardTemplateId = String(
+		approvalFlow.nodes.find((n) => n.parameters.operation === 'sendDecisionCard')?.parameters
+			.cardTemplateId,
+	);
+	fake.cardTemplates.set(
+		cardTemplateId,
+		fake.cardTemplates.get(DECISION_TEMPLATE_ID) as NonNullable<
+			ReturnType<typeof fake.cardTemplates.get>
+		>,
+	);
 	await fake.start();
 	await xpert.start();
 	await model.start();
@@ -251,6 +268,7 @@ beforeAll(async () => {
 		agentFlow,
 		agentFlowOnOneChat,
 		limitedFlow,
+		approvalFlow,
 		wrongKeyFlow,
 		unknownExpertFlow,
 		timeoutFlow,
@@ -358,6 +376,7 @@ describe('conversations through the published flows (n8n start)', () => {
 			mcpFlow,
 			agentFlowOnOneChat,
 			limitedFlow,
+			approvalFlow,
 		]) {
 			const published = await runN8n(['publish:workflow', `--id=${flow.id}`]);
 			if (published.code !== 0) throw new Error(published.stdout + published.stderr);
@@ -966,5 +985,196 @@ describe('conversations through the published flows (n8n start)', () => {
 		console.log(
 			`Add Reaction → Remove Reaction round trip (HTTP flow): ${removed.at - added.at} ms`,
 		);
+	});
+
+	describe('Approval assistant', () => {
+		const LEAVE = 'PROC-LEAVE-0001';
+		const [originator, approver, bystander] = ['eng0003', 'manager0001', 'eng0004'];
+		const executions = (processInstanceId: string) =>
+			fake
+				.requestsTo('/v1.0/workflow/processInstances/execute')
+				.filter(
+					(r) => (r.body as { processInstanceId?: string }).processInstanceId === processInstanceId,
+				);
+		/** The decision card sent for this approval's task (its context names both), once it exists. */
+		const cardFor = (processInstanceId: string) =>
+			[...fake.cards.entries()].find(
+				([id, card]) =>
+					id.startsWith('decision-') &&
+					card.cardData.context?.includes(`"processInstanceId":"${processInstanceId}"`),
+			);
+		const submit = (form: Record<string, string | number>) =>
+			fake.workflow.submit({ processCode: LEAVE, originatorUserId: originator, form });
+
+		beforeAll(async () => {
+			// Both triggers of the flow listen (n8n activates published flows in the background), and the shared
+			// connection has re-registered with EVENT for them.
+			const line = `DingTalk Trigger: listening on the Stream connection (workflow ${approvalFlow.id})`;
+			await waitFor(() => server.logs.split(line).length - 1 >= 2, 60_000);
+			await waitFor(
+				() =>
+					fake.gateway
+						.liveConnections(app.clientId)
+						.some((c) => c.subscriptions.some((x) => x.type === 'EVENT')),
+				60_000,
+			);
+		});
+
+		it("submitted → the approver's card with the expert's summary; someone else's click changes nothing; the approver's Approve executes the task once as them and the card says who decided; a second click is answered 'already decided'", async () => {
+			const submitted = submit({
+				'Leave Type': 'Annual',
+				Start: '2026-12-07',
+				Days: 3,
+				Reason: 'Family visit',
+			});
+			const [taskId] = submitted.taskIds;
+			const [outTrackId, card] = await waitFor(() => cardFor(submitted.processInstanceId), 60_000);
+			const instance = fake.workflow.instances.get(submitted.processInstanceId);
+			// To the approver of the running task only, with the task in the signed context.
+			expect(card.openSpaceId).toBe(`dtv1.card//IM_ROBOT.${approver}`);
+			expect(Object.keys(card.privateData as object)).toEqual([approver]);
+			expect(JSON.parse(card.cardData.context)).toEqual({
+				processInstanceId: submitted.processInstanceId,
+				taskId: String(taskId),
+			});
+			expect(card.cardData).toMatchObject({ title: instance?.title, decided: 'false' });
+			// The expert read the form (its summary quotes it) and named the policy it relied on.
+			expect(card.cardData.summary).toBe(
+				[
+					'**Digital Expert recommends: Approve**',
+					`${originator} asks for "${instance?.title}": Leave Type Annual, Start 2026-12-07, Days 3, Reason Family visit.`,
+					`Policy: ${REVIEW_POLICIES.approve}`,
+				].join('\n\n'),
+			);
+
+			const byBystander = await fake.clickCard({
+				outTrackId,
+				userId: bystander,
+				button: 'approve',
+			});
+			expect(byBystander.answer).toMatchObject({
+				userPrivateData: {
+					cardParamMap: {
+						notice:
+							'Only the listed approvers can decide this request. 只有指定的审批人可以处理此申请。',
+					},
+				},
+			});
+			expect(executions(submitted.processInstanceId)).toEqual([]);
+			expect(fake.cards.get(outTrackId)?.cardData.decided).toBe('false');
+
+			const byApprover = await fake.clickCard({ outTrackId, userId: approver, button: 'approve' });
+			// The flow's own answer (Card → Answer Callback after Approve Task), not the trigger's default words.
+			const statusText = `Approved by ${approver} in DingTalk approval. 已由 ${approver} 在钉钉审批中批准。`;
+			expect(byApprover.answer).toMatchObject({
+				cardData: {
+					cardParamMap: { decided: 'true', decision: 'approve', decidedBy: approver, statusText },
+				},
+			});
+			expect(executions(submitted.processInstanceId).map((r) => [r.status, r.body])).toEqual([
+				[
+					200,
+					expect.objectContaining({
+						processInstanceId: submitted.processInstanceId,
+						taskId: expect.anything(),
+						result: 'agree',
+						actionerUserId: approver,
+					}),
+				],
+			]);
+			expect(
+				String((executions(submitted.processInstanceId)[0].body as { taskId: unknown }).taskId),
+			).toBe(String(taskId));
+			expect(instance?.tasks.find((t) => t.taskId === taskId)).toMatchObject({
+				status: 'COMPLETED',
+				result: 'AGREE',
+			});
+			expect(instance).toMatchObject({ status: 'COMPLETED', result: 'agree' });
+			expect(fake.cards.get(outTrackId)?.cardData).toMatchObject({ decided: 'true', statusText });
+
+			const again = await fake.clickCard({ outTrackId, userId: approver, button: 'refuse' });
+			expect(again.answer).toMatchObject({
+				cardData: {
+					cardParamMap: { decided: 'true', decision: 'approve', decidedBy: approver, statusText },
+				},
+				userPrivateData: {
+					cardParamMap: { notice: `Already decided by ${approver}. 已由 ${approver} 处理。` },
+				},
+			});
+			expect(executions(submitted.processInstanceId)).toHaveLength(1);
+		});
+
+		it('a request without a reason gets the originator a to-do instead of a card; an answer the flow cannot read sends the card as "needs a human look"; a task decided in DingTalk first leaves the click "not executed"', async () => {
+			const unclear = submit({ 'Leave Type': 'Sick', Start: '2026-12-08', Days: 1 });
+			const todo = await waitFor(
+				() =>
+					fake
+						.requestsTo(/^\/v1\.0\/todo\/users\/[^/]+\/tasks$/)
+						.find(
+							(r) =>
+								r.status === 200 &&
+								(r.body as { sourceId?: string }).sourceId === unclear.processInstanceId,
+						),
+				60_000,
+			);
+			const unionId = fake.users.get(originator)?.unionid;
+			expect(todo.path).toBe(`/v1.0/todo/users/${unionId}/tasks`);
+			expect(todo.body).toMatchObject({
+				subject: `Add information to your approval: ${fake.workflow.instances.get(unclear.processInstanceId)?.title}`,
+				executorIds: [unionId],
+				description: expect.stringContaining('The Digital Expert asks for: Reason'),
+				detailUrl: {
+					appUrl: expect.stringMatching(/^https:\/\/aflow\.dingtalk\.com\//),
+					pcUrl: expect.stringMatching(/^https:\/\/aflow\.dingtalk\.com\//),
+				},
+			});
+			expect(cardFor(unclear.processInstanceId)).toBeUndefined();
+
+			xpert.nextAnswers.push('Looks fine to me, approve it.');
+			const unread = submit({
+				'Leave Type': 'Annual',
+				Start: '2026-12-09',
+				Days: 2,
+				Reason: 'Move',
+			});
+			const [, card] = await waitFor(() => cardFor(unread.processInstanceId), 60_000);
+			expect(card.cardData.summary).toBe(
+				"**Digital Expert: needs a human look**\n\nThe Digital Expert's answer could not be read. Please review the request yourself.",
+			);
+			expect(executions(unread.processInstanceId)).toEqual([]);
+
+			// The approver approves in DingTalk's own approval app first, then clicks the card: DingTalk refuses the
+			// execution and the card says so (no hang, no second try).
+			const [taskId] = unread.taskIds;
+			expect(
+				fake.workflow.execute({
+					processInstanceId: unread.processInstanceId,
+					taskId,
+					result: 'agree',
+					actionerUserId: approver,
+				}).status,
+			).toBe(200);
+			const [outTrackId] = cardFor(unread.processInstanceId) as [string, unknown];
+			const click = await fake.clickCard({ outTrackId, userId: approver, button: 'refuse' });
+			expect(click.answer).toMatchObject({
+				cardData: {
+					cardParamMap: {
+						decided: 'true',
+						decidedBy: approver,
+						statusText: expect.stringMatching(/^Not executed: DingTalk refused it/),
+					},
+				},
+			});
+			expect(
+				executions(unread.processInstanceId).map((r) => [
+					r.status,
+					(r.body as { result: string }).result,
+				]),
+			).toEqual([[400, 'refuse']]);
+			expect(fake.workflow.instances.get(unread.processInstanceId)).toMatchObject({
+				status: 'COMPLETED',
+				result: 'agree',
+			});
+		});
 	});
 });

@@ -564,6 +564,21 @@ export class FakeDingTalk {
 					return { status: 400, body: { error: (error as Error).message } };
 				}
 			}
+			case 'POST /__fake/approvals/submit': {
+				// An employee submits an approval; its start event goes to the app's Stream connection:
+				// `curl -d '{"processCode":"PROC-LEAVE-0001","originatorUserId":"eng0003","form":{"Days":2}}' <fake>/__fake/approvals/submit`
+				try {
+					const form = (body.form ?? {}) as Record<string, string | number>;
+					const submitted = this.workflow.submit({
+						processCode: String(body.processCode ?? ''),
+						originatorUserId: String(body.originatorUserId ?? ''),
+						form: typeof form === 'object' && form !== null ? form : {},
+					});
+					return { status: 200, body: submitted };
+				} catch (error) {
+					return { status: 400, body: { error: (error as Error).message } };
+				}
+			}
 			case 'POST /__fake/reset':
 				this.reset();
 				return { status: 200, body: { ok: true } };

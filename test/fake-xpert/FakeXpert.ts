@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 
 import { LoopbackServer } from '../support/LoopbackServer';
 import { recordSecret } from '../support/secretLeaks';
+import { isApprovalReview, reviewApproval } from './approvalReview';
 
 /** A published Digital Expert as `assistants/search` lists it. */
 export interface FakeExpert {
@@ -91,6 +92,8 @@ export class FakeXpert extends LoopbackServer {
 	requests: XpertRequestRecord[] = [];
 	private faults: XpertFault[] = [];
 	streamOptions: FakeStreamOptions = {};
+	/** Answers given instead of the deterministic one, first in first out (e.g. one the flow cannot read). */
+	nextAnswers: string[] = [];
 	streamTimes: FakeStreamTimes = {};
 	/** Requests being answered now, and the most at once since the last reset (how many runs ask in parallel). */
 	inFlight = 0;
@@ -114,12 +117,17 @@ export class FakeXpert extends LoopbackServer {
 		this.faults = [];
 		this.threads.clear();
 		this.streamOptions = {};
+		this.nextAnswers = [];
 		this.streamTimes = {};
 		this.maxInFlight = this.inFlight;
 	}
 
-	/** What the expert answers on the given turn of its thread. */
+	/**
+	 * What the expert answers on the given turn of its thread: a prompt in the Approval assistant's format gets an
+	 * approval review (./approvalReview.ts), anything else an echo that counts the turns.
+	 */
 	static answer(expert: FakeExpert, text: string, turn: number): string {
+		if (isApprovalReview(text)) return reviewApproval(text);
 		return `**${expert.name}**: you asked "${text}" (turn ${turn} of this conversation).`;
 	}
 
@@ -239,11 +247,9 @@ export class FakeXpert extends LoopbackServer {
 				});
 			}
 			thread.messages.push({ role: 'human', content: text });
-			const answer = FakeXpert.answer(
-				expert,
-				text,
-				thread.messages.filter((m) => m.role === 'human').length,
-			);
+			const answer =
+				this.nextAnswers.shift() ??
+				FakeXpert.answer(expert, text, thread.messages.filter((m) => m.role === 'human').length);
 			thread.messages.push({ role: 'ai', content: answer });
 			if (match[2] === 'wait') return send(200, { role: 'ai', content: answer });
 			return this.stream(req, res, path, body, answer);

@@ -6,3 +6,10 @@ export {
 	type XpertFault,
 } from './FakeXpert';
 export { askStreamingContext, fakeAiCard } from './askContext';
+export {
+	isApprovalReview,
+	readReviewedRequest,
+	REVIEW_FORMAT_LINE,
+	REVIEW_POLICIES,
+	reviewApproval,
+} from './approvalReview';

@@ -4,6 +4,7 @@ import {
 	StreamConnection,
 	type StreamConnectionOptions,
 } from '../../nodes/DingTalk/stream/StreamConnection';
+import { asStandInAnswer } from '../../nodes/DingTalk/api/cards';
 import { openStreamConnection } from '../../nodes/DingTalk/api/gateway';
 import { EventPipeline } from '../../nodes/DingTalk/pipeline/EventPipeline';
 import {
@@ -250,6 +251,31 @@ describe('StreamConnection against the fake gateway', () => {
 			);
 		});
 	});
+
+	it.each([
+		['the answering workflow subscribed first', true],
+		['the answering workflow subscribed last', false],
+	])(
+		"one click, two workflows (%s): a run's own card answer wins over the other trigger's stand-in",
+		async (_order, answeringFirst) => {
+			const c = connect();
+			const answer = (statusText: string) => ({
+				cardData: { cardParamMap: { decided: 'true', statusText } },
+				cardUpdateOptions: { updateCardDataByKey: true },
+			});
+			const own = async () => answer('Approved by u1 in DingTalk approval.');
+			const standIn = async () => asStandInAnswer(answer('Approved by u1.'));
+			for (const handler of answeringFirst ? [own, standIn] : [standIn, own])
+				await c.subscribe(handler);
+			const id = fake.gateway.pushCallback('/v1.0/card/instances/callback', {
+				outTrackId: 'decision-1',
+			});
+			const ack = await waitFor(() => fake.gateway.acks.find((a) => a.messageId === id));
+			expect((ack.data as { response?: unknown }).response).toEqual(
+				answer('Approved by u1 in DingTalk approval.'),
+			);
+		},
+	);
 
 	it('leaves a failed callback un-ACKed so DingTalk redelivers it', async () => {
 		const c = connect();

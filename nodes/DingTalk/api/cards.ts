@@ -181,3 +181,19 @@ export function cardCallbackAnswer(
 ): CardCallbackAnswer {
 	return { cardData: { cardParamMap }, cardUpdateOptions: { updateCardDataByKey } };
 }
+
+const standInAnswers = new WeakSet<object>();
+
+/**
+ * Marks an answer a trigger gives in place of its run (a decided decision card, when the run did not answer the
+ * click itself). One click reaches every workflow listening to card callbacks: a run that answered must not be
+ * overwritten by another workflow's stand-in.
+ */
+export function asStandInAnswer<T extends object>(answer: T): T {
+	standInAnswers.add(answer);
+	return answer;
+}
+
+export function isStandInAnswer(answer: unknown): boolean {
+	return typeof answer === 'object' && answer !== null && standInAnswers.has(answer);
+}

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { type CardCallbackAnswer } from '../api/cards';
+import { asStandInAnswer, type CardCallbackAnswer } from '../api/cards';
 import { type DecisionKeys, isDecisionOutTrackId } from '../crypto/decisionKey';
 import { t } from '../helpers/i18n';
 import {
@@ -353,11 +353,13 @@ export class EventPipeline {
 			ok: result.ok,
 			response:
 				result.response ??
-				decidedAnswer({
-					decision: click.decision,
-					decidedBy: event.userId,
-					statusText: answeredStatus ?? '',
-				}),
+				asStandInAnswer(
+					decidedAnswer({
+						decision: click.decision,
+						decidedBy: event.userId,
+						statusText: answeredStatus ?? '',
+					}),
+				),
 		};
 	}
 }

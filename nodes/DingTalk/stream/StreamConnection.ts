@@ -11,6 +11,7 @@ import {
 	STREAM_TOPICS,
 } from './frames';
 import { type OpenConnection, StreamSdkClient } from './StreamSdkClient';
+import { isStandInAnswer } from '../api/cards';
 import { orgEventCallback, orgEventFromStream } from '../transport/orgEvents';
 import { isJsonObject } from '../../shared/json';
 
@@ -452,12 +453,14 @@ export class StreamConnection extends EventEmitter {
 			);
 			return;
 		}
+		// Stand-in answers go first, so where a run's own answer says something else, the run's words win the merge.
 		const answers = results
 			.filter(
 				(r): r is PromiseFulfilledResult<unknown> =>
 					r.status === 'fulfilled' && r.value !== undefined && r.value !== null,
 			)
-			.map((r) => r.value);
+			.map((r) => r.value)
+			.sort((a, b) => Number(!isStandInAnswer(a)) - Number(!isStandInAnswer(b)));
 		// Several workflows may answer one card click (say, one ends the session, one sets a status): DingTalk takes
 		// one answer, so their card updates are merged.
 		const answer: unknown =

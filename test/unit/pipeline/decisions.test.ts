@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isStandInAnswer } from '../../../nodes/DingTalk/api/cards';
 import { DecisionKeys } from '../../../nodes/DingTalk/crypto/decisionKey';
 import {
 	alreadyDecidedNotice,
@@ -275,6 +276,16 @@ describe('EventPipeline: decision clicks', () => {
 		expect(await handle(approverClick(A2))).toEqual(
 			decidedCard('approve', A, 'Task t1 approved by the manager', alreadyDecidedNotice(A)),
 		);
+	});
+
+	it("the trigger's card data for a run that did not answer is a stand-in; a run's own answer is not (it wins when several workflows answer one click)", async () => {
+		const own = { cardData: { cardParamMap: { statusText: 'Task t1 approved' } } };
+		const silent = pipelineWith(gate());
+		expect(isStandInAnswer(await silent.handle(approverClick(A)))).toBe(true);
+		const answering = pipelineWith(gate(), async () => ({ ok: true, response: own }));
+		const answered = await answering.handle(approverClick(A));
+		expect(answered).toBe(own);
+		expect(isStandInAnswer(answered)).toBe(false);
 	});
 
 	it('a failed run forgets the decision: the click is left for redelivery and the approver may click again', async () => {

@@ -11,10 +11,15 @@ const node: INode = {
 	parameters: {},
 };
 
-function contextFor(items: number, parameters: Record<string, string>, continueOnFail = false) {
+function contextFor(
+	items: number,
+	parameters: Record<string, string>,
+	continueOnFail = false,
+	onError?: INode['onError'],
+) {
 	return {
 		getNodeParameter: (name: string) => parameters[name],
-		getNode: () => node,
+		getNode: () => (onError ? { ...node, onError } : node),
 		getInputData: () => Array.from({ length: items }, () => ({ json: {} })),
 		continueOnFail: () => continueOnFail,
 	} as unknown as IExecuteFunctions;
@@ -44,7 +49,12 @@ function router() {
 		resources: { thing: { echo } },
 		clientFor,
 		toNodeError,
-		toItem: (error) => ({ error: (error as Error).message }),
+		toItem: (error) => ({
+			error: (error as Error).message,
+			code: 'E1',
+			message: 'what DingTalk said',
+			hint: 'what to do',
+		}),
 	});
 	return { run, clientFor, toNodeError };
 }
@@ -66,11 +76,42 @@ describe("createRouter (both nodes' execute)", () => {
 		const [output] = await run.call(contextFor(3, { resource: 'thing', operation: 'echo' }, true));
 		expect(output).toEqual([
 			{ json: { client: 'client', i: 0 }, pairedItem: { item: 0 } },
-			{ json: { error: 'item 1 failed' }, pairedItem: { item: 1 } },
+			{
+				json: {
+					error: 'item 1 failed',
+					code: 'E1',
+					message: 'what DingTalk said',
+					hint: 'what to do',
+				},
+				pairedItem: { item: 1 },
+			},
 			{ json: { client: 'client', i: 2 }, pairedItem: { item: 2 } },
 			{ json: { client: 'client', i: 2, second: true }, pairedItem: { item: 2 } },
 		]);
 		expect(clientFor).toHaveBeenCalledTimes(1);
+	});
+
+	it('under "Continue (using error output)", a failure holds only error, message and details, which is what sends n8n\'s item down the error output', async () => {
+		const { run } = router();
+		const [output] = await run.call(
+			contextFor(2, { resource: 'thing', operation: 'echo' }, true, 'continueErrorOutput'),
+		);
+		expect(output).toEqual([
+			{ json: { client: 'client', i: 0 }, pairedItem: { item: 0 } },
+			{
+				json: {
+					error: 'item 1 failed',
+					message: 'what DingTalk said',
+					details: { code: 'E1', hint: 'what to do' },
+				},
+				pairedItem: { item: 1 },
+			},
+		]);
+		// n8n-core's rule (WorkflowExecute.handleNodeErrorOutput) for an item without an `error` property.
+		const failed = output[1].json;
+		expect(Object.keys(failed).every((key) => ['error', 'message', 'details'].includes(key))).toBe(
+			true,
+		);
 	});
 
 	it("otherwise stops at the first failure with the node's error for that item", async () => {
