@@ -2,17 +2,18 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	type CardParamMap,
-	type CardSpace,
-	createAndDeliverCard,
-	CREATE_AND_DELIVER_PATH,
-} from '../../api/cards';
+import type { CardParamMap } from '../../api/cards';
 import { DECISION_LIMITS, DECISION_OUT_TRACK_PREFIX, DecisionKeys } from '../../crypto/decisionKey';
-import { userLocator } from '../../descriptions/common';
 import { readJsonObject } from '../../helpers/messageContent';
 import { parseIdList } from '../../helpers/lists';
-import { type DingTalkClient, DingTalkApiError } from '../../transport';
+import type { DingTalkClient } from '../../transport';
+import {
+	asItems,
+	callbackOptionFields,
+	cardTargetFields,
+	deliverCard,
+	readCardSpace,
+} from './delivery';
 
 import { requiredList, requiredString } from '../../../shared/parameters';
 
@@ -40,26 +41,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.schema',
 		hint: 'DingTalk Card Platform (卡片平台, open-dev.dingtalk.com/fe/card) → your decision template → Template ID',
 	},
-	{
-		displayName: 'Send To',
-		name: 'target',
-		type: 'options',
-		options: [
-			{ name: 'User', value: 'user', description: "The user's one-to-one chat with the robot" },
-			{ name: 'Group', value: 'group', description: 'A group chat the robot belongs to' },
-		],
-		default: 'user',
-	},
-	userLocator({ name: 'userId', displayOptions: { show: { target: ['user'] } } }),
-	{
-		displayName: 'Open Conversation ID',
-		name: 'openConversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'cidXXXXXXXX==',
-		displayOptions: { show: { target: ['group'] } },
-	},
+	...cardTargetFields,
 	{
 		displayName: 'Approver User IDs',
 		name: 'approverUserIds',
@@ -109,31 +91,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether users may forward the card (a forwarded card still lets only the listed approvers decide)',
 			},
-			{
-				displayName: 'Callback Route Key',
-				name: 'callbackRouteKey',
-				type: 'string',
-				default: '',
-				description: 'For HTTP callbacks: the route key registered for your callback URL',
-			},
-			{
-				displayName: 'Callback Type',
-				name: 'callbackType',
-				type: 'options',
-				options: [
-					{
-						name: 'Stream',
-						value: 'STREAM',
-						description: 'Clicks reach a DingTalk Trigger in Stream mode',
-					},
-					{
-						name: 'HTTP',
-						value: 'HTTP',
-						description: 'Clicks reach a DingTalk Trigger in HTTP mode',
-					},
-				],
-				default: 'STREAM',
-			},
+			...callbackOptionFields('Clicks', false),
 		],
 	},
 ];
@@ -154,7 +112,6 @@ export async function execute(
 	i: number,
 ): Promise<IDataObject> {
 	const cardTemplateId = requiredString(this, 'cardTemplateId', i, 'Card Template ID');
-	const target = this.getNodeParameter('target', i) as 'user' | 'group';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const approverUserIds = requiredList(
 		this,
@@ -190,43 +147,23 @@ export async function execute(
 			cardParamMap: { decisionKey: keys.keyFor(outTrackId, userId, contextJson) },
 		};
 	const supportForward = options.supportForward === true;
-	const space: CardSpace =
-		target === 'group'
-			? {
-					type: 'group',
-					openConversationId: requiredString(this, 'openConversationId', i, 'Open Conversation ID'),
-					supportForward,
-					mentionUserIds: [],
-					mentionAll: false,
-				}
-			: {
-					type: 'user',
-					userId: requiredString(this, 'userId', i, 'User', { extractValue: true }),
-					supportForward,
-				};
-	const spaceId = space.type === 'group' ? space.openConversationId : space.userId;
-	const answer = await createAndDeliverCard(client, {
-		cardTemplateId,
-		outTrackId,
-		cardParamMap: { title, summary, context: contextJson, decided: 'false', statusText: '' },
-		privateData,
-		callbackType: options.callbackType === 'HTTP' ? 'HTTP' : 'STREAM',
-		callbackRouteKey: options.callbackRouteKey as string | undefined,
-		space,
-	});
-	const deliverResults = answer.result?.deliverResults ?? [];
-	const failures = deliverResults.filter((r) => r.success === false);
-	if (deliverResults.length > 0 && failures.length === deliverResults.length) {
-		throw new DingTalkApiError({
-			code: 'cardNotDelivered',
-			dingTalkMessage: `The card was created but not delivered to ${target} ${spaceId}: ${failures.map((f) => f.errorMsg).join('; ')}`,
-			kind: target === 'user' ? 'userNotFound' : 'invalidRequest',
-			endpoint: CREATE_AND_DELIVER_PATH,
-		});
-	}
+	const { target, space, spaceId } = readCardSpace.call(this, i, { supportForward });
+	const delivered = await deliverCard(
+		client,
+		{
+			cardTemplateId,
+			outTrackId,
+			cardParamMap: { title, summary, context: contextJson, decided: 'false', statusText: '' },
+			privateData,
+			callbackType: options.callbackType === 'HTTP' ? 'HTTP' : 'STREAM',
+			callbackRouteKey: options.callbackRouteKey as string | undefined,
+			space,
+		},
+		{ target, spaceId },
+	);
 	return {
-		outTrackId: answer.result?.outTrackId ?? outTrackId,
+		outTrackId: delivered.outTrackId,
 		approverUserIds,
-		deliverResults: deliverResults as IDataObject[],
+		deliverResults: asItems(delivered.deliverResults),
 	};
 }
