@@ -52,6 +52,8 @@ export default {
 	//   auto padding, AES-CBC decryption of whole blocks (decodeCiphertext checked) cannot fail.
 	// - crypto/CallbackCrypto.ts, verifyRobotSignature: `String(sign ?? '')` -> any other fallback text. A missing
 	//   sign fails the comparison with either text.
+	// - http/ReplayGuard.ts, check(): `if (known !== undefined) delete` -> `if (true) delete`. Deleting a key the Map
+	//   does not hold changes nothing.
 	// - http/HttpCallbackVerifier.ts, constructor: `settings.callbackAesKey.trim()` dropped. Node's base64 decoder
 	//   skips blanks, so the untrimmed key decodes to the same 32 bytes.
 	// - http/HttpCallbackVerifier.ts, callbackSecretsState: `aesKeySet &&` dropped. A blank key already fails
