@@ -54,6 +54,17 @@ export default {
 	//   sign fails the comparison with either text.
 	// - http/ReplayGuard.ts, check(): `if (known !== undefined) delete` -> `if (true) delete`. Deleting a key the Map
 	//   does not hold changes nothing.
+	// - http/HttpCallbackVerifier.ts, reject(): `detail === undefined ? {…} : {…, detail}` -> always with `detail`.
+	//   An undefined detail is no detail: the answer never shows it and the log line tests it for truth.
+	// - http/HttpCallbackVerifier.ts, digest(): the '\0' separator, and the labels 'encrypted' / 'plain' (and
+	//   identityDigest's 'card' / 'message') emptied. The parts are fixed-length (ciphertext alone; a 13-digit timestamp,
+	//   a 44-character signature) or differ in number, so no two keys can collide either way.
+	// - http/HttpCallbackVerifier.ts, verifyRequest: the content type's fallback `''` -> any other text that does not
+	//   start with application/json: both refuse a missing Content-Type (415).
+	// - http/HttpCallbackVerifier.ts, replayProblem: `seen === 'tooOld'` -> false. heldByMeaning checks the same
+	//   expiry against the same floor next and refuses it the same way.
+	// - http/HttpCallbackVerifier.ts, header(): `??` -> `&&`. Every caller passes a lower-case name, so both lookups
+	//   are the same one.
 	// - http/HttpCallbackVerifier.ts, constructor: `settings.callbackAesKey.trim()` dropped. Node's base64 decoder
 	//   skips blanks, so the untrimmed key decodes to the same 32 bytes.
 	// - http/HttpCallbackVerifier.ts, callbackSecretsState: `aesKeySet &&` dropped. A blank key already fails

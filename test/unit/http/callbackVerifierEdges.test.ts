@@ -11,6 +11,7 @@ import {
 	callbackSecretsState,
 	refusalLogLine,
 } from '../../../nodes/DingTalk/http/HttpCallbackVerifier';
+import { ReplayGuard } from '../../../nodes/DingTalk/http/ReplayGuard';
 import { DingTalkCallbackPusher, type PushedCallback } from '../../fake-dingtalk/callbackPush';
 import { defaultFixture } from '../../fake-dingtalk/fixture';
 
@@ -250,5 +251,103 @@ describe('HTTP callback verifier: the credential’s callback secrets', () => {
 			'503 encrypted callbacks are not configured on this trigger',
 		);
 		expect(() => noToken.encryptedSuccess()).toThrow('encrypted callbacks are not configured');
+	});
+});
+
+describe('HTTP callback verifier: what a callback is and what it means', () => {
+	const card = (overrides: Record<string, unknown> = {}) => ({
+		outTrackId: 'track-7',
+		userId: 'eng0001',
+		value: '{"action":"like"}',
+		...overrides,
+	});
+	const idOf = (verdict: ReturnType<HttpCallbackVerifier['verify']>) =>
+		verdict.kind === 'callback' ? verdict.callback.messageId : verdict.kind;
+
+	it('reads a robot message only with both msgtype and conversationId: either alone with a card is a card', () => {
+		for (const extra of [{ msgtype: 'text' }, { conversationId: 'cidX==' }])
+			expect(verifier().verify(asRequest(pusher.signed(card(extra))))).toMatchObject({
+				kind: 'callback',
+				callback: { topic: '/v1.0/card/instances/callback' },
+			});
+	});
+
+	it('refuses a card callback whose userId is empty or missing', () => {
+		for (const userId of ['', undefined])
+			expect(outcome(verifier().verify(asRequest(pusher.signed(card({ userId })))))).toBe(
+				'400 card callback without userId',
+			);
+	});
+
+	it('gives clicks that differ only in where their fields split different IDs', () => {
+		const one = verifier().verify(
+			asRequest(pusher.signed(card({ outTrackId: 'ab', userId: 'c' }))),
+		);
+		const two = verifier().verify(
+			asRequest(pusher.signed(card({ outTrackId: 'a', userId: 'bc' }))),
+		);
+		expect(one.kind).toBe('callback');
+		expect(two.kind).toBe('callback');
+		expect(idOf(one)).not.toBe(idOf(two));
+	});
+
+	it('holds the same click again even when its value arrives as an object instead of text', () => {
+		const v = verifier();
+		expect(v.verify(asRequest(pusher.signed(card({ value: { action: 'like' } })))).kind).toBe(
+			'callback',
+		);
+		expect(
+			v.verify(
+				asRequest(
+					pusher.signed(card({ value: { action: 'like' } }), { timestamp: String(NOW + 1) }),
+				),
+			).kind,
+		).toBe('duplicate');
+		expect(
+			v.verify(
+				asRequest(
+					pusher.signed(card({ value: { action: 'dislike' } }), { timestamp: String(NOW + 2) }),
+				),
+			).kind,
+		).toBe('callback');
+	});
+
+	it('reads organisation events only encrypted, by EventType (legacy) or eventType', () => {
+		const event = {
+			EventType: 'user_add_org',
+			UserId: ['eng0001'],
+			CorpId: 'ding1',
+			TimeStamp: String(NOW),
+		};
+		expect(verifier().verify(asRequest(pusher.encrypted(event)))).toMatchObject({
+			kind: 'callback',
+		});
+		expect(outcome(verifier().verify(asRequest(pusher.signed(event))))).toBe(
+			'400 unsupported event type',
+		);
+	});
+
+	it('when the replay memory is full, refuses callbacks older than those it forgot as too old', () => {
+		const v = new HttpCallbackVerifier(settings, () => NOW, new ReplayGuard(1, () => NOW));
+		expect(v.verify(asRequest(pusher.signed(message(), { timestamp: String(NOW) }))).kind).toBe(
+			'callback',
+		);
+		// The memory of one dropped the first: anything expiring no later than it is refused, plain or encrypted.
+		const older = v.verify(asRequest(pusher.signed(message(), { timestamp: String(NOW - 1) })));
+		expect(older).toMatchObject({ kind: 'reject', status: 401, reason: 'timestamp too old' });
+		const olderEncrypted = v.verify(
+			asRequest(pusher.encrypted(message(), { timestamp: String(NOW - 1) })),
+		);
+		expect(outcome(olderEncrypted)).toBe('401 timestamp too old');
+	});
+
+	it('refuses a callback whose own replay entry pushed out one of the same age (held by meaning: memory full)', () => {
+		const v = new HttpCallbackVerifier(settings, () => NOW, new ReplayGuard(2, () => NOW));
+		const at = { timestamp: String(NOW) };
+		expect(v.verify(asRequest(pusher.signed(message(), at))).kind).toBe('callback');
+		// Its bytes' entry makes three: the first callback's two entries go, and its meaning is no newer than them.
+		expect(outcome(v.verify(asRequest(pusher.signed(message(), at))))).toBe(
+			'401 timestamp too old',
+		);
 	});
 });
