@@ -63,6 +63,10 @@ export default {
 	//   start with application/json: both refuse a missing Content-Type (415).
 	// - http/HttpCallbackVerifier.ts, replayProblem: `seen === 'tooOld'` -> false. heldByMeaning checks the same
 	//   expiry against the same floor next and refuses it the same way.
+	// - http/HttpCallbackVerifier.ts, verify(): `(error as Error)?.message` -> `.message`. What the verifier's own code
+	//   throws is an Error, never null.
+	// - http/HttpCallbackVerifier.ts, cardMeaning(): `JSON.stringify(field) ?? ''` fallback text. Only undefined
+	//   stringifies to undefined, and a card is read only when it has a value or content from JSON (never undefined).
 	// - http/HttpCallbackVerifier.ts, header(): `??` -> `&&`. Every caller passes a lower-case name, so both lookups
 	//   are the same one.
 	// - http/HttpCallbackVerifier.ts, constructor: `settings.callbackAesKey.trim()` dropped. Node's base64 decoder

@@ -335,6 +335,14 @@ describe('HTTP callback verifier: what a callback is and what it means', () => {
 		// The memory of one dropped the first: anything expiring no later than it is refused, plain or encrypted.
 		const older = v.verify(asRequest(pusher.signed(message(), { timestamp: String(NOW - 1) })));
 		expect(older).toMatchObject({ kind: 'reject', status: 401, reason: 'timestamp too old' });
+		expect(older.kind === 'reject' && refusalLogLine(older)).toBe(
+			'DingTalk Trigger: refused a callback (401 timestamp too old): replay memory is full: callbacks older than those it dropped are refused',
+		);
+		// A refusal without a detail is logged without one.
+		const noType = verifier().verify(asRequest(pusher.signed(message()), { headers: {} }));
+		expect(noType.kind === 'reject' && refusalLogLine(noType)).toBe(
+			'DingTalk Trigger: refused a callback (415 content type must be application/json)',
+		);
 		const olderEncrypted = v.verify(
 			asRequest(pusher.encrypted(message(), { timestamp: String(NOW - 1) })),
 		);
