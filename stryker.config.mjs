@@ -88,6 +88,15 @@ export default {
 	//   walking, the same answers.
 	// - stream/frames.ts, parseDownstream: `typeof value.type !== 'string' ||` dropped. FRAME_TYPES holds strings
 	//   only, so `has` refuses any other type the same way.
+	// - actions/message/responseForm.ts, readFormDefinition: `options: type === 'dropdown' ? options : []` -> always
+	//   `options`. The options of any other field are read by nobody: the page renders choices only for a dropdown
+	//   and readAnswer checks them only for a dropdown.
+	// - actions/message/responseForm.ts, isCalendarDate: `date.getUTCMonth() === month - 1` -> true, and
+	//   `date.getUTCDate() === day` -> true (each alone). With the year kept, a month out of 1..12 or a day out of the
+	//   month moves the month and changes the day, so the two other checks refuse it already (tried for every
+	//   month and day 00..99 over years 0..129, 1899..2100, 9998, 9999).
+	// - actions/message/responsePage.ts, pageLanguage: the fallback `''` for a header that is no text -> any other
+	//   text that does not start with "zh": both give English.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -214,3 +214,156 @@ describe('Send and Wait: Limit Wait Time', () => {
 		expect(typeof waitTillFrom(limit, now)).toBe('string');
 	});
 });
+
+/** The FormDefinitionError `define` throws: its exact text is what the workflow's author reads. */
+const definitionError = (define: () => unknown): string => {
+	try {
+		define();
+	} catch (error) {
+		expect(error).toBeInstanceOf(FormDefinitionError);
+		return (error as Error).message;
+	}
+	throw new Error('no FormDefinitionError');
+};
+const dropdownWith = (count: number) => [
+	{
+		fieldLabel: 'Pick',
+		fieldType: 'dropdown',
+		fieldOptions: { values: Array.from({ length: count }, (_, i) => ({ option: `o${i}` })) },
+	},
+];
+const fieldsNamed = (count: number) =>
+	Array.from({ length: count }, (_, i) => ({ fieldLabel: `f${i}` }));
+
+describe('Send and Wait: a refused form definition says what to fix', () => {
+	it.each([
+		['not a list', { fieldLabel: 'A' }, 'The form fields must be a list'],
+		['no field', [], 'The form has no fields'],
+		['31 fields', fieldsNamed(MAX_FIELDS + 1), 'The form has 31 fields; at most 30'],
+		[
+			'a blank label',
+			[{ fieldLabel: 'A' }, { fieldLabel: '  ' }],
+			'Field 2 has no label (fieldLabel)',
+		],
+		[
+			'a label of 201 characters',
+			[{ fieldLabel: 'x'.repeat(201) }],
+			'Field 1: the label is longer than 200',
+		],
+		[
+			'a label twice',
+			[{ fieldLabel: 'A' }, { fieldLabel: ' A ' }],
+			'Field 2: the label "A" is used twice',
+		],
+		[
+			'an unsupported type',
+			[{ fieldLabel: 'A', fieldType: 'file' }],
+			'Field 1: the field type "file" is not supported (text, textarea, number, email, date, dropdown)',
+		],
+		[
+			'a dropdown without options',
+			[{ fieldLabel: 'A', fieldType: 'dropdown' }],
+			'Field 1: a dropdown needs options',
+		],
+		['a dropdown of 101 options', dropdownWith(101), 'Field 1: more than 100 options'],
+	])('%s', (_case, definition, message) => {
+		expect(definitionError(() => readFormDefinition(definition))).toBe(message);
+	});
+
+	it('says the Form JSON does not parse, rather than that it is no list', () => {
+		expect(definitionError(() => parseFormJson('[{'))).toBe('The form JSON is not valid JSON');
+	});
+
+	it('accepts each bound itself: 30 fields, a label of 200 characters, 100 options', () => {
+		expect(readFormDefinition(fieldsNamed(MAX_FIELDS))).toHaveLength(30);
+		expect(readFormDefinition([{ fieldLabel: 'x'.repeat(200) }])[0].label).toHaveLength(200);
+		expect(readFormDefinition(dropdownWith(100))[0].options).toHaveLength(100);
+	});
+
+	it('makes an option that is not {option: text} an empty choice, never other text', () => {
+		expect(
+			readFormDefinition([
+				{
+					fieldLabel: 'Pick',
+					fieldType: 'dropdown',
+					fieldOptions: { values: [{ option: 'A' }, 'B', { option: 2 }] },
+				},
+			])[0].options,
+		).toEqual(['A', '', '']);
+	});
+});
+
+describe('Send and Wait: the bounds of an answer, at and one past each', () => {
+	const extraKeys = (count: number) =>
+		Object.fromEntries(Array.from({ length: count }, (_, i) => [`extra-${i}`, '']));
+
+	it('reads an answer of 35 keys; refuses 36 as too large', () => {
+		expect(readAnswer([field('text')], { 'field-0': 'x', ...extraKeys(34) })).toEqual({
+			ok: true,
+			values: { text: 'x' },
+		});
+		expect(readAnswer([field('text')], { 'field-0': 'x', ...extraKeys(35) })).toEqual({
+			ok: false,
+			refusal: 'tooLarge',
+		});
+	});
+
+	it('reads a value of 10 000 characters; refuses 10 001 as too large', () => {
+		const long = 'x'.repeat(10_000);
+		expect(one(field('textarea'), long)).toEqual({ ok: true, values: { textarea: long } });
+		expect(one(field('textarea'), `${long}x`)).toEqual({ ok: false, refusal: 'tooLarge' });
+	});
+
+	it('reads an email address of 254 characters; refuses 255', () => {
+		const address = `${'a'.repeat(249)}@b.cn`;
+		expect(address).toHaveLength(254);
+		expect(one(field('email'), address)).toEqual({ ok: true, values: { email: address } });
+		expect(one(field('email'), `a${address}`)).toEqual({ ok: false, refusal: 'invalid' });
+	});
+
+	it('counts an answer up to the limit and past it: what follows a key that reaches the limit counts too', () => {
+		expect(answerBytes({ a: 'x'.repeat(9) }, 10)).toBe(10);
+		expect(answerBytes({ a: 'x'.repeat(9), b: 'y' }, 10)).toBe(12);
+	});
+
+	it('counts values that are no text (as parsed from JSON) by their text, without failing', () => {
+		expect(answerBytes({ 'field-0': 5, 'field-1': [null, true] })).toBe(7 + 1 + 7 + 4 + 4);
+	});
+
+	it('reads the signed user of 64 characters; refuses an empty one and one of 65', () => {
+		expect([readUserId('x'.repeat(64)), readUserId(''), readUserId('x'.repeat(65))]).toEqual([
+			'x'.repeat(64),
+			undefined,
+			undefined,
+		]);
+	});
+});
+
+describe('Send and Wait: blank answers in a text area', () => {
+	it('an optional text area left out or only blank is ""; a required one only blank is refused', () => {
+		expect(readAnswer([field('textarea')], {})).toEqual({ ok: true, values: { textarea: '' } });
+		expect(one(field('textarea'), ' \n\t ')).toEqual({ ok: true, values: { textarea: '' } });
+		expect(one(field('textarea', { required: true }), ' \n\t ')).toEqual({
+			ok: false,
+			refusal: 'invalid',
+		});
+	});
+});
+
+describe('Send and Wait: a date answer is a day of the calendar', () => {
+	it.each([
+		['2026-12-31', '2026-12-31'],
+		['2026-01-01', '2026-01-01'],
+		// Month 13 would be January of the next year, month 00 December of the year before.
+		['2026-13-01', undefined],
+		['2026-00-15', undefined],
+		// Day 31 of a 30-day month, day 00.
+		['2026-04-31', undefined],
+		['2026-05-00', undefined],
+		// A year before 100 is refused: Date.UTC reads years 0 to 99 as 1900 to 1999.
+		['0050-01-01', undefined],
+	] as const)('%s → %j', (value, expected) => {
+		const answer = one(field('date'), value);
+		expect(answer.ok ? answer.values.date : undefined).toEqual(expected);
+	});
+});
