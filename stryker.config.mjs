@@ -79,8 +79,17 @@ export default {
 	// - http/HttpCallbackVerifier.ts, callbackSecretsState: `aesKeySet &&` dropped. A blank key already fails
 	//   describeAesKeyProblem ("empty").
 	// - http/HttpCallbackVerifier.ts, header(): `name.toLowerCase()` -> `name`. Every caller passes a lower-case name.
-	// - actions/message/waitLimit.ts: `String(limit.maxDateAndTime ?? '')` -> `String(limit.maxDateAndTime)`.
-	//   "undefined" is no date either, so both give the same refusal.
+	// - actions/message/waitLimit.ts: `String(limit.maxDateAndTime ?? '')` -> `String(limit.maxDateAndTime)`, or the
+	//   fallback `''` -> any other text that is no date ("Stryker was here!"). "undefined" is no date either, so all
+	//   give the same refusal.
+	// - actions/message/responseConfig.ts, readResponseType: `read('responseType', 'approval')` fallback -> `''`. Any
+	//   value but 'freeText' and 'customForm' reads as 'approval', '' included.
+	// - actions/message/responseConfig.ts, readCustomFields: `read('defineForm', 'fields')` fallback -> `''`. Only
+	//   'json' chooses the Form JSON; '' and 'fields' both choose the fields below.
+	// - actions/message/responseConfig.ts, readSendAndWaitConfig: `read('approvalOptions.values.approvalType',
+	//   'single')` fallback -> `''`. Only 'double' gives two buttons; '' and 'single' both give one.
+	// - actions/message/responseWebhook.ts: the content type's fallback `''` -> any other text that does not start
+	//   with multipart/form-data: both refuse a missing Content-Type (415).
 	// - transport/tokenCache.ts, usableMs: either `Math.max(0, …)` dropped. A lifetime of 0 or less then gives an
 	//   expiry in the past instead of now; the cache reuses a token only while `expiresAt > now`, so neither is reused.
 	// - pipeline/Deduplicator.ts, prune(): `else if (!over) break;` dropped. The walk then goes on past an in-flight

@@ -1,6 +1,10 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { MAX_VALUE_LENGTH } from '../../../../nodes/DingTalk/actions/message/responseForm';
+import {
+	answerBytes,
+	MAX_BODY_BYTES,
+	MAX_VALUE_LENGTH,
+} from '../../../../nodes/DingTalk/actions/message/responseForm';
 import { DingTalk } from '../../../../nodes/DingTalk/DingTalk.node';
 
 /**
@@ -227,5 +231,162 @@ describe('Send and Wait: the link (webhook)', () => {
 			body: { data: { 'field-0': 'a' }, files: { 'field-0': {} } },
 		});
 		expect(sent.status).toBe(415);
+	});
+});
+
+describe('Send and Wait: the response form page', () => {
+	it('shows the Form Title, Form Description and Button Label the workflow sets', async () => {
+		const { sent } = await call(
+			{
+				...freeText,
+				options: {
+					responseFormTitle: 'Leave request',
+					responseFormDescription: 'Tell us why',
+					responseFormButtonLabel: 'Send',
+				},
+			},
+			{ query: { approved: 'true' } },
+		);
+		expect(sent.body).toContain('<title>Leave request</title>');
+		expect(sent.body).toContain('<main><h1>Leave request</h1><p>Tell us why</p><form');
+		expect(sent.body).toContain('<button type="submit">Send</button>');
+	});
+
+	it('by default has no heading, the message as description and a "Submit" button', async () => {
+		const { sent } = await call(freeText, { query: { approved: 'true' } });
+		expect(sent.body).toContain('<title>Submit</title>');
+		expect(sent.body).toContain('<main><p>Why &lt;b&gt;now&lt;/b&gt;?</p><form');
+		expect(sent.body).toContain('<button type="submit">Submit</button>');
+		const blank = await call(
+			{ ...freeText, options: { responseFormTitle: ' ', responseFormButtonLabel: '' } },
+			{ query: { approved: 'true' } },
+		);
+		expect(blank.sent.body).toContain('<title>Submit</title>');
+		expect(blank.sent.body).toContain('<button type="submit">Submit</button>');
+	});
+
+	it('has no description when there is no message either', async () => {
+		const { sent } = await call(
+			{ ...approval, responseType: 'freeText' },
+			{ query: { approved: 'true' } },
+		);
+		expect(sent.body).toContain('<main><form method="post"');
+	});
+
+	it('shows a custom form defined with the fields below', async () => {
+		const { sent } = await call(
+			{
+				...approval,
+				responseType: 'customForm',
+				defineForm: 'fields',
+				formFields: { values: [{ fieldLabel: 'Reason', requiredField: true }] },
+			},
+			{ query: { approved: 'true' } },
+		);
+		expect(sent.status).toBe(200);
+		expect(sent.body).toContain('<label for="field-0">Reason *</label>');
+	});
+
+	it('shows a fixed "cannot be shown" page (500) for a form that no longer builds, resuming nothing', async () => {
+		for (const method of ['GET', 'POST']) {
+			const { sent, result } = await call(
+				{ ...customForm, jsonOutput: '{not json' },
+				{ method, query: { approved: 'true' }, headers: { 'content-type': MULTIPART } },
+			);
+			expect([sent.status, result.workflowData]).toEqual([500, undefined]);
+			expect(sent.body).toContain('This form cannot be shown. Ask the sender of the message.');
+		}
+	});
+
+	it('leaves any other failure to n8n (which answers and logs it)', async () => {
+		const failing = new Error('expression failed');
+		const parameters = {
+			...freeText,
+			options: {
+				get responseFormTitle(): string {
+					throw failing;
+				},
+			},
+		};
+		await expect(call(parameters, { query: { approved: 'true' } })).rejects.toBe(failing);
+	});
+});
+
+describe('Send and Wait: what the link tells n8n, and who answered', () => {
+	it('tells n8n it answered itself (noWebhookResponse), on every path', async () => {
+		const answered = await call(approval, { query: { approved: 'true' } });
+		expect(answered.result.noWebhookResponse).toBe(true);
+		const refused = await call(approval, { query: { approved: 'maybe' } });
+		expect(refused.result).toEqual({ noWebhookResponse: true, workflowData: undefined });
+		const preview = await call(approval, {
+			query: { approved: 'true' },
+			headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0' },
+		});
+		expect(preview.result).toEqual({ noWebhookResponse: true });
+	});
+
+	it('does not answer an approval for a request without any User-Agent header', async () => {
+		const { sent, result } = await call(approval, {
+			query: { approved: 'true' },
+			headers: { 'user-agent': undefined as unknown as string },
+		});
+		expect([sent.status, result]).toEqual([204, { noWebhookResponse: true }]);
+	});
+
+	it('knows no respondent for a link to users signed without a user', async () => {
+		const { output } = await call(approval, { query: { approved: 'true' } });
+		expect(output?.respondent).toBeNull();
+	});
+
+	it('takes Send To left unset as Users (its default)', async () => {
+		const { output } = await call(
+			{ operation: 'sendAndWait', responseType: 'approval' },
+			{ query: { approved: 'true', user: 'eng0003' } },
+		);
+		expect(output?.respondent).toEqual({ userId: 'eng0003' });
+	});
+});
+
+describe('Send and Wait: how an answer may arrive', () => {
+	const post = (headers: Record<string, string>, body: unknown, method = 'POST') =>
+		call(customForm, {
+			method,
+			query: { approved: 'true' },
+			headers: { 'content-type': MULTIPART, ...headers },
+			body,
+		});
+
+	it('refuses a method other than GET and POST (415), resuming nothing', async () => {
+		const { sent, result } = await post({}, { data: { 'field-0': 'audit' } }, 'PUT');
+		expect([sent.status, result.workflowData]).toEqual([415, undefined]);
+	});
+
+	it('accepts a declared Content-Length of exactly 64 KiB, refuses one byte more (413)', async () => {
+		const body = { data: { 'field-0': 'audit' } };
+		const atLimit = await post({ 'content-length': String(MAX_BODY_BYTES) }, body);
+		expect(atLimit.sent.status).toBe(200);
+		expect(atLimit.output).toMatchObject({ data: { Reason: 'audit' } });
+		const over = await post({ 'content-length': String(MAX_BODY_BYTES + 1) }, body);
+		expect([over.sent.status, over.result.workflowData]).toEqual([413, undefined]);
+	});
+
+	it('accepts an answer of exactly 64 KiB as read, refuses one byte more (413)', async () => {
+		// field-0 + audit + pad = 7 + 5 + 3 bytes besides the padding.
+		const answer = (padding: number) => ({
+			data: { 'field-0': 'audit', pad: 'y'.repeat(padding) },
+		});
+		const padding = MAX_BODY_BYTES - 15;
+		expect(answerBytes(answer(padding).data)).toBe(MAX_BODY_BYTES);
+		const atLimit = await post({}, answer(padding));
+		expect(atLimit.sent.status).toBe(200);
+		expect(atLimit.output).toMatchObject({ data: { Reason: 'audit' } });
+		const over = await post({}, answer(padding + 1));
+		expect([over.sent.status, over.result.workflowData]).toEqual([413, undefined]);
+	});
+
+	it('accepts an answer whose parsed body lists no files', async () => {
+		const { sent, output } = await post({}, { data: { 'field-0': 'audit' }, files: {} });
+		expect(sent.status).toBe(200);
+		expect(output).toMatchObject({ data: { Reason: 'audit' } });
 	});
 });

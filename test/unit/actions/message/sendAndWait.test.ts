@@ -198,3 +198,83 @@ describe('DingTalk → Message → Send and Wait for Response', () => {
 		expect(error.message).toBe('No user received the message');
 	});
 });
+
+describe("Send and Wait: the card's texts, and the checks before anything is sent", () => {
+	const firstCard = () => cardsTo('/v1.0/robot/oToMessages/batchSend')[0];
+
+	it('sends Approve Only by default: one "Approve" button whose link approves', async () => {
+		await run({ userIds: 'eng0001' });
+		const card = firstCard();
+		expect(card.msgKey).toBe('sampleActionCard');
+		expect(card.msgParam.singleTitle).toBe('Approve');
+		expect(signedQuery(card.msgParam.singleURL)).toEqual({ approved: 'true', user: 'eng0001' });
+	});
+
+	it('puts back the default label of a button left blank ("Decline", "Approve", "Respond")', async () => {
+		await run({
+			userIds: 'eng0001',
+			approvalOptions: {
+				values: { approvalType: 'double', approveLabel: '   ', disapproveLabel: '' },
+			},
+		});
+		expect(firstCard().msgParam).toMatchObject({
+			buttonTitle1: 'Decline',
+			buttonTitle2: 'Approve',
+		});
+		fake.reset();
+		await run({ userIds: 'eng0001', responseType: 'freeText' });
+		expect(firstCard().msgParam.singleTitle).toBe('Respond');
+	});
+
+	it('sends Title and Message trimmed, a written "\\n" as a line break', async () => {
+		await run({
+			userIds: 'eng0001',
+			subject: '  Approval required  ',
+			message: '  Deploy v2?\\nRollback is ready.  ',
+		});
+		expect(firstCard().msgParam).toMatchObject({
+			title: 'Approval required',
+			text: 'Deploy v2?\nRollback is ready.',
+		});
+	});
+
+	it.each([
+		['a blank Title', { subject: '   ' }, '"Title" is empty'],
+		['an empty Message', { message: '' }, '"Message" is empty'],
+		['a blank Message', { message: ' \t ' }, '"Message" is empty'],
+	])('refuses %s by name, sending nothing', async (_label, parameters, text) => {
+		const error = (await run({ userIds: 'eng0001', ...parameters }).catch(
+			(e: unknown) => e,
+		)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(text);
+		expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/robot'))).toEqual([]);
+	});
+
+	it.each([
+		[
+			'Form JSON that is not JSON',
+			{ defineForm: 'json', jsonOutput: '{not json' },
+			'The form JSON is not valid JSON',
+		],
+		['no field below', { defineForm: 'fields' }, 'The form has no fields'],
+	])('says why a custom form cannot be built: %s', async (_label, parameters, why) => {
+		const error = (await run({
+			userIds: 'eng0001',
+			responseType: 'customForm',
+			...parameters,
+		}).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect([error.message, error.description]).toEqual(['The response form cannot be built', why]);
+	});
+
+	it('sends a custom form defined with the fields below', async () => {
+		await run({
+			userIds: 'eng0001',
+			responseType: 'customForm',
+			defineForm: 'fields',
+			formFields: { values: [{ fieldLabel: 'Reason', fieldType: 'text' }] },
+		});
+		expect(firstCard().msgParam.singleTitle).toBe('Respond');
+	});
+});
