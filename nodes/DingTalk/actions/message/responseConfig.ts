@@ -70,7 +70,8 @@ function readCustomFields(read: ParameterReader): FormField[] {
 export function readSendAndWaitConfig(context: IExecuteFunctions): SendAndWaitConfig {
 	const read: ParameterReader = (name, fallback) => context.getNodeParameter(name, 0, fallback);
 	const responseType = readResponseType(read);
-	if (responseType === 'customForm') {
+	// Free Text reads its form's texts here too: an expression that fails must stop the node, not the opened link.
+	if (responseType !== 'approval') {
 		try {
 			readResponseForm(read);
 		} catch (error) {

@@ -92,3 +92,30 @@ describe('Send and Wait: a parameter n8n left unset reads as its declared defaul
 		]);
 	});
 });
+
+describe('Send and Wait: a Free Text form whose texts cannot be read', () => {
+	const failingTitle = (responseType: string) => {
+		const read = reader({ responseType, subject: 'Approval required', message: 'Deploy?' });
+		return {
+			getNodeParameter: (name: string, _item: number, fallback?: unknown) => {
+				if (name === 'options.responseFormTitle')
+					throw new Error('Form Title: $json.title is undefined');
+				return read(name, fallback);
+			},
+			getNode: () => NODE,
+		} as unknown as IExecuteFunctions;
+	};
+
+	it('fails the node before anything is sent, with the expression error as it is', () => {
+		expect(() => readSendAndWaitConfig(failingTitle('freeText'))).toThrow(
+			'Form Title: $json.title is undefined',
+		);
+	});
+
+	it('never reads the form of an approval (it has none)', () => {
+		expect(readSendAndWaitConfig(failingTitle('approval'))).toMatchObject({
+			title: 'Approval required',
+			responseType: 'approval',
+		});
+	});
+});
