@@ -19,15 +19,8 @@ import {
 } from '../../../../nodes/DingTalk/actions/message/responsePage';
 import { waitTillFrom } from '../../../../nodes/DingTalk/actions/message/waitLimit';
 import { itStaysLinear, MB, STAYS_LINEAR } from '../../support/linearTime';
+import { formField as field } from '../../../support/formField';
 
-const field = (type: FormField['type'], extra: Partial<FormField> = {}): FormField => ({
-	label: type,
-	type,
-	required: false,
-	placeholder: '',
-	options: [],
-	...extra,
-});
 const one = (f: FormField, value: unknown) => readAnswer([f], { 'field-0': value });
 
 describe('Send and Wait: the form definition', () => {

@@ -6,21 +6,13 @@ import {
 	renderRefusal,
 	renderThanksPage,
 } from '../../../../nodes/DingTalk/actions/message/responsePage';
+import { formField as field } from '../../../support/formField';
 
 /**
  * What a person sees on the pages a Send and Wait link opens: the form (each field type's element and attributes,
  * required marks, placeholders, dropdown choices, the title, the description's line breaks, the button), and the
  * thanks and refusal pages in the browser's language with their status codes.
  */
-
-const field = (type: FormField['type'], extra: Partial<FormField> = {}): FormField => ({
-	label: type,
-	type,
-	required: false,
-	placeholder: '',
-	options: [],
-	...extra,
-});
 
 const formPage = (extra: Partial<FormPage>): string =>
 	renderFormPage({ title: '', description: '', buttonLabel: 'Send', fields: [], ...extra });
