@@ -8,6 +8,7 @@ import {
 	type DeliverResult,
 } from '../../api/cards';
 import { userLocator } from '../../descriptions/common';
+import { openConversationIdField } from '../message/targets';
 import { type DingTalkClient, DingTalkApiError } from '../../transport';
 
 import { requiredString } from '../../../shared/parameters';
@@ -25,15 +26,7 @@ export const cardTargetFields: INodeProperties[] = [
 		default: 'user',
 	},
 	userLocator({ name: 'userId', displayOptions: { show: { target: ['user'] } } }),
-	{
-		displayName: 'Open Conversation ID',
-		name: 'openConversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'cidXXXXXXXX==',
-		displayOptions: { show: { target: ['group'] } },
-	},
+	{ ...openConversationIdField, displayOptions: { show: { target: ['group'] } } },
 ];
 
 /** The card's callback options; `withNone` for cards that may have no buttons at all. */
