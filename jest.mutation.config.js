@@ -6,6 +6,9 @@
  */
 const { projects } = require('./jest.config');
 
+// A mutant that stops an awaited frame fails its test after 3 s instead of 10 s (test/support/waitFor.ts).
+process.env.DINGTALK_TEST_WAIT_MS ??= '3000';
+
 const unit = projects.find((project) => project.displayName === 'unit');
 module.exports = {
 	...unit,

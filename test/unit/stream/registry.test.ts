@@ -12,20 +12,11 @@ import {
 	DingTalkApiError,
 	DingTalkClient,
 } from '../../../nodes/DingTalk/transport';
+import { waitFor } from '../../support/waitFor';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const fixture = defaultFixture();
 const owner = fixture.apps[0];
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 /**
  * The registry against the fake gateway, which checks the secret as DingTalk does: one n8n, two users of the same

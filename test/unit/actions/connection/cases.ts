@@ -6,6 +6,7 @@ import { robotMessage } from '../../../fake-dingtalk';
 import { runNode } from '../../support/fakeExecuteContext';
 import { useFakeDingTalk } from '../../support/fakeServices';
 import { type ActiveFakeTrigger, activateTrigger } from '../../support/fakeTriggerContext';
+import { waitFor } from '../../../support/waitFor';
 
 /** Where no Stream connection exists no request is made: the credential points at a port nothing listens on. */
 const credentials = {
@@ -129,19 +130,7 @@ export function useActiveStreamTrigger() {
 	};
 }
 
-/** Polls until `probe` answers something truthy; fails after the deadline. */
-export async function waitFor<T>(
-	probe: () => T | undefined | false,
-	timeoutMs = 10_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${probe.toString()}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
-
 /** A case with a live connection waits for the gateway several times (each wait has its own deadline). */
 export const CONNECTED_CASE_TIMEOUT_MS = 30_000;
+
+export { waitFor };
