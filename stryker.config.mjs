@@ -17,7 +17,9 @@ export default {
 		'nodes/DingTalk/actions/message/response*.ts',
 		'nodes/DingTalk/actions/message/waitLimit.ts',
 	],
-	testRunner: 'jest',
+	// The jest runner, each mutant loading only the test files of its covering tests (scripts/stryker-jest-by-test-file.mjs).
+	testRunner: 'jest-by-test-file',
+	plugins: ['@stryker-mutator/*', './scripts/stryker-jest-by-test-file.mjs'],
 	// The unit project only (jest.mutation.config.js); the e2e suite starts real n8n processes.
 	jest: {
 		projectType: 'custom',
