@@ -111,6 +111,116 @@ describe('Decisions (the store)', () => {
 	});
 });
 
+describe('Decisions (the store): its bounds at their edges', () => {
+	const T0 = 1_000_000;
+	const AGE = 60_000;
+	const approve = (decidedBy: string) => ({ decision: 'approve' as const, decidedBy });
+	const decide = (store: Decisions, card: string, deliveryId = `click-${card}`) => {
+		const claim = store.claim(SCOPE, card, deliveryId, approve(A));
+		if (!claim.run) throw new Error(`${card} was not claimed`);
+		claim.settle(true);
+	};
+	const decidedBy = (store: Decisions, card: string) => {
+		const claim = store.claim(SCOPE, card, 'a-later-click', approve(A2));
+		return claim.run ? 'forgotten' : claim.decided.decidedBy;
+	};
+
+	it('a full store refuses a new card with "too many decisions in flight"', () => {
+		const full = new Decisions(1, AGE, () => T0);
+		full.claim(SCOPE, 'decision-0', 'c0', approve(A));
+		expect(() => full.claim(SCOPE, 'decision-1', 'c1', approve(A))).toThrow(
+			/^too many decisions in flight$/,
+		);
+	});
+
+	it('a click still being decided is held however long its run takes (the age bound is for decisions)', () => {
+		let now = T0;
+		const store = new Decisions(10, AGE, () => now);
+		store.claim(SCOPE, CARD, 'click-1', approve(A));
+		now += AGE + 1;
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2))).toEqual({
+			run: false,
+			decided: {
+				decision: 'approve',
+				decidedBy: A,
+				statusText: `Approved by ${A}. 已由 ${A} 批准。`,
+			},
+		});
+	});
+
+	it('remembers a decision for exactly its age, counted from the decision, and forgets it a millisecond later', () => {
+		let now = T0;
+		const store = new Decisions(10, AGE, () => now);
+		const claim = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		now += 5;
+		if (claim.run) claim.settle(true);
+		now += AGE;
+		expect(decidedBy(store, CARD)).toBe(A);
+		now += 1;
+		expect(decidedBy(store, CARD)).toBe('forgotten');
+	});
+
+	it('a later run of the deciding click that fails does not forget the decision', () => {
+		const store = new Decisions();
+		const first = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		if (first.run) first.settle(true, 'Approved (task t1 done)');
+		// DingTalk redelivers the click, or another workflow gets it: it runs, and fails.
+		const again = store.claim(SCOPE, CARD, 'click-1', approve(A));
+		expect(again.run).toBe(true);
+		if (again.run) again.settle(false);
+		expect(store.claim(SCOPE, CARD, 'click-2', approve(A2))).toEqual({
+			run: false,
+			decided: { decision: 'approve', decidedBy: A, statusText: 'Approved (task t1 done)' },
+		});
+	});
+
+	it('below its bound forgets no decision', () => {
+		const store = new Decisions(20, AGE, () => T0);
+		for (let i = 0; i < 19; i++) decide(store, `decision-${i}`);
+		expect(store.claim(SCOPE, 'decision-new', 'c-new', approve(A)).run).toBe(true);
+		expect(store.size).toBe(20);
+		for (let i = 0; i < 19; i++) expect(decidedBy(store, `decision-${i}`)).toBe(A);
+	});
+
+	it('at its bound forgets only the oldest decisions beyond 90 %', () => {
+		const store = new Decisions(10, AGE, () => T0);
+		for (let i = 0; i < 5; i++) decide(store, `decision-${i}`);
+		for (let i = 5; i < 10; i++) store.claim(SCOPE, `decision-${i}`, `c${i}`, approve(A));
+		expect(store.claim(SCOPE, 'decision-new', 'c-new', approve(A)).run).toBe(true);
+		// Down to 9 before the new card: only decision-0 went.
+		expect(store.size).toBe(10);
+		for (let i = 1; i < 5; i++) expect(decidedBy(store, `decision-${i}`)).toBe(A);
+		expect(decidedBy(store, 'decision-0')).toBe('forgotten');
+	});
+
+	it('at its bound keeps a decision exactly its age old', () => {
+		let now = T0;
+		const store = new Decisions(10, AGE, () => now);
+		decide(store, 'decision-older');
+		decide(store, 'decision-at-edge');
+		for (let i = 0; i < 8; i++) store.claim(SCOPE, `in-flight-${i}`, `c${i}`, approve(A));
+		now = T0 + AGE;
+		expect(store.claim(SCOPE, 'decision-new', 'c-new', approve(A)).run).toBe(true);
+		expect(store.size).toBe(10);
+		expect(decidedBy(store, 'decision-at-edge')).toBe(A);
+	});
+
+	it('at its bound also forgets every expired decision, so later cards do not push out live ones early', () => {
+		let now = T0;
+		const store = new Decisions(20, AGE, () => now);
+		for (let i = 0; i < 3; i++) decide(store, `expired-${i}`);
+		for (let i = 0; i < 17; i++) store.claim(SCOPE, `in-flight-${i}`, `c${i}`, approve(A));
+		now = T0 + AGE + 1;
+		// Pruned to 18 by count, then the third expired decision by age: 17, and the new card.
+		decide(store, 'decided-1');
+		expect(store.size).toBe(18);
+		decide(store, 'decided-2');
+		expect(store.claim(SCOPE, 'decision-new', 'c-new', approve(A)).run).toBe(true);
+		expect(store.size).toBe(20);
+		expect(decidedBy(store, 'decided-1')).toBe(A);
+	});
+});
+
 describe('EventPipeline: decision clicks', () => {
 	const SECRET = 'the-client-secret';
 	const keys = new DecisionKeys(SECRET);
@@ -253,7 +363,8 @@ describe('EventPipeline: decision clicks', () => {
 			gate(),
 			async () => await new Promise((resolve) => (finish = (ok) => resolve({ ok }))),
 		);
-		const first = handle(approverClick(A));
+		// Its outcome is kept as a value: a failing first click fails this test, not the test process.
+		const first = handle(approverClick(A)).catch((error: unknown) => error);
 		const second = handle(approverClick(A2, 'refuse'));
 		const other = await second;
 		expect(items).toHaveLength(1);
@@ -261,7 +372,7 @@ describe('EventPipeline: decision clicks', () => {
 			decidedCard('approve', A, `Approved by ${A}. 已由 ${A} 批准。`, alreadyDecidedNotice(A)),
 		);
 		finish(true);
-		await first;
+		expect(await first).toEqual(decidedCard('approve', A, `Approved by ${A}. 已由 ${A} 批准。`));
 	});
 
 	it("the run's own answer goes to DingTalk, and its statusText is what later clicks are told", async () => {
