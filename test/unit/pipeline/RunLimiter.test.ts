@@ -7,11 +7,15 @@ describe('RunLimiter (Max Concurrent Runs)', () => {
 		const limiter = new RunLimiter(2);
 		const started: string[] = [];
 		const releases = new Map<string, () => void>();
+		const refused: unknown[] = [];
 		for (const name of ['a', 'b', 'c', 'd', 'e'])
-			void limiter.acquire().then((release) => {
-				started.push(name);
-				releases.set(name, release);
-			});
+			void limiter.acquire().then(
+				(release) => {
+					started.push(name);
+					releases.set(name, release);
+				},
+				(error: unknown) => refused.push(error),
+			);
 		await tick();
 		expect(started).toEqual(['a', 'b']);
 		expect(limiter.queued).toBe(3);
@@ -27,19 +31,21 @@ describe('RunLimiter (Max Concurrent Runs)', () => {
 		await tick();
 		expect(started).toEqual(['a', 'b', 'c', 'd', 'e']);
 		expect(limiter.active).toBe(2);
+		expect(refused).toEqual([]);
 	});
 
 	it('a message arriving while others wait queues behind them even if a place is free at that moment', async () => {
 		const limiter = new RunLimiter(1);
 		const order: string[] = [];
+		const refused = (error: unknown) => order.push(`refused: ${String(error)}`);
 		const first = await limiter.acquire();
 		void limiter.acquire().then((release) => {
 			order.push('waiting');
 			release();
-		});
+		}, refused);
 		first();
 		// The place is being handed to the waiting message: a newcomer must not overtake it.
-		void limiter.acquire().then(() => order.push('newcomer'));
+		void limiter.acquire().then(() => order.push('newcomer'), refused);
 		await tick();
 		expect(order).toEqual(['waiting', 'newcomer']);
 	});
@@ -47,9 +53,20 @@ describe('RunLimiter (Max Concurrent Runs)', () => {
 	it('is bounded: beyond maxWaiting a message is refused (left un-ACKed for DingTalk to deliver again)', async () => {
 		const limiter = new RunLimiter(1, 2);
 		await limiter.acquire();
-		void limiter.acquire();
-		void limiter.acquire();
-		await expect(limiter.acquire()).rejects.toBeInstanceOf(RunQueueFullError);
+		// The waiting messages' refusals are collected, not left unhandled: one would crash the test process.
+		const refusedWhileWaiting: unknown[] = [];
+		for (let i = 0; i < 2; i++)
+			limiter.acquire().catch((error: unknown) => refusedWhileWaiting.push(error));
+		const refusal = limiter.acquire();
+		await expect(refusal).rejects.toBeInstanceOf(RunQueueFullError);
+		// What the log line says: how many wait, and the option that lets more run at once.
+		await expect(refusal).rejects.toThrow(
+			/^2 messages already wait for a free run \(Max Concurrent Runs\)$/,
+		);
+		expect(String(await refusal.catch((error: unknown) => error))).toBe(
+			'RunQueueFullError: 2 messages already wait for a free run (Max Concurrent Runs)',
+		);
+		expect(refusedWhileWaiting).toEqual([]);
 		expect(limiter.queued).toBe(2);
 	});
 
