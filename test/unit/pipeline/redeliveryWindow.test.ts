@@ -94,3 +94,53 @@ describe('Deduplicator: a message that never started', () => {
 		expect(d.admit('queued').run).toBe(false);
 	});
 });
+
+describe('Deduplicator: pruning at the size and time bounds', () => {
+	const remembered = (d: Deduplicator, id: string) => !d.admit(id).run;
+
+	it('below its bound forgets no settled message', () => {
+		const d = new Deduplicator(60 * TTL, 100, () => 0);
+		for (let i = 0; i < 100; i++) settle(d.admit(`m${i}`), 'succeeded');
+		expect(d.size).toBe(100);
+		for (let i = 0; i < 100; i++) expect(remembered(d, `m${i}`)).toBe(true);
+	});
+
+	it('over its bound forgets exactly the oldest settled messages beyond 90 %', () => {
+		const d = new Deduplicator(60 * TTL, 100, () => 0);
+		for (let i = 0; i < 101; i++) settle(d.admit(`m${i}`), 'succeeded');
+		settle(d.admit('trigger'), 'succeeded');
+		// 101 down to 90 (m0..m10 went), then the new one.
+		expect(d.size).toBe(91);
+		expect(remembered(d, 'm11')).toBe(true);
+		expect(remembered(d, 'm10')).toBe(false);
+	});
+
+	it('every 1024th admit forgets the messages past their TTL, and keeps one exactly its TTL old', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 10_000, () => now);
+		for (let i = 0; i < 10; i++) settle(d.admit(`expired${i}`), 'succeeded');
+		now = 1;
+		settle(d.admit('at-the-edge'), 'succeeded');
+		now = 1 + TTL;
+		for (let i = 0; i < 1012; i++) settle(d.admit(`fresh${i}`), 'succeeded');
+		// 1023 admits: no walk yet.
+		expect(d.size).toBe(1023);
+		expect(remembered(d, 'at-the-edge')).toBe(true);
+		expect(d.size).toBe(1013);
+	});
+
+	it('a message run again after its TTL counts as the newest: it outlives older ones at the bound', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 100, () => now);
+		settle(d.admit('again'), 'succeeded');
+		now = TTL / 2;
+		for (let i = 0; i < 30; i++) settle(d.admit(`older${i}`), 'succeeded');
+		now = TTL + 1;
+		settle(d.admit('again'), 'succeeded');
+		for (let i = 0; i < 70; i++) settle(d.admit(`newer${i}`), 'succeeded');
+		// 101 messages: the next admit prunes the 11 oldest (older0..older10).
+		expect(remembered(d, 'again')).toBe(true);
+		expect(remembered(d, 'older11')).toBe(true);
+		expect(remembered(d, 'older10')).toBe(false);
+	});
+});

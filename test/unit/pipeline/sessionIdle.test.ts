@@ -55,3 +55,49 @@ describe('SessionStore: idle timeout and capacity', () => {
 		expect(store.touch('s0').isNewSession).toBe(true);
 	});
 });
+
+describe('SessionStore: pruning at its edges', () => {
+	it('over capacity ends exactly the least recently active sessions beyond 90 %', () => {
+		let now = 0;
+		const store = new SessionStore(60 * TIMEOUT, () => now, 100);
+		const ids: string[] = [];
+		for (let i = 0; i < 101; i++) {
+			now++;
+			ids.push(store.touch(`s${i}`).sessionId);
+		}
+		// 101 down to 90: s0..s10 ended.
+		expect(store.size).toBe(90);
+		expect(store.touch('s11')).toEqual({ sessionId: ids[11], isNewSession: false });
+		expect(store.touch('s10').isNewSession).toBe(true);
+	});
+
+	it('over capacity keeps a session idle for exactly the timeout', () => {
+		let now = 0;
+		const store = new SessionStore(TIMEOUT, () => now, 10);
+		store.touch('older-1');
+		store.touch('older-2');
+		const edge = store.touch('edge');
+		now = TIMEOUT;
+		// The eighth new session makes 11: pruned down to 9, the two older ones.
+		for (let i = 0; i < 8; i++) store.touch(`new-${i}`);
+		expect(store.size).toBe(9);
+		expect(store.touch('edge')).toEqual({ sessionId: edge.sessionId, isNewSession: false });
+	});
+
+	it('every 1024th new session walks the store: down to 90 % of capacity', () => {
+		let now = 0;
+		const store = new SessionStore(60 * TIMEOUT, () => now, 1100);
+		const ids: string[] = [];
+		for (let i = 0; i < 1023; i++) {
+			now++;
+			ids.push(store.touch(`s${i}`).sessionId);
+		}
+		expect(store.size).toBe(1023);
+		now++;
+		store.touch('s1023');
+		// 1024 down to 990: s0..s33 ended.
+		expect(store.size).toBe(990);
+		expect(store.touch('s34')).toEqual({ sessionId: ids[34], isNewSession: false });
+		expect(store.touch('s33').isNewSession).toBe(true);
+	});
+});
