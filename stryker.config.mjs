@@ -110,6 +110,23 @@ export default {
 	//   month and day 00..99 over years 0..129, 1899..2100, 9998, 9999).
 	// - actions/message/responsePage.ts, pageLanguage: the fallback `''` for a header that is no text -> any other
 	//   text that does not start with "zh": both give English.
+	// pipeline/ (Decisions, Deduplicator, RunLimiter, SessionStore):
+	// - pipeline/Decisions.ts, claim() settle: `if (this.entries.get(key) === held) delete` -> `if (true) delete`. An
+	//   entry in flight leaves the Map only here, when its last run fails (prune and the age check drop decided
+	//   entries only; a decision re-sets the same entry; a second click of the card is answered, never stored), so
+	//   at that moment it is always the entry at its key.
+	// - pipeline/Deduplicator.ts, admit() settle('notStarted'): `if (this.entries.get(id) === next) delete` ->
+	//   `if (true) delete`. While in flight `next` stays the entry for its ID (admit replaces settled entries only,
+	//   prune skips entries in flight), and EventPipeline.admitted settles each admission once (in its catch or after
+	//   the run, never both): when 'notStarted' comes, `next` is still there.
+	// - pipeline/Deduplicator.ts, admit() settle: `if (outcome === 'failed') next.failures++` -> `if (true) …`. The
+	//   failures of a succeeded entry are never read: admit answers it with run: false before looking at them, once
+	//   it expires it is forgotten with its count (`entry` is undefined, the next run counts from 0), and a waiter's
+	//   retry tests the outcome first. (Each admission is settled once, as above.)
+	// - pipeline/RunLimiter.ts, acquire(): `this.running < this.max && this.waiting.length === 0` -> `… && true`.
+	//   Messages wait only while every run is taken, and a freed run is handed to the first waiting message in the
+	//   same synchronous call (take() inside release), so whenever one waits `running < max` is false already; close
+	//   empties the queue.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
