@@ -96,9 +96,6 @@ export default {
 	//   with multipart/form-data: both refuse a missing Content-Type (415).
 	// - transport/tokenCache.ts, usableMs: either `Math.max(0, …)` dropped. A lifetime of 0 or less then gives an
 	//   expiry in the past instead of now; the cache reuses a token only while `expiresAt > now`, so neither is reused.
-	// - pipeline/Deduplicator.ts, prune(): `else if (!over) break;` dropped. The walk then goes on past an in-flight
-	//   entry and deletes only settled entries older than the TTL, which admit() already treats as forgotten: more
-	//   walking, the same answers.
 	// - stream/frames.ts, parseDownstream: `typeof value.type !== 'string' ||` dropped. FRAME_TYPES holds strings
 	//   only, so `has` refuses any other type the same way.
 	// - actions/message/responseForm.ts, readFormDefinition: `options: type === 'dropdown' ? options : []` -> always
