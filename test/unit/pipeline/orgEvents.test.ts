@@ -267,6 +267,54 @@ describe('organisation event filters and items (pipeline)', () => {
 	});
 });
 
+describe('approval times (createTime / finishTime) as ISO text', () => {
+	const createdAt = (createTime: unknown) => approvalOf({ createTime }).createdAt;
+	const finishedAt = (finishTime: unknown) => approvalOf({ finishTime }).finishedAt;
+
+	it('seconds below 1e11, milliseconds from 1e11 on, numbers and digit strings alike', () => {
+		expect(createdAt(1764547200)).toBe('2025-12-01T00:00:00.000Z');
+		expect(createdAt('1764547200')).toBe('2025-12-01T00:00:00.000Z');
+		expect(createdAt(1764547200000)).toBe('2025-12-01T00:00:00.000Z');
+		expect(finishedAt('1764550800000')).toBe('2025-12-01T01:00:00.000Z');
+		// The edge: 99999999999 is still seconds, 100000000000 already milliseconds.
+		expect(createdAt(99999999999)).toBe('5138-11-16T09:46:39.000Z');
+		expect(createdAt('99999999999')).toBe('5138-11-16T09:46:39.000Z');
+		expect(createdAt(100000000000)).toBe('1973-03-03T09:46:40.000Z');
+		expect(createdAt('100000000000')).toBe('1973-03-03T09:46:40.000Z');
+		// The smallest readable time: one second after the epoch.
+		expect(createdAt(1)).toBe('1970-01-01T00:00:01.000Z');
+		expect(createdAt('1')).toBe('1970-01-01T00:00:01.000Z');
+	});
+
+	it('digit strings of up to 16 digits only', () => {
+		expect(createdAt('0001764547200000')).toBe('2025-12-01T00:00:00.000Z');
+		expect(createdAt('00001764547200000')).toBeNull();
+	});
+
+	it('zero, negative times and anything but a number or a plain digit string read as null', () => {
+		for (const value of [
+			0,
+			'0',
+			-1,
+			-1764547200,
+			'-1764547200',
+			' 1764547200',
+			'1764547200 ',
+			'+1764547200',
+			'1764547200.5',
+			'1.7645472e9',
+			'0x69275600',
+			'',
+			true,
+			[1764547200],
+			null,
+			undefined,
+			Number.POSITIVE_INFINITY,
+		])
+			expect([value, createdAt(value)]).toEqual([value, null]);
+	});
+});
+
 describe('organisation events through the event pipeline', () => {
 	const options = (over: Partial<PipelineOptions> = {}): PipelineOptions => ({
 		...DEFAULT_PIPELINE_OPTIONS,
@@ -331,6 +379,44 @@ describe('organisation events through the event pipeline', () => {
 		expect(unreadableEvent(TOPIC_ORG_EVENT, { eventId: 'y', data: {} })).toBe(
 			'event without an eventType',
 		);
+	});
+
+	it('an org-event callback needs a non-empty text eventType and eventId', () => {
+		const readable = { eventType: 'user_add_org', eventId: 'evt-1', data: {} };
+		expect(unreadableEvent(TOPIC_ORG_EVENT, readable)).toBeUndefined();
+		for (const eventType of ['', 5, ['user_add_org'], { toString: 1 }, null])
+			expect(unreadableEvent(TOPIC_ORG_EVENT, { ...readable, eventType })).toBe(
+				'event without an eventType',
+			);
+		for (const eventId of [undefined, '', 7, ['evt-1'], { toString: 1 }, null])
+			expect(unreadableEvent(TOPIC_ORG_EVENT, { ...readable, eventId })).toBe(
+				'event without an eventId',
+			);
+	});
+
+	it('a callback with a non-text eventType or without an eventId starts no run, even with All event types', async () => {
+		const runs: unknown[] = [];
+		const pipeline = new EventPipeline(options({ orgEventTypes: ['*'] }), async (item) => {
+			runs.push(item);
+			return { ok: true };
+		});
+		const data = EVENT_FIXTURES.user_add_org();
+		const callback = (meta: Record<string, unknown>) => ({
+			topic: TOPIC_ORG_EVENT,
+			messageId: 'm1',
+			data: { corpId: 'dingcorp', bornAt: 0, data, ...meta },
+		});
+		expect(await pipeline.handle(callback({ eventType: 5, eventId: 'evt-1' }))).toBeNull();
+		expect(await pipeline.handle(callback({ eventType: '', eventId: 'evt-2' }))).toBeNull();
+		expect(await pipeline.handle(callback({ eventType: 'user_add_org' }))).toBeNull();
+		expect(await pipeline.handle(callback({ eventType: 'user_add_org', eventId: 7 }))).toBeNull();
+		expect(await pipeline.handle(callback({ eventType: 'user_add_org', eventId: '' }))).toBeNull();
+		expect(runs).toHaveLength(0);
+		// The same callback with both fields as text runs.
+		await pipeline.handle(callback({ eventType: 'user_add_org', eventId: 'evt-3' }));
+		expect(runs).toEqual([
+			expect.objectContaining({ eventType: 'user_add_org', eventId: 'evt-3' }),
+		]);
 	});
 
 	it('reads the Event Types and approval filters from the node parameters', () => {
