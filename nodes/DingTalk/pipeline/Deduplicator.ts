@@ -88,16 +88,21 @@ export class Deduplicator<T = unknown> {
 		return this.entries.size;
 	}
 
-	/** Oldest first (Map order): drop expired settled entries, and settled ones beyond 90 % of the bound. */
+	/**
+	 * Drops every expired settled entry, then settled ones in Map order (oldest admitted first) while over 90 % of the
+	 * bound. The whole store is walked for the expired ones: a run that settled late sits before entries that expired,
+	 * and stopping at it would leave them to crowd out fresh messages, whose redeliveries would then run again.
+	 */
 	private prune(): void {
 		this.admitsSincePrune = 0;
 		const now = this.now();
+		for (const [id, entry] of this.entries) {
+			if (entry.state !== 'inFlight' && now - entry.at > this.ttlMs) this.entries.delete(id);
+		}
 		const target = Math.floor(this.maxEntries * 0.9);
 		for (const [id, entry] of this.entries) {
-			const over = this.entries.size > target;
-			if (!over && now - entry.at <= this.ttlMs) break;
+			if (this.entries.size <= target) break;
 			if (entry.state !== 'inFlight') this.entries.delete(id);
-			else if (!over) break;
 		}
 	}
 }

@@ -143,4 +143,36 @@ describe('Deduplicator: pruning at the size and time bounds', () => {
 		expect(remembered(d, 'older11')).toBe(true);
 		expect(remembered(d, 'older10')).toBe(false);
 	});
+
+	it('at its bound forgets the expired messages before any fresh one, whatever their order in the store', () => {
+		// A message whose run took long settles late: it sits before messages that settled (and expired) earlier.
+		let now = 0;
+		const d = new Deduplicator(TTL, 10, () => now);
+		const slow = d.admit('slow');
+		now = 100;
+		for (let i = 0; i < 2; i++) settle(d.admit(`expired${i}`), 'succeeded');
+		now = 1500;
+		settle(slow, 'succeeded');
+		now = 2000;
+		for (let i = 0; i < 8; i++) settle(d.admit(`fresh${i}`), 'succeeded');
+		// 11 messages: the next admit prunes to 9 (only the two expired ones may go), then adds its own.
+		settle(d.admit('next'), 'succeeded');
+		expect(d.size).toBe(10);
+		// Its redelivery within the TTL must not run a second time.
+		expect(remembered(d, 'slow')).toBe(true);
+		for (let i = 0; i < 8; i++) expect(remembered(d, `fresh${i}`)).toBe(true);
+	});
+
+	it('a run in flight at the front does not stop the walk: expired messages behind it are forgotten', () => {
+		let now = 0;
+		const d = new Deduplicator(TTL, 10_000, () => now);
+		const running = d.admit('running');
+		for (let i = 0; i < 10; i++) settle(d.admit(`expired${i}`), 'succeeded');
+		now = 1 + TTL;
+		for (let i = 0; i < 1013; i++) settle(d.admit(`fresh${i}`), 'succeeded');
+		// The 1024th admit since the start walked the store: the run and the fresh messages stay.
+		expect(d.size).toBe(1014);
+		expect(remembered(d, 'running')).toBe(true);
+		settle(running, 'succeeded');
+	});
 });
