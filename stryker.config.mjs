@@ -124,6 +124,16 @@ export default {
 	//   Messages wait only while every run is taken, and a freed run is handed to the first waiting message in the
 	//   same synchronous call (take() inside release), so whenever one waits `running < max` is false already; close
 	//   empties the queue.
+	// pipeline/events.ts (message content, lines up to 172):
+	// - pipeline/events.ts, num(): `typeof value === 'string' && value.trim() !== ''` -> `… && true`, -> `value !== ''`
+	//   (trim dropped) and -> `value.trim() !== 'Stryker was here!'`. The test only keeps empty and blank strings from
+	//   Number(), and Number('') and Number() of any blank string are 0 (Number trims the same white space as trim()),
+	//   which is what the fallback gives; any other text Number() reads the same way on both paths.
+	// - pipeline/events.ts, textOf() rich text: `.filter(Boolean)` dropped before `.join('')`. It removes only empty
+	//   strings, which add nothing to a join with no separator.
+	// - pipeline/events.ts, quotedRichText(): the `[]` for parts that are no list -> `["Stryker was here"]`, and
+	//   quotedCard(): the `[]` for blocks that are no list -> the same. A string entry is no JSON object and is skipped
+	//   (`continue`) before anything is read or counted, so one entry or none give the same empty quote.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
