@@ -10,7 +10,6 @@ import {
 } from '../../nodes/DingTalk/pipeline/options';
 import {
 	mediaOf,
-	stripMention,
 	toCardCallbackEvent,
 	toMessageEvent,
 	unreadableEvent,
@@ -90,7 +89,6 @@ describe('events', () => {
 			msgId: 'msg1',
 			raw: data,
 		});
-		expect(stripMention('@Bot hello @Bot', ['Bot'])).toBe('hello');
 	});
 	it('reads rich text, audio recognition and files', () => {
 		expect(

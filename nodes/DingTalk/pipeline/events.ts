@@ -85,13 +85,11 @@ function textOf(data: IDataObject): string {
 	return '';
 }
 
-/** DingTalk puts the @mention of the bot in the text ("@Bot hello", or just a leading space when removed). */
-export function stripMention(text: string, botNames: string[] = []): string {
-	let out = text;
-	for (const name of botNames) if (name) out = out.split(`@${name}`).join('');
+/** The message text without the spaces around it (DingTalk leaves a leading space where it removed the bot's @mention). */
+export function trimMessageText(text: string): string {
 	// trim() removes exactly what /^\s+|\s+$/ would, in linear time: /\s+$/ backtracks quadratically on a long run
 	// of spaces followed by a letter, and runs on every message before any filter.
-	return out.trim();
+	return text.trim();
 }
 
 /** A file a message carries, fetched with DingTalk's robot message-file download API. */
@@ -283,7 +281,7 @@ export function toMessageEvent(data: IDataObject, now = Date.now()): BaseMessage
 		data.isInAtList === true || atUsers.some((u) => u.dingtalkId && u.dingtalkId === botId);
 	return {
 		event: 'message',
-		text: stripMention(rawText),
+		text: trimMessageText(rawText),
 		rawText,
 		messageType: textField(data.msgtype) || 'unknown',
 		msgId: textField(data.msgId),

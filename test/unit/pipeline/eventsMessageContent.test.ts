@@ -4,7 +4,7 @@ import {
 	mediaOf,
 	QUOTE_LIMITS,
 	quotedOf,
-	stripMention,
+	trimMessageText,
 	toMessageEvent,
 } from '../../../nodes/DingTalk/pipeline/events';
 
@@ -80,16 +80,11 @@ describe('message text by type', () => {
 	});
 });
 
-describe('stripMention', () => {
-	it('without bot names, no @mention of any name is removed: only the ends are trimmed', () => {
-		// Names a user may carry, the placeholder a mutation tool writes among them.
-		for (const name of ['Bot', '张三', 'Stryker was here', 'a b'])
-			expect(stripMention(` @${name} hello `)).toBe(`@${name} hello`);
-	});
-
-	it('an empty bot name removes nothing (not every "@")', () => {
-		expect(stripMention('write to a@b.c', [''])).toBe('write to a@b.c');
-		expect(stripMention('@Bot hi a@b.c @Bot', ['', 'Bot'])).toBe('hi a@b.c');
+describe('trimMessageText', () => {
+	it('removes only the spaces around the text: an @mention DingTalk left in it stays', () => {
+		for (const name of ['Bot', '张三', 'a b'])
+			expect(trimMessageText(` @${name} hello \u3000`)).toBe(`@${name} hello`);
+		expect(trimMessageText('write to a@b.c')).toBe('write to a@b.c');
 	});
 });
 
