@@ -124,6 +124,12 @@ export default {
 	//   Messages wait only while every run is taken, and a freed run is handed to the first waiting message in the
 	//   same synchronous call (take() inside release), so whenever one waits `running < max` is false already; close
 	//   empties the queue.
+	// pipeline/events.ts (quotes and message fields, lines from 185):
+	// - pipeline/events.ts, quoteSnapshotOf: `return { snapshot: place.repliedMsg, isReply: true }` and
+	//   `return { snapshot: place.quoteMessage, isReply: true }`, `true` -> `false` (each alone). Its only caller,
+	//   quotedOf, reads `isReply` only when there is no snapshot (`!snapshot && !isReply`); both returns carry one.
+	// - pipeline/events.ts, cardValueOf: `catch { return undefined; }` -> `catch {}`. The catch is the function's last
+	//   statement, so falling out of it returns undefined all the same.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
