@@ -134,6 +134,12 @@ export default {
 	// - pipeline/events.ts, quotedRichText(): the `[]` for parts that are no list -> `["Stryker was here"]`, and
 	//   quotedCard(): the `[]` for blocks that are no list -> the same. A string entry is no JSON object and is skipped
 	//   (`continue`) before anything is read or counted, so one entry or none give the same empty quote.
+	// pipeline/events.ts (quotes and message fields, lines from 185):
+	// - pipeline/events.ts, quoteSnapshotOf: `return { snapshot: place.repliedMsg, isReply: true }` and
+	//   `return { snapshot: place.quoteMessage, isReply: true }`, `true` -> `false` (each alone). Its only caller,
+	//   quotedOf, reads `isReply` only when there is no snapshot (`!snapshot && !isReply`); both returns carry one.
+	// - pipeline/events.ts, cardValueOf: `catch { return undefined; }` -> `catch {}`. The catch is the function's last
+	//   statement, so falling out of it returns undefined all the same.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
