@@ -142,7 +142,7 @@ export class EventPipeline {
 			const expired = new Promise<{ ok: boolean }>((resolve) => {
 				timer = setTimeout(() => {
 					this.warn(
-						`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? item.eventId ?? 'an event')} ` +
+						`DingTalk Trigger: the run for ${String(item.msgId || item.callbackId || item.eventId || 'an event')} ` +
 							`still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message ` +
 							`so DingTalk stops redelivering it`,
 					);

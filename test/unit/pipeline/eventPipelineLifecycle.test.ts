@@ -239,6 +239,22 @@ describe('EventPipeline: the Run Deadline', () => {
 			'DingTalk Trigger: the run for evt-slow still runs after 7 s (Run Deadline); ACKing its message so DingTalk stops redelivering it',
 		]);
 	});
+	it('names a message without a msgId as "an event" (not an empty name)', async () => {
+		const warnings: string[] = [];
+		const p = new EventPipeline(
+			options({ runDeadlineSeconds: 7, aggregationWindowSeconds: 0 }),
+			async () => await new Promise<never>(() => undefined),
+			Date.now,
+			(m) => warnings.push(m),
+		);
+		const { msgId: _absent, ...data } = message('unused').data;
+		const handled = p.handle({ topic: ROBOT, messageId: 'frame-without-msgId', data });
+		await jest.advanceTimersByTimeAsync(7000);
+		await expect(handled).resolves.toBeNull();
+		expect(warnings).toEqual([
+			'DingTalk Trigger: the run for an event still runs after 7 s (Run Deadline); ACKing its message so DingTalk stops redelivering it',
+		]);
+	});
 });
 
 describe('EventPipeline: a failed run is not a refusal', () => {
