@@ -142,7 +142,7 @@ export class EventPipeline {
 			const expired = new Promise<{ ok: boolean }>((resolve) => {
 				timer = setTimeout(() => {
 					this.warn(
-						`DingTalk Trigger: the run for ${String(item.msgId ?? item.callbackId ?? item.eventId ?? 'an event')} ` +
+						`DingTalk Trigger: the run for ${String(item.msgId || item.callbackId || item.eventId || 'an event')} ` +
 							`still runs after ${this.options.runDeadlineSeconds} s (Run Deadline); ACKing its message ` +
 							`so DingTalk stops redelivering it`,
 					);
@@ -162,6 +162,8 @@ export class EventPipeline {
 		id: string,
 		work: () => Promise<{ ok: boolean; response?: unknown }>,
 	): Promise<unknown> {
+		// Also for a redelivery that waited on a run which failed while the trigger closed: it must not start one now.
+		if (this.closing) throw new Error('the trigger is closing');
 		const admission = this.dedupe.admit(id);
 		if (!admission.run) {
 			// A redelivery: the first delivery's outcome answers it, unless that run failed and may run again.
