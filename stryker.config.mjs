@@ -156,6 +156,12 @@ export default {
 	// - pipeline/EventPipeline.ts, withDeadline: `timer.unref?.()` -> `timer.unref()`. n8n runs on Node only, where
 	//   setTimeout (and jest's fake one) returns a Timeout that always has unref; the `?.` matters only on a runtime
 	//   whose timers are numbers.
+	// pipeline/EventPipeline.ts (filters, aggregation, card callbacks; lines from 195):
+	// - pipeline/EventPipeline.ts, handleCardCallback: the fallback `SessionStore.keyFor(conversationId, userId, false,
+	//   false)`, either `false` -> `true` (each alone). keyFor joins the conversation alone only when BOTH isGroup and
+	//   sharedInGroup are true; with one of them true the key is still `conversationId|userId`.
+	// - pipeline/EventPipeline.ts, readDecisionClick: `catch { return undefined; }` -> `catch {}`. The catch is the
+	//   function's last statement, so falling out of it returns undefined all the same.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

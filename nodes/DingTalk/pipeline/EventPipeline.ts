@@ -265,6 +265,9 @@ export class EventPipeline {
 		let ok = false;
 		try {
 			ok = (await this.emit(combined)).ok;
+		} catch {
+			// A run that could not start (a full wait queue): `done(false)` fails every delivery of the batch, as a
+			// failed run does; nothing awaits this promise, so rethrowing would be an unhandled rejection.
 		} finally {
 			for (const b of batch) b.done(ok);
 		}
