@@ -56,10 +56,17 @@ export interface DecisionOfClick {
  * aggregate, emit. `handle` resolves with the ACK response once the event's run is over (or was dropped), and
  * rejects when the run failed, so Stream mode leaves the message for DingTalk to redeliver.
  */
+/** A message waiting in the aggregation window; `done` answers its delivery once the batch's run has ended. */
+interface AggregatedDelivery {
+	event: MessageEvent;
+	/** `notStarted`: the batch's run could not start (its error); the delivery rejects with it. */
+	done: (ok: boolean, notStarted?: unknown) => void;
+}
+
 export class EventPipeline {
 	private readonly dedupe = new Deduplicator<unknown>();
 	private readonly sessions: SessionStore;
-	private readonly aggregator?: Aggregator<{ event: MessageEvent; done: (ok: boolean) => void }>;
+	private readonly aggregator?: Aggregator<AggregatedDelivery>;
 	private readonly emit: EmitEvent;
 	private closing = false;
 
@@ -207,11 +214,11 @@ export class EventPipeline {
 				const event = Object.assign(base, this.sessions.touch(sessionKey)) as MessageEvent;
 				if (!this.aggregator) return await this.emit(event);
 				const aggregator = this.aggregator;
-				return await new Promise<{ ok: boolean }>((resolve) => {
+				return await new Promise<{ ok: boolean }>((resolve, reject) => {
 					// Per sender, by the same ID as sessions: external users have no staff ID, and two of them must not share a batch.
 					aggregator.add(`${event.conversationId}|${sender}`, {
 						event,
-						done: (ok) => resolve({ ok }),
+						done: (ok, notStarted) => (notStarted ? reject(notStarted) : resolve({ ok })),
 					});
 				});
 			},
@@ -234,9 +241,7 @@ export class EventPipeline {
 		return true;
 	}
 
-	private async emitAggregated(
-		batch: Array<{ event: MessageEvent; done: (ok: boolean) => void }>,
-	): Promise<void> {
+	private async emitAggregated(batch: AggregatedDelivery[]): Promise<void> {
 		const events = batch.map((b) => b.event);
 		const last = events[events.length - 1];
 		const combined: MessageEvent = {
@@ -263,13 +268,16 @@ export class EventPipeline {
 			})),
 		};
 		let ok = false;
+		let notStarted: unknown;
 		try {
 			ok = (await this.emit(combined)).ok;
-		} catch {
-			// A run that could not start (a full wait queue): `done(false)` fails every delivery of the batch, as a
-			// failed run does; nothing awaits this promise, so rethrowing would be an unhandled rejection.
+		} catch (error) {
+			// A run that could not start (a full wait queue): each delivery of the batch rejects with its error, so
+			// admitted() counts it as not started rather than as a failed run. Nothing awaits this promise: rethrowing
+			// here would be an unhandled rejection.
+			notStarted = error;
 		} finally {
-			for (const b of batch) b.done(ok);
+			for (const b of batch) b.done(ok, notStarted);
 		}
 	}
 

@@ -260,9 +260,43 @@ describe('EventPipeline: an aggregated burst (Aggregation Window)', () => {
 		const outcomes = await burst([message('a'), message('b')], async () => {
 			throw new RunQueueFullError(1);
 		});
+		// The reason reaches the trigger's log: the run could not start.
 		expect(outcomes).toEqual([
-			{ error: 'the workflow run failed' },
-			{ error: 'the workflow run failed' },
+			{ error: new RunQueueFullError(1).message },
+			{ error: new RunQueueFullError(1).message },
 		]);
+	});
+
+	it('a burst whose run could not start is not counted as a run: its redeliveries run once there is room', async () => {
+		jest.useFakeTimers();
+		try {
+			let refusals = 3;
+			const emitted: IDataObject[] = [];
+			const pipeline = new EventPipeline({ ...base, aggregationWindowSeconds: 2 }, async (item) => {
+				if (refusals > 0) {
+					refusals--;
+					throw new RunQueueFullError(1);
+				}
+				emitted.push(item);
+				return { ok: true };
+			});
+			const deliver = async () => {
+				const handled = pipeline.handle(message('a')).then(
+					(value) => ({ value }),
+					(error: Error) => ({ error: error.message }),
+				);
+				await Promise.resolve();
+				await jest.advanceTimersByTimeAsync(2000);
+				return await handled;
+			};
+			// More refusals than a message's run budget (two failed runs): none of them counts as a run.
+			for (let i = 0; i < 3; i++)
+				expect(await deliver()).toEqual({ error: new RunQueueFullError(1).message });
+			expect(await deliver()).toEqual({ value: null });
+			expect(emitted).toHaveLength(1);
+			expect(emitted[0]).toMatchObject({ msgIds: ['a'] });
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });
