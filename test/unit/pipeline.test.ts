@@ -20,6 +20,7 @@ import {
 	parseCallbackData,
 	parseDownstream,
 } from '../../nodes/DingTalk/stream/frames';
+import { robotMessage as message } from '../support/robotMessage';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
@@ -564,21 +565,6 @@ describe('EventPipeline', () => {
 		events: ['message', 'cardCallback'],
 		language: 'zh-CN',
 	};
-	const message = (msgId: string, extra: Record<string, unknown> = {}) => ({
-		topic: ROBOT,
-		messageId: `frame-${msgId}`,
-		data: {
-			msgId,
-			conversationId: 'cid',
-			conversationType: '1',
-			senderStaffId: 'u1',
-			senderId: 'sender-u1',
-			chatbotUserId: 'bot',
-			msgtype: 'text',
-			text: { content: `text ${msgId}` },
-			...extra,
-		},
-	});
 
 	it('filters: group without mention, own messages, allow-lists', async () => {
 		const emitted: Array<Record<string, unknown>> = [];

@@ -5,13 +5,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { EventPipeline } from '../../../nodes/DingTalk/pipeline/EventPipeline';
+import { robotMessage as message } from '../../support/robotMessage';
 import { RunQueueFullError } from '../../../nodes/DingTalk/pipeline/RunLimiter';
 import {
 	DEFAULT_PIPELINE_OPTIONS,
 	type PipelineOptions,
 } from '../../../nodes/DingTalk/pipeline/options';
 
-const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
 const SESSION_NOTICE = '会话已结束，下一条消息将开始新的对话。';
 
@@ -27,23 +27,6 @@ const base: PipelineOptions = {
 	endSessionAction: 'end_session',
 	language: 'zh-CN',
 };
-
-/** A robot message: direct chat unless `conversationType: '2'` (group). */
-const message = (msgId: string, extra: Record<string, unknown> = {}) => ({
-	topic: ROBOT,
-	messageId: `frame-${msgId}`,
-	data: {
-		msgId,
-		conversationId: 'cid',
-		conversationType: '1',
-		senderStaffId: 'u1',
-		senderId: 'sender-u1',
-		chatbotUserId: 'bot',
-		msgtype: 'text',
-		text: { content: `text ${msgId}` },
-		...extra,
-	} as IDataObject,
-});
 
 /** A card click by `userId` in conversation `spaceId`. */
 const click = (

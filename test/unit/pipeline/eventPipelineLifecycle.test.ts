@@ -14,6 +14,7 @@ import {
 	TOPIC_ORG_EVENT,
 } from '../../../nodes/DingTalk/transport/orgEvents';
 import { EVENT_FIXTURES } from '../../fake-dingtalk/orgEvents';
+import { robotMessage as message } from '../../support/robotMessage';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 
@@ -22,21 +23,6 @@ const options = (over: Partial<PipelineOptions> = {}): PipelineOptions => ({
 	events: ['message', 'cardCallback', 'orgEvent'],
 	orgEventTypes: ['*'],
 	...over,
-});
-
-const message = (msgId: string) => ({
-	topic: ROBOT,
-	messageId: `frame-${msgId}`,
-	data: {
-		msgId,
-		conversationId: 'cid',
-		conversationType: '1',
-		senderStaffId: 'u1',
-		senderId: 'sender-u1',
-		chatbotUserId: 'bot',
-		msgtype: 'text',
-		text: { content: `text ${msgId}` },
-	},
 });
 
 const orgEvent = (eventId: string) => {
