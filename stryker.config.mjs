@@ -24,8 +24,8 @@ export default {
 	jest: {
 		projectType: 'custom',
 		configFile: 'jest.mutation.config.js',
-		// Each mutant loads only the test files that import its file (jest --findRelatedTests): loading every unit
-		// test file for each mutant made a run several times slower.
+		// The dry run (and a mutant whose tests cannot all be placed) loads only the test files that import the
+		// mutated files (jest --findRelatedTests): loading every unit test file made a run several times slower.
 		enableFindRelatedTests: true,
 	},
 	// Each mutant runs only the tests that reached its code in the initial run.
