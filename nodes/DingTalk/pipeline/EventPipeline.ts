@@ -51,11 +51,6 @@ export interface DecisionOfClick {
 	context: IDataObject;
 }
 
-/**
- * One event pipeline for both transports (Stream and HTTP): parse, filter, de-duplicate, attach the session,
- * aggregate, emit. `handle` resolves with the ACK response once the event's run is over (or was dropped), and
- * rejects when the run failed, so Stream mode leaves the message for DingTalk to redeliver.
- */
 /** A message waiting in the aggregation window; `done` answers its delivery once the batch's run has ended. */
 interface AggregatedDelivery {
 	event: MessageEvent;
@@ -63,6 +58,11 @@ interface AggregatedDelivery {
 	done: (ok: boolean, notStarted?: unknown) => void;
 }
 
+/**
+ * One event pipeline for both transports (Stream and HTTP): parse, filter, de-duplicate, attach the session,
+ * aggregate, emit. `handle` resolves with the ACK response once the event's run is over (or was dropped), and
+ * rejects when the run failed, so Stream mode leaves the message for DingTalk to redeliver.
+ */
 export class EventPipeline {
 	private readonly dedupe = new Deduplicator<unknown>();
 	private readonly sessions: SessionStore;
