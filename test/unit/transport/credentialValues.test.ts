@@ -65,3 +65,42 @@ describe('credential values as pasted', () => {
 		);
 	});
 });
+
+describe('Card Update Rate as stored', () => {
+	const rateOf = (cardUpdateRate: unknown) =>
+		appConfigFromCredentials({ ...base, cardUpdateRate } as never);
+
+	it.each([
+		['absent', undefined],
+		['null (a cleared field in stored JSON)', null],
+		['empty', ''],
+	])("leaves the rate to DingTalk's default when %s", (_name, cardUpdateRate) => {
+		expect(rateOf(cardUpdateRate)).not.toHaveProperty('cardUpdateRate');
+	});
+
+	it('takes a rate above 0, as a number or as text', () => {
+		expect(rateOf(20).cardUpdateRate).toBe(20);
+		expect(rateOf(0.1).cardUpdateRate).toBe(0.1);
+		expect(rateOf('4').cardUpdateRate).toBe(4);
+	});
+
+	it.each([
+		[0, '0'],
+		[-1, '-1'],
+		['fast', 'fast'],
+		[Number.POSITIVE_INFINITY, 'Infinity'],
+		[Number.NaN, 'NaN'],
+	])('refuses %j, saying what it got', (cardUpdateRate, shown) => {
+		expect(() => rateOf(cardUpdateRate)).toThrow(
+			`Card Update Rate (Per Second) in the DingTalk credential must be a number above 0 (got "${shown}").`,
+		);
+	});
+});
+
+describe('credential values that are no text', () => {
+	it('reads a numeric Client ID as its digits', () => {
+		expect(
+			appConfigFromCredentials({ ...base, clientId: 12345 as unknown as string }),
+		).toMatchObject({ clientId: '12345', robotCode: '12345' });
+	});
+});
