@@ -162,6 +162,9 @@ export default {
 	//   sharedInGroup are true; with one of them true the key is still `conversationId|userId`.
 	// - pipeline/EventPipeline.ts, readDecisionClick: `catch { return undefined; }` -> `catch {}`. The catch is the
 	//   function's last statement, so falling out of it returns undefined all the same.
+	// transport/credentials.ts, n8n.ts, senders.ts (tA2):
+	// - transport/credentials.ts, baseUrl: `/^https?:\/\/[^/\s]+/i` -> `/^https?:\/\/[^/\s]/i` (`+` dropped). The
+	//   pattern has no end anchor, so `test` finds one host character after "//" exactly when it finds one or more.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
