@@ -162,6 +162,10 @@ export default {
 	//   sharedInGroup are true; with one of them true the key is still `conversationId|userId`.
 	// - pipeline/EventPipeline.ts, readDecisionClick: `catch { return undefined; }` -> `catch {}`. The catch is the
 	//   function's last statement, so falling out of it returns undefined all the same.
+	// transport/DingTalkClient.ts (tA1)
+	// - transport/DingTalkClient.ts, networkError: the fallback `''` in `/timeout/i.test(raw?.message ?? '')` -> any
+	//   other text without "timeout" ("Stryker was here!"). It is tested only when the failure has no message, and
+	//   neither text says timeout, so both read it as no timeout.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
