@@ -165,6 +165,13 @@ export default {
 	// transport/credentials.ts, n8n.ts, senders.ts (tA2):
 	// - transport/credentials.ts, baseUrl: `/^https?:\/\/[^/\s]+/i` -> `/^https?:\/\/[^/\s]/i` (`+` dropped). The
 	//   pattern has no end anchor, so `test` finds one host character after "//" exactly when it finds one or more.
+	// transport/DingTalkClient.ts (tA1)
+	// - transport/DingTalkClient.ts, networkError: the fallback `''` in `/timeout/i.test(raw?.message ?? '')` -> any
+	//   other text without "timeout" ("Stryker was here!"). It is tested only when the failure has no message, and
+	//   neither text says timeout, so both read it as no timeout.
+	// - transport/DingTalkClient.ts, querySecretsOf: the `[]` for a path without a scheme -> `["Stryker was here"]`.
+	//   It adds StrykerJS's own marker to the texts masked in an error; only a test written around the marker could
+	//   tell, which would test the mutation tool rather than the client (no real answer is changed).
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
