@@ -172,6 +172,16 @@ export default {
 	// - transport/DingTalkClient.ts, querySecretsOf: the `[]` for a path without a scheme -> `["Stryker was here"]`.
 	//   It adds StrykerJS's own marker to the texts masked in an error; only a test written around the marker could
 	//   tell, which would test the mutation tool rather than the client (no real answer is changed).
+	// transport/streamingBudget.ts (tC1)
+	// - transport/streamingBudget.ts, setRate: `if (rate === this.configuredRate) return` -> `if (false)`. With the
+	//   same rate the formula gives `min(rate, max(this.rate * 1, rate / 8))`, and the current rate always lies
+	//   between an eighth of the configured one and the configured one (throttled floors it there, succeeded and
+	//   setRate cap it), so it is left as it was: the early return only skips a no-op.
+	// - transport/streamingBudget.ts, acquire's leave: `if (index >= 0) queue.splice(index, 1)` -> `if (true)`.
+	//   leave runs only while its waiter is queued: the waiter leaves the queue only through leave itself or pump,
+	//   and both call cleanup at once, which clears the deadline timer and removes the abort listener (a listener
+	//   removed while the signal dispatches its abort, as when two waits share a signal, is not called), so index
+	//   is never -1.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
