@@ -172,6 +172,18 @@ export default {
 	// - transport/DingTalkClient.ts, querySecretsOf: the `[]` for a path without a scheme -> `["Stryker was here"]`.
 	//   It adds StrykerJS's own marker to the texts masked in an error; only a test written around the marker could
 	//   tell, which would test the mutation tool rather than the client (no real answer is changed).
+	// transport/streamingBudget.ts (tC2)
+	// - transport/streamingBudget.ts, acquire(): `signal?.addEventListener('abort', leave, { once: true })` -> `{}` or
+	//   `{ once: false }`. Every way out of a wait (slot granted, deadline, abort) runs waiter.cleanup, which removes
+	//   the same listener (removeEventListener matches on the capture flag only, not on once); on abort, leave calls
+	//   cleanup before anything else can dispatch again, so the listener runs at most once either way.
+	// - transport/streamingBudget.ts, succeeded(): `if (this.rate < this.configuredRate)` -> `true`, or `<=`. The rate
+	//   is never above the configured one (the constructor sets it equal; setRate caps it at the new rate with
+	//   Math.min; throttled only lowers it; succeeded caps it with Math.min), so when the test is false the rate
+	//   equals the configured one and `Math.min(configured, rate + configured / 20)` gives it back unchanged.
+	// - transport/streamingBudget.ts, streamingBudgetFor: `if (budgets.size >= MAX_BUDGETS)` -> `true`. Below 256 the
+	//   loop's first step meets `if (budgets.size < MAX_BUDGETS) break` before looking at any budget (and an empty Map
+	//   gives no step), so nothing is deleted either way.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
