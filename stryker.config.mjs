@@ -182,6 +182,18 @@ export default {
 	//   and both call cleanup at once, which clears the deadline timer and removes the abort listener (a listener
 	//   removed while the signal dispatches its abort, as when two waits share a signal, is not called), so index
 	//   is never -1.
+	// transport/streamingBudget.ts (tC2)
+	// - transport/streamingBudget.ts, acquire(): `signal?.addEventListener('abort', leave, { once: true })` -> `{}` or
+	//   `{ once: false }`. Every way out of a wait (slot granted, deadline, abort) runs waiter.cleanup, which removes
+	//   the same listener (removeEventListener matches on the capture flag only, not on once); on abort, leave calls
+	//   cleanup before anything else can dispatch again, so the listener runs at most once either way.
+	// - transport/streamingBudget.ts, succeeded(): `if (this.rate < this.configuredRate)` -> `true`, or `<=`. The rate
+	//   is never above the configured one (the constructor sets it equal; setRate caps it at the new rate with
+	//   Math.min; throttled only lowers it; succeeded caps it with Math.min), so when the test is false the rate
+	//   equals the configured one and `Math.min(configured, rate + configured / 20)` gives it back unchanged.
+	// - transport/streamingBudget.ts, streamingBudgetFor: `if (budgets.size >= MAX_BUDGETS)` -> `true`. Below 256 the
+	//   loop's first step meets `if (budgets.size < MAX_BUDGETS) break` before looking at any budget (and an empty Map
+	//   gives no step), so nothing is deleted either way.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
