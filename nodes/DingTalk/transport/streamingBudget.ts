@@ -84,6 +84,22 @@ export class StreamingBudget {
 		);
 	}
 
+	/**
+	 * Anything that a fresh budget for the same app would not know of: a card being typed, a slot of the last second,
+	 * a wait, or flow control not yet recovered from. Forgetting such a budget would pace the app twice.
+	 */
+	get inUse(): boolean {
+		const now = this.now();
+		this.forgetOldSlots(now);
+		return (
+			this.typing > 0 ||
+			this.recent.length > 0 ||
+			this.waiting > 0 ||
+			this.rate < this.configuredRate ||
+			now < this.pausedUntil
+		);
+	}
+
 	get waiting(): number {
 		return this.finals.length + this.intermediates.length;
 	}
@@ -200,7 +216,7 @@ function validRate(rate: number): number {
 	return Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_CARD_UPDATE_RATE;
 }
 
-/** Budgets kept at most; beyond it, idle ones are forgotten (oldest first): a forgotten budget starts afresh. */
+/** Budgets kept at most; beyond it, ones not in use are forgotten (oldest first): a forgotten budget starts afresh. */
 const MAX_BUDGETS = 256;
 const budgets = new Map<string, StreamingBudget>();
 
@@ -219,7 +235,7 @@ export function streamingBudgetFor(app: DingTalkAppConfig): StreamingBudget {
 	if (budgets.size >= MAX_BUDGETS) {
 		for (const [oldKey, old] of budgets) {
 			if (budgets.size < MAX_BUDGETS) break;
-			if (!old.busy) budgets.delete(oldKey);
+			if (!old.inUse) budgets.delete(oldKey);
 		}
 	}
 	budget = new StreamingBudget(rate);

@@ -244,3 +244,39 @@ describe('streamingBudgetFor keeps at most 256 budgets: idle ones are forgotten 
 		expect(streamingBudgetFor(appNo(256))).toBe(newest);
 	});
 });
+
+describe('streamingBudgetFor never forgets a budget still in use, even when it is not "busy"', () => {
+	const appNo = (n: number) => ({
+		clientId: `dingapp${n}`,
+		clientSecret: `secret-${n}`,
+		robotCode: `dingapp${n}`,
+		language: 'en' as const,
+		apiBaseUrl: 'https://api.dingtalk.com',
+		legacyApiBaseUrl: 'https://oapi.dingtalk.com',
+	});
+	const first256 = () => Array.from({ length: 256 }, (_, n) => streamingBudgetFor(appNo(n)));
+
+	it('one card being typed keeps its budget: a fresh one beside it would pace the same app twice', () => {
+		const kept = first256();
+		const finished = kept[0].startTyping();
+		expect(kept[0].busy).toBe(false);
+		streamingBudgetFor(appNo(256));
+		expect(streamingBudgetFor(appNo(0))).toBe(kept[0]);
+		expect(streamingBudgetFor(appNo(1))).not.toBe(kept[1]);
+		// Once the card is finished the budget is idle and may go.
+		finished();
+		streamingBudgetFor(appNo(257));
+		expect(streamingBudgetFor(appNo(0))).not.toBe(kept[0]);
+	});
+
+	it('a budget that granted a slot within the last second is kept until that slot is 1 s old', async () => {
+		const kept = first256();
+		await kept[0].acquire('final');
+		expect(kept[0].busy).toBe(false);
+		streamingBudgetFor(appNo(256));
+		expect(streamingBudgetFor(appNo(0))).toBe(kept[0]);
+		await jest.advanceTimersByTimeAsync(1000);
+		streamingBudgetFor(appNo(257));
+		expect(streamingBudgetFor(appNo(0))).not.toBe(kept[0]);
+	});
+});
