@@ -194,6 +194,13 @@ export default {
 	// - transport/streamingBudget.ts, streamingBudgetFor: `if (budgets.size >= MAX_BUDGETS)` -> `true`. Below 256 the
 	//   loop's first step meets `if (budgets.size < MAX_BUDGETS) break` before looking at any budget (and an empty Map
 	//   gives no step), so nothing is deleted either way.
+	// transport/orgEvents.ts (tB2)
+	// - transport/orgEvents.ts, text(): `typeof value === 'number' && Number.isFinite(value)` -> `true && …`.
+	//   Number.isFinite does not coerce: it is false for every value that is not a number, so the typeof test
+	//   repeats it.
+	// - transport/orgEvents.ts, orgEventFromStream: the fallback `headers.eventType ?? ''` -> "Stryker was here!".
+	//   Neither text matches EVENT_TYPE (the marker has a space and a "!"), so a frame without eventType is refused
+	//   with the same problem either way.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
