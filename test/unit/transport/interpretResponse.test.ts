@@ -176,6 +176,12 @@ describe('interpretResponse: Retry-After', () => {
 			expect([value, throttled({ 'retry-after': value })]).toEqual([value, undefined]);
 	});
 
+	it('is read whatever the case of the header name (HTTP header names are case-insensitive)', () => {
+		expect(throttled({ 'Retry-After': '4' })).toBe(4);
+		expect(throttled({ 'RETRY-AFTER': '6' })).toBe(6);
+		expect(throttled({ 'x-retry-after': '8', 'retry-after-ms': '9' })).toBeUndefined();
+	});
+
 	it('is kept on every kind of failed answer', () => {
 		const headers = { 'retry-after': '2' };
 		expect(interpretResponse('api', '/v1.0/x', 503, '<html>', headers)?.retryAfterSeconds).toBe(2);
