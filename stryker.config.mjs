@@ -201,6 +201,16 @@ export default {
 	// - transport/orgEvents.ts, orgEventFromStream: the fallback `headers.eventType ?? ''` -> "Stryker was here!".
 	//   Neither text matches EVENT_TYPE (the marker has a space and a "!"), so a frame without eventType is refused
 	//   with the same problem either way.
+	// transport/errors.ts, errorHints.ts (tB1)
+	// - transport/errorHints.ts, saysRobotMissing: `not >= 0` -> `not > 0`. `not` is indexOf('not', robot + 5) with
+	//   robot >= 0, so it is -1 or at least 5: never 0.
+	// - transport/errorHints.ts, saysRobotMissing: `line.includes('exist', not + 3)` -> `not - 3`. The extra start
+	//   positions not - 3 .. not + 2 would put "exist" over the "not" found at `not`, and every such overlap needs a
+	//   letter of "not" to be one of "exist" ("s", "i", "x", "e" against "n", "o", "t"): no line has "exist" there.
+	// - transport/errors.ts, interpretResponse: `classify('', status)` for a non-JSON 429 or 5xx -> any other code
+	//   text ("Stryker was here!"). It is only reached with status 429, which the first row (flowControl) matches by
+	//   status, or >= 500, which the server row matches by status, and the text matches no row above it (no listed
+	//   code, no "robot", no permission code), so both give the same kind and hint.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

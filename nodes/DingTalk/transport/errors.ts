@@ -120,11 +120,12 @@ export function interpretResponse(
 	});
 }
 
+/** A header by its lower-case name, in whatever case the sender kept it (HTTP header names are case-insensitive). */
 function headerValue(
 	headers: Record<string, string | string[] | undefined>,
 	name: string,
 ): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
+	const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 	return Array.isArray(value) ? value[0] : value;
 }
 

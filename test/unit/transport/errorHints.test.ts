@@ -75,3 +75,44 @@ describe('error hint rows', () => {
 		).toMatch(/^DingTalk does not know this process code.*钉钉找不到/s);
 	});
 });
+
+describe('error hint rows at their edges', () => {
+	it('a server error from HTTP 500 on; a 499 is a refused request', () => {
+		expect([classify('x', 499), classify('x', 500), classify('x', 599)]).toEqual([
+			'invalidRequest',
+			'server',
+			'server',
+		]);
+		expect(hintFor(classify('x', 500), '/v1.0/robot/x', 'x')).toBe(
+			'DingTalk answered with a server error after retries; try again later.',
+		);
+	});
+
+	it('the to-do hint is for todo.….paramError codes only', () => {
+		expect(
+			hintFor(
+				classify('todo.subject.paramError', 400),
+				'/v1.0/todo/users/u1/tasks',
+				'todo.subject.paramError',
+			),
+		).toMatch(/^DingTalk refused the to-do: check that the Task ID is one this app created/);
+		for (const code of ['todo.subject.invalid', 'invalidParameter.paramError'])
+			expect([code, classify(code, 400), hintFor('invalidRequest', '/v1.0/todo/x', code)]).toEqual([
+				code,
+				'invalidRequest',
+				undefined,
+			]);
+	});
+
+	it('a permission hint for an endpoint of no known scope sends the user to the permission in the message', () => {
+		expect(
+			hintFor(
+				'permission',
+				'/v1.0/unknown/thing',
+				'Forbidden.AccessDenied.AccessTokenPermissionDenied',
+			),
+		).toBe(
+			'The app lacks a permission for /v1.0/unknown/thing. Grant the permission named in the message in DingTalk Developer Console → your app → Permissions (权限管理), then publish a new version.',
+		);
+	});
+});
