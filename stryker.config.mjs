@@ -211,6 +211,9 @@ export default {
 	//   text ("Stryker was here!"). It is only reached with status 429, which the first row (flowControl) matches by
 	//   status, or >= 500, which the server row matches by status, and the text matches no row above it (no listed
 	//   code, no "robot", no permission code), so both give the same kind and hint.
+	// stream/frames.ts, probe.ts, registry.ts (sA2)
+	// - stream/frames.ts, parseCallbackData: the catch block `{ return undefined; }` emptied. A function that ends
+	//   without a return gives undefined all the same (valid only without noImplicitReturns: tsconfig.mutation.json).
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

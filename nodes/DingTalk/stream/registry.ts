@@ -15,7 +15,10 @@ export function acquireStreamConnection(
 ): StreamConnection {
 	const key = credentialIdentity(app);
 	let connection = connections.get(key);
-	if (!connection || connection.status().state === 'stopped') {
+	// A connection stays here until its last subscriber leaves (it stops and leaves): one stopped by Connection →
+	// Disconnect keeps its triggers, so a new one joins it (its subscribe reconnects it for all) instead of opening a
+	// second connection that Reconnect would find while the first triggers stayed cut off.
+	if (!connection) {
 		connection = new StreamConnection(app.clientId, app.clientSecret, options);
 		connections.set(key, connection);
 		const created = connection;
