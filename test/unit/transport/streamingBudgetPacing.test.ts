@@ -182,17 +182,19 @@ describe('a wait that ends with a slot leaves nothing behind on the caller’s s
 	});
 });
 
-describe('streamingBudgetFor keeps at most 256 budgets: idle ones are forgotten oldest first, busy ones kept', () => {
-	const appNo = (n: number) => ({
-		clientId: `dingapp${n}`,
-		clientSecret: `secret-${n}`,
-		robotCode: `dingapp${n}`,
-		language: 'en' as const,
-		apiBaseUrl: 'https://api.dingtalk.com',
-		legacyApiBaseUrl: 'https://oapi.dingtalk.com',
-	});
-	const first256 = () => Array.from({ length: 256 }, (_, n) => streamingBudgetFor(appNo(n)));
+/** App n's credential: each a budget of its own. */
+const appNo = (n: number) => ({
+	clientId: `dingapp${n}`,
+	clientSecret: `secret-${n}`,
+	robotCode: `dingapp${n}`,
+	language: 'en' as const,
+	apiBaseUrl: 'https://api.dingtalk.com',
+	legacyApiBaseUrl: 'https://oapi.dingtalk.com',
+});
+/** Budgets for apps 0..255: the bound, reached. */
+const first256 = () => Array.from({ length: 256 }, (_, n) => streamingBudgetFor(appNo(n)));
 
+describe('streamingBudgetFor keeps at most 256 budgets: idle ones are forgotten oldest first, busy ones kept', () => {
 	it('the 256th app still gets a budget with nothing forgotten; the 257th forgets only the oldest idle one', () => {
 		const kept = first256();
 		expect(new Set(kept).size).toBe(256);
@@ -246,16 +248,6 @@ describe('streamingBudgetFor keeps at most 256 budgets: idle ones are forgotten 
 });
 
 describe('streamingBudgetFor never forgets a budget still in use, even when it is not "busy"', () => {
-	const appNo = (n: number) => ({
-		clientId: `dingapp${n}`,
-		clientSecret: `secret-${n}`,
-		robotCode: `dingapp${n}`,
-		language: 'en' as const,
-		apiBaseUrl: 'https://api.dingtalk.com',
-		legacyApiBaseUrl: 'https://oapi.dingtalk.com',
-	});
-	const first256 = () => Array.from({ length: 256 }, (_, n) => streamingBudgetFor(appNo(n)));
-
 	it('one card being typed keeps its budget: a fresh one beside it would pace the same app twice', () => {
 		const kept = first256();
 		const finished = kept[0].startTyping();
