@@ -214,6 +214,23 @@ export default {
 	// stream/frames.ts, probe.ts, registry.ts (sA2)
 	// - stream/frames.ts, parseCallbackData: the catch block `{ return undefined; }` emptied. A function that ends
 	//   without a return gives undefined all the same (valid only without noImplicitReturns: tsconfig.mutation.json).
+	// stream/StreamSdkClient.ts (sA1)
+	// - stream/StreamSdkClient.ts, constructor: `keepAlive: false` -> `true`. The SDK reads config.keepAlive only in
+	//   its own _connect (heartbeat interval) and disconnect (clearInterval), both overridden here; getConfig() would
+	//   copy it, but nothing calls getConfig. StreamConnection sends its own pings.
+	// - stream/StreamSdkClient.ts, _connect: `this.internals.userDisconnect = false` -> `true`, and disconnect:
+	//   `this.internals.userDisconnect = true` -> `false`. The SDK reads userDisconnect only in its own close handler
+	//   (in its _connect, overridden) and in connect()'s catch, as `autoReconnect && !userDisconnect`: autoReconnect
+	//   is set false in the constructor and never changed (pinned: a failed connect() starts no retry), so the test is
+	//   false either way; nothing in the package reads the field.
+	// - stream/StreamSdkClient.ts, disconnect: `socket?.removeAllListeners('close')` -> `('')`. The old socket's close
+	//   listener then still runs, but emits only when `this.internals.socket === socket`, which disconnect has cleared
+	//   and _connect only ever sets to a new socket; what is left sets connected and registered false, which they
+	//   already are: terminate() closes the socket in the event loop's next turn, before a new socket can finish its
+	//   TCP connect and upgrade (tried: _connect right after disconnect, the old close comes first).
+	// - stream/StreamSdkClient.ts, disconnect: `socket?.on('error', () => undefined)` -> `on('', …)`. Every socket is
+	//   made by _connect, whose 'error' listener disconnect does not remove: an error after terminate() is handled
+	//   (reject of a settled or pending promise, or 'socket-error') the same with or without the extra no-op.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
