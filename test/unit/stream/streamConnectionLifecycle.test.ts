@@ -205,7 +205,6 @@ describe('StreamConnection lifecycle (status, reconnect, disconnect, stale conne
 
 		it('an events subscriber that came while connecting: the new socket is reopened at once with EVENT', async () => {
 			const { c, emitted } = connect();
-			const before = fake.gateway.connections.length;
 			const first = c.subscribe(bot);
 			await c.subscribe(async () => null, { wantsEvent: () => true });
 			expect(emitted).toEqual([]);
