@@ -231,6 +231,15 @@ export default {
 	// - stream/StreamSdkClient.ts, disconnect: `socket?.on('error', () => undefined)` -> `on('', …)`. Every socket is
 	//   made by _connect, whose 'error' listener disconnect does not remove: an error after terminate() is handled
 	//   (reject of a settled or pending promise, or 'socket-error') the same with or without the extra no-op.
+	// stream/StreamConnection.ts (sB1b)
+	// - stream/StreamConnection.ts, reconnect(): `this.state === 'idle'` -> `false`. reconnect() goes on only with a
+	//   subscriber, and a connection with a subscriber is never idle: subscribe() adds the handler and sets
+	//   'connecting' in the same synchronous run (syncEventSubscription in between emits nothing while not
+	//   connected), and a failed first subscribe leaves it 'stopped'. The 'stopped' test alone decides.
+	// - stream/StreamConnection.ts, connectOnce(): `this.state === 'stopped'` -> `false` in the stale-connect test.
+	//   Only halt() sets 'stopped', and it bumps the generation in the same step; connectOnce reads its generation
+	//   synchronously after the caller set 'connecting', so a connect that finds 'stopped' always finds a newer
+	//   generation too, and `generation !== this.generation` already drops it.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

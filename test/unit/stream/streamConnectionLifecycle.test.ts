@@ -1,0 +1,285 @@
+import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
+import {
+	StreamConnection,
+	type StreamConnectionOptions,
+	type StreamLogger,
+} from '../../../nodes/DingTalk/stream/StreamConnection';
+import { openStreamConnection } from '../../../nodes/DingTalk/api/gateway';
+import { AccessTokenCache, axiosSender, DingTalkClient } from '../../../nodes/DingTalk/transport';
+import { waitFor } from '../../support/waitFor';
+
+const ROBOT = '/v1.0/im/bot/messages/get';
+const OPEN = '/v1.0/gateway/connections/open';
+const fixture = defaultFixture();
+const app = fixture.apps[0];
+/** A backoff no test waits out: a reconnect seen within waitFor's deadline was an immediate one. */
+const SLOW_BACKOFF = { baseMs: 60_000, maxMs: 60_000 };
+
+type Line = [level: string, message: string, meta: object | undefined];
+
+describe('StreamConnection lifecycle (status, reconnect, disconnect, stale connects)', () => {
+	const fake = new FakeDingTalk(fixture);
+	const connections: StreamConnection[] = [];
+	const connect = (overrides: Partial<StreamConnectionOptions> = {}) => {
+		const client = new DingTalkClient(fake.appConfig(), axiosSender, {
+			tokenCache: new AccessTokenCache(),
+			retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+		});
+		const lines: Line[] = [];
+		const logger: StreamLogger = {
+			debug: (m, meta) => lines.push(['debug', m, meta]),
+			info: (m, meta) => lines.push(['info', m, meta]),
+			warn: (m, meta) => lines.push(['warn', m, meta]),
+			error: (m, meta) => lines.push(['error', m, meta]),
+		};
+		const c = new StreamConnection(app.clientId, app.clientSecret, {
+			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
+			backoff: SLOW_BACKOFF,
+			random: () => 0,
+			logger,
+			...overrides,
+		});
+		const emitted: Array<[string, unknown?]> = [];
+		c.on('connected', () => emitted.push(['connected']));
+		c.on('disconnected', (reason: string) => emitted.push(['disconnected', reason]));
+		connections.push(c);
+		return { c, lines, emitted };
+	};
+	const opens = () => fake.requestsTo(OPEN);
+	const subscriptionsOf = (open: { body: unknown }) =>
+		(open.body as { subscriptions: Array<{ type: string }> }).subscriptions.map((x) => x.type);
+	const bot = async () => null;
+
+	beforeAll(async () => await fake.start());
+	afterAll(async () => await fake.stop());
+	beforeEach(() => {
+		fake.gateway.drop();
+		fake.reset();
+	});
+	afterEach(() => {
+		for (const c of connections.splice(0)) c.stop();
+	});
+
+	describe('status() and what an admin reads in the log', () => {
+		it('connected: logs "DingTalk Stream: connected" with the client id, emits connected, lists the topics', async () => {
+			const { c, lines, emitted } = connect();
+			await c.subscribe(bot);
+			expect(emitted).toEqual([['connected']]);
+			expect(lines).toContainEqual([
+				'info',
+				'DingTalk Stream: connected',
+				{ clientId: app.clientId },
+			]);
+			expect(c.status()).toMatchObject({
+				state: 'connected',
+				connected: true,
+				subscribedTopics: [ROBOT, '/v1.0/card/instances/callback'],
+				subscribedEvents: false,
+			});
+		});
+
+		it('Disconnect: logs "DingTalk Stream: disconnected on request", and the status no longer claims events', async () => {
+			const { c, lines, emitted } = connect();
+			await c.subscribe(bot, { wantsEvent: () => true });
+			expect(c.status()).toMatchObject({ state: 'connected', subscribedEvents: true });
+			c.disconnect();
+			expect(emitted).toEqual([['connected'], ['disconnected', 'disconnected on request']]);
+			expect(lines).toContainEqual([
+				'info',
+				'DingTalk Stream: disconnected on request',
+				{ clientId: app.clientId },
+			]);
+			expect(c.status()).toMatchObject({
+				state: 'stopped',
+				connected: false,
+				subscribedEvents: false,
+				subscribers: 1,
+			});
+		});
+
+		it('the last subscriber leaving logs "DingTalk Stream: stopped"', async () => {
+			const { c, lines, emitted } = connect();
+			await c.subscribe(bot);
+			expect(c.unsubscribe(bot)).toBe(0);
+			expect(emitted).toEqual([['connected'], ['disconnected', 'stopped']]);
+			expect(lines).toContainEqual([
+				'info',
+				'DingTalk Stream: stopped',
+				{ clientId: app.clientId },
+			]);
+		});
+	});
+
+	describe('reconnect()', () => {
+		it('without subscribers does nothing: the state stays as it was', async () => {
+			const { c, emitted } = connect();
+			c.reconnect();
+			expect(c.status().state).toBe('idle');
+			await c.subscribe(bot);
+			c.unsubscribe(bot);
+			c.reconnect();
+			expect(c.status().state).toBe('stopped');
+			expect(emitted).toEqual([['connected'], ['disconnected', 'stopped']]);
+			expect(opens()).toHaveLength(1);
+		});
+
+		it('on an open socket: says "reconnect requested" and opens a new socket at once, not after the backoff', async () => {
+			const { c, lines, emitted } = connect();
+			await c.subscribe(bot);
+			c.reconnect();
+			expect(emitted).toEqual([['connected'], ['disconnected', 'reconnect requested']]);
+			expect(lines).toContainEqual([
+				'warn',
+				'DingTalk Stream: disconnected (reconnect requested)',
+				{ clientId: app.clientId },
+			]);
+			await waitFor(() => emitted.length === 3);
+			expect(emitted[2]).toEqual(['connected']);
+			expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 1 });
+			expect(opens()).toHaveLength(2);
+		});
+
+		it('after Disconnect: connects again with the same subscribers', async () => {
+			const { c, emitted } = connect();
+			await c.subscribe(bot);
+			c.disconnect();
+			c.reconnect();
+			await waitFor(() => emitted.length === 3);
+			expect(emitted[2]).toEqual(['connected']);
+			expect(c.status()).toMatchObject({ state: 'connected', subscribers: 1 });
+		});
+	});
+
+	describe('organisation-event subscriptions', () => {
+		it('a second bot-only subscriber joins the open socket without a reconnect', async () => {
+			const { c, emitted } = connect();
+			await c.subscribe(bot);
+			await c.subscribe(async () => null);
+			expect(emitted).toEqual([['connected']]);
+			expect(c.status()).toMatchObject({ state: 'connected', subscribers: 2 });
+			const id = fake.gateway.pushCallback(ROBOT, { msgId: 'm1' });
+			await waitFor(() => fake.gateway.acks.find((a) => a.messageId === id));
+			expect(emitted).toEqual([['connected']]);
+			expect(opens()).toHaveLength(1);
+		});
+
+		it('the first events subscriber on an open socket re-registers it at once, saying "organisation events on", then "off"', async () => {
+			const { c, emitted, lines } = connect();
+			await c.subscribe(bot);
+			const events = async () => null;
+			await c.subscribe(events, { wantsEvent: () => true });
+			expect(emitted).toEqual([
+				['connected'],
+				['disconnected', 'subscriptions changed (organisation events on)'],
+			]);
+			expect(lines).toContainEqual([
+				'warn',
+				'DingTalk Stream: disconnected (subscriptions changed (organisation events on))',
+				{ clientId: app.clientId },
+			]);
+			await waitFor(() => c.status().subscribedEvents);
+			c.unsubscribe(events);
+			expect(emitted[3]).toEqual([
+				'disconnected',
+				'subscriptions changed (organisation events off)',
+			]);
+			await waitFor(() => emitted.length === 5);
+			expect(c.status()).toMatchObject({ state: 'connected', subscribedEvents: false });
+			expect(opens().map(subscriptionsOf)).toEqual([
+				['CALLBACK', 'CALLBACK'],
+				['EVENT', 'CALLBACK', 'CALLBACK'],
+				['CALLBACK', 'CALLBACK'],
+			]);
+		});
+
+		it('an events subscriber while retrying changes nothing until the retry (no extra reconnect)', async () => {
+			const { c, emitted } = connect();
+			await c.subscribe(bot);
+			fake.gateway.drop();
+			await waitFor(() => c.status().state === 'retrying');
+			await c.subscribe(async () => null, { wantsEvent: () => true });
+			expect(emitted).toHaveLength(2);
+			expect(emitted[1][1]).toMatch(/^socket closed/);
+			expect(c.status().state).toBe('retrying');
+		});
+
+		it('an events subscriber that came while connecting: the new socket is reopened at once with EVENT', async () => {
+			const { c, emitted } = connect();
+			const first = c.subscribe(bot);
+			await c.subscribe(async () => null, { wantsEvent: () => true });
+			expect(emitted).toEqual([]);
+			await first;
+			expect(emitted).toEqual([
+				['connected'],
+				['disconnected', 'subscriptions changed while connecting'],
+			]);
+			await waitFor(() => c.status().subscribedEvents);
+			expect(c.status().state).toBe('connected');
+			expect(opens().map(subscriptionsOf)).toEqual([
+				['CALLBACK', 'CALLBACK'],
+				['EVENT', 'CALLBACK', 'CALLBACK'],
+			]);
+		});
+	});
+
+	describe('a connect that finishes after it was superseded', () => {
+		it('Disconnect while connecting: the late socket is closed, nothing says connected', async () => {
+			const { c, emitted } = connect();
+			const before = fake.gateway.connections.length;
+			const first = c.subscribe(bot);
+			c.disconnect();
+			await first;
+			expect(emitted).toEqual([['disconnected', 'disconnected on request']]);
+			expect(c.status()).toMatchObject({ state: 'stopped', connected: false });
+			await waitFor(
+				() =>
+					fake.gateway.connections.length === before + 1 &&
+					fake.gateway.liveConnections().length === 0,
+			);
+			expect(emitted).toEqual([['disconnected', 'disconnected on request']]);
+		});
+
+		/** The first connect's ticket is held until `release`, so the newer connect opens its socket first. */
+		const heldFirstTicket = () => {
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			let calls = 0;
+			const client = new DingTalkClient(fake.appConfig(), axiosSender, {
+				tokenCache: new AccessTokenCache(),
+				retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+			});
+			const openConnection: StreamConnectionOptions['openConnection'] = async (subs, ua) => {
+				if (calls++ === 0) await held;
+				return await openStreamConnection(client, subs, ua);
+			};
+			return { openConnection, release };
+		};
+
+		it('Reconnect while connecting: the newer connect is the one kept, "connected" is said once', async () => {
+			const { openConnection, release } = heldFirstTicket();
+			const { c, emitted } = connect({ openConnection });
+			const first = c.subscribe(bot);
+			c.reconnect();
+			await waitFor(() => c.status().state === 'connected');
+			expect(emitted).toEqual([['disconnected', 'reconnect requested'], ['connected']]);
+			release();
+			await first;
+			expect(emitted).toEqual([['disconnected', 'reconnect requested'], ['connected']]);
+			expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 1 });
+		});
+
+		it('Disconnect then Reconnect while connecting: the late first connect is dropped, "connected" is said once', async () => {
+			const { openConnection, release } = heldFirstTicket();
+			const { c, emitted } = connect({ openConnection });
+			const first = c.subscribe(bot);
+			c.disconnect();
+			c.reconnect();
+			await waitFor(() => c.status().state === 'connected');
+			expect(emitted).toEqual([['disconnected', 'disconnected on request'], ['connected']]);
+			release();
+			await first;
+			expect(emitted).toEqual([['disconnected', 'disconnected on request'], ['connected']]);
+			expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 1 });
+		});
+	});
+});
