@@ -254,17 +254,23 @@ export class StreamConnection extends EventEmitter {
 
 	private async connectOnce(): Promise<void> {
 		const generation = ++this.generation;
+		const superseded = () => generation !== this.generation || this.state === 'stopped';
 		const withEvents = this.sdk.eventsRequested;
 		try {
 			await this.sdk.getEndpoint();
+			// A newer connect (Reconnect) or a stop came while the ticket was fetched: open nothing. The SDK holds one
+			// socket; opening this one would take it over from the newer connect, whose callbacks' ACKs would be lost.
+			if (superseded()) return;
 			await this.sdk._connect();
 		} catch (error) {
+			// Its socket was closed for a newer connect or a stop: not a failure, and the newer one decides what follows.
+			if (superseded()) return;
 			const message = (error as Error).message;
 			this.recordError(`connect failed: ${message}`);
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no n8n context; the trigger converts it
 			throw error;
 		}
-		if (generation !== this.generation || this.state === 'stopped') {
+		if (superseded()) {
 			this.sdk.disconnect();
 			return;
 		}

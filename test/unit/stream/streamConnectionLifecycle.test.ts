@@ -1,3 +1,5 @@
+import * as net from 'node:net';
+
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
 import {
 	StreamConnection,
@@ -223,20 +225,18 @@ describe('StreamConnection lifecycle (status, reconnect, disconnect, stale conne
 	});
 
 	describe('a connect that finishes after it was superseded', () => {
-		it('Disconnect while connecting: the late socket is closed, nothing says connected', async () => {
+		it('Disconnect while connecting: the ticket that comes late opens no socket, nothing says connected', async () => {
 			const { c, emitted } = connect();
 			const before = fake.gateway.connections.length;
 			const first = c.subscribe(bot);
 			c.disconnect();
+			// subscribe settles once the connect has returned: anything it were to open would be open by then.
 			await first;
+			expect(fake.requestsTo(OPEN)).toHaveLength(1);
 			expect(emitted).toEqual([['disconnected', 'disconnected on request']]);
-			expect(c.status()).toMatchObject({ state: 'stopped', connected: false });
-			await waitFor(
-				() =>
-					fake.gateway.connections.length === before + 1 &&
-					fake.gateway.liveConnections().length === 0,
-			);
-			expect(emitted).toEqual([['disconnected', 'disconnected on request']]);
+			expect(c.status()).toMatchObject({ state: 'stopped', connected: false, lastError: null });
+			expect(fake.gateway.connections.length).toBe(before);
+			expect(fake.gateway.liveConnections()).toHaveLength(0);
 		});
 
 		/** The first connect's ticket is held until `release`, so the newer connect opens its socket first. */
@@ -266,6 +266,60 @@ describe('StreamConnection lifecycle (status, reconnect, disconnect, stale conne
 			await first;
 			expect(emitted).toEqual([['disconnected', 'reconnect requested'], ['connected']]);
 			expect(c.status()).toMatchObject({ state: 'connected', reconnectCount: 1 });
+		});
+
+		it('Reconnect while connecting: the late first ticket opens no socket, and callbacks on the kept one are ACKed', async () => {
+			const { openConnection, release } = heldFirstTicket();
+			const { c } = connect({ openConnection });
+			const handled: string[] = [];
+			const first = c.subscribe(async (callback) => {
+				handled.push(callback.messageId);
+				return null;
+			});
+			c.reconnect();
+			await waitFor(() => c.status().state === 'connected');
+			const sockets = fake.gateway.connections.length;
+			release();
+			await first;
+			const id = fake.gateway.pushCallback(ROBOT, { msgId: 'after-late-ticket' });
+			// Before the fix the late connect took the SDK's socket over and closed it: the kept socket still handed
+			// callbacks on, but their ACKs had no socket to go to (DingTalk redelivers, card answers are lost).
+			await fake.gateway.waitForAck(id, 5000);
+			expect(handled).toContain(id);
+			expect(fake.gateway.connections.length).toBe(sockets);
+			expect(fake.gateway.liveConnections(app.clientId)).toHaveLength(1);
+		});
+
+		it('Reconnect during the first WebSocket handshake: the trigger stays subscribed and the newer connect is kept', async () => {
+			// The first ticket points at a server that accepts the TCP connection and never answers the upgrade.
+			const silent = net.createServer(() => undefined);
+			const accepted = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+			await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+			const port = (silent.address() as net.AddressInfo).port;
+			const client = new DingTalkClient(fake.appConfig(), axiosSender, {
+				tokenCache: new AccessTokenCache(),
+				retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+			});
+			let calls = 0;
+			const { c, emitted } = connect({
+				openConnection: async (subs, ua) =>
+					calls++ === 0
+						? { endpoint: `ws://127.0.0.1:${port}/connect`, ticket: 'never-answered' }
+						: await openStreamConnection(client, subs, ua),
+			});
+			try {
+				const first = c.subscribe(bot);
+				await accepted;
+				c.reconnect();
+				// Before the fix the closed handshake failed the first subscribe (the trigger's activation) and its retry
+				// pushed the newer connect back by the backoff (60 s here).
+				await first;
+				await waitFor(() => c.status().state === 'connected');
+				expect(c.status()).toMatchObject({ subscribers: 1, lastError: null });
+				expect(emitted).toEqual([['disconnected', 'reconnect requested'], ['connected']]);
+			} finally {
+				await new Promise((resolve) => silent.close(resolve));
+			}
 		});
 
 		it('Disconnect then Reconnect while connecting: the late first connect is dropped, "connected" is said once', async () => {
