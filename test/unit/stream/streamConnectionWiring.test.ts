@@ -158,7 +158,7 @@ describe('StreamConnection: the SDK events wired in the constructor, and subscri
 		});
 
 		it('a socket that answers the keep-alive pings is kept: pings go on, nothing is reported', async () => {
-			const c = connect({ keepAliveIntervalMs: 150 });
+			const c = connect({ keepAliveIntervalMs: 250 });
 			const seen = reasons(c);
 			await c.subscribe(async () => null);
 			const [socket] = fake.gateway.liveConnections();
