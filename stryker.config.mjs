@@ -240,6 +240,12 @@ export default {
 	//   Only halt() sets 'stopped', and it bumps the generation in the same step; connectOnce reads its generation
 	//   synchronously after the caller set 'connecting', so a connect that finds 'stopped' always finds a newer
 	//   generation too, and `generation !== this.generation` already drops it.
+	// stream/StreamConnection.ts (sB1a)
+	// - stream/StreamConnection.ts, field `eventsSubscribed = false` -> `true`. status() reads it only while the state
+	//   is 'connected', and connectOnce sets it (`this.eventsSubscribed = withEvents`) just before it first sets that
+	//   state, so the initial value is never read.
+	// - stream/StreamConnection.ts, field `awaitingPong = false` -> `true`. It is read only in the keep-alive
+	//   interval, which startKeepAlive creates just after setting it to false, so the initial value is never read.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
