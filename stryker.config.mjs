@@ -246,6 +246,34 @@ export default {
 	//   state, so the initial value is never read.
 	// - stream/StreamConnection.ts, field `awaitingPong = false` -> `true`. It is read only in the keep-alive
 	//   interval, which startKeepAlive creates just after setting it to false, so the initial value is never read.
+	// stream/StreamConnection.ts (sB2b)
+	// - stream/StreamConnection.ts, onEvent: `if (wanting.length === 0)` -> `false`, and its block `{ ack('SUCCESS');
+	//   return; }` emptied. With nobody wanting the event the code goes on: `wanting.length === 1` is false, so
+	//   `Promise.allSettled([])` gives [], eventAckStatus([]) is 'SUCCESS' (no rejection), no warning, and the same
+	//   ack('SUCCESS') is sent; building the callback object has no effect.
+	// - stream/StreamConnection.ts, onEvent `wanting.length === 1` -> `false`, and onCallback `this.handlers.size === 1`
+	//   -> `false`: the lone handler goes through Promise.allSettled([async (h) => await h(callback)]) instead of
+	//   runOne. Both catch a synchronous throw and a rejection alike (the async wrapper turns a throw into a
+	//   rejection) and give the same one settled result; runOne is only a fast path. (size 0 took allSettled anyway.)
+	// - stream/StreamConnection.ts, onCallback ack(): `generation !== this.generation` -> `false`. Every step that
+	//   bumps the generation (halt, onSocketLost) calls sdk.disconnect(), which terminate()s the socket: ws sets its
+	//   readyState to CLOSING at once, so `socket.readyState !== socket.OPEN` already refuses the late ACK; connectOnce's
+	//   bump only ever follows one of those.
+	// - stream/StreamConnection.ts, onCallback ack(): `socket.readyState !== socket.OPEN` -> `false`. A socket the
+	//   package closed has a newer generation (above); one the gateway closes before onSocketLost runs is CLOSING or
+	//   CLOSED, and ws's send() on it sends nothing and (no callback given) throws nothing. It cannot be CONNECTING:
+	//   the frame came on it.
+	// - stream/StreamConnection.ts, onCallback answers filter: the whole `r.status === 'fulfilled' && r.value !==
+	//   undefined && r.value !== null` -> `true`, and `r.value !== undefined` / `r.value !== null` -> `true`. Any
+	//   rejected result returned before the filter, so every result is fulfilled. An undefined or null answer then joins the merge, where it is the identity: mergeAnswers(x,
+	//   undefined|null) is `b ?? a` = x, mergeAnswers(undefined|null, x) is x, and a merge of only undefined/null gives
+	//   undefined or null, which callbackAck sends as `response: null` (its default) like the original's `?? null`.
+	//   isStandInAnswer(undefined|null) is false, so the sort only moves them among the non-stand-ins.
+	// - stream/StreamConnection.ts, onCallback: `answers.length > 1` -> `>= 1`. reduce() without a seed on one element
+	//   returns that element, the same as `answers[0] ?? null`.
+	// - stream/StreamConnection.ts, mergeAnswers: `writable: true` -> `false`, `configurable: true` -> `false`. The
+	//   merged object is only read: by the next mergeAnswers (which spreads it into a new object and never writes to
+	//   it; each key of b is defined once) and by JSON.stringify in callbackAck. mergeAnswers is used nowhere else.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
