@@ -3,7 +3,11 @@
  * random), the keep-alive that finds a dead socket, and an organisation event that cannot be read. Against the
  * fake gateway over real sockets, with a recording logger and a pinned `random`.
  */
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
+import type { GatewayConnection } from '../../fake-dingtalk/StreamGateway';
 import { openStreamConnection } from '../../../nodes/DingTalk/api/gateway';
 import {
 	StreamConnection,
@@ -18,6 +22,58 @@ const fixture = defaultFixture();
 const app = fixture.apps[0];
 
 type Line = [level: string, message: string, meta: object | undefined];
+
+/** A server-to-client WebSocket text frame (unmasked), as ws would write it. */
+function textFrame(text: string): Buffer {
+	const payload = Buffer.from(text);
+	const length = payload.length;
+	const header =
+		length < 126
+			? Buffer.from([0x81, length])
+			: Buffer.from([0x81, 126, length >> 8, length & 0xff]);
+	return Buffer.concat([header, payload]);
+}
+
+const systemDisconnect = () =>
+	JSON.stringify({
+		specVersion: '1.0',
+		type: 'SYSTEM',
+		headers: {
+			contentType: 'application/json',
+			messageId: randomUUID(),
+			time: String(Date.now()),
+			topic: 'disconnect',
+		},
+		data: JSON.stringify({ reason: 'connection is expired' }),
+	});
+
+const orgEvent = (appId: string) =>
+	JSON.stringify({
+		specVersion: '1.0',
+		type: 'EVENT',
+		headers: {
+			appId,
+			contentType: 'application/json',
+			time: String(Date.now()),
+			topic: '*',
+			eventType: 'user_add_org',
+			eventId: randomUUID(),
+			eventCorpId: 'dingfakecorp0001',
+			eventBornTime: String(Date.now()),
+			eventUnifiedAppId: appId,
+			messageId: `late_${Date.now().toString(16)}_evt`,
+		},
+		data: '{}',
+	});
+
+/**
+ * Frames the client reads in one chunk: ws hands on every frame of a chunk, even those after a frame whose handling
+ * closed the socket (they reach the client after its socket was dropped).
+ */
+function writeInOneChunk(connection: GatewayConnection, frames: string[]): void {
+	const raw = (connection.socket as unknown as { _socket: Duplex })._socket;
+	raw.write(Buffer.concat(frames.map(textFrame)));
+}
 
 describe('StreamConnection: retries after a lost socket, keep-alive, unreadable events', () => {
 	const fake = new FakeDingTalk(fixture);
@@ -124,6 +180,65 @@ describe('StreamConnection: retries after a lost socket, keep-alive, unreadable 
 				{ clientId: app.clientId },
 			]);
 			expect(runs).toEqual([]);
+		});
+	});
+
+	describe('frames read after their socket was dropped', () => {
+		it('Disconnect while a SYSTEM disconnect is handled: a second SYSTEM disconnect of the same batch does not reconnect', async () => {
+			const { c, disconnects } = connect({ backoff: { baseMs: 20, maxMs: 200 } });
+			c.once('disconnected', () => c.disconnect());
+			await c.subscribe(bot);
+			const [socket] = fake.gateway.liveConnections();
+			writeInOneChunk(socket, [systemDisconnect(), systemDisconnect()]);
+			await waitFor(() => disconnects.length >= 2);
+			expect(disconnects.map((d) => d.reason)).toEqual([
+				'gateway sent SYSTEM disconnect',
+				'disconnected on request',
+			]);
+			expect(c.status()).toMatchObject({ state: 'stopped', connected: false, subscribers: 1 });
+			// Nothing was scheduled: Reconnect is the only way back, and it is the first reconnect.
+			c.reconnect();
+			await waitFor(() => c.status().state === 'connected');
+			expect(c.status().reconnectCount).toBe(1);
+			expect(fake.requestsTo(OPEN)).toHaveLength(2);
+		});
+
+		it('an event read after its socket was dropped is neither ACKed nor an error: DingTalk pushes it again', async () => {
+			const { c, lines } = connect({ backoff: { baseMs: 20, maxMs: 200 } });
+			await c.subscribe(bot, { wantsEvent: () => false });
+			await waitFor(() => c.status().subscribedEvents);
+			const [socket] = fake.gateway.liveConnections();
+			writeInOneChunk(socket, [systemDisconnect(), orgEvent(app.clientId)]);
+			await waitFor(() => fake.gateway.liveConnections().some((x) => x.id !== socket.id));
+			await waitFor(() => c.status().state === 'connected');
+			expect(lines.filter(([level]) => level === 'error')).toEqual([]);
+			expect(fake.gateway.eventAcks).toEqual([]);
+		});
+	});
+
+	describe('Disconnect while a failed retry is reported', () => {
+		it('a Disconnect from an error-status listener holds: the failed retry schedules no other', async () => {
+			const { c, disconnects } = connect({ backoff: { baseMs: 20, maxMs: 200 } });
+			await c.subscribe(bot);
+			let stateAfterFailure: string | undefined;
+			c.once('error-status', () => {
+				c.disconnect();
+				// After the failed connect's own handling (its promise callbacks), before any timer.
+				setImmediate(() => (stateAfterFailure = c.status().state));
+			});
+			fake.injectFault({ path: OPEN, kind: 'serverError', times: 1 });
+			fake.gateway.drop();
+			await waitFor(() => stateAfterFailure);
+			expect(stateAfterFailure).toBe('stopped');
+			expect(disconnects.map((d) => d.reason)).toEqual([
+				expect.stringMatching(/^socket closed/),
+				'disconnected on request',
+			]);
+			expect(c.status()).toMatchObject({
+				state: 'stopped',
+				reconnectCount: 1,
+				lastError: expect.stringMatching(/^connect failed: /),
+			});
 		});
 	});
 });
