@@ -274,6 +274,26 @@ export default {
 	// - stream/StreamConnection.ts, mergeAnswers: `writable: true` -> `false`, `configurable: true` -> `false`. The
 	//   merged object is only read: by the next mergeAnswers (which spreads it into a new object and never writes to
 	//   it; each key of b is defined once) and by JSON.stringify in callbackAck. mergeAnswers is used nowhere else.
+	// stream/StreamConnection.ts (sB2a)
+	// - stream/StreamConnection.ts, scheduleRetry(): `this.handlers.size === 0` -> `false`. Handlers only shrink in
+	//   unsubscribe() and in subscribe()'s catch, and both stop() (state 'stopped') when none is left; a connection
+	//   that never had one is 'idle' and has no socket, timer or connect to call scheduleRetry. So whenever there is
+	//   no handler the state is 'stopped' and `this.state === 'stopped'` (pinned in streamConnectionRetry.test.ts)
+	//   already returns.
+	// - stream/StreamConnection.ts, scheduleRetry()'s timer: `this.state === 'stopped'` -> `false`. Only halt() sets
+	//   'stopped', and it clears retryTimer; scheduleRetry clears the previous timer before it sets the next and
+	//   returns while stopped, so a retry timer that fires was set after the last halt() and finds the state it set
+	//   ('retrying') or a later non-stopped one.
+	// - stream/StreamConnection.ts, onEvent()'s ack: `generation !== this.generation` -> `false`. The closure holds the
+	//   SDK's socket of the moment the frame was read. Every generation bump comes with the end of that socket: halt()
+	//   and onSocketLost() terminate() it first (readyState CLOSING at once, never OPEN again), and connectOnce() runs
+	//   only after such a terminate or a failed connect, bumping before its own socket exists. So a changed generation
+	//   always meets a socket that is not OPEN, and `readyState !== OPEN` returns the same.
+	// - stream/StreamConnection.ts, onEvent()'s ack: `socket.readyState !== socket.OPEN` -> `false`. ws's send() on a
+	//   CLOSING or CLOSED socket without a callback only counts the bytes (sendAfterClose): nothing is sent, nothing is
+	//   thrown. The held socket is never CONNECTING: it is the open socket that read the frame, or undefined for a
+	//   frame read after disconnect() (cleared; the `!socket` test returns), since a new socket needs a retry timer and
+	//   a ticket over HTTP, long after the terminated socket's last buffered frames are read.
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
