@@ -4,10 +4,8 @@ import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
 import {
 	StreamConnection,
 	type StreamConnectionOptions,
-	type StreamLogger,
 } from '../../../nodes/DingTalk/stream/StreamConnection';
-import { openStreamConnection } from '../../../nodes/DingTalk/api/gateway';
-import { AccessTokenCache, axiosSender, DingTalkClient } from '../../../nodes/DingTalk/transport';
+import { fakeGatewayOpener, tupleLogger } from '../../support/streamConnection';
 import { waitFor } from '../../support/waitFor';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
@@ -17,25 +15,13 @@ const app = fixture.apps[0];
 /** A backoff no test waits out: a reconnect seen within waitFor's deadline was an immediate one. */
 const SLOW_BACKOFF = { baseMs: 60_000, maxMs: 60_000 };
 
-type Line = [level: string, message: string, meta: object | undefined];
-
 describe('StreamConnection lifecycle (status, reconnect, disconnect, stale connects)', () => {
 	const fake = new FakeDingTalk(fixture);
 	const connections: StreamConnection[] = [];
 	const connect = (overrides: Partial<StreamConnectionOptions> = {}) => {
-		const client = new DingTalkClient(fake.appConfig(), axiosSender, {
-			tokenCache: new AccessTokenCache(),
-			retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-		});
-		const lines: Line[] = [];
-		const logger: StreamLogger = {
-			debug: (m, meta) => lines.push(['debug', m, meta]),
-			info: (m, meta) => lines.push(['info', m, meta]),
-			warn: (m, meta) => lines.push(['warn', m, meta]),
-			error: (m, meta) => lines.push(['error', m, meta]),
-		};
+		const { lines, logger } = tupleLogger();
 		const c = new StreamConnection(app.clientId, app.clientSecret, {
-			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
+			openConnection: fakeGatewayOpener(fake),
 			backoff: SLOW_BACKOFF,
 			random: () => 0,
 			logger,
@@ -244,13 +230,10 @@ describe('StreamConnection lifecycle (status, reconnect, disconnect, stale conne
 			let release!: () => void;
 			const held = new Promise<void>((resolve) => (release = resolve));
 			let calls = 0;
-			const client = new DingTalkClient(fake.appConfig(), axiosSender, {
-				tokenCache: new AccessTokenCache(),
-				retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-			});
+			const open = fakeGatewayOpener(fake);
 			const openConnection: StreamConnectionOptions['openConnection'] = async (subs, ua) => {
 				if (calls++ === 0) await held;
-				return await openStreamConnection(client, subs, ua);
+				return await open(subs, ua);
 			};
 			return { openConnection, release };
 		};
@@ -296,16 +279,13 @@ describe('StreamConnection lifecycle (status, reconnect, disconnect, stale conne
 			const accepted = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
 			await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
 			const port = (silent.address() as net.AddressInfo).port;
-			const client = new DingTalkClient(fake.appConfig(), axiosSender, {
-				tokenCache: new AccessTokenCache(),
-				retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-			});
+			const open = fakeGatewayOpener(fake);
 			let calls = 0;
 			const { c, emitted } = connect({
 				openConnection: async (subs, ua) =>
 					calls++ === 0
 						? { endpoint: `ws://127.0.0.1:${port}/connect`, ticket: 'never-answered' }
-						: await openStreamConnection(client, subs, ua),
+						: await open(subs, ua),
 			});
 			try {
 				const first = c.subscribe(bot);

@@ -8,20 +8,16 @@ import type { Duplex } from 'node:stream';
 
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
 import type { GatewayConnection } from '../../fake-dingtalk/StreamGateway';
-import { openStreamConnection } from '../../../nodes/DingTalk/api/gateway';
 import {
 	StreamConnection,
 	type StreamConnectionOptions,
-	type StreamLogger,
 } from '../../../nodes/DingTalk/stream/StreamConnection';
-import { AccessTokenCache, axiosSender, DingTalkClient } from '../../../nodes/DingTalk/transport';
+import { fakeGatewayOpener, tupleLogger } from '../../support/streamConnection';
 import { waitFor } from '../../support/waitFor';
 
 const OPEN = '/v1.0/gateway/connections/open';
 const fixture = defaultFixture();
 const app = fixture.apps[0];
-
-type Line = [level: string, message: string, meta: object | undefined];
 
 /** A server-to-client WebSocket text frame (unmasked), as ws would write it. */
 function textFrame(text: string): Buffer {
@@ -79,19 +75,9 @@ describe('StreamConnection: retries after a lost socket, keep-alive, unreadable 
 	const fake = new FakeDingTalk(fixture);
 	const connections: StreamConnection[] = [];
 	const connect = (overrides: Partial<StreamConnectionOptions> = {}) => {
-		const client = new DingTalkClient(fake.appConfig(), axiosSender, {
-			tokenCache: new AccessTokenCache(),
-			retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-		});
-		const lines: Line[] = [];
-		const logger: StreamLogger = {
-			debug: (m, meta) => lines.push(['debug', m, meta]),
-			info: (m, meta) => lines.push(['info', m, meta]),
-			warn: (m, meta) => lines.push(['warn', m, meta]),
-			error: (m, meta) => lines.push(['error', m, meta]),
-		};
+		const { lines, logger } = tupleLogger();
 		const c = new StreamConnection(app.clientId, app.clientSecret, {
-			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
+			openConnection: fakeGatewayOpener(fake),
 			logger,
 			...overrides,
 		});

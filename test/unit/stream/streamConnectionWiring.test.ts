@@ -6,14 +6,12 @@
  */
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
 import type { GatewayConnection } from '../../fake-dingtalk/StreamGateway';
-import { openStreamConnection } from '../../../nodes/DingTalk/api/gateway';
 import {
 	type CallbackHandler,
 	StreamConnection,
 	type StreamConnectionOptions,
-	type StreamLogger,
 } from '../../../nodes/DingTalk/stream/StreamConnection';
-import { AccessTokenCache, axiosSender, DingTalkClient } from '../../../nodes/DingTalk/transport';
+import { fakeGatewayOpener, type LogLine, recordingLogger } from '../../support/streamConnection';
 import { waitFor } from '../../support/waitFor';
 
 const ROBOT = '/v1.0/im/bot/messages/get';
@@ -21,38 +19,15 @@ const OPEN = '/v1.0/gateway/connections/open';
 const fixture = defaultFixture();
 const app = fixture.apps[0];
 
-interface LogLine {
-	level: keyof StreamLogger;
-	message: string;
-	meta?: object;
-}
-
-function recordingLogger(): { lines: LogLine[]; logger: StreamLogger } {
-	const lines: LogLine[] = [];
-	const at =
-		(level: keyof StreamLogger) =>
-		(message: string, meta?: object): void => {
-			lines.push({ level, message, meta });
-		};
-	return {
-		lines,
-		logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
-	};
-}
-
 describe('StreamConnection: the SDK events wired in the constructor, and subscribe', () => {
 	const fake = new FakeDingTalk(fixture);
 	const connections: StreamConnection[] = [];
 	const log = { lines: [] as LogLine[] };
 	const connect = (overrides: Partial<StreamConnectionOptions> = {}) => {
-		const client = new DingTalkClient(fake.appConfig(), axiosSender, {
-			tokenCache: new AccessTokenCache(),
-			retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-		});
 		const recording = recordingLogger();
 		log.lines = recording.lines;
 		const c = new StreamConnection(app.clientId, app.clientSecret, {
-			openConnection: async (subs, ua) => await openStreamConnection(client, subs, ua),
+			openConnection: fakeGatewayOpener(fake),
 			backoff: { baseMs: 20, maxMs: 200 },
 			logger: recording.logger,
 			...overrides,
