@@ -294,6 +294,16 @@ export default {
 	//   thrown. The held socket is never CONNECTING: it is the open socket that read the frame, or undefined for a
 	//   frame read after disconnect() (cleared; the `!socket` test returns), since a new socket needs a retry timer and
 	//   a ticket over HTTP, long after the terminated socket's last buffered frames are read.
+	// Code changed by this round's fixes, measured after them (run "fixes"):
+	// - transport/streamingBudget.ts, streamingBudgetFor: `budgets.size >= MAX_BUDGETS` -> `true`. Below the bound the
+	//   loop meets `if (budgets.size < MAX_BUDGETS) break` before touching a budget (an empty map gives no step).
+	// - stream/StreamConnection.ts, connectOnce's `superseded`: `this.state === 'stopped'` -> `false`. Only halt() sets
+	//   'stopped', and it raises the generation in the same step, so the generation check already answers.
+	// - stream/StreamConnection.ts, connectOnce: the check after `_connect` (`superseded()` -> `false`, and its block
+	//   emptied). With the checks after the ticket and in the catch, a connect can be superseded only during its
+	//   handshake, and superseding closes its socket first, which rejects `_connect`: the check is kept as a guard.
+	// - pipeline/EventPipeline.ts, emitAggregated: `let ok = false` -> `true`. It is read only when emit threw, and then
+	//   `notStarted` holds the error, so every delivery rejects with it whatever `ok` says (emit throws Errors only).
 	// n8n installs, e2e user folders and build output are not sources: keep them out of the sandbox copy.
 	ignorePatterns: ['dist', '.cache', '.e2e', '.demo', 'coverage', 'reports', '*.tgz'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -186,6 +186,24 @@ describe('EventPipeline.close', () => {
 		await expect(redelivery).rejects.toThrow(/^the trigger is closing$/);
 		expect(runs).toBe(1);
 	});
+	it('that redelivery is refused at close itself, before the aggregation window would have ended, and leaves no timer', async () => {
+		jest.useFakeTimers();
+		try {
+			const { p, runs } = recorded({ aggregationWindowSeconds: 1 });
+			const first = p.handle(message('a'));
+			const redelivery = p.handle(message('a'));
+			await jest.advanceTimersByTimeAsync(0);
+			p.close('drop');
+			await expect(first).rejects.toThrow('the workflow run failed');
+			// No time passes: aggregated again, it would wait for the window's timer and this would never settle.
+			await expect(redelivery).rejects.toThrow(/^the trigger is closing$/);
+			expect(jest.getTimerCount()).toBe(0);
+			expect(runs).toEqual([]);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
 	it('a redelivery waiting on a message dropped at close is refused, not aggregated again: nothing is left to run or log later', async () => {
 		jest.useRealTimers();
 		const { p, runs, warnings } = recorded({ aggregationWindowSeconds: 1 });

@@ -272,3 +272,33 @@ describe('streamingBudgetFor never forgets a budget still in use, even when it i
 		expect(streamingBudgetFor(appNo(0))).not.toBe(kept[0]);
 	});
 });
+
+describe('streamingBudgetFor: a wait or a pause keeps a budget in use', () => {
+	it('a card operation waiting for its slot keeps a slow budget (0.5 per second) whose last slot is over 1 s old', async () => {
+		const kept = first256();
+		kept[0].setRate(0.5);
+		await kept[0].acquire('final');
+		const waiting = kept[0].acquire('final');
+		await jest.advanceTimersByTimeAsync(1500);
+		expect(kept[0].waiting).toBe(1);
+		streamingBudgetFor(appNo(256));
+		expect(streamingBudgetFor(appNo(0))).toBe(kept[0]);
+		await jest.advanceTimersByTimeAsync(500);
+		await expect(waiting).resolves.toBeDefined();
+	});
+
+	it('a pause after flow control keeps a budget whose rate is already back, until the pause ends (not at its end)', async () => {
+		const kept = first256();
+		const slot = (await kept[0].acquire('final')) as Slot;
+		await jest.advanceTimersByTimeAsync(1000);
+		kept[0].throttled(slot);
+		for (let n = 0; n < 10; n++) kept[0].succeeded();
+		expect(kept[0].currentRate).toBe(20);
+		await jest.advanceTimersByTimeAsync(1999);
+		streamingBudgetFor(appNo(256));
+		expect(streamingBudgetFor(appNo(0))).toBe(kept[0]);
+		await jest.advanceTimersByTimeAsync(1);
+		streamingBudgetFor(appNo(257));
+		expect(streamingBudgetFor(appNo(0))).not.toBe(kept[0]);
+	});
+});
