@@ -416,19 +416,7 @@ export class StreamGateway {
 
 	/** SYSTEM disconnect, then the close DingTalk makes 10 s later (here `closeAfterMs`). */
 	sendDisconnect(connection: GatewayConnection, closeAfterMs = 10_000): void {
-		connection.socket.send(
-			JSON.stringify({
-				specVersion: '1.0',
-				type: 'SYSTEM',
-				headers: {
-					contentType: 'application/json',
-					messageId: randomUUID(),
-					time: String(Date.now()),
-					topic: 'disconnect',
-				},
-				data: JSON.stringify({ reason: 'connection is expired' }),
-			}),
-		);
+		connection.socket.send(systemDisconnectFrame());
 		setTimeout(() => connection.socket.terminate(), closeAfterMs).unref();
 	}
 
@@ -468,4 +456,19 @@ export class StreamGateway {
 		for (const c of this.connections) c.socket.terminate();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}
+}
+
+/** DingTalk's SYSTEM disconnect frame, as text (the gateway asks the client to move to a new socket). */
+export function systemDisconnectFrame(): string {
+	return JSON.stringify({
+		specVersion: '1.0',
+		type: 'SYSTEM',
+		headers: {
+			contentType: 'application/json',
+			messageId: randomUUID(),
+			time: String(Date.now()),
+			topic: 'disconnect',
+		},
+		data: JSON.stringify({ reason: 'connection is expired' }),
+	});
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 
 import { defaultFixture, FakeDingTalk } from '../../fake-dingtalk';
-import type { GatewayConnection } from '../../fake-dingtalk/StreamGateway';
+import { type GatewayConnection, systemDisconnectFrame } from '../../fake-dingtalk/StreamGateway';
 import {
 	StreamConnection,
 	type StreamConnectionOptions,
@@ -29,19 +29,6 @@ function textFrame(text: string): Buffer {
 			: Buffer.from([0x81, 126, length >> 8, length & 0xff]);
 	return Buffer.concat([header, payload]);
 }
-
-const systemDisconnect = () =>
-	JSON.stringify({
-		specVersion: '1.0',
-		type: 'SYSTEM',
-		headers: {
-			contentType: 'application/json',
-			messageId: randomUUID(),
-			time: String(Date.now()),
-			topic: 'disconnect',
-		},
-		data: JSON.stringify({ reason: 'connection is expired' }),
-	});
 
 const orgEvent = (appId: string) =>
 	JSON.stringify({
@@ -175,7 +162,7 @@ describe('StreamConnection: retries after a lost socket, keep-alive, unreadable 
 			c.once('disconnected', () => c.disconnect());
 			await c.subscribe(bot);
 			const [socket] = fake.gateway.liveConnections();
-			writeInOneChunk(socket, [systemDisconnect(), systemDisconnect()]);
+			writeInOneChunk(socket, [systemDisconnectFrame(), systemDisconnectFrame()]);
 			await waitFor(() => disconnects.length >= 2);
 			expect(disconnects.map((d) => d.reason)).toEqual([
 				'gateway sent SYSTEM disconnect',
@@ -194,7 +181,7 @@ describe('StreamConnection: retries after a lost socket, keep-alive, unreadable 
 			await c.subscribe(bot, { wantsEvent: () => false });
 			await waitFor(() => c.status().subscribedEvents);
 			const [socket] = fake.gateway.liveConnections();
-			writeInOneChunk(socket, [systemDisconnect(), orgEvent(app.clientId)]);
+			writeInOneChunk(socket, [systemDisconnectFrame(), orgEvent(app.clientId)]);
 			await waitFor(() => fake.gateway.liveConnections().some((x) => x.id !== socket.id));
 			await waitFor(() => c.status().state === 'connected');
 			expect(lines.filter(([level]) => level === 'error')).toEqual([]);
